@@ -1,0 +1,335 @@
+#include "checker/explore/execution.hpp"
+
+#include <fmt/format.h>
+
+namespace preempt {
+
+namespace {
+// Where a blocked thread is, for messages: "rmmod waits for completion kobj_holder (done = 0)".
+const std::string kUnknownThread = "?";
+
+}  // namespace
+
+Execution::Execution(const ModelProgram& program, std::uint32_t max_steps)
+    : program_(program), layout_(*program.layout), max_steps_(max_steps) {
+  initial_.assign_from(layout_.initial);
+  trace_.reserve(1024);
+}
+
+Execution::~Execution() { finish(); }
+
+const std::string& Execution::thread_name(ThreadId thread) const {
+  return thread < thread_count_ ? slots_[thread]->name() : kUnknownThread;
+}
+
+std::vector<std::string> Execution::thread_names() const {
+  std::vector<std::string> names;
+  for (std::uint32_t t = 0; t < thread_count_; ++t) names.push_back(slots_[t]->name());
+  return names;
+}
+
+bool Execution::is_enabled(ThreadId thread) const {
+  if (thread >= thread_count_) return false;
+  const ThreadContext& t = *slots_[thread];
+  if (t.status() != ThreadStatus::Pending) return false;
+  // A sleeping op under a spinlock is "enabled": taking it reports sleep-in-atomic.
+  if (t.spin_depth > 0 && models::may_sleep(t.pending().kind)) return true;
+  return models::enabled(store_, t.pending(), thread);
+}
+
+std::string Execution::describe_thread(ThreadId thread) const {
+  if (thread >= thread_count_) return "does not exist";
+  const ThreadContext& t = *slots_[thread];
+  switch (t.status()) {
+    case ThreadStatus::Finished: return "has finished";
+    case ThreadStatus::Idle: return "has not started";
+    case ThreadStatus::Running: return "is running";
+    case ThreadStatus::Reporting: return "has stopped";
+    case ThreadStatus::Pending: break;
+  }
+  if (is_enabled(thread)) return fmt::format("can run ({})", op_name(t.pending().kind));
+  return models::describe_wait(store_, layout_, *this, t.pending());
+}
+
+void Execution::begin() {
+  finish();
+  store_.assign_from(initial_);
+  trace_.clear();
+  spawned_.clear();
+  violation_.reset();
+  error_.clear();
+  end_.reset();
+  steps_ = 0;
+  thread_count_ = 0;
+  limit_thread_ = kNone;
+}
+
+void Execution::finish() {
+  for (std::uint32_t t = 0; t < thread_count_; ++t) slots_[t]->abandon();
+}
+
+ThreadContext& Execution::start_thread(const ThreadSpec& spec) {
+  const ThreadId id = thread_count_++;
+  if (slots_.size() < thread_count_) slots_.push_back(std::make_unique<ThreadContext>(id, pool_));
+  if (blocked_.size() < thread_count_) blocked_.push_back(0);
+  blocked_[id] = 0;
+  ThreadContext& thread = *slots_[id];
+  thread.start(spec.name, &spec.entry, spec.body);
+  thread.resume();
+  after_resume(thread);
+  return thread;
+}
+
+ExecutionEnd Execution::run(Chooser& chooser) {
+  begin();
+  phase_ = Phase::Threads;
+  for (const ThreadSpec& spec : program_.threads) {
+    start_thread(spec);
+    if (end_) return *end_;
+  }
+  ThreadId previous = kNone;
+  while (!end_) {
+    note_wakeups();
+    if (enabled_.empty()) {
+      bool unfinished = false;
+      for (std::uint32_t t = 0; t < thread_count_; ++t) {
+        unfinished |= slots_[t]->status() == ThreadStatus::Pending;
+      }
+      if (unfinished) {
+        deadlock();
+      } else {
+        run_final();
+      }
+      break;
+    }
+    if (steps_ >= max_steps_) {
+      limit_thread_ = previous;
+      end_ = ExecutionEnd::StepLimit;
+      break;
+    }
+    const bool previous_enabled = previous != kNone && is_enabled(previous);
+    const ThreadId pick = chooser.choose({enabled_, previous, previous_enabled, steps_ + 1, this});
+    if (pick == kNone) {
+      error_ = chooser.error();
+      end_ = ExecutionEnd::Stopped;
+      break;
+    }
+    step(pick, previous_enabled && pick != previous, Phase::Threads);
+    previous = pick;
+  }
+  return *end_;
+}
+
+ExecutionEnd Execution::run_solo(const ThreadSpec& solo) {
+  begin();
+  phase_ = Phase::Init;
+  ThreadContext& thread = start_thread(solo);
+  while (!end_ && thread.status() == ThreadStatus::Pending) {
+    if (!is_enabled(thread.id())) {
+      deadlock();
+      break;
+    }
+    if (steps_ >= max_steps_) {
+      limit_thread_ = thread.id();
+      end_ = ExecutionEnd::StepLimit;
+      break;
+    }
+    step(thread.id(), false, Phase::Init);
+  }
+  if (!end_) end_ = ExecutionEnd::Complete;
+  return *end_;
+}
+
+// Recomputes the enabled set and credits the last step with the threads it unblocked.
+void Execution::note_wakeups() {
+  enabled_.clear();
+  TraceEntry* last = trace_.empty() ? nullptr : &trace_.back();
+  for (std::uint32_t t = 0; t < thread_count_; ++t) {
+    if (slots_[t]->status() != ThreadStatus::Pending) {
+      blocked_[t] = 0;
+      continue;
+    }
+    const bool enabled = is_enabled(t);
+    if (enabled) {
+      enabled_.push_back(t);
+      if (blocked_[t] && last != nullptr && last->thread != t) {
+        if (last->woke_count++ == 0) last->woke = t;
+      }
+    }
+    blocked_[t] = enabled ? 0 : 1;
+  }
+}
+
+void Execution::fail(ViolationKind kind, ThreadId thread, std::string message, ModuleId module) {
+  violation_ = Violation{kind, thread, module, steps_, std::move(message)};
+  end_ = ExecutionEnd::Violation;
+}
+
+// Every step that executes code of an unloaded module is a violation: the code of the step's own
+// function, the callee of a call, the caller a return lands in, and a function the step calls.
+bool Execution::check_code(const ThreadContext& thread, const Op& op, FunctionId callee) {
+  const auto unloaded = [&](FunctionId f) {
+    const ModuleId m = layout_.module_of(f);
+    return m != kNone && store_.modules[m].status == ModuleStatus::Unloaded ? m : kNone;
+  };
+  const auto report = [&](ModuleId m, const std::string& what) {
+    fail(ViolationKind::UnloadedCode, thread.id(),
+         fmt::format("{} {}: code of module {}, unloaded at step {}", thread.name(), what,
+                     layout_.modules[m].name, store_.modules[m].unloaded_at_step),
+         m);
+    return true;
+  };
+  const std::string where = layout_.function_name(op.location);
+  switch (op.kind) {
+    case OpKind::Call:
+      if (ModuleId m = unloaded(op.location); m != kNone) {
+        return report(m, fmt::format("calls {} from {}", layout_.function_name(op.other), where));
+      }
+      if (ModuleId m = unloaded(op.other); m != kNone) {
+        return report(m, fmt::format("calls {}", layout_.function_name(op.other)));
+      }
+      return false;
+    case OpKind::Return: case OpKind::ThreadEnd:
+      if (ModuleId m = unloaded(op.location); m != kNone) {
+        return report(m, fmt::format("returns from {}", where));
+      }
+      if (ModuleId m = unloaded(op.other); m != kNone) {
+        return report(m, fmt::format("returns into {}", layout_.function_name(op.other)));
+      }
+      return false;
+    default:
+      break;
+  }
+  if (ModuleId m = unloaded(op.location); m != kNone) {
+    return report(m, fmt::format("executes {} in {}", op_name(op.kind), where));
+  }
+  if (ModuleId m = unloaded(callee); m != kNone) {
+    return report(m, fmt::format("calls {}", layout_.function_name(callee)));
+  }
+  return false;
+}
+
+void Execution::step(ThreadId id, bool preempted, Phase phase) {
+  ThreadContext& thread = *slots_[id];
+  const Op op = thread.pending();
+  TraceEntry& entry = trace_.emplace_back();
+  entry.step = ++steps_;
+  entry.thread = id;
+  entry.op = op;
+  entry.preempted = preempted;
+  entry.phase = phase;
+  if (check_code(thread, op, kNone)) return;
+  if (thread.spin_depth > 0 && models::may_sleep(op.kind)) {
+    fail(ViolationKind::SleepInAtomic, id,
+         fmt::format("{} calls {} while holding a spinlock", thread.name(), op_name(op.kind)));
+    return;
+  }
+  models::StepEffect effect;
+  models::StepContext context{store_, layout_, *this, id, thread.spin_depth, entry.step};
+  models::apply(op, context, effect);
+  entry.before = effect.before;
+  entry.after = effect.after;
+  entry.changed = effect.changed;
+  entry.value = effect.result.value;
+  entry.called = effect.result.call;
+  if (effect.violation) {
+    fail(*effect.violation, id, fmt::format("{}: {}", thread.name(), effect.message), effect.module);
+    return;
+  }
+  if (effect.result.call != kNone && check_code(thread, Op{}, effect.result.call)) return;
+  if (op.kind == OpKind::Spawn) {
+    const auto* request = static_cast<const SpawnRequest*>(op.payload);
+    spawned_.push_back(request->spec);
+    effect.result.value = thread_count_;
+    thread.set_result(effect.result);
+    thread.resume();
+    after_resume(thread);
+    if (!end_) start_thread(spawned_.back());
+    return;
+  }
+  thread.set_result(effect.result);
+  thread.resume();
+  after_resume(thread);
+}
+
+void Execution::after_resume(ThreadContext& thread) {
+  if (thread.status() == ThreadStatus::Finished) {
+    for (std::size_t m = 0; m < store_.mutexes.size(); ++m) {
+      if (store_.mutexes[m].owner == thread.id()) {
+        fail(ViolationKind::LockMisuse, thread.id(),
+             fmt::format("{} exits holding mutex {}", thread.name(),
+                         layout_.object_name({ObjectKind::Mutex, static_cast<std::uint32_t>(m)})));
+        return;
+      }
+    }
+    for (std::size_t s = 0; s < store_.spinlocks.size(); ++s) {
+      if (store_.spinlocks[s].owner == thread.id()) {
+        fail(ViolationKind::LockMisuse, thread.id(),
+             fmt::format("{} exits holding spinlock {}", thread.name(),
+                         layout_.object_name({ObjectKind::Spinlock, static_cast<std::uint32_t>(s)})));
+        return;
+      }
+    }
+    return;
+  }
+  if (thread.status() != ThreadStatus::Reporting) return;
+  const Op& op = thread.pending();
+  const char* message = static_cast<const char*>(op.payload);
+  switch (op.kind) {
+    case OpKind::Fail: {
+      // The failing check is a step of its own in the trace, so the story ends where it failed.
+      TraceEntry& entry = trace_.emplace_back();
+      entry.step = ++steps_;
+      entry.thread = thread.id();
+      entry.op = op;
+      entry.phase = phase_;
+      fail(static_cast<ViolationKind>(op.arg0), thread.id(),
+           fmt::format("{}: {}", thread.name(), message != nullptr ? message : "check failed"));
+      return;
+    }
+    case OpKind::AssumeFail:
+      end_ = ExecutionEnd::Dropped;
+      return;
+    default:
+      error_ = fmt::format("thread {} failed: {}", thread.name(), message != nullptr ? message : "?");
+      end_ = ExecutionEnd::ModelError;
+      return;
+  }
+}
+
+void Execution::deadlock() {
+  std::string why;
+  ThreadId first = kNone;
+  for (std::uint32_t t = 0; t < thread_count_; ++t) {
+    if (slots_[t]->status() != ThreadStatus::Pending) continue;
+    if (first == kNone) first = t;
+    if (!why.empty()) why += "; ";
+    why += fmt::format("{} {}", slots_[t]->name(), describe_thread(t));
+  }
+  fail(ViolationKind::Deadlock, first,
+       fmt::format("deadlock: no thread can run: {}", why));
+}
+
+void Execution::run_final() {
+  if (!program_.final) {
+    end_ = ExecutionEnd::Complete;
+    return;
+  }
+  phase_ = Phase::Final;
+  ThreadContext& thread = start_thread(*program_.final);
+  while (!end_ && thread.status() == ThreadStatus::Pending) {
+    if (!is_enabled(thread.id())) {
+      deadlock();
+      return;
+    }
+    if (steps_ >= max_steps_) {
+      limit_thread_ = thread.id();
+      end_ = ExecutionEnd::StepLimit;
+      return;
+    }
+    step(thread.id(), false, Phase::Final);
+  }
+  if (!end_) end_ = ExecutionEnd::Complete;
+}
+
+}  // namespace preempt

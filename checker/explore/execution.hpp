@@ -1,0 +1,96 @@
+#pragma once
+// Execution: runs one execution of a model from its initial state, asking a Chooser at every
+// scheduling point, and records the trace. Strategies run many executions through one Execution
+// object, which reuses its thread slots, fiber stacks, store and trace buffers (no allocation per
+// execution once warm).
+//
+// The loop: start every thread (each runs its local code up to its first visible step and parks);
+// then repeatedly compute the enabled threads, ask the chooser for one, apply its pending Op to the
+// Store (models/), record the step, resume the thread. It ends when every thread has finished (then
+// `final` runs alone), on a violation, on a dropped execution (a failed assume), on a deadlock, at
+// the step limit, or when the chooser stops it.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checker/explore/chooser.hpp"
+#include "checker/explore/program.hpp"
+#include "checker/rt/fiber.hpp"
+#include "checker/rt/store.hpp"
+#include "checker/rt/trace.hpp"
+#include "models/step.hpp"
+
+namespace preempt {
+
+enum class ExecutionEnd : std::uint8_t {
+  Complete,    // every thread finished (and final passed)
+  Violation,   // violation() says what
+  Dropped,     // an assume() failed: the execution does not count
+  StepLimit,   // cut at max_steps
+  ModelError,  // the model itself is broken (error() says why)
+  Stopped,     // the chooser stopped it (its error() says why)
+};
+
+class Execution final : public models::ThreadNames {
+ public:
+  Execution(const ModelProgram& program, std::uint32_t max_steps);
+  ~Execution() override;
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // The state every execution starts from (default: the layout's initial store).
+  void set_initial(const Store& store) { initial_.assign_from(store); }
+  // Runs `threads` (or only `solo`, for init) to the end.
+  ExecutionEnd run(Chooser& chooser);
+  ExecutionEnd run_solo(const ThreadSpec& solo);
+
+  [[nodiscard]] const std::vector<TraceEntry>& trace() const { return trace_; }
+  [[nodiscard]] const std::optional<Violation>& violation() const { return violation_; }
+  [[nodiscard]] const std::string& error() const { return error_; }
+  [[nodiscard]] std::uint32_t steps() const { return steps_; }
+  [[nodiscard]] const Store& store() const { return store_; }
+  [[nodiscard]] std::uint32_t thread_count() const { return thread_count_; }
+  [[nodiscard]] const std::string& thread_name(ThreadId thread) const override;
+  [[nodiscard]] std::vector<std::string> thread_names() const;
+  // Why a parked thread cannot run now ("waits for mutex B, held by t2"), or its state.
+  [[nodiscard]] std::string describe_thread(ThreadId thread) const;
+  [[nodiscard]] bool is_enabled(ThreadId thread) const;
+  // The thread that was running when the step limit hit, and where.
+  [[nodiscard]] ThreadId limit_thread() const { return limit_thread_; }
+
+ private:
+  void begin();
+  void finish();
+  ThreadContext& start_thread(const ThreadSpec& spec);
+  void step(ThreadId thread, bool preempted, Phase phase);
+  void after_resume(ThreadContext& thread);
+  bool check_code(const ThreadContext& thread, const Op& op, FunctionId callee);
+  void fail(ViolationKind kind, ThreadId thread, std::string message, ModuleId module = kNone);
+  void deadlock();
+  void run_final();
+  void note_wakeups();
+
+  const ModelProgram& program_;
+  const ModelLayout& layout_;
+  std::uint32_t max_steps_;
+  StackPool pool_;
+  std::vector<std::unique_ptr<ThreadContext>> slots_;
+  std::uint32_t thread_count_ = 0;
+  std::deque<ThreadSpec> spawned_;  // threads created in this execution (stable addresses)
+  Store initial_;
+  Store store_;
+  std::vector<TraceEntry> trace_;
+  std::vector<ThreadId> enabled_;
+  std::vector<char> blocked_;       // per slot: parked and not enabled at the last point
+  std::uint32_t steps_ = 0;
+  Phase phase_ = Phase::Threads;
+  std::optional<ExecutionEnd> end_;
+  std::optional<Violation> violation_;
+  std::string error_;
+  ThreadId limit_thread_ = kNone;
+};
+
+}  // namespace preempt

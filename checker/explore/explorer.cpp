@@ -1,0 +1,205 @@
+#include "checker/explore/explorer.hpp"
+
+#include <chrono>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "checker/explore/dfs.hpp"
+#include "checker/explore/execution.hpp"
+#include "checker/explore/schedule.hpp"
+
+namespace preempt {
+
+std::atomic<bool> g_stop_requested{false};
+
+const char* verdict_name(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::Safe: return "safe";
+    case Verdict::Violation: return "violation";
+    case Verdict::Incomplete: return "incomplete";
+    case Verdict::Error: return "error";
+  }
+  return "?";
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::uint32_t count_preemptions(const std::vector<TraceEntry>& trace) {
+  std::uint32_t count = 0;
+  for (const TraceEntry& entry : trace) count += entry.preempted ? 1 : 0;
+  return count;
+}
+
+Counterexample capture(const Execution& execution) {
+  Counterexample example;
+  example.violation = execution.violation();
+  example.trace = execution.trace();
+  example.thread_names = execution.thread_names();
+  example.schedule = encode_schedule(example.trace, example.thread_names);
+  example.preemptions = count_preemptions(example.trace);
+  return example;
+}
+
+// Runs `init` alone, once; on success the execution's store becomes every execution's start.
+// Returns false (with `result` filled) when init itself fails.
+bool run_init(const ModelProgram& program, Execution& execution, ExploreResult& result) {
+  if (!program.init) return true;
+  const ExecutionEnd end = execution.run_solo(*program.init);
+  switch (end) {
+    case ExecutionEnd::Complete:
+      execution.set_initial(execution.store());
+      return true;
+    case ExecutionEnd::Violation:
+      result.verdict = Verdict::Violation;
+      result.violations.push_back(capture(execution));
+      return false;
+    case ExecutionEnd::Dropped:
+      result.verdict = Verdict::Error;
+      result.error = "an assume() in init failed: no execution is possible";
+      return false;
+    case ExecutionEnd::StepLimit:
+      result.verdict = Verdict::Incomplete;
+      result.incomplete_reasons.push_back("init exceeded the step limit");
+      return false;
+    case ExecutionEnd::ModelError: case ExecutionEnd::Stopped:
+      result.verdict = Verdict::Error;
+      result.error = execution.error();
+      return false;
+  }
+  return false;
+}
+
+std::string step_limit_reason(const Execution& execution, std::uint32_t max_steps) {
+  const ThreadId t = execution.limit_thread();
+  if (t == kNone) return fmt::format("an execution exceeded the step limit ({} steps)", max_steps);
+  const auto& trace = execution.trace();
+  std::uint32_t line = 0;
+  for (auto it = trace.rbegin(); it != trace.rend(); ++it) {
+    if (it->thread == t && it->op.line != 0) {
+      line = it->op.line;
+      break;
+    }
+  }
+  return line != 0 ? fmt::format("an execution exceeded the step limit ({} steps): thread {} keeps "
+                                 "running at line {}",
+                                 max_steps, execution.thread_name(t), line)
+                   : fmt::format("an execution exceeded the step limit ({} steps): thread {} keeps "
+                                 "running",
+                                 max_steps, execution.thread_name(t));
+}
+
+}  // namespace
+
+ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
+  ExploreResult result;
+  const auto started = Clock::now();
+  Execution execution(program, config.max_steps);
+  if (!run_init(program, execution, result)) {
+    result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    return result;
+  }
+  DfsChooser dfs(config.preemption_bound);
+  bool more = true;
+  while (more) {
+    if (config.max_executions != 0 && result.executions >= config.max_executions) {
+      result.incomplete_reasons.push_back(
+          fmt::format("stopped at the execution limit ({} executions)", config.max_executions));
+      break;
+    }
+    if (config.max_seconds > 0 &&
+        std::chrono::duration<double>(Clock::now() - started).count() >= config.max_seconds) {
+      result.incomplete_reasons.push_back(
+          fmt::format("stopped at the time limit ({} s)", config.max_seconds));
+      break;
+    }
+    if (g_stop_requested.load(std::memory_order_relaxed)) {
+      result.incomplete_reasons.push_back("interrupted");
+      break;
+    }
+    const ExecutionEnd end = execution.run(dfs);
+    ++result.executions;
+    result.steps += execution.steps();
+    result.max_depth = std::max(result.max_depth, execution.steps());
+    if (end == ExecutionEnd::Violation) {
+      result.violations.push_back(capture(execution));
+      if (config.stop_at_first_violation) break;
+    } else if (end == ExecutionEnd::Dropped) {
+      ++result.dropped;
+    } else if (end == ExecutionEnd::StepLimit) {
+      if (result.step_limited++ == 0) {
+        result.incomplete_reasons.push_back(step_limit_reason(execution, config.max_steps));
+      }
+    } else if (end == ExecutionEnd::ModelError || end == ExecutionEnd::Stopped) {
+      result.verdict = Verdict::Error;
+      result.error = execution.error();
+      break;
+    }
+    more = dfs.next();
+  }
+  if (dfs.pruned()) {
+    result.incomplete_reasons.push_back(fmt::format(
+        "the preemption bound ({}) cut schedules with more preemptions", *config.preemption_bound));
+  }
+  result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  if (result.verdict == Verdict::Error) return result;
+  if (!result.violations.empty()) {
+    result.verdict = Verdict::Violation;
+  } else if (!result.incomplete_reasons.empty()) {
+    result.verdict = Verdict::Incomplete;
+  } else {
+    result.verdict = Verdict::Safe;
+  }
+  return result;
+}
+
+ExploreResult replay(const ModelProgram& program, std::string_view schedule,
+                     const CheckConfig& config) {
+  ExploreResult result;
+  std::string error;
+  auto steps = decode_schedule(schedule, &error);
+  if (!steps) {
+    result.verdict = Verdict::Error;
+    result.error = "bad schedule: " + error;
+    return result;
+  }
+  Execution execution(program, config.max_steps);
+  if (!run_init(program, execution, result)) return result;
+  ReplayChooser chooser(std::move(*steps));
+  const ExecutionEnd end = execution.run(chooser);
+  result.executions = 1;
+  result.steps = execution.steps();
+  result.max_depth = execution.steps();
+  if (chooser.ran_past_end()) {
+    result.note = fmt::format("the schedule ended after {} steps; the execution went on without "
+                              "preemptions",
+                              chooser.used());
+  }
+  result.replayed = capture(execution);
+  switch (end) {
+    case ExecutionEnd::Violation:
+      result.verdict = Verdict::Violation;
+      result.violations.push_back(*result.replayed);
+      break;
+    case ExecutionEnd::Complete:
+      result.verdict = Verdict::Safe;
+      break;
+    case ExecutionEnd::Dropped:
+      result.verdict = Verdict::Safe;
+      result.note += (result.note.empty() ? "" : "; ") + std::string("a failed assume() dropped the execution");
+      break;
+    case ExecutionEnd::StepLimit:
+      result.verdict = Verdict::Incomplete;
+      result.incomplete_reasons.push_back(step_limit_reason(execution, config.max_steps));
+      break;
+    case ExecutionEnd::ModelError: case ExecutionEnd::Stopped:
+      result.verdict = Verdict::Error;
+      result.error = execution.error();
+      break;
+  }
+  return result;
+}
+
+}  // namespace preempt

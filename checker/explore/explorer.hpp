@@ -1,0 +1,20 @@
+#pragma once
+// The exploration entry points: explore() runs a strategy over a model program until the space is
+// covered, a violation is found, or a limit ends it; replay() runs exactly one given schedule.
+#include <atomic>
+#include <string_view>
+
+#include "checker/explore/config.hpp"
+#include "checker/explore/program.hpp"
+#include "checker/explore/result.hpp"
+
+namespace preempt {
+
+// Set (from a signal handler, say) to stop an exploration early; the result is then "incomplete".
+extern std::atomic<bool> g_stop_requested;
+
+[[nodiscard]] ExploreResult explore(const ModelProgram& program, const CheckConfig& config);
+[[nodiscard]] ExploreResult replay(const ModelProgram& program, std::string_view schedule,
+                                   const CheckConfig& config);
+
+}  // namespace preempt

@@ -1,0 +1,31 @@
+#pragma once
+// ModelProgram: what the explorer runs -- the layout plus the code of every thread. Both front ends
+// (the C++ API and the scenario interpreter) produce one.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checker/rt/layout.hpp"
+#include "checker/rt/thread_context.hpp"
+
+namespace preempt {
+
+struct ThreadSpec {
+  std::string name;
+  ThreadEntry entry;         // the thread's code; must outlive every execution that runs it
+  FunctionId body = kNone;   // the body's FunctionId (its module decides if its end is a step)
+};
+
+// The payload of a Spawn op: a thread created during an execution.
+struct SpawnRequest {
+  ThreadSpec spec;
+};
+
+struct ModelProgram {
+  const ModelLayout* layout = nullptr;
+  std::vector<ThreadSpec> threads;   // started at the beginning of every execution, in order
+  std::optional<ThreadSpec> init;    // runs once, alone, before exploration
+  std::optional<ThreadSpec> final;   // runs alone after each complete execution
+};
+
+}  // namespace preempt

@@ -1,0 +1,41 @@
+#pragma once
+// ExploreResult: what an exploration established. "safe" is only ever claimed when the whole space
+// was explored; any limit that cut it short makes the verdict "incomplete" and says why.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checker/rt/trace.hpp"
+
+namespace preempt {
+
+enum class Verdict : std::uint8_t { Safe, Violation, Incomplete, Error };
+[[nodiscard]] const char* verdict_name(Verdict verdict);
+
+// One execution, complete enough to print, replay and explain: a failing one (violation set), or
+// the one that replay() ran.
+struct Counterexample {
+  std::optional<Violation> violation;
+  std::vector<TraceEntry> trace;
+  std::vector<std::string> thread_names;  // by ThreadId, as in this execution
+  std::string schedule;                   // replayable: see schedule.hpp
+  std::uint32_t preemptions = 0;
+};
+
+struct ExploreResult {
+  Verdict verdict = Verdict::Safe;
+  std::uint64_t executions = 0;    // executions run (complete, failing, dropped or cut)
+  std::uint64_t steps = 0;         // steps taken over all executions
+  std::uint64_t dropped = 0;       // executions dropped by a failed assume()
+  std::uint64_t step_limited = 0;  // executions cut at the step limit
+  std::uint32_t max_depth = 0;     // most steps in one execution
+  double seconds = 0;
+  std::vector<std::string> incomplete_reasons;  // why the space was not covered (empty: covered)
+  std::vector<Counterexample> violations;
+  std::optional<Counterexample> replayed;  // replay(): the execution that ran
+  std::string error;               // Verdict::Error: what is wrong with the model
+  std::string note;                // e.g. replay: the schedule ended before the execution did
+};
+
+}  // namespace preempt

@@ -1,0 +1,99 @@
+#include "checker/explore/schedule.hpp"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "checker/explore/execution.hpp"
+
+namespace preempt {
+
+std::string encode_schedule(std::span<const TraceEntry> trace, std::span<const std::string> names) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < trace.size()) {
+    if (trace[i].phase != Phase::Threads || trace[i].op.kind == OpKind::Fail) {
+      ++i;
+      continue;
+    }
+    const ThreadId thread = trace[i].thread;
+    std::size_t run = 0;
+    while (i < trace.size() && trace[i].phase == Phase::Threads && trace[i].thread == thread &&
+           trace[i].op.kind != OpKind::Fail) {
+      ++run;
+      ++i;
+    }
+    if (!out.empty()) out += ',';
+    out += thread < names.size() ? names[thread] : std::string("?");
+    if (run > 1) out += fmt::format(":{}", run);
+  }
+  return out;
+}
+
+std::optional<std::vector<std::string>> decode_schedule(std::string_view text, std::string* error) {
+  std::vector<std::string> steps;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view item = text.substr(start, end - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) {
+      if (text.empty()) return steps;
+      *error = fmt::format("empty step at character {} of the schedule", start + 1);
+      return std::nullopt;
+    }
+    std::uint64_t count = 1;
+    if (const std::size_t colon = item.rfind(':'); colon != std::string_view::npos) {
+      const std::string_view digits = item.substr(colon + 1);
+      const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
+      if (ec != std::errc() || ptr != digits.data() + digits.size() || count == 0 ||
+          count > 100'000'000) {
+        *error = fmt::format("bad repeat count '{}' in schedule step '{}'", digits, item);
+        return std::nullopt;
+      }
+      item = item.substr(0, colon);
+    }
+    if (item.empty()) {
+      *error = fmt::format("missing thread name at character {} of the schedule", start + 1);
+      return std::nullopt;
+    }
+    if (steps.size() + count > 100'000'000) {
+      *error = "schedule is too long";
+      return std::nullopt;
+    }
+    steps.insert(steps.end(), count, std::string(item));
+    start = end + 1;
+  }
+  return steps;
+}
+
+ThreadId ReplayChooser::choose(const SchedulingPoint& point) {
+  if (position_ >= steps_.size()) {
+    past_end_ = true;
+    return point.previous_enabled ? point.previous : point.enabled.front();
+  }
+  const std::string& wanted = steps_[position_];
+  const Execution& execution = *point.execution;
+  for (ThreadId t = 0; t < execution.thread_count(); ++t) {
+    if (execution.thread_name(t) != wanted) continue;
+    if (!execution.is_enabled(t)) {
+      error_ = fmt::format("the schedule does not fit the model: step {} names thread {}, which {}",
+                           point.step, wanted, execution.describe_thread(t));
+      return kNone;
+    }
+    ++position_;
+    return t;
+  }
+  std::string known;
+  for (ThreadId t = 0; t < execution.thread_count(); ++t) {
+    known += (known.empty() ? "" : ", ") + execution.thread_name(t);
+  }
+  error_ = fmt::format("the schedule does not fit the model: step {} names thread '{}', but the "
+                       "threads are: {}",
+                       point.step, wanted, known);
+  return kNone;
+}
+
+}  // namespace preempt

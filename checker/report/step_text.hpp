@@ -1,0 +1,20 @@
+#pragma once
+// Turns compact trace entries into the user's words: the operation ("kobject_put(dm_kobj)") and the
+// state it changed ("refcount 1 -> 0, calls dm_kobject_release [module dm]").
+#include <span>
+#include <string>
+
+#include "checker/rt/layout.hpp"
+#include "checker/rt/trace.hpp"
+
+namespace preempt {
+
+struct StepText {
+  std::string op;    // what the thread did
+  std::string note;  // the state it changed, what it returned, whom it woke
+};
+
+[[nodiscard]] StepText describe_step(const TraceEntry& entry, const ModelLayout& layout,
+                                     std::span<const std::string> thread_names);
+
+}  // namespace preempt

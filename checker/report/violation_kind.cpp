@@ -1,0 +1,33 @@
+#include "checker/report/violation_kind.hpp"
+
+#include <array>
+
+namespace preempt {
+
+namespace {
+struct KindInfo {
+  std::string_view spelling;
+  std::string_view summary;
+};
+constexpr std::array kKinds = {
+#define PREEMPT_VIOLATION(name, spelling, summary) KindInfo{spelling, summary},
+#include "checker/report/violation_kinds.def"
+};
+}  // namespace
+
+std::string_view violation_spelling(ViolationKind kind) {
+  return kKinds[static_cast<std::size_t>(kind)].spelling;
+}
+
+std::string_view violation_summary(ViolationKind kind) {
+  return kKinds[static_cast<std::size_t>(kind)].summary;
+}
+
+std::optional<ViolationKind> violation_from_spelling(std::string_view spelling) {
+  for (std::size_t i = 0; i < kKinds.size(); ++i) {
+    if (kKinds[i].spelling == spelling) return static_cast<ViolationKind>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace preempt

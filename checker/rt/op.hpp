@@ -1,0 +1,56 @@
+#pragma once
+// Op: the description of one visible step, announced by a model thread before it takes effect.
+//
+// Protocol: a thread fills an Op and hands it to ThreadContext::perform(), which parks the thread.
+// The scheduler sees every parked thread's next Op (what it touches, whether it can run now), picks
+// one thread, applies its Op to the Store (models/), records a trace entry, and resumes the thread
+// with an OpResult. Knowing every enabled thread's next Op is what partial-order reduction needs.
+#include <cstdint>
+#include <string>
+
+#include "checker/rt/ids.hpp"
+
+namespace preempt {
+
+enum class OpKind : std::uint8_t {
+#define PREEMPT_OP(name, spelling) name,
+#include "checker/rt/ops.def"
+};
+
+[[nodiscard]] const char* op_name(OpKind kind);
+
+class Store;
+
+// A condition a blocked `await` waits for. The thread that awaits owns the guard and keeps it alive
+// while its Op is pending; the scheduler evaluates it against the current Store.
+class AwaitGuard {
+ public:
+  virtual ~AwaitGuard() = default;
+  [[nodiscard]] virtual bool holds(const Store& store) const = 0;
+  // The condition in the user's words, for deadlock reports ("flag == 1").
+  [[nodiscard]] virtual std::string describe() const = 0;
+};
+
+struct Op {
+  OpKind kind = OpKind::Schedule;
+  ObjectRef target;                  // the object the step touches (Int index for shared memory)
+  std::int64_t arg0 = 0;             // value written, cmpxchg's expected value, atomic_add's amount
+  std::int64_t arg1 = 0;             // cmpxchg's new value
+  FunctionId location = kNone;       // the function whose code executes this step
+  FunctionId other = kNone;          // Call: the callee; Return/ThreadEnd: the caller returned into
+  std::uint32_t line = 0;            // source line of the step (0: unknown)
+  const AwaitGuard* guard = nullptr; // Await only
+  const void* payload = nullptr;     // Spawn: the SpawnRequest; Fail/Fault: a C string message
+  // Fail: arg0 is the ViolationKind (assertion, out-of-bounds, division-by-zero).
+};
+
+// What the scheduler hands back to the thread when its Op has taken effect.
+struct OpResult {
+  std::int64_t value = 0;          // the builtin's return value
+  FunctionId call = kNone;         // a function the thread must now run as a nested call
+                                   // (kobject release method, module exit function)
+  std::int64_t call_arg = 0;       // its argument (the kobject array index)
+  bool exit_thread = false;        // the step ended the thread (do_exit, module_put_and_kthread_exit)
+};
+
+}  // namespace preempt

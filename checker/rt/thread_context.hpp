@@ -1,0 +1,74 @@
+#pragma once
+// ThreadContext: one model thread as the scheduler sees it, and the single choke point through which
+// the thread's code announces every visible step.
+//
+// Protocol (thread side): perform(op) parks the thread with `op` pending and returns the OpResult
+// once the scheduler has applied it. report(op) parks the thread for good with an immediate event
+// (a failed assert, a failed assume, a model fault) that the scheduler handles without a choice.
+// Protocol (scheduler side): start() with an entry, resume() to let it run up to its next
+// announcement; status() tells what happened. Slots are reused across executions.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "checker/rt/fiber.hpp"
+#include "checker/rt/op.hpp"
+
+namespace preempt {
+
+enum class ThreadStatus : std::uint8_t {
+  Idle,      // not started in this execution
+  Running,   // executing local code (only while the scheduler has resumed it)
+  Pending,   // parked before `pending()`; the scheduler decides when it runs
+  Reporting, // parked for good with an immediate event in `pending()`
+  Finished,  // its entry returned
+};
+
+class ThreadContext;
+// The code a thread runs. It must return normally; do_exit is expressed by returning early.
+using ThreadEntry = std::function<void(ThreadContext&)>;
+
+class ThreadContext {
+ public:
+  ThreadContext(ThreadId id, StackPool& pool) : id_(id), pool_(pool) {}
+  ThreadContext(const ThreadContext&) = delete;
+  ThreadContext& operator=(const ThreadContext&) = delete;
+
+  // --- thread side ---
+  OpResult perform(const Op& op);
+  [[noreturn]] void report(const Op& op);
+  [[nodiscard]] ThreadId id() const { return id_; }
+  [[nodiscard]] const std::string& name() const { return name_; }
+  // Tells the scheduler the function whose code the thread executes now (for locations only).
+  void set_location(FunctionId f) { location_ = f; }
+
+  // --- scheduler side ---
+  // Prepares a run of `entry` (not owned: it must outlive the execution) under `name`, whose body
+  // is `body` (the thread body's FunctionId, for locations).
+  void start(const std::string& name, const ThreadEntry* entry, FunctionId body);
+  void resume();
+  void abandon();  // unwinds an unfinished thread at the end of an execution
+  void set_result(const OpResult& result) { result_ = result; }
+  [[nodiscard]] ThreadStatus status() const { return status_; }
+  [[nodiscard]] const Op& pending() const { return pending_; }
+  [[nodiscard]] FunctionId body() const { return body_; }
+  [[nodiscard]] FunctionId location() const { return location_; }
+
+  std::uint32_t spin_depth = 0;  // spinlocks held (sleep-in-atomic); maintained by the models
+
+ private:
+  static void run_entry(void* self);
+
+  ThreadId id_;
+  StackPool& pool_;
+  Coroutine coroutine_;
+  std::string name_;
+  const ThreadEntry* entry_ = nullptr;
+  FunctionId body_ = kNone;
+  FunctionId location_ = kNone;
+  ThreadStatus status_ = ThreadStatus::Idle;
+  Op pending_;
+  OpResult result_;
+};
+
+}  // namespace preempt

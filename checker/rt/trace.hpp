@@ -1,0 +1,39 @@
+#pragma once
+// TraceEntry: the compact record of one executed step, kept for every step of the current
+// execution in a reused vector (no allocation once warm). Report writers turn entries into words.
+#include <cstdint>
+#include <string>
+
+#include "checker/report/violation_kind.hpp"
+#include "checker/rt/ids.hpp"
+#include "checker/rt/op.hpp"
+
+namespace preempt {
+
+enum class Phase : std::uint8_t { Init, Threads, Final };
+
+struct TraceEntry {
+  std::uint32_t step = 0;          // 1-based step number within the execution
+  ThreadId thread = kNone;
+  Op op;                           // what the thread announced (kind, object, location, line)
+  std::int64_t before = 0;         // the state the step changed, before and after
+  std::int64_t after = 0;          //   (refcount, value, done, owner: depends on op.kind)
+  bool changed = false;            // before/after are meaningful
+  std::int64_t value = 0;          // what the step returned or read
+  FunctionId called = kNone;       // a function the step called (release method, exit function)
+  ThreadId woke = kNone;           // first thread this step unblocked
+  std::uint16_t woke_count = 0;    // how many threads it unblocked
+  bool preempted = false;          // the scheduler switched away from a thread that could go on
+  Phase phase = Phase::Threads;
+};
+
+// A violation found in an execution: what, who, where (step index into the trace), and why.
+struct Violation {
+  ViolationKind kind = ViolationKind::Assertion;
+  ThreadId thread = kNone;
+  ModuleId module = kNone;         // the module involved, if any
+  std::uint32_t step = 0;          // the failing step's number (0: not tied to a step)
+  std::string message;
+};
+
+}  // namespace preempt

@@ -1,0 +1,76 @@
+#include "models/step.hpp"
+
+#include <fmt/format.h>
+
+namespace preempt::models {
+
+bool enabled(const Store& store, const Op& op, ThreadId thread) {
+  (void)thread;
+  switch (op.kind) {
+    case OpKind::WaitForCompletion: return store.completions[op.target.index].done > 0;
+    case OpKind::MutexLock: return store.mutexes[op.target.index].owner == kNone;
+    case OpKind::SpinLock: return store.spinlocks[op.target.index].owner == kNone;
+    case OpKind::Await: return op.guard->holds(store);
+    default: return true;
+  }
+}
+
+bool may_sleep(OpKind kind) {
+  return kind == OpKind::MutexLock || kind == OpKind::WaitForCompletion || kind == OpKind::Schedule;
+}
+
+void apply(const Op& op, StepContext& ctx, StepEffect& effect) {
+  switch (op.kind) {
+    case OpKind::Read: case OpKind::Write: case OpKind::AtomicRead: case OpKind::AtomicSet:
+    case OpKind::AtomicInc: case OpKind::AtomicDec: case OpKind::AtomicAdd: case OpKind::AtomicSub:
+    case OpKind::AtomicDecAndTest: case OpKind::AtomicIncReturn: case OpKind::AtomicDecReturn:
+    case OpKind::Cmpxchg: case OpKind::Xchg:
+      apply_memory(op, ctx, effect);
+      return;
+    case OpKind::KobjectGet: case OpKind::KobjectGetUnlessZero: case OpKind::KobjectPut:
+      apply_kobject(op, ctx, effect);
+      return;
+    case OpKind::Complete: case OpKind::CompleteAll: case OpKind::WaitForCompletion:
+    case OpKind::TryWaitForCompletion: case OpKind::CompletionDone: case OpKind::ReinitCompletion:
+      apply_completion(op, ctx, effect);
+      return;
+    case OpKind::MutexLock: case OpKind::MutexTrylock: case OpKind::MutexUnlock:
+    case OpKind::SpinLock: case OpKind::SpinTrylock: case OpKind::SpinUnlock:
+      apply_lock(op, ctx, effect);
+      return;
+    case OpKind::ModuleGet: case OpKind::TryModuleGet: case OpKind::ModulePut:
+    case OpKind::ModulePutAndExit: case OpKind::DeleteModule: case OpKind::ModuleFree:
+      apply_module(op, ctx, effect);
+      return;
+    case OpKind::DoExit:
+      effect.result.exit_thread = true;
+      return;
+    case OpKind::Call: case OpKind::Return: case OpKind::ThreadEnd: case OpKind::Schedule:
+    case OpKind::Await: case OpKind::Spawn: case OpKind::Fail: case OpKind::AssumeFail:
+    case OpKind::Fault:
+      return;  // control steps: the engine handles them; no object changes
+  }
+}
+
+std::string describe_wait(const Store& store, const ModelLayout& layout, const ThreadNames& names,
+                          const Op& op) {
+  const auto holder = [&](ThreadId owner) {
+    return owner == kNone ? std::string("nobody") : names.thread_name(owner);
+  };
+  switch (op.kind) {
+    case OpKind::WaitForCompletion:
+      return fmt::format("waits for completion {} (done = 0)", layout.object_name(op.target));
+    case OpKind::MutexLock:
+      return fmt::format("waits for mutex {}, held by {}", layout.object_name(op.target),
+                         holder(store.mutexes[op.target.index].owner));
+    case OpKind::SpinLock:
+      return fmt::format("spins on spinlock {}, held by {}", layout.object_name(op.target),
+                         holder(store.spinlocks[op.target.index].owner));
+    case OpKind::Await:
+      return fmt::format("waits until {}", op.guard->describe());
+    default:
+      return fmt::format("is blocked in {}", op_name(op.kind));
+  }
+}
+
+}  // namespace preempt::models
