@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The test suite, from a fresh Debian machine: install, build with warnings as errors, run every
+# test; then the same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+#   scripts/test.sh          both builds
+#   scripts/test.sh quick    the release build only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs="$(nproc 2>/dev/null || echo 2)"
+scripts/build.sh ci
+(cd build && ctest --output-on-failure -j "$jobs")
+if [ "${1:-}" != quick ]; then
+  scripts/build.sh sanitize
+  (cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs")
+fi
