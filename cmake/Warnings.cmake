@@ -5,7 +5,7 @@
 add_library(preempt_warnings INTERFACE)
 target_compile_options(preempt_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
-  -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+  -Wcast-align -Woverloaded-virtual -Wimplicit-fallthrough
   -Wno-missing-field-initializers)
 if(PREEMPT_WERROR)
   target_compile_options(preempt_warnings INTERFACE -Werror)

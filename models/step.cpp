@@ -47,7 +47,7 @@ void apply(const Op& op, StepContext& ctx, StepEffect& effect) {
       return;
     case OpKind::Call: case OpKind::Return: case OpKind::ThreadEnd: case OpKind::Schedule:
     case OpKind::Await: case OpKind::Spawn: case OpKind::Fail: case OpKind::AssumeFail:
-    case OpKind::Fault:
+    case OpKind::Fault: case OpKind::Stuck:
       return;  // control steps: the engine handles them; no object changes
   }
 }

@@ -308,6 +308,7 @@ class EqualGuard final : public AwaitGuard {
       : index_(index), value_(value), text_(std::move(text)) {}
   bool holds(const Store& store) const override { return store.ints[index_] == value_; }
   std::string describe() const override { return text_; }
+  void reads(FootprintSink& sink) const override { sink.read(Space::Int, index_, index_); }
 
  private:
   std::uint32_t index_;
@@ -320,6 +321,7 @@ void Thread::await_equal(Int x, std::int64_t value, Loc loc) {
   const EqualGuard guard(x.index, value,
                          fmt::format("{} == {}", model_.layout().object_name({ObjectKind::Int, x.index}), value));
   Op op = make(OpKind::Await, ObjectKind::Int, x.index);
+  op.arg0 = value;
   op.guard = &guard;
   perform(op, loc);
 }

@@ -27,4 +27,18 @@ class Chooser {
   [[nodiscard]] virtual const std::string& error() const = 0;
 };
 
+// A strategy drives many executions: it chooses within each, learns from each when it ends, and
+// says whether there is another to run.
+class Strategy : public Chooser {
+ public:
+  // Called after every execution, whatever ended it.
+  virtual void finish(const Execution& execution) { (void)execution; }
+  // Prepares the next execution; false when the strategy has nothing left to explore.
+  [[nodiscard]] virtual bool next() = 0;
+  // The execution just run was abandoned by the strategy itself (not a model error).
+  [[nodiscard]] virtual bool abandoned() const { return false; }
+  // Why the strategy did not cover the whole space (empty: it did, when next() returned false).
+  [[nodiscard]] virtual std::string not_covered() const { return {}; }
+};
+
 }  // namespace preempt

@@ -6,7 +6,8 @@
 namespace preempt {
 
 enum class StrategyKind : std::uint8_t {
-  Dfs,  // exhaustive: every interleaving of the visible steps
+  Dfs,   // exhaustive: every interleaving of the visible steps
+  Dpor,  // optimal DPOR: one execution per Mazurkiewicz trace (equivalence class of interleavings)
 };
 
 struct CheckConfig {

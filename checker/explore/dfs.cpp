@@ -53,4 +53,9 @@ bool DfsChooser::next() {
   return true;
 }
 
+std::string DfsChooser::not_covered() const {
+  if (!pruned_) return {};
+  return fmt::format("the preemption bound ({}) cut schedules with more preemptions", *bound_);
+}
+
 }  // namespace preempt

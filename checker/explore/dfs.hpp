@@ -18,7 +18,7 @@
 
 namespace preempt {
 
-class DfsChooser final : public Chooser {
+class DfsChooser final : public Strategy {
  public:
   // bound: the most preemptions an execution may have; nullopt = unbounded.
   explicit DfsChooser(std::optional<std::uint32_t> bound = std::nullopt) : bound_(bound) {}
@@ -26,8 +26,9 @@ class DfsChooser final : public Chooser {
   ThreadId choose(const SchedulingPoint& point) override;
   [[nodiscard]] const std::string& error() const override { return error_; }
   // Moves to the next unexplored schedule; false when the tree is exhausted.
-  [[nodiscard]] bool next();
+  [[nodiscard]] bool next() override;
   [[nodiscard]] bool pruned() const { return pruned_; }
+  [[nodiscard]] std::string not_covered() const override;
   [[nodiscard]] std::size_t depth() const { return path_.size(); }
 
  private:

@@ -62,6 +62,7 @@ void Execution::begin() {
   steps_ = 0;
   thread_count_ = 0;
   limit_thread_ = kNone;
+  limit_line_ = 0;
 }
 
 void Execution::finish() {
@@ -74,6 +75,7 @@ ThreadContext& Execution::start_thread(const ThreadSpec& spec) {
   if (blocked_.size() < thread_count_) blocked_.push_back(0);
   blocked_[id] = 0;
   ThreadContext& thread = *slots_[id];
+  thread.attach_store(&store_);
   thread.start(spec.name, &spec.entry, spec.body);
   thread.resume();
   after_resume(thread);
@@ -216,6 +218,8 @@ void Execution::step(ThreadId id, bool preempted, Phase phase) {
   entry.step = ++steps_;
   entry.thread = id;
   entry.op = op;
+  entry.op.guard = nullptr;  // both point into the thread's stack: the trace outlives them
+  entry.op.payload = nullptr;
   entry.preempted = preempted;
   entry.phase = phase;
   if (check_code(thread, op, kNone)) return;
@@ -282,6 +286,7 @@ void Execution::after_resume(ThreadContext& thread) {
       entry.step = ++steps_;
       entry.thread = thread.id();
       entry.op = op;
+      entry.op.payload = nullptr;
       entry.phase = phase_;
       fail(static_cast<ViolationKind>(op.arg0), thread.id(),
            fmt::format("{}: {}", thread.name(), message != nullptr ? message : "check failed"));
@@ -289,6 +294,11 @@ void Execution::after_resume(ThreadContext& thread) {
     }
     case OpKind::AssumeFail:
       end_ = ExecutionEnd::Dropped;
+      return;
+    case OpKind::Stuck:
+      limit_thread_ = thread.id();
+      limit_line_ = op.line;
+      end_ = ExecutionEnd::StepLimit;
       return;
     default:
       error_ = fmt::format("thread {} failed: {}", thread.name(), message != nullptr ? message : "?");
@@ -307,7 +317,7 @@ void Execution::deadlock() {
     why += fmt::format("{} {}", slots_[t]->name(), describe_thread(t));
   }
   fail(ViolationKind::Deadlock, first,
-       fmt::format("deadlock: no thread can run: {}", why));
+       fmt::format("no thread can run: {}", why));
 }
 
 void Execution::run_final() {

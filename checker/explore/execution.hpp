@@ -58,8 +58,12 @@ class Execution final : public models::ThreadNames {
   // Why a parked thread cannot run now ("waits for mutex B, held by t2"), or its state.
   [[nodiscard]] std::string describe_thread(ThreadId thread) const;
   [[nodiscard]] bool is_enabled(ThreadId thread) const;
+  // The step a parked thread announced.
+  [[nodiscard]] const Op& pending(ThreadId thread) const { return slots_[thread]->pending(); }
   // The thread that was running when the step limit hit, and where.
   [[nodiscard]] ThreadId limit_thread() const { return limit_thread_; }
+  // Non-zero when a thread ran without end between two visible steps: the line it loops at.
+  [[nodiscard]] std::uint32_t limit_line() const { return limit_line_; }
 
  private:
   void begin();
@@ -91,6 +95,7 @@ class Execution final : public models::ThreadNames {
   std::optional<Violation> violation_;
   std::string error_;
   ThreadId limit_thread_ = kNone;
+  std::uint32_t limit_line_ = 0;
 };
 
 }  // namespace preempt

@@ -1,11 +1,13 @@
 #include "checker/explore/explorer.hpp"
 
 #include <chrono>
+#include <memory>
 #include <optional>
 
 #include <fmt/format.h>
 
 #include "checker/explore/dfs.hpp"
+#include "checker/explore/dpor.hpp"
 #include "checker/explore/execution.hpp"
 #include "checker/explore/schedule.hpp"
 
@@ -75,6 +77,11 @@ bool run_init(const ModelProgram& program, Execution& execution, ExploreResult& 
 std::string step_limit_reason(const Execution& execution, std::uint32_t max_steps) {
   const ThreadId t = execution.limit_thread();
   if (t == kNone) return fmt::format("an execution exceeded the step limit ({} steps)", max_steps);
+  if (execution.limit_line() != 0) {
+    return fmt::format("thread {} loops without end at line {}: it ran the local instruction limit "
+                       "without a visible step",
+                       execution.thread_name(t), execution.limit_line());
+  }
   const auto& trace = execution.trace();
   std::uint32_t line = 0;
   for (auto it = trace.rbegin(); it != trace.rend(); ++it) {
@@ -91,6 +98,14 @@ std::string step_limit_reason(const Execution& execution, std::uint32_t max_step
                                  max_steps, execution.thread_name(t));
 }
 
+std::unique_ptr<Strategy> make_strategy(const ModelProgram& program, const CheckConfig& config) {
+  switch (config.strategy) {
+    case StrategyKind::Dfs: return std::make_unique<DfsChooser>(config.preemption_bound);
+    case StrategyKind::Dpor: return std::make_unique<DporChooser>(*program.layout);
+  }
+  return std::make_unique<DfsChooser>(config.preemption_bound);
+}
+
 }  // namespace
 
 ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
@@ -101,7 +116,7 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
     result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return result;
   }
-  DfsChooser dfs(config.preemption_bound);
+  std::unique_ptr<Strategy> strategy = make_strategy(program, config);
   bool more = true;
   while (more) {
     if (config.max_executions != 0 && result.executions >= config.max_executions) {
@@ -119,7 +134,13 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
       result.incomplete_reasons.push_back("interrupted");
       break;
     }
-    const ExecutionEnd end = execution.run(dfs);
+    const ExecutionEnd end = execution.run(*strategy);
+    strategy->finish(execution);
+    if (strategy->abandoned()) {
+      ++result.abandoned;
+      more = strategy->next();
+      continue;
+    }
     ++result.executions;
     result.steps += execution.steps();
     result.max_depth = std::max(result.max_depth, execution.steps());
@@ -137,12 +158,9 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
       result.error = execution.error();
       break;
     }
-    more = dfs.next();
+    more = strategy->next();
   }
-  if (dfs.pruned()) {
-    result.incomplete_reasons.push_back(fmt::format(
-        "the preemption bound ({}) cut schedules with more preemptions", *config.preemption_bound));
-  }
+  if (const std::string why = strategy->not_covered(); !why.empty()) result.incomplete_reasons.push_back(why);
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   if (result.verdict == Verdict::Error) return result;
   if (!result.violations.empty()) {

@@ -29,6 +29,7 @@ struct ExploreResult {
   std::uint64_t steps = 0;         // steps taken over all executions
   std::uint64_t dropped = 0;       // executions dropped by a failed assume()
   std::uint64_t step_limited = 0;  // executions cut at the step limit
+  std::uint64_t abandoned = 0;     // executions the strategy abandoned (dpor: sleep-set blocked)
   std::uint32_t max_depth = 0;     // most steps in one execution
   double seconds = 0;
   std::vector<std::string> incomplete_reasons;  // why the space was not covered (empty: covered)

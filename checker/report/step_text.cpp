@@ -144,17 +144,19 @@ StepText describe_step(const TraceEntry& e, const ModelLayout& layout,
       break;
     case OpKind::Schedule: text.op = "schedule()"; break;
     case OpKind::Await:
-      text.op = fmt::format("await({})", op.guard != nullptr ? op.guard->describe() : std::string("?"));
+      text.op = op.text != nullptr ? fmt::format("await({})", op.text)
+                                   : fmt::format("await({} == {})", object, op.arg0);
       text.note = "condition holds";
       break;
     case OpKind::DoExit: text.op = "do_exit()"; text.note = "thread exits"; break;
     case OpKind::Spawn: text.op = "spawns a thread"; text.note = fmt::format("creates {}", name_of(names, static_cast<ThreadId>(e.value))); break;
     case OpKind::Fail:
-      text.op = op.payload != nullptr ? static_cast<const char*>(op.payload) : "check fails";
+      text.op = op.text != nullptr ? op.text : "check fails";
       text.note = std::string(violation_spelling(static_cast<ViolationKind>(op.arg0)));
       break;
     case OpKind::AssumeFail: text.op = "assume fails"; break;
     case OpKind::Fault: text.op = "fault"; break;
+    case OpKind::Stuck: text.op = "loops without a visible step"; break;
   }
   if (e.called != kNone) {
     if (!text.note.empty()) text.note += ", ";

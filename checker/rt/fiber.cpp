@@ -11,6 +11,19 @@
 
 namespace ctx = boost::context;
 
+#if defined(BOOST_USE_UCONTEXT)
+// The sanitizer build uses Boost.Context's ucontext back end (it tells ASan about every stack
+// switch). Debian's libboost_context is built for fcontext and lacks this one definition, the
+// per-thread "current context" record; it is defined here as Boost's own source does.
+namespace boost::context::detail {
+fiber_activation_record*& fiber_activation_record::current() noexcept {
+  thread_local fiber_activation_record main_record;  // this thread's own (main) context
+  thread_local fiber_activation_record* current_record = &main_record;
+  return current_record;
+}
+}  // namespace boost::context::detail
+#endif
+
 namespace preempt {
 
 namespace {

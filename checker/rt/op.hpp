@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "checker/rt/footprint_sink.hpp"
 #include "checker/rt/ids.hpp"
 
 namespace preempt {
@@ -29,6 +30,8 @@ class AwaitGuard {
   [[nodiscard]] virtual bool holds(const Store& store) const = 0;
   // The condition in the user's words, for deadlock reports ("flag == 1").
   [[nodiscard]] virtual std::string describe() const = 0;
+  // Lists every object the condition may read, whatever the state (for the dependence relation).
+  virtual void reads(FootprintSink& sink) const = 0;
 };
 
 struct Op {
@@ -39,8 +42,13 @@ struct Op {
   FunctionId location = kNone;       // the function whose code executes this step
   FunctionId other = kNone;          // Call: the callee; Return/ThreadEnd: the caller returned into
   std::uint32_t line = 0;            // source line of the step (0: unknown)
-  const AwaitGuard* guard = nullptr; // Await only
-  const void* payload = nullptr;     // Spawn: the SpawnRequest; Fail/Fault: a C string message
+  // Await: the condition, valid only while the Op is pending (the trace keeps no guard).
+  const AwaitGuard* guard = nullptr;
+  // Spawn: the SpawnRequest; Fault: a C string. Valid only while pending (the trace keeps none).
+  const void* payload = nullptr;
+  // Words for the trace that outlive the exploration (owned by the model): an await's condition,
+  // a failed check's text. Null: the trace says it from the other fields.
+  const char* text = nullptr;
   // Fail: arg0 is the ViolationKind (assertion, out-of-bounds, division-by-zero).
 };
 

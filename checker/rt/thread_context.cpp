@@ -26,7 +26,6 @@ void ThreadContext::start(const std::string& name, const ThreadEntry* entry, Fun
   name_ = name;
   entry_ = entry;
   body_ = body;
-  location_ = body;
   spin_depth = 0;
   status_ = ThreadStatus::Running;
   coroutine_.start(pool_, &ThreadContext::run_entry, this);

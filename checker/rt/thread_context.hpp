@@ -39,8 +39,8 @@ class ThreadContext {
   [[noreturn]] void report(const Op& op);
   [[nodiscard]] ThreadId id() const { return id_; }
   [[nodiscard]] const std::string& name() const { return name_; }
-  // Tells the scheduler the function whose code the thread executes now (for locations only).
-  void set_location(FunctionId f) { location_ = f; }
+  // The shared state as it is now, read-only (an interpreter re-checks an await's condition).
+  [[nodiscard]] const Store& store_view() const { return *store_; }
 
   // --- scheduler side ---
   // Prepares a run of `entry` (not owned: it must outlive the execution) under `name`, whose body
@@ -49,10 +49,10 @@ class ThreadContext {
   void resume();
   void abandon();  // unwinds an unfinished thread at the end of an execution
   void set_result(const OpResult& result) { result_ = result; }
+  void attach_store(const Store* store) { store_ = store; }
   [[nodiscard]] ThreadStatus status() const { return status_; }
   [[nodiscard]] const Op& pending() const { return pending_; }
   [[nodiscard]] FunctionId body() const { return body_; }
-  [[nodiscard]] FunctionId location() const { return location_; }
 
   std::uint32_t spin_depth = 0;  // spinlocks held (sleep-in-atomic); maintained by the models
 
@@ -65,7 +65,7 @@ class ThreadContext {
   std::string name_;
   const ThreadEntry* entry_ = nullptr;
   FunctionId body_ = kNone;
-  FunctionId location_ = kNone;
+  const Store* store_ = nullptr;
   ThreadStatus status_ = ThreadStatus::Idle;
   Op pending_;
   OpResult result_;

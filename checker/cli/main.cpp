@@ -1,0 +1,42 @@
+// preempt: a deterministic concurrency model checker for kernel-style lifetime races.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "checker/cli/commands.hpp"
+#include "checker/cli/exit_codes.hpp"
+
+#ifndef PREEMPT_VERSION
+#define PREEMPT_VERSION "unknown"
+#endif
+
+int main(int argc, char** argv) {
+  CLI::App app{"preempt: explores every interleaving of a concurrent kernel scenario and reports the\n"
+               "schedule that breaks it (unloaded module code, use-after-free, refcount underflow,\n"
+               "deadlock, failed assertions, lock misuse, sleeping in atomic context)."};
+  app.set_version_flag("--version", "preempt " PREEMPT_VERSION);
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  preempt check scenarios/dm-sysfs-exit/buggy.scn     prove or break one scenario\n"
+      "  preempt test scenarios/                             check every scenario's `expect` line\n"
+      "  preempt replay FILE --schedule 'a,b:2,a'            re-run one execution step by step\n"
+      "Run 'preempt COMMAND --help' for a command's options.");
+  int exit_code = preempt::cli::kExitSafe;
+  preempt::cli::register_check(app, &exit_code);
+  preempt::cli::register_test(app, &exit_code);
+  preempt::cli::register_replay(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return preempt::cli::kExitBadInput;
+  }
+  return exit_code;
+}

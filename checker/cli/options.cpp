@@ -1,0 +1,47 @@
+#include "checker/cli/options.hpp"
+
+#include <csignal>
+
+#include "checker/explore/explorer.hpp"
+
+namespace preempt::cli {
+
+void CommonOptions::add_to(CLI::App& command, bool exploring) {
+  if (exploring) {
+    command.add_option("--strategy", strategy, "exploration strategy: dfs (exhaustive: every interleaving)")
+        ->check(CLI::IsMember({"dfs"}))
+        ->capture_default_str();
+    command.add_option("--max-executions", max_executions, "stop after N executions (0: no limit)")
+        ->capture_default_str();
+    command.add_option("--max-time", max_time, "stop after SECONDS of wall time (0: no limit)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    command.add_option("--preemption-bound", preemption_bound,
+                       "explore only executions with at most K preemptions (when that cuts any schedule, the verdict is incomplete, never safe)");
+  }
+  command.add_option("--max-steps", max_steps, "steps per execution before it is cut")
+      ->check(CLI::Range(1u, 100'000'000u))
+      ->capture_default_str();
+  command.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+}
+
+CheckConfig CommonOptions::config() const {
+  CheckConfig config;
+  config.strategy = StrategyKind::Dfs;
+  config.max_steps = max_steps;
+  config.max_executions = max_executions;
+  config.max_seconds = max_time;
+  config.preemption_bound = preemption_bound;
+  return config;
+}
+
+namespace {
+extern "C" void on_interrupt(int) {
+  g_stop_requested.store(true);
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+}
+}  // namespace
+
+void install_interrupt_handler() { std::signal(SIGINT, on_interrupt); }
+
+}  // namespace preempt::cli

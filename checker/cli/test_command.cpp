@@ -1,0 +1,137 @@
+// preempt test PATH...: the CI regression check. Explores every scenario found and compares the
+// outcome with the scenario's own `expect` lines; one PASS/FAIL line per scenario, then a summary.
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "checker/cli/commands.hpp"
+#include "checker/cli/exit_codes.hpp"
+#include "checker/cli/options.hpp"
+#include "checker/cli/scenario_files.hpp"
+#include "checker/explore/explorer.hpp"
+#include "checker/lang/scenario.hpp"
+#include "checker/report/report.hpp"
+
+namespace preempt::cli {
+
+namespace {
+
+struct TestCommand {
+  std::vector<std::string> paths;
+  CommonOptions options;
+
+  [[nodiscard]] int run() const;
+};
+
+std::string expected_text(const lang::Expectation& e) {
+  switch (e.kind) {
+    case lang::Expectation::Kind::None: return "nothing";
+    case lang::Expectation::Kind::Safe: return "safe";
+    case lang::Expectation::Kind::Violation: return "violation " + e.violation;
+  }
+  return "?";
+}
+
+std::string outcome_text(const ExploreResult& r) {
+  switch (r.verdict) {
+    case Verdict::Safe: return "safe";
+    case Verdict::Violation: return fmt::format("violation {}", violation_spelling(r.violations[0].violation->kind));
+    case Verdict::Incomplete: return "incomplete (" + (r.incomplete_reasons.empty() ? std::string() : r.incomplete_reasons[0]) + ")";
+    case Verdict::Error: return "error: " + r.error;
+  }
+  return "?";
+}
+
+// Why the outcome does not meet the expectations, or "" when it does.
+std::string mismatch(const lang::Program& program, const ExploreResult& r, const std::string& strategy) {
+  const lang::Expectation& e = program.expectation;
+  if (e.kind == lang::Expectation::Kind::None) return "the scenario has no `expect` line";
+  const std::string got = outcome_text(r);
+  const std::string want = expected_text(e);
+  if (got != want) return fmt::format("expected {}, got {}", want, got);
+  if (r.verdict == Verdict::Safe) {
+    for (const lang::ExpectedExecutions& x : program.expected_executions) {
+      if (x.strategy == strategy && x.count != r.executions) {
+        return fmt::format("expected {} executions with strategy {}, got {}", x.count, strategy, r.executions);
+      }
+    }
+  }
+  return "";
+}
+
+int TestCommand::run() const {
+  install_interrupt_handler();
+  const ScenarioFiles files = collect_scenarios(paths);
+  bool bad_input = false;
+  for (const std::string& error : files.errors) {
+    std::cerr << error << "\n";
+    bad_input = true;
+  }
+  const bool json = options.format == "json";
+  std::size_t passed = 0;
+  std::size_t failed = 0;
+  for (const std::string& path : files.files) {
+    if (g_stop_requested.load()) {
+      std::cout << "FAIL " << path << ": not run (interrupted)\n";
+      ++failed;
+      continue;
+    }
+    std::string errors;
+    const auto scenario = lang::load_scenario(path, &errors);
+    if (!scenario) {
+      ++failed;
+      bad_input = true;
+      if (json) {
+        nlohmann::ordered_json j;
+        j["scenario"] = path;
+        j["verdict"] = "error";
+        j["error"] = errors;
+        j["test"] = {{"passed", false}, {"reason", "the scenario does not compile"}};
+        std::cout << j.dump() << "\n";
+      } else {
+        std::cout << "FAIL " << path << ": the scenario does not compile\n" << errors;
+      }
+      continue;
+    }
+    const CheckConfig config = options.config();
+    const ExploreResult result = explore(scenario->model(), config);
+    const std::string why = mismatch(scenario->program(), result, options.strategy);
+    const ScenarioReport report{path, &scenario->layout(), &result, options.strategy, config.preemption_bound, false};
+    why.empty() ? ++passed : ++failed;
+    if (json) {
+      nlohmann::ordered_json j = to_json(report);
+      j["test"] = {{"expected", expected_text(scenario->program().expectation)},
+                   {"passed", why.empty()},
+                   {"reason", why}};
+      std::cout << j.dump() << "\n";
+    } else if (why.empty()) {
+      std::cout << fmt::format("PASS {}: {} ({} executions, {:.3f} s)\n", path, outcome_text(result),
+                               result.executions, result.seconds);
+    } else {
+      std::cout << fmt::format("FAIL {}: {}\n", path, why);
+      write_text(std::cout, report);
+    }
+    std::cout.flush();
+  }
+  if (!json) std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
+  if (bad_input) return kExitBadInput;
+  return failed == 0 ? kExitSafe : kExitViolation;
+}
+
+}  // namespace
+
+void register_test(CLI::App& app, int* exit_code) {
+  auto command = std::make_shared<TestCommand>();
+  CLI::App* sub = app.add_subcommand("test", "check scenarios against their `expect` lines (the CI regression check)");
+  sub->add_option("PATH", command->paths, "scenario files or folders (searched for *.scn)")->required();
+  command->options.add_to(*sub, true);
+  sub->footer(
+      "Exit codes: 0 every expectation holds, 1 some expectation failed, 2 bad usage or a scenario\n"
+      "that does not compile.\n\n"
+      "Example:\n"
+      "  preempt test scenarios/\n");
+  sub->callback([command, exit_code] { *exit_code = command->run(); });
+}
+
+}  // namespace preempt::cli

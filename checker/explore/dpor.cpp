@@ -1,0 +1,252 @@
+#include "checker/explore/dpor.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "checker/explore/execution.hpp"
+
+namespace preempt {
+
+DporChooser::DporChooser(const ModelLayout& layout) : layout_(layout) {
+  levels_.reserve(256);
+  nodes_.reserve(1024);
+  nodes_.push_back({});  // node 0: the root of level 0's wakeup tree
+}
+
+bool DporChooser::depends(const Event& a, const Event& b) {
+  if (a.thread == b.thread) return true;
+  if (a.spawned == b.thread || b.spawned == a.thread) return true;  // a thread runs after its creation
+  return conflict(a.fp, b.fp);
+}
+
+std::uint32_t DporChooser::new_node(const Event& event) {
+  std::uint32_t index = 0;
+  if (!free_nodes_.empty()) {
+    index = free_nodes_.back();
+    free_nodes_.pop_back();
+  } else {
+    index = static_cast<std::uint32_t>(nodes_.size());
+    nodes_.emplace_back();
+  }
+  nodes_[index].event = event;
+  nodes_[index].children.clear();
+  return index;
+}
+
+void DporChooser::free_subtree(std::uint32_t node) {
+  for (std::uint32_t child : nodes_[node].children) free_subtree(child);
+  nodes_[node].children.clear();
+  free_nodes_.push_back(node);
+}
+
+DporChooser::Event DporChooser::event_of(const SchedulingPoint& point, ThreadId thread) const {
+  Event event;
+  event.thread = thread;
+  const Op& op = point.execution->pending(thread);
+  event.fp = footprint_of(op, layout_);
+  if (op.kind == OpKind::Spawn) event.spawned = point.execution->thread_count();
+  return event;
+}
+
+DporChooser::Level DporChooser::make_level(std::size_t position) {
+  Level level;
+  if (position == 0) {
+    level.root = 0;
+    return level;
+  }
+  const Level& parent = levels_[position - 1];
+  level.root = nodes_[parent.root].children.front();
+  for (const SleepEntry& entry : parent.sleep) {
+    if (!depends(entry.event, parent.event)) level.sleep.push_back(entry);
+  }
+  return level;
+}
+
+ThreadId DporChooser::choose(const SchedulingPoint& point) {
+  blocked_ = false;
+  if (position_ == levels_.size()) levels_.push_back(make_level(position_));
+  Level& level = levels_[position_];
+  const auto is_enabled = [&](ThreadId t) {
+    return std::find(point.enabled.begin(), point.enabled.end(), t) != point.enabled.end();
+  };
+  std::vector<std::uint32_t>& children = nodes_[level.root].children;
+  // Follow the wakeup tree; a branch whose first thread is blocked here cannot be run: drop it.
+  while (!children.empty() && !is_enabled(nodes_[children.front()].event.thread)) {
+    if (position_ + 1 < levels_.size()) {
+      error_ = fmt::format("the model is not deterministic: replaying the same schedule, thread {} "
+                           "cannot take step {}",
+                           point.execution->thread_name(nodes_[children.front()].event.thread), point.step);
+      return kNone;
+    }
+    free_subtree(children.front());
+    children.erase(children.begin());
+    ++dropped_branches_;
+  }
+  if (children.empty()) {
+    // Free choice: an enabled thread that is not asleep, the previous one first (no preemption).
+    const auto asleep = [&](ThreadId t) {
+      return std::any_of(level.sleep.begin(), level.sleep.end(),
+                         [t](const SleepEntry& s) { return s.event.thread == t; });
+    };
+    ThreadId pick = kNone;
+    if (point.previous_enabled && !asleep(point.previous)) pick = point.previous;
+    for (std::size_t i = 0; pick == kNone && i < point.enabled.size(); ++i) {
+      if (!asleep(point.enabled[i])) pick = point.enabled[i];
+    }
+    if (pick == kNone) {
+      blocked_ = true;
+      ++blocked_total_;
+      error_ = "every enabled thread is asleep (sleep-set blocked)";
+      return kNone;
+    }
+    const std::uint32_t leaf = new_node(event_of(point, pick));
+    nodes_[level.root].children.push_back(leaf);  // `children` may dangle after new_node
+  }
+  const std::uint32_t chosen = nodes_[level.root].children.front();
+  level.event = event_of(point, nodes_[chosen].event.thread);
+  nodes_[chosen].event = level.event;
+  ++position_;
+  return level.event.thread;
+}
+
+bool DporChooser::weak_initial(const std::vector<Event>& v, const Event& candidate) const {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i].thread == candidate.thread) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (depends(v[j], v[i])) return false;
+      }
+      return true;
+    }
+  }
+  for (const Event& e : v) {
+    if (depends(candidate, e)) return false;
+  }
+  return true;
+}
+
+// insert_[E](v, wut): descend while some child's thread is a weak initial of what is left of v;
+// stop when that child is a leaf (v is covered) or v is used up; else add v as a new branch.
+void DporChooser::insert(std::uint32_t level, const std::vector<Event>& sequence) {
+  std::vector<Event> v = sequence;
+  std::uint32_t node = levels_[level].root;
+  for (;;) {
+    bool descended = false;
+    for (std::uint32_t child : nodes_[node].children) {
+      const Event& event = nodes_[child].event;
+      if (!weak_initial(v, event)) continue;
+      if (nodes_[child].children.empty()) return;
+      const auto first = std::find_if(v.begin(), v.end(), [&](const Event& e) { return e.thread == event.thread; });
+      if (first != v.end()) v.erase(first);
+      if (v.empty()) return;
+      node = child;
+      descended = true;
+      break;
+    }
+    if (!descended) break;
+  }
+  for (const Event& event : v) {
+    const std::uint32_t child = new_node(event);
+    nodes_[node].children.push_back(child);
+    node = child;
+  }
+}
+
+void DporChooser::finish(const Execution& execution) {
+  const std::size_t n = position_;
+  levels_.resize(n);  // levels past the point where this execution ended are not part of it
+  // The trace entries of the chosen steps, to tell which races can be reversed.
+  std::vector<const TraceEntry*> entries;
+  entries.reserve(n);
+  for (const TraceEntry& e : execution.trace()) {
+    if (e.phase == Phase::Threads && e.op.kind != OpKind::Fail) entries.push_back(&e);
+  }
+  std::uint32_t threads = 0;
+  for (std::size_t k = 0; k < n; ++k) threads = std::max(threads, levels_[k].event.thread + 1);
+  clocks_.assign(n * threads, 0);
+  index_in_thread_.assign(n, 0);
+  std::vector<std::uint32_t> count(threads, 0);
+  std::vector<std::int64_t> last_of(threads, -1);
+  std::vector<std::int64_t> spawn_of(threads, -1);
+  const auto clock = [&](std::size_t k) { return &clocks_[k * threads]; };
+  const auto happens_before = [&](std::size_t a, std::size_t b) {  // a < b
+    return clock(b)[levels_[a].event.thread] >= index_in_thread_[a];
+  };
+  for (std::size_t k = 0; k < n; ++k) {
+    const Event& ek = levels_[k].event;
+    std::uint32_t* ck = clock(k);
+    const std::int64_t pred = last_of[ek.thread] >= 0 ? last_of[ek.thread] : spawn_of[ek.thread];
+    if (pred >= 0) std::copy_n(clock(static_cast<std::size_t>(pred)), threads, ck);
+    for (std::size_t j = 0; j < k; ++j) {
+      if (levels_[j].event.thread != ek.thread && depends(levels_[j].event, ek)) {
+        const std::uint32_t* cj = clock(j);
+        for (std::uint32_t t = 0; t < threads; ++t) ck[t] = std::max(ck[t], cj[t]);
+      }
+    }
+    index_in_thread_[k] = ++count[ek.thread];
+    ck[ek.thread] = index_in_thread_[k];
+    last_of[ek.thread] = static_cast<std::int64_t>(k);
+    if (ek.spawned != kNone && ek.spawned < threads) spawn_of[ek.spawned] = static_cast<std::int64_t>(k);
+  }
+  // Races: j and k dependent, different threads, and no other direct predecessor m of k with
+  // j happens-before m (then the order of j and k is forced through m).
+  for (std::size_t k = 0; k < n; ++k) {
+    const Event& ek = levels_[k].event;
+    for (std::size_t j = 0; j < k; ++j) {
+      const Event& ej = levels_[j].event;
+      if (ej.thread == ek.thread || !depends(ej, ek)) continue;
+      if (ej.spawned == ek.thread) continue;  // creation is not a race
+      bool immediate = true;
+      for (std::size_t m = j + 1; m < k && immediate; ++m) {
+        const Event& em = levels_[m].event;
+        const bool direct = em.thread == ek.thread || depends(em, ek);
+        if (direct && happens_before(j, m)) immediate = false;
+      }
+      if (!immediate) continue;
+      // A blocking step cannot be moved before the step that let it pass.
+      if (j < entries.size() && k < entries.size() && ek.fp.count > 0) {
+        const TraceEntry& tj = *entries[j];
+        const Op& ok = entries[k]->op;
+        if (tj.op.target == ok.target) {
+          if ((ok.kind == OpKind::MutexLock || ok.kind == OpKind::SpinLock) &&
+              ((tj.changed && tj.before != -1) || (!tj.changed && tj.value == 0 &&
+               (tj.op.kind == OpKind::MutexTrylock || tj.op.kind == OpKind::SpinTrylock)))) {
+            continue;
+          }
+          if (ok.kind == OpKind::WaitForCompletion &&
+              ((tj.changed && tj.before == 0) || (!tj.changed && tj.op.kind == OpKind::CompletionDone && tj.value == 0) ||
+               (!tj.changed && tj.op.kind == OpKind::TryWaitForCompletion && tj.value == 0))) {
+            continue;
+          }
+        }
+      }
+      sequence_.clear();
+      for (std::size_t m = j + 1; m < k; ++m) {
+        if (!happens_before(j, m)) sequence_.push_back(levels_[m].event);
+      }
+      sequence_.push_back(ek);
+      const bool covered = std::any_of(levels_[j].sleep.begin(), levels_[j].sleep.end(),
+                                       [&](const SleepEntry& s) { return weak_initial(sequence_, s.event); });
+      if (!covered) insert(static_cast<std::uint32_t>(j), sequence_);
+    }
+  }
+}
+
+bool DporChooser::next() {
+  position_ = 0;
+  blocked_ = false;
+  while (!levels_.empty()) {
+    Level& level = levels_.back();
+    std::vector<std::uint32_t>& children = nodes_[level.root].children;
+    if (!children.empty()) {
+      level.sleep.push_back({level.event});
+      free_subtree(children.front());
+      nodes_[level.root].children.erase(nodes_[level.root].children.begin());
+      if (!nodes_[level.root].children.empty()) return true;
+    }
+    levels_.pop_back();
+  }
+  return false;
+}
+
+}  // namespace preempt

@@ -1,0 +1,42 @@
+#pragma once
+// Footprint: which objects one step reads and writes, the basis of the dependence relation that
+// partial-order reduction uses. Two steps of different threads are dependent when they touch a
+// common object and at least one of them writes it.
+//
+// Footprints are static: they follow from the announced Op alone (its kind, target, code
+// locations), never from the outcome, so the footprint of a thread's next step is known before it
+// runs. Operations that may or may not change their object (trylock, get_unless_zero, cmpxchg)
+// count as writes. A module has two objects: its refcount and its status; every step that executes
+// code of a module reads that module's status, delete_module reads the refcount and writes the
+// status, try_module_get reads the status and writes the refcount.
+#include <array>
+#include <cstdint>
+
+#include "checker/rt/footprint_sink.hpp"
+#include "checker/rt/layout.hpp"
+#include "checker/rt/op.hpp"
+
+namespace preempt {
+
+struct Access {
+  Space space = Space::Int;
+  bool write = false;
+  std::uint32_t first = 0;  // an inclusive range of objects of that space
+  std::uint32_t last = 0;
+};
+
+struct Footprint {
+  static constexpr std::size_t kCapacity = 8;
+  std::array<Access, kCapacity> accesses{};
+  std::uint8_t count = 0;
+  bool reads_all_ints = false;  // an await reading more ranges than fit
+
+  void add(Space space, bool write, std::uint32_t first, std::uint32_t last);
+  void add(Space space, bool write, std::uint32_t index) { add(space, write, index, index); }
+};
+
+[[nodiscard]] Footprint footprint_of(const Op& op, const ModelLayout& layout);
+// Whether two steps of different threads are dependent.
+[[nodiscard]] bool conflict(const Footprint& a, const Footprint& b);
+
+}  // namespace preempt

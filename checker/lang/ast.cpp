@@ -1,0 +1,280 @@
+#include "checker/lang/ast.hpp"
+
+#include <array>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace preempt::lang {
+
+namespace {
+
+constexpr std::array kBuiltins = {
+#define PREEMPT_BUILTIN(Enumerator, name, args, returns_int, op) \
+  BuiltinInfo{name, args, returns_int},
+#include "checker/lang/builtins.def"
+};
+
+#define PREEMPT_SPELLING(Enumerator, spelling) std::string_view(spelling),
+constexpr std::array kObjectKindSpellings = {PREEMPT_OBJECT_KINDS(PREEMPT_SPELLING)};
+constexpr std::array kExprKindSpellings = {PREEMPT_EXPR_KINDS(PREEMPT_SPELLING)};
+constexpr std::array kUnaryOpSpellings = {PREEMPT_UNARY_OPS(PREEMPT_SPELLING)};
+constexpr std::array kBinaryOpSpellings = {PREEMPT_BINARY_OPS(PREEMPT_SPELLING)};
+constexpr std::array kStmtKindSpellings = {PREEMPT_STMT_KINDS(PREEMPT_SPELLING)};
+constexpr std::array kAssignOpSpellings = {PREEMPT_ASSIGN_OPS(PREEMPT_SPELLING)};
+#undef PREEMPT_SPELLING
+
+template <typename Enum, size_t N>
+std::string_view lookup(const std::array<std::string_view, N>& table, Enum e) {
+  return table[static_cast<size_t>(e)];
+}
+
+}  // namespace
+
+const BuiltinInfo& builtin_info(Builtin builtin) { return kBuiltins[static_cast<size_t>(builtin)]; }
+
+std::optional<Builtin> find_builtin(std::string_view name) {
+  for (size_t i = 0; i < kBuiltins.size(); ++i) {
+    if (kBuiltins[i].name == name) return static_cast<Builtin>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view spelling(ObjectKind kind) { return lookup(kObjectKindSpellings, kind); }
+std::string_view spelling(ExprKind kind) { return lookup(kExprKindSpellings, kind); }
+std::string_view spelling(UnaryOp op) { return lookup(kUnaryOpSpellings, op); }
+std::string_view spelling(BinaryOp op) { return lookup(kBinaryOpSpellings, op); }
+std::string_view spelling(StmtKind kind) { return lookup(kStmtKindSpellings, kind); }
+std::string_view spelling(AssignOp op) { return lookup(kAssignOpSpellings, op); }
+
+std::optional<ObjectKind> object_kind_of_letter(char letter) {
+  switch (letter) {
+    case 'K': return ObjectKind::Kobject;
+    case 'C': return ObjectKind::Completion;
+    case 'M': return ObjectKind::Mutex;
+    case 'S': return ObjectKind::Spinlock;
+    case 'D': return ObjectKind::Module;
+    default: return std::nullopt;
+  }
+}
+
+const std::vector<ObjectDecl>& Program::objects(ObjectKind kind) const {
+  switch (kind) {
+    case ObjectKind::Kobject: return kobjects;
+    case ObjectKind::Completion: return completions;
+    case ObjectKind::Mutex: return mutexes;
+    case ObjectKind::Spinlock: return spinlocks;
+    case ObjectKind::Module: break;
+  }
+  static const std::vector<ObjectDecl> kNone;
+  return kNone;  // precondition violated: modules live in `modules`
+}
+
+std::vector<ObjectDecl>& Program::objects(ObjectKind kind) {
+  return const_cast<std::vector<ObjectDecl>&>(std::as_const(*this).objects(kind));
+}
+
+std::string_view Program::object_name(ObjectKind kind, uint32_t decl) const {
+  if (kind == ObjectKind::Module) return modules.at(decl).name;
+  return objects(kind).at(decl).name;
+}
+
+std::string_view Program::source_line(uint32_t line) const {
+  return source ? source->line(line) : std::string_view();
+}
+
+std::string_view Program::path() const {
+  return source ? std::string_view(source->path()) : std::string_view();
+}
+
+// ---------------------------------------------------------------------------------------------
+// dump(): the format, by example
+//   expressions:  5   x#0 (local x in slot 0)   g   a[i#1]   self   (- e)   (+ l r)
+//                 (call f args...)   (kobject_put kobject:k)   (complete completion:c[0])
+//   statements, one per line, children indented by two spaces:
+//     block / local x#0 = e / assign g += e / if c, its branch, "else", its branch /
+//     while c / for (init; cond; step) / break / continue / return e / e (a call) /
+//     assert c / assume c / await c / schedule / do_exit
+//   declarations, one per line, bodies below them.
+
+namespace {
+
+class Dumper {
+ public:
+  explicit Dumper(const Program& program) : p_(program) {}
+
+  std::string expr(const Expr& e, const std::vector<std::string>* slots) {
+    switch (e.kind) {
+      case ExprKind::IntLit: return fmt::format("{}", e.value);
+      case ExprKind::Local:
+        return fmt::format("{}#{}", slots && e.slot < slots->size() ? (*slots)[e.slot] : "",
+                           e.slot);
+      case ExprKind::Shared: return element(p_.shared_ints.at(e.decl).name, e, slots);
+      case ExprKind::Self: return "self";
+      case ExprKind::Unary:
+        return fmt::format("({} {})", spelling(e.unary_op), expr(*e.operand, slots));
+      case ExprKind::Binary:
+        return fmt::format("({} {} {})", spelling(e.binary_op), expr(*e.lhs, slots),
+                           expr(*e.rhs, slots));
+      case ExprKind::CallUser:
+        return call(fmt::format("call {}", p_.functions.at(e.decl).name), e, slots);
+      case ExprKind::CallBuiltin: return call(std::string(builtin_info(e.builtin).name), e, slots);
+      case ExprKind::ObjectRef:
+        return fmt::format("{}:{}", spelling(e.object),
+                           element(p_.object_name(e.object, e.decl), e, slots));
+    }
+    return "?";
+  }
+
+  void stmt(const Stmt& s, int indent, const std::vector<std::string>* slots) {
+    out_ += std::string(static_cast<size_t>(indent), ' ');
+    out_ += line(s, slots);
+    out_ += '\n';
+    switch (s.kind) {
+      case StmtKind::Block:
+        for (const StmtPtr& child : s.children) stmt(*child, indent + 2, slots);
+        break;
+      case StmtKind::If:
+        stmt(*s.then_branch, indent + 2, slots);
+        if (s.else_branch) {
+          out_.append(static_cast<size_t>(indent), ' ');
+          out_ += "else\n";
+          stmt(*s.else_branch, indent + 2, slots);
+        }
+        break;
+      case StmtKind::While:
+      case StmtKind::For: stmt(*s.body, indent + 2, slots); break;
+      case StmtKind::LocalDecl:
+      case StmtKind::Assign:
+      case StmtKind::Break:
+      case StmtKind::Continue:
+      case StmtKind::Return:
+      case StmtKind::ExprStmt:
+      case StmtKind::Assert:
+      case StmtKind::Assume:
+      case StmtKind::Await:
+      case StmtKind::Schedule:
+      case StmtKind::DoExit: break;
+    }
+  }
+
+  std::string program() {
+    if (!p_.title.empty()) out_ += fmt::format("scenario \"{}\"\n", p_.title);
+    for (const ModuleDecl& m : p_.modules) {
+      out_ += fmt::format("module {}{}\n", m.name, suffix(" exit ", m.exit_function));
+    }
+    for (const SharedIntDecl& s : p_.shared_ints) {
+      out_ += s.array_size ? fmt::format("int {}[{}]\n", s.name, s.array_size)
+                           : fmt::format("int {} = {}\n", s.name, s.init);
+    }
+    for (ObjectKind k :
+         {ObjectKind::Kobject, ObjectKind::Completion, ObjectKind::Mutex, ObjectKind::Spinlock}) {
+      for (const ObjectDecl& o : p_.objects(k)) {
+        out_ += fmt::format("{} {}{}{}\n", spelling(k), o.name,
+                            o.array_size ? fmt::format("[{}]", o.array_size) : "",
+                            suffix(" release ", o.release_function));
+      }
+    }
+    for (const FunctionDecl& f : p_.functions) {
+      body(fmt::format("{} {}({}){}", f.returns_int ? "int" : "void", f.name, f.param_count,
+                       in_module(f.module)),
+           f.body);
+    }
+    if (p_.init) body("init", *p_.init);
+    if (p_.final) body("final", *p_.final);
+    for (const ThreadDecl& t : p_.threads) {
+      body(fmt::format("thread {}{}{}", t.name, t.count ? fmt::format("[{}]", t.count) : "",
+                       in_module(t.module)),
+           t.body);
+    }
+    expectations();
+    return std::move(out_);
+  }
+
+ private:
+  // " exit f", " release f" for function `index`; empty for -1.
+  std::string suffix(std::string_view word, int32_t index) const {
+    if (index < 0) return {};
+    return fmt::format("{}{}", word, p_.functions.at(static_cast<size_t>(index)).name);
+  }
+  std::string in_module(int32_t index) const {
+    if (index < 0) return {};
+    return fmt::format(" in {}", p_.modules.at(static_cast<size_t>(index)).name);
+  }
+
+  std::string element(std::string_view name, const Expr& e, const std::vector<std::string>* slots) {
+    if (!e.index) return std::string(name);
+    return fmt::format("{}[{}]", name, expr(*e.index, slots));
+  }
+
+  std::string call(std::string head, const Expr& e, const std::vector<std::string>* slots) {
+    for (const ExprPtr& a : e.args) {
+      head += ' ';
+      head += expr(*a, slots);
+    }
+    return fmt::format("({})", head);
+  }
+
+  // The first line of a statement (its children follow on their own lines).
+  std::string line(const Stmt& s, const std::vector<std::string>* slots) {
+    auto opt = [&](const ExprPtr& e) {
+      return e ? fmt::format(" {}", expr(*e, slots)) : std::string();
+    };
+    switch (s.kind) {
+      case StmtKind::LocalDecl:
+        return fmt::format("local {}#{}{}", slots && s.slot < slots->size() ? (*slots)[s.slot] : "",
+                           s.slot, s.value ? fmt::format(" = {}", expr(*s.value, slots)) : "");
+      case StmtKind::Assign:
+        return fmt::format("assign {} {} {}", expr(*s.target, slots), spelling(s.assign_op),
+                           expr(*s.value, slots));
+      case StmtKind::For:
+        return fmt::format("for ({}; {}; {})", s.init ? line(*s.init, slots) : "",
+                           s.cond ? expr(*s.cond, slots) : "", s.step ? line(*s.step, slots) : "");
+      case StmtKind::ExprStmt: return expr(*s.value, slots);
+      case StmtKind::Return: return fmt::format("return{}", opt(s.value));
+      case StmtKind::If:
+      case StmtKind::While:
+      case StmtKind::Assert:
+      case StmtKind::Assume:
+      case StmtKind::Await: return std::string(spelling(s.kind)) + opt(s.cond);
+      case StmtKind::Block:
+      case StmtKind::Break:
+      case StmtKind::Continue:
+      case StmtKind::Schedule:
+      case StmtKind::DoExit: return std::string(spelling(s.kind));
+    }
+    return "?";
+  }
+
+  void body(const std::string& head, const Body& b) {
+    out_ += fmt::format("{} slots={}\n", head, b.slot_count);
+    stmt(*b.block, 2, &b.slot_names);
+  }
+
+  void expectations() {
+    switch (p_.expectation.kind) {
+      case Expectation::Kind::None: break;
+      case Expectation::Kind::Safe: out_ += "expect safe\n"; break;
+      case Expectation::Kind::Violation:
+        out_ += fmt::format("expect violation {}\n", p_.expectation.violation);
+        break;
+    }
+    for (const ExpectedExecutions& e : p_.expected_executions) {
+      out_ += fmt::format("expect executions {} {}\n", e.strategy, e.count);
+    }
+  }
+
+  const Program& p_;
+  std::string out_;
+};
+
+}  // namespace
+
+std::string dump(const Program& program) { return Dumper(program).program(); }
+
+std::string dump(const Program& program, const Expr& expr,
+                 const std::vector<std::string>* slot_names) {
+  return Dumper(program).expr(expr, slot_names);
+}
+
+}  // namespace preempt::lang

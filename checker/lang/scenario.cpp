@@ -1,0 +1,56 @@
+#include "checker/lang/scenario.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "checker/lang/diagnostics.hpp"
+#include "checker/lang/frontend.hpp"
+
+namespace preempt::lang {
+
+LoadedScenario::LoadedScenario(Program program, VmLimits limits)
+    : program_(std::move(program)), compiled_(compile(program_)),
+      interpreter_(std::make_unique<Interpreter>(compiled_, limits)) {}
+
+std::unique_ptr<LoadedScenario> load_scenario_text(const std::string& path, std::string_view text,
+                                                   std::string* errors, VmLimits limits) {
+  Diagnostics diagnostics;
+  std::optional<Program> program = compile_frontend(path, text, diagnostics);
+  if (!program) {
+    *errors = diagnostics.render();
+    return nullptr;
+  }
+  return std::make_unique<LoadedScenario>(std::move(*program), limits);
+}
+
+std::unique_ptr<LoadedScenario> load_scenario(const std::string& path, std::string* errors, VmLimits limits) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *errors = fmt::format("{}: error: cannot open the file: {}\n", path, std::strerror(errno));
+    return nullptr;
+  }
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size < 0) {
+    *errors = fmt::format("{}: error: cannot read the file (is it a directory?)\n", path);
+    return nullptr;
+  }
+  if (static_cast<std::uint64_t>(size) > kMaxScenarioBytes) {
+    *errors = fmt::format("{}: error: the file is too large ({} bytes; the limit is {} bytes)\n", path, size,
+                          kMaxScenarioBytes);
+    return nullptr;
+  }
+  in.seekg(0);
+  std::string text(static_cast<std::size_t>(size), '\0');
+  if (!in.read(text.data(), size)) {
+    *errors = fmt::format("{}: error: cannot read the file\n", path);
+    return nullptr;
+  }
+  return load_scenario_text(path, text, errors, limits);
+}
+
+}  // namespace preempt::lang

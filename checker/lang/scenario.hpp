@@ -1,0 +1,39 @@
+#pragma once
+// A scenario file, loaded: read, parsed, checked, compiled and ready to explore. This is what the
+// CLI works with; it owns everything the engine's ModelProgram points into.
+#include <memory>
+#include <string>
+
+#include "checker/explore/program.hpp"
+#include "checker/lang/ast.hpp"
+#include "checker/lang/bytecode.hpp"
+#include "checker/lang/vm.hpp"
+
+namespace preempt::lang {
+
+class LoadedScenario {
+ public:
+  LoadedScenario(Program program, VmLimits limits);
+  [[nodiscard]] const Program& program() const { return program_; }
+  [[nodiscard]] const CompiledScenario& compiled() const { return compiled_; }
+  [[nodiscard]] const ModelProgram& model() const { return interpreter_->program(); }
+  [[nodiscard]] const ModelLayout& layout() const { return *compiled_.layout; }
+
+ private:
+  Program program_;
+  CompiledScenario compiled_;
+  std::unique_ptr<Interpreter> interpreter_;
+};
+
+inline constexpr std::size_t kMaxScenarioBytes = 64u << 20;
+
+// Loads one scenario. On failure returns nullptr and sets *errors to the rendered diagnostics
+// ("FILE:LINE:COL: error: ..." with the source line and a caret) or the reason the file could not
+// be read.
+[[nodiscard]] std::unique_ptr<LoadedScenario> load_scenario(const std::string& path, std::string* errors,
+                                                            VmLimits limits = {});
+// The same from text in memory (tests, fuzzing).
+[[nodiscard]] std::unique_ptr<LoadedScenario> load_scenario_text(const std::string& path, std::string_view text,
+                                                                 std::string* errors, VmLimits limits = {});
+
+}  // namespace preempt::lang

@@ -1,0 +1,512 @@
+#include "checker/lang/vm.hpp"
+
+#include <array>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "checker/report/violation_kind.hpp"
+#include "checker/rt/store.hpp"
+#include "checker/rt/thread_context.hpp"
+
+namespace preempt::lang {
+
+namespace {
+
+using Value = std::int64_t;
+using UValue = std::uint64_t;
+
+// What happens when a frame returns, besides going back to its caller.
+enum class After : std::uint8_t {
+  Call,        // a call from code: push the result if the function returns int
+  Callback,    // a kernel callback (release method): push nothing
+  FreeModule,  // a module exit function: free the module, then push delete_module's result (0)
+};
+
+struct Frame {
+  std::uint32_t body = 0;
+  std::uint32_t pc = 0;
+  std::uint32_t base = 0;        // first local slot of this frame
+  After after = After::Call;
+  std::uint32_t module = 0;      // FreeModule: the module to free
+};
+
+// A runtime fault of the model (index out of bounds, division by zero).
+struct Fault {
+  ViolationKind kind = ViolationKind::OutOfBounds;
+  std::string message;
+};
+
+Value wrap_add(Value a, Value b) { return static_cast<Value>(static_cast<UValue>(a) + static_cast<UValue>(b)); }
+Value wrap_sub(Value a, Value b) { return static_cast<Value>(static_cast<UValue>(a) - static_cast<UValue>(b)); }
+Value wrap_mul(Value a, Value b) { return static_cast<Value>(static_cast<UValue>(a) * static_cast<UValue>(b)); }
+
+Value unary(UnaryOp op, Value v) {
+  switch (op) {
+    case UnaryOp::Neg: return wrap_sub(0, v);
+    case UnaryOp::Not: return v == 0 ? 1 : 0;
+    case UnaryOp::BitNot: return ~v;
+  }
+  return 0;
+}
+
+// Binary operators with C semantics on 64-bit two's complement values; division truncates and a
+// zero divisor is a fault. Shift counts are taken modulo 64.
+bool binary(BinaryOp op, Value a, Value b, Value* out) {
+  constexpr Value kMin = std::numeric_limits<Value>::min();
+  switch (op) {
+    case BinaryOp::Mul: *out = wrap_mul(a, b); return true;
+    case BinaryOp::Div:
+      if (b == 0) return false;
+      *out = (a == kMin && b == -1) ? kMin : a / b;
+      return true;
+    case BinaryOp::Rem:
+      if (b == 0) return false;
+      *out = (a == kMin && b == -1) ? 0 : a % b;
+      return true;
+    case BinaryOp::Add: *out = wrap_add(a, b); return true;
+    case BinaryOp::Sub: *out = wrap_sub(a, b); return true;
+    case BinaryOp::Shl: *out = static_cast<Value>(static_cast<UValue>(a) << (static_cast<UValue>(b) & 63)); return true;
+    case BinaryOp::Shr: *out = a >> (static_cast<UValue>(b) & 63); return true;
+    case BinaryOp::Lt: *out = a < b; return true;
+    case BinaryOp::Le: *out = a <= b; return true;
+    case BinaryOp::Gt: *out = a > b; return true;
+    case BinaryOp::Ge: *out = a >= b; return true;
+    case BinaryOp::Eq: *out = a == b; return true;
+    case BinaryOp::Ne: *out = a != b; return true;
+    case BinaryOp::BitAnd: *out = a & b; return true;
+    case BinaryOp::BitXor: *out = a ^ b; return true;
+    case BinaryOp::BitOr: *out = a | b; return true;
+    case BinaryOp::LogicalAnd: *out = (a != 0 && b != 0); return true;
+    case BinaryOp::LogicalOr: *out = (a != 0 || b != 0); return true;
+  }
+  return false;
+}
+
+std::string division_message(BinaryOp op, std::uint32_t line) {
+  return fmt::format("{} by zero at line {}", op == BinaryOp::Div ? "division" : "remainder", line);
+}
+
+std::string bounds_message(const ArrayInfo& array, Value index, std::uint32_t line) {
+  return fmt::format("index {} is out of bounds for {}[{}] at line {}", index, array.name, array.size, line);
+}
+
+OpKind op_of(Builtin builtin) {
+  switch (builtin) {
+#define PREEMPT_BUILTIN(Enumerator, name, args, returns_int, op) \
+  case Builtin::Enumerator:                                      \
+    return OpKind::op;
+#include "checker/lang/builtins.def"
+  }
+  return OpKind::Schedule;
+}
+
+preempt::ObjectKind kind_of_letter(char letter) {
+  switch (letter) {
+    case 'K': return preempt::ObjectKind::Kobject;
+    case 'C': return preempt::ObjectKind::Completion;
+    case 'M': return preempt::ObjectKind::Mutex;
+    case 'S': return preempt::ObjectKind::Spinlock;
+    case 'D': return preempt::ObjectKind::Module;
+    default: return preempt::ObjectKind::Int;
+  }
+}
+
+}  // namespace
+
+// One thread's interpreter. It is its own AwaitGuard: while blocked on `await`, the scheduler asks
+// it whether the condition holds, evaluated over the Store with this thread's locals.
+class VmThread final : public AwaitGuard {
+ public:
+  explicit VmThread(const Interpreter& interpreter)
+      : compiled_(interpreter.compiled_), limits_(interpreter.limits_) {
+    frames_.reserve(64);
+    slots_.reserve(256);
+    stack_.reserve(256);
+  }
+
+  void run(ThreadContext& context, std::uint32_t body, Value self);
+
+  bool holds(const Store& store) const override {
+    Fault fault;
+    Value value = 0;
+    // A faulting condition counts as "holds": the thread then takes the step, evaluates it again
+    // itself and reports the fault as a violation of its own.
+    if (!evaluate_await(store, &value, &fault)) return true;
+    return value != 0;
+  }
+  std::string describe() const override { return compiled_.awaits[await_site_].text; }
+  void reads(FootprintSink& sink) const override {
+    for (const AwaitSite::Read& r : compiled_.awaits[await_site_].reads) sink.read(r.space, r.first, r.last);
+  }
+
+ private:
+  bool evaluate_await(const Store& store, Value* out, Fault* fault) const;
+  OpResult perform(Op& op, std::uint32_t line);
+  bool push_frame(std::uint32_t body, After after, std::uint32_t line);
+  [[noreturn]] void fault(ViolationKind kind, std::string message, std::uint32_t line);
+  [[noreturn]] void model_error(std::string message);
+  Value pop() {
+    const Value v = stack_.back();
+    stack_.pop_back();
+    return v;
+  }
+  [[nodiscard]] FunctionId function_of(const Frame& f) const { return compiled_.bodies[f.body].function; }
+  [[nodiscard]] ModuleId module_of(const Frame& f) const { return compiled_.layout->module_of(function_of(f)); }
+  // Runs the builtin at the top of the stack; returns false when the thread must end.
+  bool builtin(Builtin b, std::uint32_t line);
+  // Returns from the innermost frame; returns false when the thread body ended.
+  bool return_from(bool has_value, std::uint32_t line);
+
+  const CompiledScenario& compiled_;
+  const VmLimits& limits_;
+  ThreadContext* context_ = nullptr;
+  std::vector<Frame> frames_;
+  std::vector<Value> slots_;
+  std::vector<Value> stack_;
+  Value self_ = 0;
+  std::uint32_t await_site_ = 0;
+  std::uint32_t await_base_ = 0;    // slot base of the frame that awaits
+  std::uint64_t local_budget_ = 0;  // instructions left before the next visible step
+  std::string message_;             // a reported failure's message, alive while reported
+};
+
+bool VmThread::evaluate_await(const Store& store, Value* out, Fault* fault) const {
+  const std::vector<Instr>& code = compiled_.awaits[await_site_].code;
+  std::array<Value, 2 * kMaxNesting + 8> stack{};
+  std::size_t top = 0;
+  for (std::size_t pc = 0; pc < code.size(); ++pc) {
+    const Instr& in = code[pc];
+    switch (in.op) {
+      case Opcode::Const: stack[top++] = in.b; break;
+      case Opcode::LoadLocal: stack[top++] = slots_[await_base_ + in.a]; break;
+      case Opcode::LoadSelf: stack[top++] = self_; break;
+      case Opcode::ElemIndex: {
+        const Value index = stack[top - 1];
+        const ArrayInfo& array = compiled_.arrays[in.a];
+        if (index < 0 || index >= static_cast<Value>(array.size)) {
+          *fault = {ViolationKind::OutOfBounds, bounds_message(array, index, in.line)};
+          return false;
+        }
+        stack[top - 1] = static_cast<Value>(array.base) + index;
+        break;
+      }
+      case Opcode::LoadShared:
+        if (in.b == 1) {
+          stack[top - 1] = store.ints[static_cast<std::size_t>(stack[top - 1])];
+        } else {
+          stack[top++] = store.ints[in.a];
+        }
+        break;
+      case Opcode::Unary: stack[top - 1] = unary(static_cast<UnaryOp>(in.a), stack[top - 1]); break;
+      case Opcode::Binary: {
+        const auto op = static_cast<BinaryOp>(in.a);
+        Value result = 0;
+        if (!binary(op, stack[top - 2], stack[top - 1], &result)) {
+          *fault = {ViolationKind::DivisionByZero, division_message(op, in.line)};
+          return false;
+        }
+        stack[top - 2] = result;
+        --top;
+        break;
+      }
+      case Opcode::Jump: pc = in.a - 1; break;
+      case Opcode::JumpIfFalse:
+        if (stack[--top] == 0) pc = in.a - 1;
+        break;
+      case Opcode::Builtin: {
+        const Value cell = stack[top - 1];
+        const auto which = static_cast<Builtin>(in.a);
+        if (which == Builtin::AtomicRead) {
+          stack[top - 1] = store.ints[static_cast<std::size_t>(cell)];
+        } else {  // completion_done: the only other builtin the front end allows in await
+          stack[top - 1] = store.completions[static_cast<std::size_t>(cell)].done != 0 ? 1 : 0;
+        }
+        break;
+      }
+      default:
+        break;  // not produced for await conditions
+    }
+  }
+  *out = top > 0 ? stack[top - 1] : 0;
+  return true;
+}
+
+void VmThread::fault(ViolationKind kind, std::string message, std::uint32_t line) {
+  message_ = std::move(message);
+  Op op;
+  op.kind = OpKind::Fail;
+  op.arg0 = static_cast<std::int64_t>(kind);
+  op.location = frames_.empty() ? kNone : function_of(frames_.back());
+  op.line = line;
+  op.payload = message_.c_str();
+  context_->report(op);
+}
+
+void VmThread::model_error(std::string message) {
+  message_ = std::move(message);
+  Op op;
+  op.kind = OpKind::Fault;
+  op.payload = message_.c_str();
+  context_->report(op);
+}
+
+OpResult VmThread::perform(Op& op, std::uint32_t line) {
+  op.line = line;
+  if (op.location == kNone) op.location = function_of(frames_.back());
+  local_budget_ = limits_.max_local_instructions;
+  return context_->perform(op);
+}
+
+bool VmThread::push_frame(std::uint32_t body, After after, std::uint32_t line) {
+  if (frames_.size() >= limits_.max_call_depth) {
+    const CodeBody& callee = compiled_.bodies[body];
+    model_error(fmt::format("call depth limit ({}) exceeded: {} (line {}) recurses without end; the "
+                            "call at line {} is {} frames deep",
+                            limits_.max_call_depth, callee.name,
+                            compiled_.layout->functions[callee.function].line, line, frames_.size()));
+  }
+  const CodeBody& code = compiled_.bodies[body];
+  const auto base = static_cast<std::uint32_t>(slots_.size());
+  slots_.resize(base + code.slot_count, 0);
+  frames_.push_back({body, 0, base, after, 0});
+  return true;
+}
+
+bool VmThread::return_from(bool has_value, std::uint32_t line) {
+  const Value value = has_value ? pop() : 0;
+  const Frame done = frames_.back();
+  const FunctionId callee = function_of(done);
+  if (frames_.size() == 1) {
+    if (module_of(done) != kNone) {
+      Op end;
+      end.kind = OpKind::ThreadEnd;
+      end.location = callee;
+      perform(end, line);
+    }
+    return false;
+  }
+  const Frame& caller = frames_[frames_.size() - 2];
+  if (module_of(done) != kNone || module_of(caller) != kNone) {
+    Op ret;
+    ret.kind = OpKind::Return;
+    ret.location = callee;
+    ret.other = function_of(caller);
+    perform(ret, line);
+  }
+  slots_.resize(done.base);
+  frames_.pop_back();
+  switch (done.after) {
+    case After::Call:
+      if (compiled_.bodies[done.body].returns_int) stack_.push_back(value);
+      break;
+    case After::Callback:
+      break;
+    case After::FreeModule: {
+      Op free;
+      free.kind = OpKind::ModuleFree;
+      free.target = {preempt::ObjectKind::Module, done.module};
+      perform(free, line);
+      stack_.push_back(0);  // delete_module succeeded
+      break;
+    }
+  }
+  return true;
+}
+
+bool VmThread::builtin(Builtin b, std::uint32_t line) {
+  const BuiltinInfo& info = builtin_info(b);
+  const std::size_t argc = info.args.size();
+  Op op;
+  op.kind = op_of(b);
+  std::array<Value, 3> values{};
+  std::size_t value_count = 0;
+  const std::size_t first = stack_.size() - argc;
+  for (std::size_t i = 0; i < argc; ++i) {
+    const char letter = info.args[i];
+    const Value v = stack_[first + i];
+    if (letter == 'v') {
+      values[value_count++] = v;
+    } else {
+      op.target = {kind_of_letter(letter), static_cast<std::uint32_t>(v)};
+    }
+  }
+  stack_.resize(first);
+  op.arg0 = values[0];
+  op.arg1 = values[1];
+  const OpResult result = perform(op, line);
+  if (result.exit_thread) return false;
+  if (result.call != kNone) {
+    const bool frees = op.kind == OpKind::DeleteModule;
+    push_frame(result.call, frees ? After::FreeModule : After::Callback, line);
+    frames_.back().module = op.target.index;
+    if (compiled_.bodies[result.call].param_count == 1) slots_[frames_.back().base] = result.call_arg;
+    return true;
+  }
+  if (info.returns_int) stack_.push_back(result.value);
+  return true;
+}
+
+void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
+  context_ = &context;
+  frames_.clear();
+  slots_.clear();
+  stack_.clear();
+  self_ = self;
+  local_budget_ = limits_.max_local_instructions;
+  push_frame(body, After::Call, 0);
+  for (;;) {
+    Frame& frame = frames_.back();
+    const Instr& in = compiled_.bodies[frame.body].code[frame.pc++];
+    if (--local_budget_ == 0) {
+      Op stuck;
+      stuck.kind = OpKind::Stuck;
+      stuck.location = function_of(frame);
+      stuck.line = in.line;
+      context.report(stuck);
+    }
+    switch (in.op) {
+      case Opcode::Const: stack_.push_back(in.b); break;
+      case Opcode::LoadLocal: stack_.push_back(slots_[frame.base + in.a]); break;
+      case Opcode::StoreLocal: slots_[frame.base + in.a] = pop(); break;
+      case Opcode::LoadSelf: stack_.push_back(self_); break;
+      case Opcode::Dup: stack_.push_back(stack_.back()); break;
+      case Opcode::Pop: stack_.pop_back(); break;
+      case Opcode::ElemIndex: {
+        const Value index = stack_.back();
+        const ArrayInfo& array = compiled_.arrays[in.a];
+        if (index < 0 || index >= static_cast<Value>(array.size)) {
+          fault(ViolationKind::OutOfBounds, bounds_message(array, index, in.line), in.line);
+        }
+        stack_.back() = static_cast<Value>(array.base) + index;
+        break;
+      }
+      case Opcode::LoadShared: {
+        Op op;
+        op.kind = OpKind::Read;
+        op.target = {preempt::ObjectKind::Int, in.b == 1 ? static_cast<std::uint32_t>(pop()) : in.a};
+        stack_.push_back(perform(op, in.line).value);
+        break;
+      }
+      case Opcode::StoreShared: {
+        Op op;
+        op.kind = OpKind::Write;
+        op.arg0 = pop();
+        op.target = {preempt::ObjectKind::Int, in.b == 1 ? static_cast<std::uint32_t>(pop()) : in.a};
+        perform(op, in.line);
+        break;
+      }
+      case Opcode::Unary: stack_.back() = unary(static_cast<UnaryOp>(in.a), stack_.back()); break;
+      case Opcode::Binary: {
+        const auto op = static_cast<BinaryOp>(in.a);
+        const Value rhs = pop();
+        Value result = 0;
+        if (!binary(op, stack_.back(), rhs, &result)) {
+          fault(ViolationKind::DivisionByZero, division_message(op, in.line), in.line);
+        }
+        stack_.back() = result;
+        break;
+      }
+      case Opcode::Jump: frame.pc = in.a; break;
+      case Opcode::JumpIfFalse:
+        if (pop() == 0) frame.pc = in.a;
+        break;
+      case Opcode::Call: {
+        const CodeBody& callee = compiled_.bodies[in.a];
+        const FunctionId caller_fn = function_of(frame);
+        const ModelLayout& layout = *compiled_.layout;
+        if (layout.module_of(caller_fn) != kNone || layout.module_of(callee.function) != kNone) {
+          Op call;
+          call.kind = OpKind::Call;
+          call.other = callee.function;
+          perform(call, in.line);
+        }
+        push_frame(in.a, After::Call, in.line);
+        const Frame& callee_frame = frames_.back();
+        for (std::uint32_t i = callee.param_count; i-- > 0;) slots_[callee_frame.base + i] = pop();
+        break;
+      }
+      case Opcode::Return:
+        if (!return_from(in.b == 1, in.line)) return;
+        break;
+      case Opcode::Builtin:
+        if (!builtin(static_cast<Builtin>(in.a), in.line)) return;
+        break;
+      case Opcode::Assert:
+        if (pop() == 0) {
+          const std::string& text = compiled_.texts[in.a];
+          message_ = fmt::format("{} failed at line {}", text, in.line);
+          Op op;
+          op.kind = OpKind::Fail;
+          op.arg0 = static_cast<std::int64_t>(ViolationKind::Assertion);
+          op.location = function_of(frame);
+          op.line = in.line;
+          op.text = text.c_str();
+          op.payload = message_.c_str();
+          context.report(op);
+        }
+        break;
+      case Opcode::Assume:
+        if (pop() == 0) {
+          Op op;
+          op.kind = OpKind::AssumeFail;
+          op.location = function_of(frame);
+          op.line = in.line;
+          context.report(op);
+        }
+        break;
+      case Opcode::Await: {
+        await_site_ = in.a;
+        await_base_ = frame.base;
+        Op op;
+        op.kind = OpKind::Await;
+        op.guard = this;
+        op.text = compiled_.awaits[in.a].text.c_str();
+        perform(op, in.line);
+        // The step was taken because the condition held or faulted; a fault is reported here.
+        Fault problem;
+        Value value = 0;
+        if (!evaluate_await(context.store_view(), &value, &problem)) fault(problem.kind, problem.message, in.line);
+        break;
+      }
+      case Opcode::Schedule: {
+        Op op;
+        op.kind = OpKind::Schedule;
+        perform(op, in.line);
+        break;
+      }
+      case Opcode::DoExit: {
+        Op op;
+        op.kind = OpKind::DoExit;
+        perform(op, in.line);
+        return;
+      }
+    }
+  }
+}
+
+Interpreter::Interpreter(const CompiledScenario& compiled, VmLimits limits)
+    : compiled_(compiled), limits_(limits) {
+  program_.layout = compiled_.layout.get();
+  for (const auto& thread : compiled_.threads) {
+    program_.threads.push_back(make_spec(thread.name, thread.body, thread.self));
+  }
+  if (compiled_.init) program_.init = make_spec("init", *compiled_.init, 0);
+  if (compiled_.final) program_.final = make_spec("final", *compiled_.final, 0);
+}
+
+Interpreter::~Interpreter() = default;
+
+VmThread& Interpreter::state_for(ThreadId thread) {
+  while (states_.size() <= thread) states_.push_back(std::make_unique<VmThread>(*this));
+  return *states_[thread];
+}
+
+ThreadSpec Interpreter::make_spec(const std::string& name, std::uint32_t body, std::int64_t self) {
+  ThreadEntry entry = [this, body, self](ThreadContext& context) {
+    state_for(context.id()).run(context, body, self);
+  };
+  return ThreadSpec{name, std::move(entry), compiled_.bodies[body].function};
+}
+
+}  // namespace preempt::lang

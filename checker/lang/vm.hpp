@@ -1,0 +1,49 @@
+#pragma once
+// The scenario interpreter. Each model thread runs VmThread::run in its fiber; the thread's whole
+// interpreter state -- call frames, program counters, locals, the operand stack, the await it is
+// blocked on -- lives in explicit data here, never on the fiber's native stack, so that a later
+// stage can hash and compare it. Kernel callbacks (release methods, exit functions) run as
+// interpreter frames, not as native recursion.
+//
+// Every visible instruction becomes an Op announced through ThreadContext::perform (the engine's
+// one choke point); everything else runs locally without a scheduling point.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checker/explore/program.hpp"
+#include "checker/lang/bytecode.hpp"
+
+namespace preempt::lang {
+
+struct VmLimits {
+  std::uint32_t max_call_depth = 1000;           // deeper recursion is a model error (exit 2)
+  std::uint64_t max_local_instructions = 10'000'000;  // between two visible steps: an endless local loop
+};
+
+class VmThread;
+
+// Owns the per-thread interpreter states (one per thread slot, reused across executions) and builds
+// the ModelProgram that runs the compiled scenario on the engine.
+class Interpreter {
+ public:
+  Interpreter(const CompiledScenario& compiled, VmLimits limits = {});
+  ~Interpreter();
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
+
+  [[nodiscard]] const ModelProgram& program() const { return program_; }
+
+ private:
+  friend class VmThread;
+  ThreadSpec make_spec(const std::string& name, std::uint32_t body, std::int64_t self);
+  VmThread& state_for(ThreadId thread);
+
+  const CompiledScenario& compiled_;
+  VmLimits limits_;
+  std::vector<std::unique_ptr<VmThread>> states_;
+  ModelProgram program_;
+};
+
+}  // namespace preempt::lang

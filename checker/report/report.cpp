@@ -1,0 +1,183 @@
+#include "checker/report/report.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "checker/report/step_text.hpp"
+
+namespace preempt {
+
+namespace {
+
+std::string module_name(const ModelLayout& layout, ModuleId m) {
+  return m == kNone || m >= layout.modules.size() ? std::string() : layout.modules[m].name;
+}
+
+// "dm_kobject_release [dm]" or "rmmod": where a step's code lives.
+std::string where(const ModelLayout& layout, FunctionId f) {
+  if (f == kNone || f >= layout.functions.size()) return "";
+  const FunctionInfo& info = layout.functions[f];
+  return info.module == kNone ? info.name : fmt::format("{} [{}]", info.name, layout.modules[info.module].name);
+}
+
+std::string stats_line(const ExploreResult& r) {
+  std::string line = fmt::format("{} execution{}, {} steps, {:.3f} s", r.executions, r.executions == 1 ? "" : "s",
+                                 r.steps, r.seconds);
+  if (r.dropped != 0) line += fmt::format(", {} dropped by assume", r.dropped);
+  return line;
+}
+
+}  // namespace
+
+std::string shell_quote(const std::string& word) {
+  const bool safe = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '_' ||
+           c == '-' || c == ',' || c == ':' || c == '+' || c == '=';
+  });
+  if (safe) return word;
+  std::string quoted = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "'";
+}
+
+std::string replay_command(const std::string& path, const std::string& schedule) {
+  return fmt::format("preempt replay {} --schedule {}", shell_quote(path), shell_quote(schedule));
+}
+
+void write_trace(std::ostream& out, const Counterexample& execution, const ModelLayout& layout) {
+  const auto& names = execution.thread_names;
+  std::size_t thread_width = 6;
+  for (const auto& entry : execution.trace) {
+    if (entry.thread < names.size()) thread_width = std::max(thread_width, names[entry.thread].size());
+  }
+  out << fmt::format("  {:>4}  {:<{}}  {:<40}  {:<36}  {}\n", "step", "thread", thread_width, "operation",
+                     "state change", "at");
+  ThreadId previous = kNone;
+  bool in_final = false;
+  for (const auto& entry : execution.trace) {
+    const std::string& name = entry.thread < names.size() ? names[entry.thread] : std::string("?");
+    if (entry.preempted && previous != kNone) {
+      out << fmt::format("        -- preemption: {} could go on, but {} runs --\n", names[previous], name);
+    }
+    if (entry.phase == Phase::Final && !in_final) {
+      out << "        -- every thread has finished; final runs --\n";
+      in_final = true;
+    }
+    const StepText text = describe_step(entry, layout, names);
+    std::string at = where(layout, entry.op.location);
+    if (entry.op.line != 0) at += fmt::format("{}line {}", at.empty() ? "" : ", ", entry.op.line);
+    out << fmt::format("  {:>4}  {:<{}}  {:<40}  {:<36}  {}\n", entry.step, name, thread_width, text.op, text.note, at);
+    previous = entry.thread;
+  }
+}
+
+void write_text(std::ostream& out, const ScenarioReport& report) {
+  const ExploreResult& r = *report.result;
+  const ModelLayout& layout = *report.layout;
+  out << report.path;
+  if (!layout.title.empty()) out << ": " << layout.title;
+  out << "\n";
+  const std::string bound = report.preemption_bound ? fmt::format(", preemption bound {}", *report.preemption_bound) : "";
+  switch (r.verdict) {
+    case Verdict::Safe:
+      if (report.replay) {
+        out << fmt::format("  this execution: no violation ({} steps)\n", r.steps);
+      } else {
+        out << fmt::format("  verdict: SAFE -- every interleaving explored ({}; strategy {})\n", stats_line(r),
+                           report.strategy);
+      }
+      break;
+    case Verdict::Violation:
+      out << fmt::format("  verdict: VIOLATION ({}; strategy {}{})\n", stats_line(r), report.strategy, bound);
+      break;
+    case Verdict::Incomplete:
+      out << fmt::format("  verdict: INCOMPLETE -- no violation found, but the space was not covered ({}; "
+                         "strategy {}{})\n",
+                         stats_line(r), report.strategy, bound);
+      for (const std::string& why : r.incomplete_reasons) out << "    " << why << "\n";
+      break;
+    case Verdict::Error:
+      out << "  error: " << r.error << "\n";
+      break;
+  }
+  if (!r.note.empty()) out << "  note: " << r.note << "\n";
+  const auto show = [&](const Counterexample& c) {
+    out << "\n";
+    write_trace(out, c, layout);
+    out << "\n";
+    if (c.violation) {
+      out << fmt::format("  {}: {}\n", violation_spelling(c.violation->kind), c.violation->message);
+    }
+    out << fmt::format("  preemptions: {}\n", c.preemptions);
+    out << "  schedule: " << c.schedule << "\n";
+    if (!report.path.empty()) out << "  replay:   " << replay_command(report.path, c.schedule) << "\n";
+  };
+  if (report.replay && r.replayed) {
+    show(*r.replayed);
+  } else {
+    for (const Counterexample& c : r.violations) show(c);
+  }
+}
+
+nlohmann::ordered_json to_json(const ScenarioReport& report) {
+  const ExploreResult& r = *report.result;
+  const ModelLayout& layout = *report.layout;
+  nlohmann::ordered_json j;
+  j["scenario"] = report.path;
+  j["title"] = layout.title;
+  j["verdict"] = verdict_name(r.verdict);
+  j["executions"] = r.executions;
+  j["steps"] = r.steps;
+  j["seconds"] = r.seconds;
+  j["strategy"] = report.strategy;
+  j["preemption_bound"] = report.preemption_bound ? nlohmann::ordered_json(*report.preemption_bound) : nullptr;
+  j["dropped"] = r.dropped;
+  j["incomplete_reasons"] = r.incomplete_reasons;
+  if (r.verdict == Verdict::Error) j["error"] = r.error;
+  if (!r.note.empty()) j["note"] = r.note;
+  const auto execution_json = [&](const Counterexample& c) {
+    nlohmann::ordered_json v;
+    if (c.violation) {
+      v["kind"] = std::string(violation_spelling(c.violation->kind));
+      v["thread"] = c.violation->thread < c.thread_names.size() ? c.thread_names[c.violation->thread] : "";
+      const std::string module = module_name(layout, c.violation->module);
+      v["module"] = module.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(module);
+      v["message"] = c.violation->message;
+    }
+    v["schedule"] = c.schedule;
+    v["preemptions"] = c.preemptions;
+    if (!report.path.empty()) v["replay"] = replay_command(report.path, c.schedule);
+    nlohmann::ordered_json trace = nlohmann::ordered_json::array();
+    for (const TraceEntry& e : c.trace) {
+      const StepText text = describe_step(e, layout, c.thread_names);
+      nlohmann::ordered_json step;
+      step["step"] = e.step;
+      step["thread"] = e.thread < c.thread_names.size() ? c.thread_names[e.thread] : "";
+      step["op"] = text.op;
+      step["note"] = text.note;
+      step["line"] = e.op.line;
+      step["preempted"] = e.preempted;
+      step["function"] = layout.function_name(e.op.location);
+      const std::string module = module_name(layout, layout.module_of(e.op.location));
+      step["module"] = module.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(module);
+      step["phase"] = e.phase == Phase::Final ? "final" : e.phase == Phase::Init ? "init" : "threads";
+      trace.push_back(std::move(step));
+    }
+    v["trace"] = std::move(trace);
+    return v;
+  };
+  nlohmann::ordered_json violations = nlohmann::ordered_json::array();
+  for (const Counterexample& c : r.violations) violations.push_back(execution_json(c));
+  j["violations"] = std::move(violations);
+  if (report.replay && r.replayed) j["execution"] = execution_json(*r.replayed);
+  return j;
+}
+
+}  // namespace preempt

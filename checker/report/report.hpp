@@ -1,0 +1,34 @@
+#pragma once
+// Report writers for one explored scenario: the human text (verdict, numbered trace, schedule and
+// the command that replays it) and the machine-readable JSON object. Both say the same things;
+// JSON carries everything the text shows.
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "checker/explore/result.hpp"
+#include "checker/rt/layout.hpp"
+
+namespace preempt {
+
+struct ScenarioReport {
+  std::string path;                 // the scenario file ("" for C++ models)
+  const ModelLayout* layout = nullptr;
+  const ExploreResult* result = nullptr;
+  std::string strategy = "dfs";
+  std::optional<std::uint32_t> preemption_bound;
+  bool replay = false;              // the report of `preempt replay` (one given execution)
+};
+
+// A shell word: the text itself when it is safe unquoted, else single-quoted.
+[[nodiscard]] std::string shell_quote(const std::string& word);
+[[nodiscard]] std::string replay_command(const std::string& path, const std::string& schedule);
+
+// The numbered trace of one execution, one step a line, preemptions marked.
+void write_trace(std::ostream& out, const Counterexample& execution, const ModelLayout& layout);
+void write_text(std::ostream& out, const ScenarioReport& report);
+[[nodiscard]] nlohmann::ordered_json to_json(const ScenarioReport& report);
+
+}  // namespace preempt

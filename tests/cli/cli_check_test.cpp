@@ -1,0 +1,159 @@
+// `preempt check` and `preempt replay` on real scenario files, through the built binary.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/run_binary.hpp"
+
+using preempt::test::run_preempt;
+using Json = nlohmann::json;
+
+namespace {
+const char* const kBuggy = "scenarios/dm-sysfs-exit/buggy.scn";
+const char* const kFixed = "scenarios/dm-sysfs-exit/fixed.scn";
+const char* const kSchedule = "sysfs_reader,rmmod:2,sysfs_reader:2,rmmod:4,sysfs_reader";
+}  // namespace
+
+TEST_CASE("check: the dm race is found, with the dm story as its trace", "[cli][check]") {
+  const auto run = run_preempt(std::string("check ") + kBuggy);
+  CHECK(run.exit_code == 1);
+  CHECK(run.err.empty());
+  CHECK_THAT(run.out, Catch::Contains("verdict: VIOLATION"));
+  CHECK_THAT(run.out, Catch::Contains(
+      "unloaded-code: sysfs_reader returns from dm_kobject_release: code of module dm, unloaded at step 9"));
+  CHECK_THAT(run.out, Catch::Contains("-- preemption: sysfs_reader could go on, but rmmod runs --"));
+  CHECK_THAT(run.out, Catch::Contains("preemptions: 2"));
+  CHECK_THAT(run.out, Catch::Contains(std::string("schedule: ") + kSchedule));
+  CHECK_THAT(run.out, Catch::Contains(std::string("replay:   preempt replay ") + kBuggy + " --schedule " + kSchedule));
+  CHECK_THAT(run.out, Catch::Contains("delete_module(dm)"));
+  CHECK_THAT(run.out, Catch::Contains("module dm unloaded"));
+}
+
+TEST_CASE("check: the fixed dm scenario is proved safe, exit 0", "[cli][check]") {
+  const auto run = run_preempt(std::string("check ") + kFixed);
+  CHECK(run.exit_code == 0);
+  CHECK_THAT(run.out, Catch::Contains("verdict: SAFE -- every interleaving explored (12 executions"));
+}
+
+TEST_CASE("check --format json carries the verdict, counts and the trace", "[cli][check][json]") {
+  const auto run = run_preempt(std::string("check --format json ") + kBuggy);
+  CHECK(run.exit_code == 1);
+  const Json j = Json::parse(run.out);
+  CHECK(j["scenario"] == kBuggy);
+  CHECK(j["title"] == "dm: kobject release method inside the dm module");
+  CHECK(j["verdict"] == "violation");
+  CHECK(j["executions"].get<int>() >= 1);
+  CHECK(j["steps"].get<int>() >= 10);
+  REQUIRE(j["violations"].size() == 1);
+  const Json& v = j["violations"][0];
+  CHECK(v["kind"] == "unloaded-code");
+  CHECK(v["thread"] == "sysfs_reader");
+  CHECK(v["module"] == "dm");
+  CHECK(v["schedule"] == kSchedule);
+  REQUIRE(v["trace"].size() == 10);
+  const Json& last = v["trace"][9];
+  CHECK(last["step"] == 10);
+  CHECK(last["thread"] == "sysfs_reader");
+  CHECK(last["op"] == "returns from dm_kobject_release()");
+  CHECK(last["line"] == 11);
+  CHECK(last["preempted"] == false);
+  CHECK(v["trace"][5]["preempted"] == true);
+  CHECK(v["trace"][8]["note"] == "module dm unloaded");
+}
+
+TEST_CASE("check over several files: one JSON object per scenario, the worst exit code", "[cli][check][json]") {
+  const auto run = run_preempt(std::string("check --format json ") + kFixed + " " + kBuggy);
+  CHECK(run.exit_code == 1);
+  std::istringstream lines(run.out);
+  std::string line;
+  std::vector<Json> objects;
+  while (std::getline(lines, line)) objects.push_back(Json::parse(line));
+  REQUIRE(objects.size() == 2);
+  CHECK(objects[0]["verdict"] == "safe");
+  CHECK(objects[1]["verdict"] == "violation");
+}
+
+TEST_CASE("replay prints the identical trace, and rejects a schedule that does not fit", "[cli][replay]") {
+  const auto found = run_preempt(std::string("check --format json ") + kBuggy);
+  const auto replayed = run_preempt(std::string("replay --format json ") + kBuggy + " --schedule '" + kSchedule + "'");
+  CHECK(replayed.exit_code == 1);
+  CHECK(Json::parse(replayed.out)["execution"]["trace"] == Json::parse(found.out)["violations"][0]["trace"]);
+
+  const auto text = run_preempt(std::string("replay ") + kBuggy + " --schedule '" + kSchedule + "'");
+  CHECK(text.exit_code == 1);
+  CHECK_THAT(text.out, Catch::Contains("unloaded-code: sysfs_reader returns from dm_kobject_release"));
+
+  const auto wrong = run_preempt(std::string("replay ") + kBuggy + " --schedule 'sysfs_reader,kworker'");
+  CHECK(wrong.exit_code == 2);
+  CHECK_THAT(wrong.err, Catch::Contains("step 2 names thread 'kworker', but the threads are: sysfs_reader, rmmod"));
+
+  // rmmod first, then (past the end of the schedule) no preemptions: rmmod runs to the end alone.
+  const auto passing = run_preempt(std::string("replay ") + kBuggy + " --schedule rmmod");
+  CHECK(passing.exit_code == 0);
+  CHECK_THAT(passing.out, Catch::Contains("this execution: no violation"));
+  CHECK_THAT(passing.out, Catch::Contains("note: the schedule ended after 1 steps; the execution went on without preemptions"));
+}
+
+TEST_CASE("every violation's schedule in scenarios/ replays to the identical trace", "[cli][replay]") {
+  namespace fs = std::filesystem;
+  int replayed = 0;
+  std::vector<std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(std::string(PREEMPT_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() == ".scn") files.push_back(fs::relative(entry.path(), PREEMPT_SOURCE_DIR).string());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 20);
+  for (const std::string& file : files) {
+    CAPTURE(file);
+    const auto found = run_preempt("check --format json " + file);
+    const Json j = Json::parse(found.out);
+    REQUIRE(j["verdict"] != "error");
+    for (const Json& v : j["violations"]) {
+      const auto again = run_preempt("replay --format json " + file + " --schedule '" + v["schedule"].get<std::string>() + "'");
+      CHECK(again.exit_code == 1);
+      const Json r = Json::parse(again.out);
+      CHECK(r["execution"]["trace"] == v["trace"]);
+      CHECK(r["execution"]["message"] == v["message"]);
+      ++replayed;
+    }
+  }
+  CHECK(replayed >= 10);
+}
+
+TEST_CASE("limits: a cut exploration is incomplete, exit 3, and says what was explored", "[cli][limits]") {
+  const auto run = run_preempt(std::string("check --max-executions 3 ") + kFixed);
+  CHECK(run.exit_code == 3);
+  CHECK_THAT(run.out, Catch::Contains("verdict: INCOMPLETE -- no violation found, but the space was not covered (3 executions"));
+  CHECK_THAT(run.out, Catch::Contains("stopped at the execution limit (3 executions)"));
+  const auto json = run_preempt(std::string("check --format json --max-executions 3 ") + kFixed);
+  CHECK(Json::parse(json.out)["verdict"] == "incomplete");
+}
+
+TEST_CASE("bad input: a missing file, a syntax error, a bad option all exit 2 with a clear message", "[cli][errors]") {
+  const auto missing = run_preempt("check no/such/file.scn");
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Catch::Contains("no/such/file.scn: error: no such file or folder"));
+
+  const auto syntax = run_preempt("check tests/cli/fixtures/missing-semicolon.scn");
+  CHECK(syntax.exit_code == 2);
+  CHECK_THAT(syntax.err, Catch::StartsWith("tests/cli/fixtures/missing-semicolon.scn:4:6: error: expected ';'"));
+  CHECK_THAT(syntax.err, Catch::Contains("error:"));
+  CHECK_THAT(syntax.err, Catch::Contains("^"));
+
+  const auto option = run_preempt(std::string("check --strategy nope ") + kFixed);
+  CHECK(option.exit_code == 2);
+  const auto no_command = run_preempt("");
+  CHECK(no_command.exit_code == 2);
+}
+
+TEST_CASE("the version and help flags", "[cli]") {
+  const auto version = run_preempt("--version");
+  CHECK(version.exit_code == 0);
+  CHECK_THAT(version.out, Catch::StartsWith("preempt "));
+  const auto help = run_preempt("--help");
+  CHECK(help.exit_code == 0);
+  CHECK_THAT(help.out, Catch::Contains("Examples:"));
+  const auto check_help = run_preempt("check --help");
+  CHECK(check_help.exit_code == 0);
+  CHECK_THAT(check_help.out, Catch::Contains("--max-steps"));
+}

@@ -1,0 +1,46 @@
+// `preempt test`: the CI regression check over folders of scenarios.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/run_binary.hpp"
+
+using preempt::test::run_preempt;
+
+TEST_CASE("test scenarios/: every expectation holds (part of the test suite)", "[cli][test]") {
+  const auto run = run_preempt("test scenarios/");
+  INFO(run.out << run.err);
+  CHECK(run.exit_code == 0);
+  CHECK_THAT(run.out, Catch::Contains("PASS scenarios/dm-sysfs-exit/buggy.scn: violation unloaded-code"));
+  CHECK_THAT(run.out, Catch::Contains("PASS scenarios/dm-sysfs-exit/fixed.scn: safe"));
+  CHECK_THAT(run.out, Catch::EndsWith(" passed, 0 failed\n"));
+  CHECK(run.out.find("FAIL") == std::string::npos);
+}
+
+TEST_CASE("test: a failed expectation is a FAIL line, the story, and exit 1", "[cli][test]") {
+  const auto run = run_preempt("test tests/cli/fixtures/wrong-expectation.scn");
+  CHECK(run.exit_code == 1);
+  CHECK_THAT(run.out, Catch::Contains("FAIL tests/cli/fixtures/wrong-expectation.scn: expected safe, got violation assertion"));
+  CHECK_THAT(run.out, Catch::Contains("0 passed, 1 failed"));
+}
+
+TEST_CASE("test: expected execution counts are checked for complete explorations", "[cli][test]") {
+  const auto good = run_preempt("test tests/cli/fixtures/counted.scn");
+  CHECK(good.exit_code == 0);
+  const auto bad = run_preempt("test tests/cli/fixtures/miscounted.scn");
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.out, Catch::Contains("expected 21 executions with strategy dfs, got 20"));
+}
+
+TEST_CASE("test: a scenario that does not compile fails with its diagnostics, exit 2", "[cli][test]") {
+  const auto run = run_preempt("test tests/cli/fixtures/missing-semicolon.scn");
+  CHECK(run.exit_code == 2);
+  CHECK_THAT(run.out, Catch::Contains("FAIL tests/cli/fixtures/missing-semicolon.scn: the scenario does not compile"));
+}
+
+TEST_CASE("test --format json: one object per scenario with the expectation's outcome", "[cli][test][json]") {
+  const auto run = run_preempt("test --format json tests/cli/fixtures/wrong-expectation.scn");
+  const auto j = nlohmann::json::parse(run.out);
+  CHECK(j["test"]["passed"] == false);
+  CHECK(j["test"]["expected"] == "safe");
+  CHECK(j["verdict"] == "violation");
+}
