@@ -10,5 +10,5 @@ scripts/build.sh ci
 (cd build && ctest --output-on-failure -j "$jobs")
 if [ "${1:-}" != quick ]; then
   scripts/build.sh sanitize
-  (cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs")
+  (cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 PREEMPT_RANDOM_PROGRAMS=300 ctest --output-on-failure -j "$jobs")
 fi

@@ -8,8 +8,10 @@ namespace preempt::cli {
 
 void CommonOptions::add_to(CLI::App& command, bool exploring) {
   if (exploring) {
-    command.add_option("--strategy", strategy, "exploration strategy: dfs (exhaustive: every interleaving)")
-        ->check(CLI::IsMember({"dfs"}))
+    command.add_option("--strategy", strategy,
+                       "exploration strategy: dpor (optimal partial-order reduction: one execution per "
+                       "class of equivalent interleavings) or dfs (every interleaving)")
+        ->check(CLI::IsMember({"dpor", "dfs"}))
         ->capture_default_str();
     command.add_option("--max-executions", max_executions, "stop after N executions (0: no limit)")
         ->capture_default_str();
@@ -27,7 +29,7 @@ void CommonOptions::add_to(CLI::App& command, bool exploring) {
 
 CheckConfig CommonOptions::config() const {
   CheckConfig config;
-  config.strategy = StrategyKind::Dfs;
+  config.strategy = strategy == "dpor" ? StrategyKind::Dpor : StrategyKind::Dfs;
   config.max_steps = max_steps;
   config.max_executions = max_executions;
   config.max_seconds = max_time;

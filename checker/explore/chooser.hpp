@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "checker/rt/ids.hpp"
 
@@ -25,6 +26,10 @@ class Chooser {
   // Returns one of point.enabled, or kNone to stop the execution (error() then says why).
   [[nodiscard]] virtual ThreadId choose(const SchedulingPoint& point) = 0;
   [[nodiscard]] virtual const std::string& error() const = 0;
+  // Whether an execution that ends early (a violation, a failed assume) should let the other
+  // threads run on to the end, unreported, so that the strategy sees a maximal execution. DPOR
+  // needs that: races with steps the other threads would have taken decide what it explores.
+  [[nodiscard]] virtual bool wants_maximal_executions() const { return false; }
 };
 
 // A strategy drives many executions: it chooses within each, learns from each when it ends, and
@@ -37,6 +42,9 @@ class Strategy : public Chooser {
   [[nodiscard]] virtual bool next() = 0;
   // The execution just run was abandoned by the strategy itself (not a model error).
   [[nodiscard]] virtual bool abandoned() const { return false; }
+  // Schedules (a thread per step) of executions that reach a violation the strategy saw only after
+  // an earlier one had ended its execution; the explorer runs each to report it. Emptied by the call.
+  [[nodiscard]] virtual std::vector<std::vector<ThreadId>> take_witnesses() { return {}; }
   // Why the strategy did not cover the whole space (empty: it did, when next() returned false).
   [[nodiscard]] virtual std::string not_covered() const { return {}; }
 };

@@ -8,6 +8,45 @@
 
 namespace preempt {
 
+namespace {
+
+bool is_blocking(OpKind kind) {
+  return kind == OpKind::MutexLock || kind == OpKind::SpinLock || kind == OpKind::WaitForCompletion ||
+         kind == OpKind::Await;
+}
+
+// Whether step m may have been what let the blocking step k run (then m does not force k's order
+// relative to earlier steps: k was waiting for m).
+bool may_enable(const Op& m, const Op& k) {
+  if (!is_blocking(k.kind)) return false;
+  switch (k.kind) {
+    case OpKind::MutexLock: return m.kind == OpKind::MutexUnlock && m.target == k.target;
+    case OpKind::SpinLock: return m.kind == OpKind::SpinUnlock && m.target == k.target;
+    case OpKind::WaitForCompletion:
+      return (m.kind == OpKind::Complete || m.kind == OpKind::CompleteAll || m.kind == OpKind::ReinitCompletion) &&
+             m.target == k.target;
+    case OpKind::Await: return true;  // any dependent step may have made the condition true
+    default: return false;
+  }
+}
+
+// Whether blocking step k could run in the state just before step j (on the same object). Unknown
+// cases (await) count as possible; a branch that turns out blocked is dropped when reached.
+bool reversible(const TraceEntry& j, const Op& k) {
+  if (!(j.op.target == k.target)) return true;
+  if (k.kind == OpKind::MutexLock || k.kind == OpKind::SpinLock) {
+    if (j.changed) return j.before == -1;  // the lock was free before j
+    return j.op.kind != OpKind::MutexTrylock && j.op.kind != OpKind::SpinTrylock;  // a failed trylock saw it held
+  }
+  if (k.kind == OpKind::WaitForCompletion) {
+    if (j.changed) return j.before > 0;  // a completion was available before j
+    if (j.op.kind == OpKind::CompletionDone || j.op.kind == OpKind::TryWaitForCompletion) return j.value != 0;
+  }
+  return true;
+}
+
+}  // namespace
+
 DporChooser::DporChooser(const ModelLayout& layout) : layout_(layout) {
   levels_.reserve(256);
   nodes_.reserve(1024);
@@ -94,6 +133,10 @@ ThreadId DporChooser::choose(const SchedulingPoint& point) {
     for (std::size_t i = 0; pick == kNone && i < point.enabled.size(); ++i) {
       if (!asleep(point.enabled[i])) pick = point.enabled[i];
     }
+    if (pick == kNone && point.execution->ended()) {
+      error_ = "every enabled thread is asleep";  // after the reported end: the run just stops
+      return kNone;
+    }
     if (pick == kNone) {
       blocked_ = true;
       ++blocked_total_;
@@ -172,10 +215,12 @@ void DporChooser::finish(const Execution& execution) {
   const auto happens_before = [&](std::size_t a, std::size_t b) {  // a < b
     return clock(b)[levels_[a].event.thread] >= index_in_thread_[a];
   };
+  std::vector<std::int64_t> before_in_thread(n, -1);  // the previous step of the same thread (or its spawn)
   for (std::size_t k = 0; k < n; ++k) {
     const Event& ek = levels_[k].event;
     std::uint32_t* ck = clock(k);
     const std::int64_t pred = last_of[ek.thread] >= 0 ? last_of[ek.thread] : spawn_of[ek.thread];
+    before_in_thread[k] = pred;
     if (pred >= 0) std::copy_n(clock(static_cast<std::size_t>(pred)), threads, ck);
     for (std::size_t j = 0; j < k; ++j) {
       if (levels_[j].event.thread != ek.thread && depends(levels_[j].event, ek)) {
@@ -188,38 +233,42 @@ void DporChooser::finish(const Execution& execution) {
     last_of[ek.thread] = static_cast<std::int64_t>(k);
     if (ek.spawned != kNone && ek.spawned < threads) spawn_of[ek.spawned] = static_cast<std::int64_t>(k);
   }
-  // Races: j and k dependent, different threads, and no other direct predecessor m of k with
-  // j happens-before m (then the order of j and k is forced through m).
-  for (std::size_t k = 0; k < n; ++k) {
-    const Event& ek = levels_[k].event;
-    for (std::size_t j = 0; j < k; ++j) {
+  // Races. A pair j < k of dependent steps of different threads is a race when no other step
+  // forces their order: no direct predecessor m of k after j with j happens-before m -- except
+  // that a predecessor which may have *enabled* a blocking k (the unlock before a lock, the
+  // complete before a wait, a write before an await) does not force anything, since the race to
+  // reverse is then with an earlier competitor (the lock before that unlock). The reversal must
+  // be possible: k's own earlier steps must not come after j, and k must be able to run before j.
+  // A violation after the reported end that does not depend on the step that ended the execution
+  // is reachable without it: its causal past, in this order, is an execution that ends there.
+  const std::size_t reported_choices = execution.choices_before_end();
+  for (const Execution::LaterViolation& later : execution.later_violations()) {
+    const std::size_t k = later.choice;
+    if (reported_choices == 0 || k >= n || happens_before(reported_choices - 1, k)) continue;
+    std::vector<ThreadId> schedule;
+    for (std::size_t m = 0; m <= k; ++m) {
+      if (m == k || happens_before(m, k)) schedule.push_back(levels_[m].event.thread);
+    }
+    witnesses_.push_back(std::move(schedule));
+  }
+  // Races whose first step comes after the reported end are not reversed: every execution they
+  // lead to has the same prefix up to that end, so they would report nothing new.
+  const std::size_t reported = reported_choices;
+  const auto races_with = [&](std::size_t k, const Event& ek, const Op* ok, std::int64_t own_pred) {
+    for (std::size_t j = 0; j < std::min(k, reported); ++j) {
       const Event& ej = levels_[j].event;
       if (ej.thread == ek.thread || !depends(ej, ek)) continue;
       if (ej.spawned == ek.thread) continue;  // creation is not a race
+      if (own_pred >= 0 && static_cast<std::size_t>(own_pred) > j && happens_before(j, static_cast<std::size_t>(own_pred))) continue;
       bool immediate = true;
       for (std::size_t m = j + 1; m < k && immediate; ++m) {
         const Event& em = levels_[m].event;
-        const bool direct = em.thread == ek.thread || depends(em, ek);
-        if (direct && happens_before(j, m)) immediate = false;
+        if (em.thread == ek.thread || !depends(em, ek)) continue;
+        if (ok != nullptr && m < entries.size() && may_enable(entries[m]->op, *ok)) continue;
+        if (happens_before(j, m)) immediate = false;
       }
       if (!immediate) continue;
-      // A blocking step cannot be moved before the step that let it pass.
-      if (j < entries.size() && k < entries.size() && ek.fp.count > 0) {
-        const TraceEntry& tj = *entries[j];
-        const Op& ok = entries[k]->op;
-        if (tj.op.target == ok.target) {
-          if ((ok.kind == OpKind::MutexLock || ok.kind == OpKind::SpinLock) &&
-              ((tj.changed && tj.before != -1) || (!tj.changed && tj.value == 0 &&
-               (tj.op.kind == OpKind::MutexTrylock || tj.op.kind == OpKind::SpinTrylock)))) {
-            continue;
-          }
-          if (ok.kind == OpKind::WaitForCompletion &&
-              ((tj.changed && tj.before == 0) || (!tj.changed && tj.op.kind == OpKind::CompletionDone && tj.value == 0) ||
-               (!tj.changed && tj.op.kind == OpKind::TryWaitForCompletion && tj.value == 0))) {
-            continue;
-          }
-        }
-      }
+      if (ok != nullptr && j < entries.size() && !reversible(*entries[j], *ok)) continue;
       sequence_.clear();
       for (std::size_t m = j + 1; m < k; ++m) {
         if (!happens_before(j, m)) sequence_.push_back(levels_[m].event);
@@ -229,6 +278,21 @@ void DporChooser::finish(const Execution& execution) {
                                        [&](const SleepEntry& s) { return weak_initial(sequence_, s.event); });
       if (!covered) insert(static_cast<std::uint32_t>(j), sequence_);
     }
+  };
+  for (std::size_t k = 0; k < n; ++k) {
+    races_with(k, levels_[k].event, k < entries.size() ? &entries[k]->op : nullptr, before_in_thread[k]);
+  }
+  // The steps threads still wanted to take when the execution ended (blocked in a deadlock, or
+  // never scheduled) race too: a write that disabled a waiting thread's await, say, must be
+  // reversed, or the executions where the await ran first are never explored.
+  for (ThreadId t = 0; t < execution.thread_count(); ++t) {
+    if (!execution.waiting_at_end(t)) continue;
+    const Op& op = execution.pending(t);
+    Event et;
+    et.thread = t;
+    et.fp = footprint_of(op, layout_);
+    const std::int64_t pred = t < threads ? (last_of[t] >= 0 ? last_of[t] : spawn_of[t]) : -1;
+    races_with(n, et, &op, pred);
   }
 }
 

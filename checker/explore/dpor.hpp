@@ -41,6 +41,8 @@ class DporChooser final : public Strategy {
   [[nodiscard]] bool next() override;
   // The execution just run ended because every enabled thread was asleep.
   [[nodiscard]] bool abandoned() const override { return blocked_; }
+  [[nodiscard]] bool wants_maximal_executions() const override { return true; }
+  [[nodiscard]] std::vector<std::vector<ThreadId>> take_witnesses() override { return std::move(witnesses_); }
   [[nodiscard]] std::uint64_t blocked_executions() const { return blocked_total_; }
   [[nodiscard]] std::uint64_t dropped_branches() const { return dropped_branches_; }
 
@@ -80,6 +82,7 @@ class DporChooser final : public Strategy {
   std::uint64_t blocked_total_ = 0;
   std::uint64_t dropped_branches_ = 0;
   std::string error_;
+  std::vector<std::vector<ThreadId>> witnesses_;
   // Scratch for finish(), kept to avoid allocating per execution.
   std::vector<std::uint32_t> clocks_;
   std::vector<std::uint32_t> index_in_thread_;

@@ -31,10 +31,14 @@ std::vector<std::string> Execution::thread_names() const {
 bool Execution::is_enabled(ThreadId thread) const {
   if (thread >= thread_count_) return false;
   const ThreadContext& t = *slots_[thread];
-  if (t.status() != ThreadStatus::Pending) return false;
+  if (t.status() != ThreadStatus::Pending || halted_[thread] != 0) return false;
   // A sleeping op under a spinlock is "enabled": taking it reports sleep-in-atomic.
   if (t.spin_depth > 0 && models::may_sleep(t.pending().kind)) return true;
   return models::enabled(store_, t.pending(), thread);
+}
+
+bool Execution::waiting_at_end(ThreadId thread) const {
+  return thread < thread_count_ && slots_[thread]->status() == ThreadStatus::Pending && halted_[thread] == 0;
 }
 
 std::string Execution::describe_thread(ThreadId thread) const {
@@ -55,10 +59,17 @@ void Execution::begin() {
   finish();
   store_.assign_from(initial_);
   trace_.clear();
+  footprints_.clear();
+  later_violations_.clear();
   spawned_.clear();
   violation_.reset();
   error_.clear();
   end_.reset();
+  run_on_ = false;
+  choices_ = 0;
+  choices_at_end_ = 0;
+  steps_at_end_ = 0;
+  reported_length_ = 0;
   steps_ = 0;
   thread_count_ = 0;
   limit_thread_ = kNone;
@@ -73,7 +84,9 @@ ThreadContext& Execution::start_thread(const ThreadSpec& spec) {
   const ThreadId id = thread_count_++;
   if (slots_.size() < thread_count_) slots_.push_back(std::make_unique<ThreadContext>(id, pool_));
   if (blocked_.size() < thread_count_) blocked_.push_back(0);
+  if (halted_.size() < thread_count_) halted_.push_back(0);
   blocked_[id] = 0;
+  halted_[id] = 0;
   ThreadContext& thread = *slots_[id];
   thread.attach_store(&store_);
   thread.start(spec.name, &spec.entry, spec.body);
@@ -85,14 +98,16 @@ ThreadContext& Execution::start_thread(const ThreadSpec& spec) {
 ExecutionEnd Execution::run(Chooser& chooser) {
   begin();
   phase_ = Phase::Threads;
+  maximal_ = chooser.wants_maximal_executions();
   for (const ThreadSpec& spec : program_.threads) {
     start_thread(spec);
-    if (end_) return *end_;
+    if (end_ && !run_on_) return *end_;
   }
   ThreadId previous = kNone;
-  while (!end_) {
+  while (!end_ || run_on_) {
     note_wakeups();
     if (enabled_.empty()) {
+      if (run_on_) break;
       bool unfinished = false;
       for (std::uint32_t t = 0; t < thread_count_; ++t) {
         unfinished |= slots_[t]->status() == ThreadStatus::Pending;
@@ -105,20 +120,24 @@ ExecutionEnd Execution::run(Chooser& chooser) {
       break;
     }
     if (steps_ >= max_steps_) {
+      if (run_on_) break;
       limit_thread_ = previous;
-      end_ = ExecutionEnd::StepLimit;
+      end_with(ExecutionEnd::StepLimit);
       break;
     }
     const bool previous_enabled = previous != kNone && is_enabled(previous);
     const ThreadId pick = chooser.choose({enabled_, previous, previous_enabled, steps_ + 1, this});
     if (pick == kNone) {
+      if (run_on_) break;
       error_ = chooser.error();
-      end_ = ExecutionEnd::Stopped;
+      end_with(ExecutionEnd::Stopped);
       break;
     }
+    ++choices_;
     step(pick, previous_enabled && pick != previous, Phase::Threads);
     previous = pick;
   }
+  run_on_ = false;
   return *end_;
 }
 
@@ -133,12 +152,12 @@ ExecutionEnd Execution::run_solo(const ThreadSpec& solo) {
     }
     if (steps_ >= max_steps_) {
       limit_thread_ = thread.id();
-      end_ = ExecutionEnd::StepLimit;
+      end_with(ExecutionEnd::StepLimit);
       break;
     }
     step(thread.id(), false, Phase::Init);
   }
-  if (!end_) end_ = ExecutionEnd::Complete;
+  if (!end_) end_with(ExecutionEnd::Complete);
   return *end_;
 }
 
@@ -162,9 +181,32 @@ void Execution::note_wakeups() {
   }
 }
 
+void Execution::end_with(ExecutionEnd end) {
+  if (end_) {
+    run_on_ = false;
+    return;
+  }
+  end_ = end;
+  steps_at_end_ = steps_;
+  reported_length_ = trace_.size();
+  choices_at_end_ = choices_;
+  run_on_ = maximal_ && phase_ == Phase::Threads && (end == ExecutionEnd::Violation || end == ExecutionEnd::Dropped);
+}
+
+void Execution::halt(ThreadId thread) {
+  if (thread < halted_.size()) halted_[thread] = 1;
+}
+
 void Execution::fail(ViolationKind kind, ThreadId thread, std::string message, ModuleId module) {
+  if (run_on_) {
+    if (kind != ViolationKind::Deadlock && choices_ > 0) later_violations_.push_back({choices_ - 1, kind});
+    halt(thread);
+    return;
+  }
   violation_ = Violation{kind, thread, module, steps_, std::move(message)};
-  end_ = ExecutionEnd::Violation;
+  end_with(ExecutionEnd::Violation);
+  if (kind == ViolationKind::Deadlock) run_on_ = false;  // nothing can run on; no one is at fault
+  if (run_on_) halt(thread);
 }
 
 // Every step that executes code of an unloaded module is a violation: the code of the step's own
@@ -222,6 +264,7 @@ void Execution::step(ThreadId id, bool preempted, Phase phase) {
   entry.op.payload = nullptr;
   entry.preempted = preempted;
   entry.phase = phase;
+  if (record_footprints_) footprints_.push_back(footprint_of(op, layout_));
   if (check_code(thread, op, kNone)) return;
   if (thread.spin_depth > 0 && models::may_sleep(op.kind)) {
     fail(ViolationKind::SleepInAtomic, id,
@@ -245,10 +288,11 @@ void Execution::step(ThreadId id, bool preempted, Phase phase) {
     const auto* request = static_cast<const SpawnRequest*>(op.payload);
     spawned_.push_back(request->spec);
     effect.result.value = thread_count_;
+    entry.value = thread_count_;  // the id of the thread it creates
     thread.set_result(effect.result);
     thread.resume();
     after_resume(thread);
-    if (!end_) start_thread(spawned_.back());
+    if (!end_ || run_on_) start_thread(spawned_.back());
     return;
   }
   thread.set_result(effect.result);
@@ -288,21 +332,31 @@ void Execution::after_resume(ThreadContext& thread) {
       entry.op = op;
       entry.op.payload = nullptr;
       entry.phase = phase_;
+      if (record_footprints_) footprints_.emplace_back();
       fail(static_cast<ViolationKind>(op.arg0), thread.id(),
            fmt::format("{}: {}", thread.name(), message != nullptr ? message : "check failed"));
       return;
     }
     case OpKind::AssumeFail:
-      end_ = ExecutionEnd::Dropped;
+      if (!run_on_) end_with(ExecutionEnd::Dropped);
+      if (run_on_) halt(thread.id());
       return;
     case OpKind::Stuck:
+      if (run_on_) {
+        halt(thread.id());
+        return;
+      }
       limit_thread_ = thread.id();
       limit_line_ = op.line;
-      end_ = ExecutionEnd::StepLimit;
+      end_with(ExecutionEnd::StepLimit);
       return;
     default:
+      if (run_on_) {
+        run_on_ = false;
+        return;
+      }
       error_ = fmt::format("thread {} failed: {}", thread.name(), message != nullptr ? message : "?");
-      end_ = ExecutionEnd::ModelError;
+      end_with(ExecutionEnd::ModelError);
       return;
   }
 }
@@ -322,7 +376,7 @@ void Execution::deadlock() {
 
 void Execution::run_final() {
   if (!program_.final) {
-    end_ = ExecutionEnd::Complete;
+    end_with(ExecutionEnd::Complete);
     return;
   }
   phase_ = Phase::Final;
@@ -334,12 +388,12 @@ void Execution::run_final() {
     }
     if (steps_ >= max_steps_) {
       limit_thread_ = thread.id();
-      end_ = ExecutionEnd::StepLimit;
+      end_with(ExecutionEnd::StepLimit);
       return;
     }
     step(thread.id(), false, Phase::Final);
   }
-  if (!end_) end_ = ExecutionEnd::Complete;
+  if (!end_) end_with(ExecutionEnd::Complete);
 }
 
 }  // namespace preempt

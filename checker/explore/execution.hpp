@@ -9,14 +9,22 @@
 // Store (models/), record the step, resume the thread. It ends when every thread has finished (then
 // `final` runs alone), on a violation, on a dropped execution (a failed assume), on a deadlock, at
 // the step limit, or when the chooser stops it.
+//
+// For a chooser that wants maximal executions (DPOR), an execution that ends with a violation or a
+// failed assume goes on: the thread at fault is halted and the others run to their end, with no
+// further report (a later violation only halts its thread too). Everything the execution reports
+// -- its end, its violation, steps(), reported_trace() -- stops where it ended; trace() has the
+// whole run.
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "checker/explore/chooser.hpp"
+#include "checker/explore/footprint.hpp"
 #include "checker/explore/program.hpp"
 #include "checker/rt/fiber.hpp"
 #include "checker/rt/store.hpp"
@@ -47,10 +55,28 @@ class Execution final : public models::ThreadNames {
   ExecutionEnd run(Chooser& chooser);
   ExecutionEnd run_solo(const ThreadSpec& solo);
 
+  // Every step run, including those after the reported end (see above).
   [[nodiscard]] const std::vector<TraceEntry>& trace() const { return trace_; }
+  // The steps up to and including the reported end.
+  [[nodiscard]] std::span<const TraceEntry> reported_trace() const {
+    return {trace_.data(), end_ ? reported_length_ : trace_.size()};
+  }
+  // Debugging the reduction: record each step's footprint (footprints()[i] belongs to trace()[i]).
+  void record_footprints(bool on) { record_footprints_ = on; }
+  [[nodiscard]] const std::vector<Footprint>& footprints() const { return footprints_; }
+  // Violations in the part after the reported end: the scheduling choice whose step caused each.
+  struct LaterViolation {
+    std::uint32_t choice = 0;
+    ViolationKind kind = ViolationKind::Assertion;
+  };
+  [[nodiscard]] const std::vector<LaterViolation>& later_violations() const { return later_violations_; }
+  // Whether the reported end has happened (the run may still be going on after it).
+  [[nodiscard]] bool ended() const { return end_.has_value(); }
+  // Scheduling choices made before the reported end (choices after it only complete the run).
+  [[nodiscard]] std::uint32_t choices_before_end() const { return end_ ? choices_at_end_ : choices_; }
   [[nodiscard]] const std::optional<Violation>& violation() const { return violation_; }
   [[nodiscard]] const std::string& error() const { return error_; }
-  [[nodiscard]] std::uint32_t steps() const { return steps_; }
+  [[nodiscard]] std::uint32_t steps() const { return end_ ? steps_at_end_ : steps_; }
   [[nodiscard]] const Store& store() const { return store_; }
   [[nodiscard]] std::uint32_t thread_count() const { return thread_count_; }
   [[nodiscard]] const std::string& thread_name(ThreadId thread) const override;
@@ -58,6 +84,9 @@ class Execution final : public models::ThreadNames {
   // Why a parked thread cannot run now ("waits for mutex B, held by t2"), or its state.
   [[nodiscard]] std::string describe_thread(ThreadId thread) const;
   [[nodiscard]] bool is_enabled(ThreadId thread) const;
+  // A thread parked at a step it has not taken, not halted by a fault (after run(): blocked or
+  // never scheduled again).
+  [[nodiscard]] bool waiting_at_end(ThreadId thread) const;
   // The step a parked thread announced.
   [[nodiscard]] const Op& pending(ThreadId thread) const { return slots_[thread]->pending(); }
   // The thread that was running when the step limit hit, and where.
@@ -72,6 +101,11 @@ class Execution final : public models::ThreadNames {
   void step(ThreadId thread, bool preempted, Phase phase);
   void after_resume(ThreadContext& thread);
   bool check_code(const ThreadContext& thread, const Op& op, FunctionId callee);
+  // Records the reported end (the first one); later calls only stop the run going on.
+  void end_with(ExecutionEnd end);
+  // Whether the run goes on after its reported end, and halting a thread in that part.
+  [[nodiscard]] bool going_on() const;
+  void halt(ThreadId thread);
   void fail(ViolationKind kind, ThreadId thread, std::string message, ModuleId module = kNone);
   void deadlock();
   void run_final();
@@ -87,8 +121,18 @@ class Execution final : public models::ThreadNames {
   Store initial_;
   Store store_;
   std::vector<TraceEntry> trace_;
+  std::vector<Footprint> footprints_;
+  std::vector<LaterViolation> later_violations_;
+  bool record_footprints_ = false;
   std::vector<ThreadId> enabled_;
   std::vector<char> blocked_;       // per slot: parked and not enabled at the last point
+  std::vector<char> halted_;        // per slot: stopped by its fault, after the reported end
+  bool maximal_ = false;            // the chooser wants maximal executions
+  bool run_on_ = false;             // running on after the reported end
+  std::uint32_t choices_ = 0;
+  std::uint32_t choices_at_end_ = 0;
+  std::uint32_t steps_at_end_ = 0;
+  std::size_t reported_length_ = 0;
   std::uint32_t steps_ = 0;
   Phase phase_ = Phase::Threads;
   std::optional<ExecutionEnd> end_;

@@ -1,11 +1,13 @@
 #include "checker/explore/explorer.hpp"
 
 #include <chrono>
+#include <unordered_set>
 #include <memory>
 #include <optional>
 
 #include <fmt/format.h>
 
+#include "checker/explore/canonical.hpp"
 #include "checker/explore/dfs.hpp"
 #include "checker/explore/dpor.hpp"
 #include "checker/explore/execution.hpp"
@@ -38,7 +40,8 @@ std::uint32_t count_preemptions(const std::vector<TraceEntry>& trace) {
 Counterexample capture(const Execution& execution) {
   Counterexample example;
   example.violation = execution.violation();
-  example.trace = execution.trace();
+  const auto trace = execution.reported_trace();
+  example.trace.assign(trace.begin(), trace.end());
   example.thread_names = execution.thread_names();
   example.schedule = encode_schedule(example.trace, example.thread_names);
   example.preemptions = count_preemptions(example.trace);
@@ -82,7 +85,7 @@ std::string step_limit_reason(const Execution& execution, std::uint32_t max_step
                        "without a visible step",
                        execution.thread_name(t), execution.limit_line());
   }
-  const auto& trace = execution.trace();
+  const auto trace = execution.reported_trace();
   std::uint32_t line = 0;
   for (auto it = trace.rbegin(); it != trace.rend(); ++it) {
     if (it->thread == t && it->op.line != 0) {
@@ -96,6 +99,19 @@ std::string step_limit_reason(const Execution& execution, std::uint32_t max_step
                    : fmt::format("an execution exceeded the step limit ({} steps): thread {} keeps "
                                  "running",
                                  max_steps, execution.thread_name(t));
+}
+
+// Runs a schedule a strategy found to reach a violation and records that violation.
+void run_witness(const ModelProgram& program, const std::vector<ThreadId>& witness,
+                 const std::vector<std::string>& names, const CheckConfig& config, ExploreResult& result) {
+  std::vector<std::string> steps;
+  for (ThreadId t : witness) steps.push_back(names[t]);
+  Execution execution(program, config.max_steps);
+  if (!result.violations.empty() && config.stop_at_first_violation) return;
+  ExploreResult ignored;
+  if (!run_init(program, execution, ignored)) return;
+  ReplayChooser chooser(std::move(steps));
+  if (execution.run(chooser) == ExecutionEnd::Violation) result.violations.push_back(capture(execution));
 }
 
 std::unique_ptr<Strategy> make_strategy(const ModelProgram& program, const CheckConfig& config) {
@@ -117,6 +133,8 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
     return result;
   }
   std::unique_ptr<Strategy> strategy = make_strategy(program, config);
+  execution.record_footprints(config.check_canonical);
+  std::unordered_set<std::string> traces;
   bool more = true;
   while (more) {
     if (config.max_executions != 0 && result.executions >= config.max_executions) {
@@ -142,6 +160,22 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
       continue;
     }
     ++result.executions;
+    if (config.observer) config.observer(execution, end);
+    if (!config.stop_at_first_violation || end != ExecutionEnd::Violation) {
+      for (const auto& witness : strategy->take_witnesses()) {
+        run_witness(program, witness, execution.thread_names(), config, result);
+      }
+    }
+    if (config.check_canonical && end != ExecutionEnd::StepLimit && end != ExecutionEnd::Stopped) {
+      if (!traces.insert(canonical_trace(execution)).second && config.strategy == StrategyKind::Dpor) {
+        result.verdict = Verdict::Error;
+        result.error = fmt::format("reduction check: execution {} repeats the Mazurkiewicz trace of an "
+                                   "earlier one (schedule {})",
+                                   result.executions, capture(execution).schedule);
+        break;
+      }
+      result.distinct_traces = traces.size();
+    }
     result.steps += execution.steps();
     result.max_depth = std::max(result.max_depth, execution.steps());
     if (end == ExecutionEnd::Violation) {

@@ -17,7 +17,7 @@ const char* const kSchedule = "sysfs_reader,rmmod:2,sysfs_reader:2,rmmod:4,sysfs
 TEST_CASE("check: the dm race is found, with the dm story as its trace", "[cli][check]") {
   const auto run = run_preempt(std::string("check ") + kBuggy);
   CHECK(run.exit_code == 1);
-  CHECK(run.err.empty());
+  CHECK(run.err == "");  // shows what was printed if anything
   CHECK_THAT(run.out, Catch::Contains("verdict: VIOLATION"));
   CHECK_THAT(run.out, Catch::Contains(
       "unloaded-code: sysfs_reader returns from dm_kobject_release: code of module dm, unloaded at step 9"));

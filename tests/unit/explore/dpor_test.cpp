@@ -1,0 +1,195 @@
+// Optimal DPOR against the exhaustive strategy: the same reachable final states, the same
+// violation kinds, never more executions, and never two executions of the same Mazurkiewicz
+// trace (checked through each execution's Foata normal form).
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "checker/explore/canonical.hpp"
+#include "checker/explore/execution.hpp"
+#include "checker/explore/explorer.hpp"
+#include "checker/explore/footprint.hpp"
+#include "checker/explore/schedule.hpp"
+#include "checker/lang/scenario.hpp"
+#include "tests/unit/explore/program_generator.hpp"
+
+namespace {
+
+using preempt::CheckConfig;
+using preempt::Execution;
+using preempt::ExecutionEnd;
+using preempt::StrategyKind;
+
+std::string state_key(const preempt::Store& s) {
+  std::string key;
+  for (auto v : s.ints) key += fmt::format("{},", v);
+  for (auto k : s.kobjects) key += fmt::format("k{},", k.refcount);
+  for (auto c : s.completions) key += fmt::format("c{},", c.done);
+  for (auto m : s.mutexes) key += fmt::format("m{},", m.owner);
+  for (auto m : s.modules) key += fmt::format("d{}/{},", m.refcount, static_cast<int>(m.status));
+  return key;
+}
+
+struct Summary {
+  std::uint64_t executions = 0;
+  std::set<std::string> final_states;
+  std::set<std::string> violation_kinds;
+  std::set<std::string> forms;      // of complete executions
+  std::set<std::string> all_forms;  // of every execution, to find duplicates
+  std::uint64_t duplicate_forms = 0;
+  preempt::Verdict verdict = preempt::Verdict::Safe;
+  bool covered = true;  // no limit cut the exploration short
+  std::string error;
+};
+
+Summary summarize(const preempt::lang::LoadedScenario& scenario, StrategyKind strategy,
+                  std::uint64_t max_executions = 0) {
+  Summary s;
+  CheckConfig config;
+  config.max_executions = max_executions;
+  config.strategy = strategy;
+  config.stop_at_first_violation = false;
+  config.max_steps = 500;
+  config.check_canonical = true;
+  config.observer = [&](const Execution& e, ExecutionEnd end) {
+    if (end == ExecutionEnd::Complete) s.final_states.insert(state_key(e.store()));
+    if (end == ExecutionEnd::Violation) s.violation_kinds.insert(std::string(preempt::violation_spelling(e.violation()->kind)));
+    const std::string form = preempt::canonical_trace(e);
+    if (!s.all_forms.insert(form).second) ++s.duplicate_forms;
+    if (end == ExecutionEnd::Complete) s.forms.insert(form);
+  };
+  const auto result = preempt::explore(scenario.model(), config);
+  s.executions = result.executions;
+  for (const auto& example : result.violations) {  // including those found by witnesses
+    if (example.violation) s.violation_kinds.insert(std::string(preempt::violation_spelling(example.violation->kind)));
+  }
+  s.verdict = result.verdict;
+  s.covered = result.incomplete_reasons.empty();
+  s.error = result.error;
+  return s;
+}
+
+std::unique_ptr<preempt::lang::LoadedScenario> load(const std::string& text) {
+  std::string errors;
+  auto scenario = preempt::lang::load_scenario_text("generated.scn", text, &errors);
+  INFO(errors);
+  REQUIRE(scenario);
+  return scenario;
+}
+
+// Returns false (and checks nothing) when the exhaustive run exceeds `dfs_budget` executions.
+bool compare(const std::string& text, std::uint64_t dfs_budget = 0) {
+  INFO(text);
+  const auto scenario = load(text);
+  const Summary dfs = summarize(*scenario, StrategyKind::Dfs, dfs_budget);
+  if (!dfs.covered) return false;
+  const Summary dpor = summarize(*scenario, StrategyKind::Dpor);
+  CHECK(dpor.error == dfs.error);
+  CHECK(dpor.final_states == dfs.final_states);
+  CHECK(dpor.violation_kinds == dfs.violation_kinds);
+  CHECK(dpor.executions <= dfs.executions);
+  CHECK(dpor.duplicate_forms == 0);
+  CHECK(dpor.forms == dfs.forms);
+  return true;
+}
+
+std::string independent(int threads, int steps) {
+  std::string s = "int x[" + std::to_string(threads) + "];\n";
+  s += "thread t[" + std::to_string(threads) + "] { for (int i = 0; i < " + std::to_string(steps) +
+       "; i++) { x[self] = i; } }\n";
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("dpor: closed forms of trace counts", "[dpor][closed-form]") {
+  SECTION("independent threads: one trace") {
+    const auto [threads, steps] = GENERATE(table<int, int>({{2, 3}, {3, 4}, {4, 3}}));
+    const auto scenario = load(independent(threads, steps));
+    CHECK(summarize(*scenario, StrategyKind::Dpor).executions == 1);
+  }
+  SECTION("n threads writing one variable: n! traces") {
+    const auto [n, expected] = GENERATE(table<int, std::uint64_t>({{2, 2}, {3, 6}, {4, 24}, {5, 120}}));
+    const auto scenario = load("int x;\nthread w[" + std::to_string(n) + "] { x = self; }\n");
+    CHECK(summarize(*scenario, StrategyKind::Dpor).executions == expected);
+  }
+  SECTION("n threads each reading then writing its own variable after one shared write") {
+    // Writer w and n readers of x: each reader is before or after the write: 2^n traces.
+    const auto [n, expected] = GENERATE(table<int, std::uint64_t>({{1, 2}, {2, 4}, {3, 8}}));
+    const auto scenario = load("int x;\nint r[3];\nthread w { x = 1; }\nthread rd[" + std::to_string(n) +
+                               "] { r[self] = x; }\n");
+    CHECK(summarize(*scenario, StrategyKind::Dpor).executions == expected);
+  }
+}
+
+TEST_CASE("dpor agrees with dfs on every scenario of the library", "[dpor][differential]") {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(std::string(PREEMPT_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() == ".scn") files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  for (const std::string& file : files) {
+    CAPTURE(file);
+    std::string errors;
+    const auto scenario = preempt::lang::load_scenario(file, &errors);
+    REQUIRE(scenario);
+    const Summary dfs = summarize(*scenario, StrategyKind::Dfs);
+    const Summary dpor = summarize(*scenario, StrategyKind::Dpor);
+    CHECK(dpor.final_states == dfs.final_states);
+    CHECK(dpor.violation_kinds == dfs.violation_kinds);
+    CHECK(dpor.executions <= dfs.executions);
+    CHECK(dpor.duplicate_forms == 0);
+  }
+}
+
+TEST_CASE("dpor agrees with dfs on thousands of random programs", "[dpor][differential][random]") {
+  // Programs whose exhaustive exploration exceeds the budget are skipped; most fit.
+  // PREEMPT_RANDOM_PROGRAMS sets how many (the sanitizer build runs fewer).
+  const char* count_text = std::getenv("PREEMPT_RANDOM_PROGRAMS");
+  const std::uint32_t count = count_text != nullptr ? static_cast<std::uint32_t>(std::stoul(count_text)) : 2000;
+  std::uint32_t compared = 0;
+  const char* only = std::getenv("PREEMPT_ONLY_SEED");  // debugging one program
+  for (std::uint32_t seed = 1; seed <= count; ++seed) {
+    if (only != nullptr && seed != std::stoul(only)) continue;
+    CAPTURE(seed);
+    preempt::test::ProgramGenerator generator(seed);
+    compared += compare(generator.generate(), 20000) ? 1 : 0;
+  }
+  if (only == nullptr) CHECK(compared * 10 >= count * 8);  // 1764 of the first 2000 fit the budget
+}
+
+// Hidden: PREEMPT_DEBUG_FILE=path test_explore "[.debug]" prints every execution of both strategies.
+TEST_CASE("debug: list the executions of a scenario", "[.debug]") {
+  const char* path = std::getenv("PREEMPT_DEBUG_FILE");
+  const char* seed = std::getenv("PREEMPT_DEBUG_SEED");
+  REQUIRE((path != nullptr || seed != nullptr));
+  std::string errors;
+  std::unique_ptr<preempt::lang::LoadedScenario> scenario;
+  if (path != nullptr) {
+    scenario = preempt::lang::load_scenario(path, &errors);
+  } else {
+    preempt::test::ProgramGenerator generator(static_cast<std::uint32_t>(std::stoul(seed)));
+    const std::string text = generator.generate();
+    fmt::print("{}\n", text);
+    scenario = preempt::lang::load_scenario_text("generated.scn", text, &errors);
+  }
+  REQUIRE(scenario);
+  for (StrategyKind strategy : {StrategyKind::Dfs, StrategyKind::Dpor}) {
+    CheckConfig config;
+    config.strategy = strategy;
+    config.stop_at_first_violation = false;
+    config.check_canonical = true;
+    config.max_steps = 500;
+    config.observer = [&](const Execution& e, ExecutionEnd end) {
+      fmt::print("{} {} {} {}\n   {}\n", strategy == StrategyKind::Dfs ? "dfs " : "dpor", static_cast<int>(end),
+                 state_key(e.store()), preempt::encode_schedule(e.reported_trace(), e.thread_names()),
+                 preempt::canonical_trace(e));
+    };
+    const auto result = preempt::explore(scenario->model(), config);
+    fmt::print("{} executions, {} abandoned, error: {}\n", result.executions, result.abandoned, result.error);
+  }
+}
