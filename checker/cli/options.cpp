@@ -10,9 +10,25 @@ void CommonOptions::add_to(CLI::App& command, bool exploring) {
   if (exploring) {
     command.add_option("--strategy", strategy,
                        "exploration strategy: dpor (optimal partial-order reduction: one execution per "
-                       "class of equivalent interleavings) or dfs (every interleaving)")
-        ->check(CLI::IsMember({"dpor", "dfs"}))
+                       "class of equivalent interleavings), dfs (every interleaving), random (sample "
+                       "schedules uniformly) or pct (probabilistic concurrency testing)")
+        ->check(CLI::IsMember({"dpor", "dfs", "random", "pct"}))
         ->capture_default_str();
+    command.add_option("--seed", seed, "random, pct: the seed; the same seed gives the same executions")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    command.add_option("--executions", samples, "random, pct: how many executions to sample")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 62))
+        ->capture_default_str();
+    command.add_option("--depth", depth, "pct: the bug depth d (d-1 priority change points per execution)")
+        ->check(CLI::Range(1u, 1000u))
+        ->capture_default_str();
+    command.add_flag("--no-minimize", no_minimize,
+                     "report the first violation found, without searching for one with fewer "
+                     "preemptions and steps");
+    command.add_flag("--check-traces", check_traces,
+                     "debug the reduction: compute every execution's canonical trace and fail if one "
+                     "is explored twice");
     command.add_option("--max-executions", max_executions, "stop after N executions (0: no limit)")
         ->capture_default_str();
     command.add_option("--max-time", max_time, "stop after SECONDS of wall time (0: no limit)")
@@ -29,7 +45,15 @@ void CommonOptions::add_to(CLI::App& command, bool exploring) {
 
 CheckConfig CommonOptions::config() const {
   CheckConfig config;
-  config.strategy = strategy == "dpor" ? StrategyKind::Dpor : StrategyKind::Dfs;
+  config.strategy = strategy == "dfs"      ? StrategyKind::Dfs
+                    : strategy == "random" ? StrategyKind::Random
+                    : strategy == "pct"    ? StrategyKind::Pct
+                                           : StrategyKind::Dpor;
+  config.seed = seed;
+  config.samples = samples;
+  config.pct_depth = depth;
+  config.minimize = !no_minimize;
+  config.check_canonical = check_traces;
   config.max_steps = max_steps;
   config.max_executions = max_executions;
   config.max_seconds = max_time;

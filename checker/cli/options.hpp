@@ -11,7 +11,12 @@
 namespace preempt::cli {
 
 struct CommonOptions {
-  std::string strategy = "dfs";
+  std::string strategy = "dpor";
+  std::uint64_t seed = 1;
+  std::uint64_t samples = 1000;
+  std::uint32_t depth = 3;
+  bool no_minimize = false;
+  bool check_traces = false;
   std::uint32_t max_steps = 10000;
   std::uint64_t max_executions = 0;
   double max_time = 0;
@@ -20,6 +25,14 @@ struct CommonOptions {
 
   void add_to(CLI::App& command, bool exploring);
   [[nodiscard]] CheckConfig config() const;
+  // The strategy that runs: with a preemption bound, dpor gives way to the bounded dfs.
+  [[nodiscard]] std::string strategy_label() const {
+    return strategy == "dpor" && preemption_bound ? std::string("dfs") : strategy;
+  }
+  // The seed, for the strategies that use one (random, pct).
+  [[nodiscard]] std::optional<std::uint64_t> shown_seed() const {
+    return strategy == "random" || strategy == "pct" ? std::optional<std::uint64_t>(seed) : std::nullopt;
+  }
 };
 
 // Installs a SIGINT handler that asks a running exploration to stop and report what it has.

@@ -12,6 +12,15 @@ enum class ExecutionEnd : std::uint8_t;
 enum class StrategyKind : std::uint8_t {
   Dfs,   // exhaustive: every interleaving of the visible steps
   Dpor,  // optimal DPOR: one execution per Mazurkiewicz trace (equivalence class of interleavings)
+  Random,  // sampling: a uniformly random enabled thread at every point
+  Pct,     // sampling: probabilistic concurrency testing with bug depth pct_depth
+};
+
+// A running exploration's progress, as CheckConfig::progress sees it.
+struct ExploreProgress {
+  std::uint64_t executions = 0;  // executions run so far
+  std::uint32_t depth = 0;       // steps of the latest execution
+  double seconds = 0;            // wall time since the exploration began
 };
 
 struct CheckConfig {
@@ -21,12 +30,25 @@ struct CheckConfig {
   double max_seconds = 0;                         // wall time; 0: no limit
   std::optional<std::uint32_t> preemption_bound;  // most preemptions per execution; none: unbounded
   bool stop_at_first_violation = true;
+  // Sampling strategies (random, pct): the seed, how many executions, PCT's bug depth.
+  std::uint64_t seed = 1;
+  std::uint64_t samples = 1000;
+  std::uint32_t pct_depth = 3;
+  // After a violation, search for one with the fewest preemptions, then the fewest steps
+  // (preemption-bounded exhaustive searches with bound 0, 1, ...), within this many executions.
+  bool minimize = true;
+  std::uint64_t minimize_budget = 200000;
   // Debugging the reduction: compute every execution's canonical trace (canonical.hpp) and stop
   // with an error if one is explored twice. Costs a footprint per step and a set of all traces.
   bool check_canonical = false;
   // Called after every execution the strategy did not abandon (tests and debugging: final
   // states, canonical traces). Not called for init.
   std::function<void(const Execution&, ExecutionEnd)> observer;
+  // Called with how far the exploration has got, at most every progress_interval seconds (the
+  // clock is read every 16 executions), never before the first interval has passed (a progress
+  // display: cli/progress.hpp). Not called by replay().
+  std::function<void(const ExploreProgress&)> progress;
+  double progress_interval = 0.2;
 };
 
 }  // namespace preempt

@@ -11,6 +11,7 @@
 #include "checker/explore/dfs.hpp"
 #include "checker/explore/dpor.hpp"
 #include "checker/explore/execution.hpp"
+#include "checker/explore/random_walk.hpp"
 #include "checker/explore/schedule.hpp"
 
 namespace preempt {
@@ -114,10 +115,92 @@ void run_witness(const ModelProgram& program, const std::vector<ThreadId>& witne
   if (execution.run(chooser) == ExecutionEnd::Violation) result.violations.push_back(capture(execution));
 }
 
+// Calls config.progress at most every progress_interval seconds; reads the clock only every 16
+// executions, so that short executions do not pay for it.
+class ProgressTicker {
+ public:
+  ProgressTicker(const CheckConfig& config, Clock::time_point started)
+      : config_(config), started_(started), next_(started + interval()) {}
+  void after(std::uint64_t executions, std::uint32_t depth) {
+    if (!config_.progress || executions % 16 != 0) return;
+    const auto now = Clock::now();
+    if (now < next_) return;
+    next_ = now + interval();
+    config_.progress({executions, depth, std::chrono::duration<double>(now - started_).count()});
+  }
+
+ private:
+  [[nodiscard]] Clock::duration interval() const {
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(config_.progress_interval));
+  }
+  const CheckConfig& config_;
+  Clock::time_point started_;
+  Clock::time_point next_;
+};
+
+// Replaces the first counterexample by one with the fewest preemptions, and among those the fewest
+// steps: preemption-bounded exhaustive searches with bound 0, 1, ... up to the counterexample's
+// own count; the first bound with a violation is the minimum, if every lower bound was searched
+// to the end. Keeps only the best execution seen, so memory stays bounded.
+void minimize(const ModelProgram& program, const CheckConfig& config, ExploreResult& result,
+              Clock::time_point started) {
+  Counterexample& found = result.violations.front();
+  Execution execution(program, config.max_steps);
+  ExploreResult ignored;
+  if (!run_init(program, execution, ignored)) return;
+  const auto out_of_time = [&] {
+    return (config.max_seconds > 0 &&
+            std::chrono::duration<double>(Clock::now() - started).count() >= config.max_seconds) ||
+           g_stop_requested.load(std::memory_order_relaxed);
+  };
+  for (std::uint32_t bound = 0; bound <= found.preemptions; ++bound) {
+    DfsChooser dfs(bound);
+    std::optional<Counterexample> best;
+    bool searched_all = true;
+    for (bool more = true; more;) {
+      if (result.minimize_executions >= config.minimize_budget || out_of_time()) {
+        searched_all = false;
+        break;
+      }
+      const ExecutionEnd end = execution.run(dfs);
+      dfs.finish(execution);
+      ++result.minimize_executions;
+      if (end == ExecutionEnd::Violation && (!best || execution.steps() < best->trace.size())) {
+        best = capture(execution);
+      } else if (end == ExecutionEnd::ModelError || end == ExecutionEnd::Stopped) {
+        return;  // leave the counterexample as found
+      }
+      more = dfs.next();
+    }
+    if (best && (best->preemptions < found.preemptions ||
+                 (best->preemptions == found.preemptions && best->trace.size() < found.trace.size()))) {
+      found = std::move(*best);
+    }
+    if (best || !searched_all) {
+      result.minimality =
+          searched_all
+              ? fmt::format("fewest preemptions: no execution with fewer than {} preemption{} violates; "
+                            "fewest steps among those with {}",
+                            found.preemptions, found.preemptions == 1 ? "" : "s", found.preemptions)
+              : fmt::format("not proven minimal: the search with at most {} preemption{} stopped at its "
+                            "limit ({} executions)",
+                            bound, bound == 1 ? "" : "s", result.minimize_executions);
+      return;
+    }
+  }
+}
+
 std::unique_ptr<Strategy> make_strategy(const ModelProgram& program, const CheckConfig& config) {
   switch (config.strategy) {
     case StrategyKind::Dfs: return std::make_unique<DfsChooser>(config.preemption_bound);
-    case StrategyKind::Dpor: return std::make_unique<DporChooser>(*program.layout);
+    case StrategyKind::Dpor:
+      // Partial-order reduction and preemption bounding do not combine soundly in general (a
+      // reduced execution may need more preemptions than an equivalent one it stands for): with a
+      // bound, the bounded exhaustive search runs instead.
+      if (config.preemption_bound) return std::make_unique<DfsChooser>(config.preemption_bound);
+      return std::make_unique<DporChooser>(*program.layout);
+    case StrategyKind::Random: return std::make_unique<RandomChooser>(config.seed, config.samples);
+    case StrategyKind::Pct: return std::make_unique<PctChooser>(config.seed, config.pct_depth, config.samples);
   }
   return std::make_unique<DfsChooser>(config.preemption_bound);
 }
@@ -135,6 +218,7 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
   std::unique_ptr<Strategy> strategy = make_strategy(program, config);
   execution.record_footprints(config.check_canonical);
   std::unordered_set<std::string> traces;
+  ProgressTicker progress(config, started);
   bool more = true;
   while (more) {
     if (config.max_executions != 0 && result.executions >= config.max_executions) {
@@ -192,9 +276,14 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
       result.error = execution.error();
       break;
     }
+    progress.after(result.executions, execution.steps());
     more = strategy->next();
   }
   if (const std::string why = strategy->not_covered(); !why.empty()) result.incomplete_reasons.push_back(why);
+  if (!result.violations.empty() && config.minimize && config.stop_at_first_violation &&
+      result.verdict != Verdict::Error) {
+    minimize(program, config, result, started);
+  }
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   if (result.verdict == Verdict::Error) return result;
   if (!result.violations.empty()) {

@@ -38,6 +38,9 @@ struct ExploreResult {
   std::optional<Counterexample> replayed;  // replay(): the execution that ran
   std::string error;               // Verdict::Error: what is wrong with the model
   std::string note;                // e.g. replay: the schedule ended before the execution did
+  // How the reported counterexample was chosen (fewest preemptions, proven or not).
+  std::string minimality;
+  std::uint64_t minimize_executions = 0;  // executions the search for a smaller one ran
 };
 
 }  // namespace preempt

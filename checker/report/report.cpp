@@ -84,7 +84,8 @@ void write_text(std::ostream& out, const ScenarioReport& report) {
   out << report.path;
   if (!layout.title.empty()) out << ": " << layout.title;
   out << "\n";
-  const std::string bound = report.preemption_bound ? fmt::format(", preemption bound {}", *report.preemption_bound) : "";
+  std::string bound = report.preemption_bound ? fmt::format(", preemption bound {}", *report.preemption_bound) : "";
+  if (report.seed) bound += fmt::format(", seed {}", *report.seed);
   switch (r.verdict) {
     case Verdict::Safe:
       if (report.replay) {
@@ -116,6 +117,7 @@ void write_text(std::ostream& out, const ScenarioReport& report) {
       out << fmt::format("  {}: {}\n", violation_spelling(c.violation->kind), c.violation->message);
     }
     out << fmt::format("  preemptions: {}\n", c.preemptions);
+    if (&c == &r.violations.front() && !r.minimality.empty()) out << "  minimal:  " << r.minimality << "\n";
     out << "  schedule: " << c.schedule << "\n";
     if (!report.path.empty()) out << "  replay:   " << replay_command(report.path, c.schedule) << "\n";
   };
@@ -138,7 +140,11 @@ nlohmann::ordered_json to_json(const ScenarioReport& report) {
   j["seconds"] = r.seconds;
   j["strategy"] = report.strategy;
   j["preemption_bound"] = report.preemption_bound ? nlohmann::ordered_json(*report.preemption_bound) : nullptr;
+  j["seed"] = report.seed ? nlohmann::ordered_json(*report.seed) : nullptr;
+  if (!r.minimality.empty()) j["minimality"] = r.minimality;
+  if (r.distinct_traces != 0) j["distinct_traces"] = r.distinct_traces;
   j["dropped"] = r.dropped;
+  j["abandoned"] = r.abandoned;  // dpor: executions given up as sleep-set blocked (not counted above)
   j["incomplete_reasons"] = r.incomplete_reasons;
   if (r.verdict == Verdict::Error) j["error"] = r.error;
   if (!r.note.empty()) j["note"] = r.note;

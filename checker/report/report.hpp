@@ -17,9 +17,10 @@ struct ScenarioReport {
   std::string path;                 // the scenario file ("" for C++ models)
   const ModelLayout* layout = nullptr;
   const ExploreResult* result = nullptr;
-  std::string strategy = "dfs";
+  std::string strategy = "dpor";
   std::optional<std::uint32_t> preemption_bound;
   bool replay = false;              // the report of `preempt replay` (one given execution)
+  std::optional<std::uint64_t> seed;  // sampling strategies: shown so that the run can be repeated
 };
 
 // A shell word: the text itself when it is safe unquoted, else single-quoted.

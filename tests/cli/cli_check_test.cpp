@@ -30,9 +30,14 @@ TEST_CASE("check: the dm race is found, with the dm story as its trace", "[cli][
 }
 
 TEST_CASE("check: the fixed dm scenario is proved safe, exit 0", "[cli][check]") {
+  // dpor (the default) runs one execution per class of equivalent interleavings; dfs runs them all.
   const auto run = run_preempt(std::string("check ") + kFixed);
   CHECK(run.exit_code == 0);
-  CHECK_THAT(run.out, Catch::Contains("verdict: SAFE -- every interleaving explored (12 executions"));
+  CHECK_THAT(run.out, Catch::Contains("verdict: SAFE -- every interleaving explored (3 executions"));
+  CHECK_THAT(run.out, Catch::Contains("strategy dpor)"));
+  const auto dfs = run_preempt(std::string("check --strategy dfs ") + kFixed);
+  CHECK(dfs.exit_code == 0);
+  CHECK_THAT(dfs.out, Catch::Contains("verdict: SAFE -- every interleaving explored (12 executions"));
 }
 
 TEST_CASE("check --format json carries the verdict, counts and the trace", "[cli][check][json]") {
@@ -121,11 +126,11 @@ TEST_CASE("every violation's schedule in scenarios/ replays to the identical tra
 }
 
 TEST_CASE("limits: a cut exploration is incomplete, exit 3, and says what was explored", "[cli][limits]") {
-  const auto run = run_preempt(std::string("check --max-executions 3 ") + kFixed);
+  const auto run = run_preempt(std::string("check --strategy dfs --max-executions 3 ") + kFixed);
   CHECK(run.exit_code == 3);
   CHECK_THAT(run.out, Catch::Contains("verdict: INCOMPLETE -- no violation found, but the space was not covered (3 executions"));
   CHECK_THAT(run.out, Catch::Contains("stopped at the execution limit (3 executions)"));
-  const auto json = run_preempt(std::string("check --format json --max-executions 3 ") + kFixed);
+  const auto json = run_preempt(std::string("check --strategy dfs --format json --max-executions 3 ") + kFixed);
   CHECK(Json::parse(json.out)["verdict"] == "incomplete");
 }
 

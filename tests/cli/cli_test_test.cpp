@@ -24,9 +24,11 @@ TEST_CASE("test: a failed expectation is a FAIL line, the story, and exit 1", "[
 }
 
 TEST_CASE("test: expected execution counts are checked for complete explorations", "[cli][test]") {
-  const auto good = run_preempt("test tests/cli/fixtures/counted.scn");
+  const auto good = run_preempt("test tests/cli/fixtures/counted.scn");  // dpor: 1 execution
   CHECK(good.exit_code == 0);
-  const auto bad = run_preempt("test tests/cli/fixtures/miscounted.scn");
+  const auto good_dfs = run_preempt("test --strategy dfs tests/cli/fixtures/counted.scn");  // dfs: 20
+  CHECK(good_dfs.exit_code == 0);
+  const auto bad = run_preempt("test --strategy dfs tests/cli/fixtures/miscounted.scn");
   CHECK(bad.exit_code == 1);
   CHECK_THAT(bad.out, Catch::Contains("expected 21 executions with strategy dfs, got 20"));
 }

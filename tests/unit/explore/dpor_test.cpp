@@ -193,3 +193,54 @@ TEST_CASE("debug: list the executions of a scenario", "[.debug]") {
     fmt::print("{} executions, {} abandoned, error: {}\n", result.executions, result.abandoned, result.error);
   }
 }
+
+namespace {
+std::string ordered_philosophers(int n) {
+  std::string s = "int meals;\n";
+  for (int i = 0; i < n; ++i) s += "mutex fork" + std::to_string(i) + ";\n";
+  for (int i = 0; i < n; ++i) {
+    const int a = std::min(i, (i + 1) % n);
+    const int b = std::max(i, (i + 1) % n);
+    s += fmt::format("thread phil{} {{ mutex_lock(fork{}); mutex_lock(fork{}); atomic_inc(meals); "
+                     "mutex_unlock(fork{}); mutex_unlock(fork{}); }}\n",
+                     i, a, b, b, a);
+  }
+  return s + fmt::format("final {{ assert(meals == {}); }}\n", n);
+}
+
+std::string seqlock(int readers) {
+  return fmt::format(
+      "spinlock lock;\nint seq;\nint d0;\nint d1;\n"
+      "thread writer {{ spin_lock(lock); seq = seq + 1; d0 = 1; d1 = 1; seq = seq + 1; spin_unlock(lock); }}\n"
+      "thread reader[{}] {{ int s = seq; int a = d0; int b = d1; if (s % 2 == 0 && seq == s) {{ assert(a == b); }} }}\n",
+      readers);
+}
+
+// The number of distinct Mazurkiewicz traces among all of dfs's interleavings.
+std::uint64_t dfs_traces(const preempt::lang::LoadedScenario& scenario) {
+  CheckConfig config;
+  config.strategy = StrategyKind::Dfs;
+  config.check_canonical = true;
+  const auto result = preempt::explore(scenario.model(), config);
+  REQUIRE(result.verdict == preempt::Verdict::Safe);
+  return result.distinct_traces;
+}
+}  // namespace
+
+TEST_CASE("dpor: one execution per trace on the benchmark families, counted independently by dfs",
+          "[dpor][closed-form]") {
+  SECTION("ordered dining philosophers: n! traces (the order the contended forks are taken)") {
+    const auto [n, expected] = GENERATE(table<int, std::uint64_t>({{2, 2}, {3, 6}, {4, 24}, {5, 120}}));
+    const auto scenario = load(ordered_philosophers(n));
+    const Summary dpor = summarize(*scenario, StrategyKind::Dpor);
+    CHECK(dpor.executions == expected);
+    if (n <= 3) CHECK(dfs_traces(*scenario) == expected);
+  }
+  SECTION("seqlock with n readers: 14^n traces") {
+    const auto [n, expected] = GENERATE(table<int, std::uint64_t>({{1, 14}, {2, 196}, {3, 2744}}));
+    const auto scenario = load(seqlock(n));
+    const Summary dpor = summarize(*scenario, StrategyKind::Dpor);
+    CHECK(dpor.executions == expected);
+    if (n <= 2) CHECK(dfs_traces(*scenario) == expected);
+  }
+}

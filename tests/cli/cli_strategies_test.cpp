@@ -1,0 +1,89 @@
+// The strategies through the CLI: dpor by default, the preemption bound, random and pct sampling
+// with their seed in every report, the minimal counterexample, and the canonical-trace check.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/run_binary.hpp"
+
+using preempt::test::run_preempt;
+using Json = nlohmann::json;
+
+namespace {
+const std::string kBuggy = "scenarios/dm-sysfs-exit/buggy.scn";
+const std::string kFixed = "scenarios/dm-sysfs-exit/fixed.scn";
+}  // namespace
+
+TEST_CASE("strategies: a preemption bound below the race's two is incomplete, not safe", "[cli][strategies]") {
+  const auto one = run_preempt("check --preemption-bound 1 " + kBuggy);
+  CHECK(one.exit_code == 3);
+  CHECK_THAT(one.out, Catch::Contains("verdict: INCOMPLETE"));
+  CHECK_THAT(one.out, Catch::Contains("preemption bound 1"));
+  CHECK_THAT(one.out, Catch::Contains("the preemption bound (1) cut schedules with more preemptions"));
+  const auto two = run_preempt("check --preemption-bound 2 " + kBuggy);
+  CHECK(two.exit_code == 1);
+  CHECK_THAT(two.out, Catch::Contains("preemptions: 2"));
+  const auto zero_json = run_preempt("check --format json --preemption-bound 0 " + kBuggy);
+  CHECK(zero_json.exit_code == 3);
+  const Json j = Json::parse(zero_json.out);
+  CHECK(j["verdict"] == "incomplete");
+  CHECK(j["preemption_bound"] == 0);
+}
+
+TEST_CASE("strategies: every strategy reports the dm race with its two preemptions", "[cli][strategies]") {
+  for (const std::string strategy : {"dpor", "dfs", "random", "pct"}) {
+    CAPTURE(strategy);
+    const auto run = run_preempt("check --strategy " + strategy + " --format json " + kBuggy);
+    CHECK(run.exit_code == 1);
+    const Json j = Json::parse(run.out);
+    CHECK(j["strategy"] == strategy);
+    REQUIRE(j["violations"].size() == 1);
+    CHECK(j["violations"][0]["kind"] == "unloaded-code");
+    CHECK(j["violations"][0]["preemptions"] == 2);
+    CHECK(j["violations"][0]["schedule"] == "sysfs_reader,rmmod:2,sysfs_reader:2,rmmod:4,sysfs_reader");
+    CHECK_THAT(j["minimality"].get<std::string>(), Catch::StartsWith("fewest preemptions"));
+  }
+}
+
+TEST_CASE("strategies: sampling names its seed, repeats itself, and is never safe", "[cli][strategies]") {
+  const auto a = run_preempt("check --strategy random --seed 9 --executions 300 " + kFixed);
+  CHECK(a.exit_code == 3);
+  CHECK_THAT(a.out, Catch::Contains("strategy random, seed 9"));
+  CHECK_THAT(a.out, Catch::Contains("random sampling (seed 9) ran 300 executions"));
+  const auto json = run_preempt("check --strategy pct --depth 2 --seed 5 --executions 100 --format json " + kFixed);
+  CHECK(json.exit_code == 3);
+  const Json j = Json::parse(json.out);
+  CHECK(j["seed"] == 5);
+  CHECK(j["executions"] == 100);
+  CHECK(j["verdict"] == "incomplete");
+  // The same seed twice: the same report (apart from timings).
+  const auto again = run_preempt("check --strategy pct --depth 2 --seed 5 --executions 100 --format json " + kFixed);
+  Json k = Json::parse(again.out);
+  Json l = j;
+  k.erase("seconds");
+  l.erase("seconds");
+  CHECK(k == l);
+}
+
+TEST_CASE("strategies: --no-minimize reports the first violation found", "[cli][strategies]") {
+  const auto run = run_preempt("check --no-minimize --strategy random --seed 3 " + kBuggy);
+  CHECK(run.exit_code == 1);
+  CHECK_THAT(run.out, !Catch::Contains("minimal:"));
+}
+
+TEST_CASE("strategies: --check-traces proves dpor explored no trace twice", "[cli][strategies]") {
+  const auto run = run_preempt("check --check-traces --format json " + kFixed);
+  CHECK(run.exit_code == 0);
+  const Json j = Json::parse(run.out);
+  CHECK(j["distinct_traces"] == j["executions"]);
+  const auto dfs = run_preempt("check --check-traces --strategy dfs --format json " + kFixed);
+  const Json d = Json::parse(dfs.out);
+  CHECK(d["executions"] == 12);
+  CHECK(d["distinct_traces"] == j["executions"]);  // dfs runs the same 3 traces, 12 interleavings
+}
+
+TEST_CASE("strategies: bad strategy options are usage errors", "[cli][strategies]") {
+  CHECK(run_preempt("check --strategy bfs " + kBuggy).exit_code == 2);
+  CHECK(run_preempt("check --strategy pct --depth 0 " + kBuggy).exit_code == 2);
+  CHECK(run_preempt("check --strategy random --executions 0 " + kBuggy).exit_code == 2);
+  CHECK(run_preempt("check --strategy random --seed -1 " + kBuggy).exit_code == 2);
+}
