@@ -5,6 +5,7 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
+#include "checker/cli/html_output.hpp"
 #include "checker/cli/options.hpp"
 #include "checker/cli/scenario_files.hpp"
 #include "checker/explore/explorer.hpp"
@@ -18,6 +19,7 @@ namespace {
 struct CheckCommand {
   std::vector<std::string> paths;
   CommonOptions options;
+  std::string html;  // --html FILE: the page of the first violation (else of the last scenario)
 
   [[nodiscard]] int run() const;
 };
@@ -32,6 +34,7 @@ int CheckCommand::run() const {
   }
   const bool json = options.format == "json";
   bool first = true;
+  bool html_written = false;
   for (const std::string& path : files.files) {
     if (g_stop_requested.load()) {
       std::cerr << path << ": not checked (interrupted)\n";
@@ -54,7 +57,12 @@ int CheckCommand::run() const {
     }
     const CheckConfig config = options.config();
     const ExploreResult result = explore(scenario->model(), config);
-    const ScenarioReport report{path, &scenario->layout(), &result, options.strategy, config.preemption_bound, false};
+    ScenarioReport report{path, &scenario->layout(), &result, options.strategy, config.preemption_bound, false};
+    report.program = &scenario->model();
+    if (!html.empty() && !html_written && (!result.violations.empty() || path == files.files.back())) {
+      html_written = true;
+      if (!write_html_file(html, report)) code = worst_exit(code, kExitBadInput);
+    }
     if (json) {
       std::cout << to_json(report).dump() << "\n";
     } else {
@@ -75,6 +83,8 @@ void register_check(CLI::App& app, int* exit_code) {
   CLI::App* sub = app.add_subcommand("check", "explore every interleaving of each scenario and report its verdict");
   sub->add_option("FILE", command->paths, "scenario files or folders (searched for *.scn)")->required();
   command->options.add_to(*sub, true);
+  sub->add_option("--html", command->html,
+                  "write a self-contained HTML page to step through the first violation (or the verdict)");
   sub->footer(
       "Exit codes: 0 every scenario fully explored and safe, 1 a violation, 2 bad usage or input,\n"
       "3 a limit cut exploration short with no violation found.\n\n"

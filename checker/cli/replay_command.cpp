@@ -4,6 +4,7 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
+#include "checker/cli/html_output.hpp"
 #include "checker/cli/options.hpp"
 #include "checker/explore/explorer.hpp"
 #include "checker/lang/scenario.hpp"
@@ -17,6 +18,7 @@ struct ReplayCommand {
   std::string path;
   std::string schedule;
   CommonOptions options;
+  std::string html;  // --html FILE
 
   [[nodiscard]] int run() const {
     std::string errors;
@@ -27,7 +29,9 @@ struct ReplayCommand {
     }
     const CheckConfig config = options.config();
     const ExploreResult result = replay(scenario->model(), schedule, config);
-    const ScenarioReport report{path, &scenario->layout(), &result, "replay", std::nullopt, true};
+    ScenarioReport report{path, &scenario->layout(), &result, "replay", std::nullopt, true};
+    report.program = &scenario->model();
+    if (!html.empty() && !write_html_file(html, report)) return kExitBadInput;
     if (options.format == "json") {
       std::cout << to_json(report).dump() << "\n";
     } else {
@@ -48,6 +52,7 @@ void register_replay(CLI::App& app, int* exit_code) {
                   "the schedule printed by check: thread names in order, NAME:N for N steps in a row")
       ->required();
   command->options.add_to(*sub, false);
+  sub->add_option("--html", command->html, "write a self-contained HTML page to step through the execution");
   sub->footer(
       "Exit codes: 0 the execution has no violation, 1 it has one, 2 bad input or a schedule that\n"
       "does not fit the scenario, 3 it exceeded the step limit.\n\n"

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "checker/report/explain.hpp"
 #include "checker/report/step_text.hpp"
 
 namespace preempt {
@@ -115,6 +116,7 @@ void write_text(std::ostream& out, const ScenarioReport& report) {
     out << "\n";
     if (c.violation) {
       out << fmt::format("  {}: {}\n", violation_spelling(c.violation->kind), c.violation->message);
+      if (report.program != nullptr) out << explanation_text(explain(c, *report.program, {}));
     }
     out << fmt::format("  preemptions: {}\n", c.preemptions);
     if (&c == &r.violations.front() && !r.minimality.empty()) out << "  minimal:  " << r.minimality << "\n";
@@ -156,6 +158,7 @@ nlohmann::ordered_json to_json(const ScenarioReport& report) {
       const std::string module = module_name(layout, c.violation->module);
       v["module"] = module.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(module);
       v["message"] = c.violation->message;
+      if (report.program != nullptr) v["explanation"] = explanation_json(explain(c, *report.program, {}));
     }
     v["schedule"] = c.schedule;
     v["preemptions"] = c.preemptions;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checker/explore/program.hpp"
 #include "checker/explore/result.hpp"
 #include "checker/rt/layout.hpp"
 
@@ -21,6 +22,8 @@ struct ScenarioReport {
   std::optional<std::uint32_t> preemption_bound;
   bool replay = false;              // the report of `preempt replay` (one given execution)
   std::optional<std::uint64_t> seed;  // sampling strategies: shown so that the run can be repeated
+  // Set: each violation is explained (explain.hpp: its deciding races, checked by replaying them).
+  const ModelProgram* program = nullptr;
 };
 
 // A shell word: the text itself when it is safe unquoted, else single-quoted.

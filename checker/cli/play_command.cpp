@@ -1,0 +1,291 @@
+// preempt play FILE: the user is the scheduler. At every scheduling point the terminal shows the
+// state of every object and each thread's next step; the user names the thread that runs next,
+// `undo`es the last choice or `quit`s, until a violation or the end of the execution. Then the
+// checker explores the scenario with DPOR and says how many distinct failing classes exist and
+// which one the user found. With stdin not a terminal it reads one choice per line (scripts, tests).
+//
+// Every turn replays the user's choices from the initial state (the engine is deterministic), so
+// undo is only dropping the last choice.
+#include <unistd.h>
+
+#include <iostream>
+#include <map>
+#include <memory>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "checker/cli/commands.hpp"
+#include "checker/cli/exit_codes.hpp"
+#include "checker/explore/execution.hpp"
+#include "checker/explore/explorer.hpp"
+#include "checker/explore/schedule.hpp"
+#include "checker/lang/scenario.hpp"
+#include "checker/report/explain.hpp"
+#include "checker/report/report.hpp"
+#include "checker/report/state_text.hpp"
+#include "checker/report/step_text.hpp"
+
+namespace preempt::cli {
+
+namespace {
+
+struct ThreadView {
+  std::string name;
+  bool enabled = false;
+  std::string next;    // its next step, in the trace's words ("" when it has finished)
+  std::string where;   // "dm_sysfs_exit [module dm], line 14"
+  std::string status;  // describe_thread: "can run (...)", "waits for ...", "has finished"
+};
+
+// Where a scheduling point stands: the threads and the state, or the end of the execution.
+struct Turn {
+  bool over = false;
+  ExecutionEnd end = ExecutionEnd::Complete;
+  std::string error;
+  Counterexample execution;  // the steps so far
+  std::vector<ThreadView> threads;
+  std::vector<ObjectState> state;
+};
+
+// Replays the user's choices, then records the view at the next scheduling point and stops.
+class PlayChooser final : public Chooser {
+ public:
+  PlayChooser(const std::vector<ThreadId>& choices, const ModelLayout& layout, Turn& turn)
+      : choices_(choices), layout_(layout), turn_(turn) {}
+  ThreadId choose(const SchedulingPoint& point) override {
+    if (position_ < choices_.size()) return choices_[position_++];
+    const Execution& x = *point.execution;
+    const std::vector<std::string> names = x.thread_names();
+    for (ThreadId t = 0; t < x.thread_count(); ++t) {
+      ThreadView view;
+      view.name = names[t];
+      view.enabled = x.is_enabled(t);
+      view.status = x.describe_thread(t);
+      if (x.waiting_at_end(t)) {
+        TraceEntry next;
+        next.thread = t;
+        next.op = x.pending(t);
+        next.op.guard = nullptr;
+        next.op.payload = nullptr;
+        view.next = describe_step(next, layout_, names).op;
+        view.where = layout_.describe_location(next.op.location);
+        if (next.op.line != 0) view.where += fmt::format(", line {}", next.op.line);
+      }
+      turn_.threads.push_back(std::move(view));
+    }
+    turn_.state = describe_store(x.store(), layout_, names);
+    stopped_ = true;
+    return kNone;
+  }
+  [[nodiscard]] const std::string& error() const override { return error_; }
+  [[nodiscard]] bool stopped() const { return stopped_; }
+
+ private:
+  const std::vector<ThreadId>& choices_;
+  const ModelLayout& layout_;
+  Turn& turn_;
+  std::size_t position_ = 0;
+  bool stopped_ = false;
+  std::string error_;
+};
+
+Counterexample capture(const Execution& x) {
+  Counterexample c;
+  c.violation = x.violation();
+  const auto trace = x.reported_trace();
+  c.trace.assign(trace.begin(), trace.end());
+  c.thread_names = x.thread_names();
+  c.schedule = encode_schedule(c.trace, c.thread_names);
+  for (const TraceEntry& e : c.trace) c.preemptions += e.preempted ? 1 : 0;
+  return c;
+}
+
+Turn play_turn(const ModelProgram& program, const std::vector<ThreadId>& choices) {
+  Turn turn;
+  Execution x(program, 10000);
+  if (program.init) {
+    const ExecutionEnd end = x.run_solo(*program.init);
+    if (end != ExecutionEnd::Complete) {
+      turn.over = true;
+      turn.end = end;
+      turn.error = x.error();
+      turn.execution = capture(x);
+      return turn;
+    }
+    x.set_initial(x.store());
+  }
+  PlayChooser chooser(choices, *program.layout, turn);
+  const ExecutionEnd end = x.run(chooser);
+  turn.execution = capture(x);
+  if (!chooser.stopped()) {
+    turn.over = true;
+    turn.end = end;
+    turn.error = x.error();
+  }
+  return turn;
+}
+
+// Violations that differ only in step numbers ("unloaded at step 9") are one class.
+std::string class_key(const Violation& v) {
+  static const std::regex step_number("step [0-9]+");
+  return fmt::format("{}: {}", violation_spelling(v.kind), std::regex_replace(v.message, step_number, "step N"));
+}
+
+// The end of the game: the whole execution, its violation, and the failing classes of the scenario.
+int finish_game(const Turn& turn, const ModelProgram& program, const ModelLayout& layout) {
+  const Counterexample& c = turn.execution;
+  std::cout << "\nthe execution you scheduled:\n";
+  write_trace(std::cout, c, layout);
+  std::cout << "\n";
+  if (turn.end == ExecutionEnd::ModelError || turn.end == ExecutionEnd::Stopped) {
+    std::cout << "error: " << turn.error << "\n";
+    return kExitBadInput;
+  }
+  if (turn.end == ExecutionEnd::StepLimit) std::cout << "the execution exceeded the step limit\n";
+  if (turn.end == ExecutionEnd::Dropped) std::cout << "a failed assume() dropped the execution\n";
+  if (c.violation) {
+    std::cout << fmt::format("  {}: {}\n", violation_spelling(c.violation->kind), c.violation->message);
+    std::cout << explanation_text(explain(c, program, {}));
+  } else if (turn.end == ExecutionEnd::Complete) {
+    std::cout << "every thread finished: no violation in this execution\n";
+  }
+  std::cout << "  schedule: " << c.schedule << "\n";
+
+  CheckConfig config;
+  config.strategy = StrategyKind::Dpor;
+  config.stop_at_first_violation = false;
+  config.check_canonical = true;
+  config.max_seconds = 60;
+  const ExploreResult all = explore(program, config);
+  struct Class {
+    std::size_t executions = 0;
+    std::string schedule;  // the first execution of the class
+  };
+  std::map<std::string, Class> classes;
+  for (const Counterexample& v : all.violations) {
+    Class& k = classes[class_key(*v.violation)];
+    if (k.executions++ == 0) k.schedule = v.schedule;
+  }
+  const std::string mine = c.violation ? class_key(*c.violation) : "";
+  const bool complete = all.incomplete_reasons.empty() && all.verdict != Verdict::Error;
+  std::cout << fmt::format("\nThe checker explored the scenario (dpor: {} executions, {} distinct traces{}): {}{} "
+                           "distinct failing class{}.\n",
+                           all.executions, all.distinct_traces, complete ? "" : ", incomplete",
+                           complete ? "" : "at least ", classes.size(), classes.size() == 1 ? "" : "es");
+  std::size_t index = 0;
+  bool found = false;
+  for (const auto& [key, k] : classes) {
+    const bool yours = key == mine;
+    found = found || yours;
+    std::cout << fmt::format("  {}. {}  ({} execution{}; e.g. schedule {}){}\n", ++index, key, k.executions,
+                             k.executions == 1 ? "" : "s", k.schedule, yours ? "   <- you found this one" : "");
+  }
+  if (c.violation) {
+    std::cout << (found ? "You found one of them.\n" : "Yours is not among them (the exploration was cut short).\n");
+    return kExitViolation;
+  }
+  std::cout << (classes.empty() ? "None exists: the scenario is safe.\n" : "You found none of them this time: try again.\n");
+  return kExitSafe;
+}
+
+struct PlayCommand {
+  std::string path;
+
+  [[nodiscard]] int run() const;
+};
+
+int PlayCommand::run() const {
+  std::string errors;
+  const auto scenario = lang::load_scenario(path, &errors);
+  if (!scenario) {
+    std::cerr << errors;
+    return kExitBadInput;
+  }
+  const ModelProgram& program = scenario->model();
+  const ModelLayout& layout = scenario->layout();
+  const bool echo = ::isatty(STDIN_FILENO) == 0;
+  std::cout << fmt::format("{}: {}\nYou are the scheduler: at each step name the thread that runs next "
+                           "(or `undo`, `quit`).\n",
+                           path, layout.title);
+  std::vector<ThreadId> choices;
+  Turn turn;
+  while (true) {
+    turn = play_turn(program, choices);
+    if (turn.over) break;
+    const auto& trace = turn.execution.trace;
+    std::cout << "\n";
+    if (!trace.empty()) {
+      const TraceEntry& last = trace.back();
+      const StepText text = describe_step(last, layout, turn.execution.thread_names);
+      std::cout << fmt::format("step {}: {} {}{}\n", last.step, turn.execution.thread_names[last.thread], text.op,
+                               text.note.empty() ? "" : "  (" + text.note + ")");
+    }
+    std::cout << fmt::format("state after step {}:\n", trace.size());
+    for (const ObjectState& o : turn.state) std::cout << fmt::format("  {:<20} {}\n", o.name, o.state);
+    std::cout << "threads:\n";
+    std::vector<std::string> runnable;
+    for (const ThreadView& t : turn.threads) {
+      if (t.next.empty()) {
+        std::cout << fmt::format("  {:<14} {}\n", t.name, t.status);
+        continue;
+      }
+      std::cout << fmt::format("  {:<14} next: {:<36} at {}{}\n", t.name, t.next, t.where,
+                               t.enabled ? "" : "   [blocked: " + t.status + "]");
+      if (t.enabled) runnable.push_back(t.name);
+    }
+    std::string options;
+    for (const std::string& name : runnable) options += name + ", ";
+    std::cout << fmt::format("step {}: who runs? ({}undo, quit) > ", trace.size() + 1, options) << std::flush;
+    std::string line;
+    if (!std::getline(std::cin, line)) {
+      std::cout << "\n(end of input)\n";
+      return kExitSafe;
+    }
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    while (!line.empty() && line.front() == ' ') line.erase(0, 1);
+    if (echo) std::cout << line << "\n";
+    if (line == "quit") {
+      std::cout << "quit.\n";
+      return kExitSafe;
+    }
+    if (line == "undo") {
+      if (choices.empty()) {
+        std::cout << "nothing to undo\n";
+      } else {
+        choices.pop_back();
+        std::cout << "undone: back to step " << trace.size() - 1 << "\n";
+      }
+      continue;
+    }
+    bool taken = false;
+    for (ThreadId t = 0; t < turn.threads.size(); ++t) {
+      if (turn.threads[t].name != line) continue;
+      if (turn.threads[t].enabled) {
+        choices.push_back(t);
+        taken = true;
+      } else {
+        std::cout << fmt::format("{} cannot run now: it {}\n", line, turn.threads[t].status);
+        taken = true;  // answered
+      }
+    }
+    if (!taken) std::cout << fmt::format("no runnable thread '{}': choose one of {}undo, quit\n", line, options);
+  }
+  return finish_game(turn, program, layout);
+}
+
+}  // namespace
+
+void register_play(CLI::App& app, int* exit_code) {
+  auto command = std::make_shared<PlayCommand>();
+  CLI::App* sub = app.add_subcommand("play", "be the scheduler: pick the thread that runs at each step, find the race");
+  sub->add_option("FILE", command->path, "the scenario file")->required();
+  sub->footer(
+      "At each step type a thread's name, `undo` or `quit`; without a terminal, one choice per line.\n"
+      "Exit codes: 0 no violation (or quit), 1 the execution you scheduled has a violation, 2 bad input.\n\n"
+      "Example:\n"
+      "  preempt play scenarios/dm-sysfs-exit/buggy.scn\n");
+  sub->callback([command, exit_code] { *exit_code = command->run(); });
+}
+
+}  // namespace preempt::cli

@@ -1,0 +1,296 @@
+#include "checker/report/html.hpp"
+
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "checker/explore/execution.hpp"
+#include "checker/report/explain.hpp"
+#include "checker/report/state_text.hpp"
+#include "checker/report/step_text.hpp"
+
+namespace preempt {
+
+namespace {
+
+// Follows the threads of a trace, snapshotting the Store at every scheduling point: after[n] is the
+// state after step n (the point before step n + 1).
+class SnapshotChooser final : public Chooser {
+ public:
+  explicit SnapshotChooser(std::vector<ThreadId> threads) : threads_(std::move(threads)) {}
+  ThreadId choose(const SchedulingPoint& point) override {
+    if (after.size() < point.step) after.resize(point.step);
+    after[point.step - 1] = point.execution->store();
+    if (position_ >= threads_.size()) return kNone;
+    return threads_[position_++];
+  }
+  [[nodiscard]] const std::string& error() const override { return error_; }
+  std::vector<std::optional<Store>> after;
+
+ private:
+  std::vector<ThreadId> threads_;
+  std::size_t position_ = 0;
+  std::string error_;
+};
+
+// The state after each step 0..n of the execution (0: before the first step).
+std::vector<Store> replay_states(const ModelProgram& program, const Counterexample& c) {
+  Execution execution(program, static_cast<std::uint32_t>(c.trace.size() + 16));
+  if (program.init) {
+    if (execution.run_solo(*program.init) != ExecutionEnd::Complete) return {};
+    execution.set_initial(execution.store());
+  }
+  std::vector<ThreadId> threads;
+  for (const TraceEntry& e : c.trace) {
+    if (e.phase == Phase::Threads && e.op.kind != OpKind::Fail) threads.push_back(e.thread);
+  }
+  SnapshotChooser chooser(std::move(threads));
+  (void)execution.run(chooser);
+  std::vector<Store> states(c.trace.size() + 1);
+  chooser.after.resize(c.trace.size() + 1);
+  chooser.after[c.trace.size()] = execution.store();
+  // A step with no scheduling point after it (a failed check, final's steps) shows the next state
+  // known, at worst the end state.
+  for (std::size_t k = c.trace.size() + 1; k-- > 0;) {
+    if (chooser.after[k]) {
+      states[k] = *chooser.after[k];
+    } else {
+      states[k] = states[k + 1];
+    }
+  }
+  return states;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+nlohmann::ordered_json page_data(const ScenarioReport& report, const std::string& source) {
+  const ExploreResult& r = *report.result;
+  const ModelLayout& layout = *report.layout;
+  nlohmann::ordered_json d;
+  d["scenario"] = report.path;
+  d["title"] = layout.title;
+  d["verdict"] = verdict_name(r.verdict);
+  const Counterexample* c = report.replay && r.replayed ? &*r.replayed
+                            : r.violations.empty()      ? nullptr
+                                                        : &r.violations.front();
+  d["threads"] = c ? c->thread_names : std::vector<std::string>{};
+  d["schedule"] = c ? c->schedule : "";
+  d["steps"] = nlohmann::ordered_json::array();
+  d["states"] = nlohmann::ordered_json::array();
+  d["violation"] = nullptr;
+  if (c == nullptr) return d;
+  const std::vector<std::string> lines = split_lines(source);
+  for (const TraceEntry& e : c->trace) {
+    const StepText text = describe_step(e, layout, c->thread_names);
+    nlohmann::ordered_json s;
+    s["step"] = e.step;
+    s["thread"] = e.thread;
+    s["op"] = text.op;
+    s["note"] = text.note;
+    s["at"] = layout.describe_location(e.op.location);
+    s["line"] = e.op.line;
+    s["source"] = e.op.line != 0 && e.op.line <= lines.size() ? lines[e.op.line - 1] : "";
+    s["preempted"] = e.preempted;
+    s["final"] = e.phase == Phase::Final;
+    d["steps"].push_back(std::move(s));
+  }
+  if (report.program != nullptr) {
+    for (const Store& store : replay_states(*report.program, *c)) {
+      nlohmann::ordered_json objects = nlohmann::ordered_json::array();
+      for (const ObjectState& o : describe_store(store, layout, c->thread_names)) {
+        objects.push_back({o.name, o.kind, o.state});
+      }
+      d["states"].push_back(std::move(objects));
+    }
+  }
+  if (c->violation) {
+    nlohmann::ordered_json v;
+    v["kind"] = std::string(violation_spelling(c->violation->kind));
+    v["message"] = c->violation->message;
+    v["step"] = c->violation->step;
+    if (report.program != nullptr) v["explanation"] = explanation_text(explain(*c, *report.program, {}));
+    d["violation"] = std::move(v);
+  }
+  return d;
+}
+
+// The page; @DATA@ is replaced by the JSON above.
+constexpr const char* kPage = R"PAGE(<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>preempt: @TITLE@</title>
+<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 1em; color: #222; }
+h1 { font-size: 1.2em; margin: 0 0 .2em; }
+.sub { color: #666; margin-bottom: .8em; }
+#controls button { font-size: 1em; min-width: 2.5em; }
+#position { margin-left: 1em; font-weight: bold; }
+#main { display: flex; gap: 1.5em; align-items: flex-start; margin-top: .8em; }
+#lanes { border-collapse: collapse; }
+#lanes th { background: #eee; padding: .3em .8em; position: sticky; top: 0; }
+#lanes td { border-top: 1px solid #ddd; padding: .2em .6em; vertical-align: top; min-width: 14em; }
+#lanes td.n { min-width: 2em; text-align: right; color: #888; }
+#lanes tr.future td { color: #bbb; }
+#lanes tr.current td { background: #fff6c8; }
+#lanes tr.preempted td { border-top: 2px dashed #d9822b; }
+#lanes tr.failing td.op { background: #ffd4d4; font-weight: bold; }
+#lanes tr.final td { font-style: italic; }
+.note { color: #666; font-size: .9em; }
+.mark { color: #d9822b; font-size: .85em; }
+#side { min-width: 22em; }
+#side table { border-collapse: collapse; width: 100%; }
+#side td { border-top: 1px solid #ddd; padding: .2em .5em; }
+#side tr.changed td { background: #e4f4e4; font-weight: bold; }
+#source { font-family: monospace; background: #f5f5f5; padding: .4em; white-space: pre-wrap; }
+#violation { margin-top: 1em; padding: .5em; border: 2px solid #c00; background: #fff0f0; white-space: pre-wrap; }
+#violation.hidden { display: none; }
+</style></head>
+<body>
+<h1 id="title"></h1>
+<div class="sub" id="sub"></div>
+<div id="controls">
+  <button id="first" title="first step (Home)">&#x25C0;&#x25C0;</button>
+  <button id="back" title="back (left arrow)">&#x25C0;</button>
+  <button id="forward" title="forward (right arrow)">&#x25B6;</button>
+  <button id="last" title="last step (End)">&#x25B6;&#x25B6;</button>
+  <span id="position"></span>
+</div>
+<div id="main">
+  <table id="lanes"><thead><tr id="lanehead"></tr></thead><tbody id="lanebody"></tbody></table>
+  <div id="side">
+    <h2 id="statehead" style="font-size:1em"></h2>
+    <table id="state"><tbody></tbody></table>
+    <h2 style="font-size:1em">source</h2>
+    <div id="where"></div>
+    <div id="source"></div>
+    <div id="violation" class="hidden"></div>
+  </div>
+</div>
+<script id="data" type="application/json">@DATA@</script>
+<script>
+(function () {
+  var d = JSON.parse(document.getElementById('data').textContent);
+  var n = d.steps.length, cursor = 0;
+  var fail = d.violation ? d.violation.step : 0;
+  function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }
+  document.getElementById('title').textContent = d.scenario + (d.title ? ': ' + d.title : '');
+  document.getElementById('sub').textContent = 'verdict: ' + d.verdict + (d.schedule ? '   schedule: ' + d.schedule : '') +
+      '   (arrow keys step; #step=N or #step=end in the address opens at a step)';
+  var head = document.getElementById('lanehead');
+  head.appendChild(el('th', 'step'));
+  d.threads.forEach(function (t) { head.appendChild(el('th', t)); });
+  var body = document.getElementById('lanebody'), rows = [];
+  d.steps.forEach(function (s, k) {
+    var tr = el('tr');
+    tr.appendChild(el('td', String(s.step), 'n'));
+    d.threads.forEach(function (t, i) {
+      var td = el('td');
+      if (i === s.thread) {
+        td.className = 'op';
+        if (s.preempted) td.appendChild(el('div', 'preemption: ' + d.threads[d.steps[k - 1].thread] + ' could go on', 'mark'));
+        td.appendChild(el('div', s.op));
+        if (s.note) td.appendChild(el('div', s.note, 'note'));
+      }
+      tr.appendChild(td);
+    });
+    tr.addEventListener('click', function () { go(k + 1); });
+    body.appendChild(tr);
+    rows.push(tr);
+  });
+  function render() {
+    rows.forEach(function (tr, k) {
+      var s = d.steps[k], c = [];
+      if (k + 1 > cursor) c.push('future');
+      if (k + 1 === cursor) c.push('current');
+      if (s.preempted) c.push('preempted');
+      if (s.step === fail) c.push('failing');
+      if (s.final) c.push('final');
+      tr.className = c.join(' ');
+    });
+    document.getElementById('position').textContent = 'step ' + cursor + ' of ' + n;
+    document.getElementById('statehead').textContent = cursor === 0 ? 'state before the first step' : 'state after step ' + cursor;
+    var tbody = document.querySelector('#state tbody');
+    tbody.innerHTML = '';
+    var now = d.states[cursor] || [], before = d.states[cursor - 1] || [];
+    now.forEach(function (o, i) {
+      var tr = el('tr', undefined, cursor > 0 && before[i] && before[i][2] !== o[2] ? 'changed' : '');
+      tr.appendChild(el('td', o[0]));
+      tr.appendChild(el('td', o[2]));
+      tr.setAttribute('data-object', o[0]);
+      tbody.appendChild(tr);
+    });
+    var s = cursor > 0 ? d.steps[cursor - 1] : null;
+    document.getElementById('where').textContent = s ? 'step ' + s.step + ' (' + d.threads[s.thread] + '): ' + s.at + (s.line ? ', line ' + s.line : '') : '';
+    document.getElementById('source').textContent = s && s.line ? s.line + ':  ' + s.source : '';
+    var v = document.getElementById('violation');
+    if (d.violation && cursor >= n) {
+      v.className = '';
+      v.textContent = 'VIOLATION ' + d.violation.kind + ': ' + d.violation.message + (d.violation.explanation ? '\n\n' + d.violation.explanation : '');
+    } else {
+      v.className = 'hidden';
+      v.textContent = '';
+    }
+  }
+  function go(k) { cursor = Math.max(0, Math.min(n, k)); render(); }
+  document.getElementById('first').onclick = function () { go(0); };
+  document.getElementById('back').onclick = function () { go(cursor - 1); };
+  document.getElementById('forward').onclick = function () { go(cursor + 1); };
+  document.getElementById('last').onclick = function () { go(n); };
+  document.addEventListener('keydown', function (e) {
+    if (e.key === 'ArrowRight') go(cursor + 1);
+    else if (e.key === 'ArrowLeft') go(cursor - 1);
+    else if (e.key === 'Home') go(0);
+    else if (e.key === 'End') go(n);
+    else return;
+    e.preventDefault();
+  });
+  function fromHash() {
+    var m = /step=(end|\d+)/.exec(location.hash);
+    if (m) go(m[1] === 'end' ? n : parseInt(m[1], 10)); else render();
+  }
+  window.addEventListener('hashchange', fromHash);
+  fromHash();
+})();
+</script>
+</body></html>
+)PAGE";
+
+std::string escape_html(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// JSON inside <script>: "</" could close the element early.
+std::string script_safe(std::string json) {
+  for (std::size_t at = json.find("</"); at != std::string::npos; at = json.find("</", at + 3)) {
+    json.replace(at, 2, "<\\/");
+  }
+  return json;
+}
+
+}  // namespace
+
+void write_html(std::ostream& out, const ScenarioReport& report, const std::string& source) {
+  std::string page = kPage;
+  const std::string title = escape_html(report.layout->title.empty() ? report.path : report.layout->title);
+  page.replace(page.find("@TITLE@"), 7, title);
+  const std::string data = script_safe(page_data(report, source).dump());
+  page.replace(page.rfind("@DATA@"), 6, data);  // after the title: the last placeholder
+  out << page;
+}
+
+}  // namespace preempt
