@@ -7,6 +7,7 @@
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/html_output.hpp"
 #include "checker/cli/options.hpp"
+#include "checker/cli/report_outputs.hpp"
 #include "checker/cli/scenario_files.hpp"
 #include "checker/explore/explorer.hpp"
 #include "checker/lang/scenario.hpp"
@@ -19,6 +20,7 @@ namespace {
 struct CheckCommand {
   std::vector<std::string> paths;
   CommonOptions options;
+  ReportOptions reports;
   std::string html;  // --html FILE: the page of the first violation (else of the last scenario)
 
   [[nodiscard]] int run() const;
@@ -26,6 +28,7 @@ struct CheckCommand {
 
 int CheckCommand::run() const {
   install_interrupt_handler();
+  ReportOutputs outputs(reports);
   const ScenarioFiles files = collect_scenarios(paths);
   int code = kExitSafe;
   for (const std::string& error : files.errors) {
@@ -45,6 +48,7 @@ int CheckCommand::run() const {
     const auto scenario = lang::load_scenario(path, &errors);
     if (!scenario) {
       std::cerr << errors;
+      outputs.not_loaded(path, errors);
       if (json) {
         nlohmann::ordered_json j;
         j["scenario"] = path;
@@ -56,8 +60,9 @@ int CheckCommand::run() const {
       continue;
     }
     const CheckConfig config = options.config();
-    const ExploreResult result = explore(scenario->model(), config);
+    const ExploreResult result = explore(scenario->model(), outputs.observe(path, scenario->layout(), config));
     ScenarioReport report{path, &scenario->layout(), &result, options.strategy, config.preemption_bound, false};
+    outputs.checked(report);
     report.program = &scenario->model();
     if (!html.empty() && !html_written && (!result.violations.empty() || path == files.files.back())) {
       html_written = true;
@@ -73,7 +78,7 @@ int CheckCommand::run() const {
     std::cout.flush();
     code = worst_exit(code, exit_code_of(result.verdict));
   }
-  return code;
+  return worst_exit(code, outputs.finish());
 }
 
 }  // namespace
@@ -83,6 +88,7 @@ void register_check(CLI::App& app, int* exit_code) {
   CLI::App* sub = app.add_subcommand("check", "explore every interleaving of each scenario and report its verdict");
   sub->add_option("FILE", command->paths, "scenario files or folders (searched for *.scn)")->required();
   command->options.add_to(*sub, true);
+  command->reports.add_to(*sub, ReportOptions::Command::Check);
   sub->add_option("--html", command->html,
                   "write a self-contained HTML page to step through the first violation (or the verdict)");
   sub->footer(

@@ -8,6 +8,7 @@
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/options.hpp"
+#include "checker/cli/report_outputs.hpp"
 #include "checker/cli/scenario_files.hpp"
 #include "checker/explore/explorer.hpp"
 #include "checker/lang/scenario.hpp"
@@ -20,6 +21,7 @@ namespace {
 struct TestCommand {
   std::vector<std::string> paths;
   CommonOptions options;
+  ReportOptions reports;
 
   [[nodiscard]] int run() const;
 };
@@ -62,6 +64,7 @@ std::string mismatch(const lang::Program& program, const ExploreResult& r, const
 
 int TestCommand::run() const {
   install_interrupt_handler();
+  ReportOutputs outputs(reports);
   const ScenarioFiles files = collect_scenarios(paths);
   bool bad_input = false;
   for (const std::string& error : files.errors) {
@@ -74,6 +77,7 @@ int TestCommand::run() const {
   for (const std::string& path : files.files) {
     if (g_stop_requested.load()) {
       std::cout << "FAIL " << path << ": not run (interrupted)\n";
+      outputs.not_run(path);
       ++failed;
       continue;
     }
@@ -82,6 +86,7 @@ int TestCommand::run() const {
     if (!scenario) {
       ++failed;
       bad_input = true;
+      outputs.not_loaded(path, errors);
       if (json) {
         nlohmann::ordered_json j;
         j["scenario"] = path;
@@ -95,10 +100,11 @@ int TestCommand::run() const {
       continue;
     }
     const CheckConfig config = options.config();
-    const ExploreResult result = explore(scenario->model(), config);
+    const ExploreResult result = explore(scenario->model(), outputs.observe(path, scenario->layout(), config));
     const std::string why = mismatch(scenario->program(), result, options.strategy);
     const ScenarioReport report{path, &scenario->layout(), &result, options.strategy, config.preemption_bound, false};
     why.empty() ? ++passed : ++failed;
+    outputs.checked(report, &why);
     if (json) {
       nlohmann::ordered_json j = to_json(report);
       j["test"] = {{"expected", expected_text(scenario->program().expectation)},
@@ -115,6 +121,7 @@ int TestCommand::run() const {
     std::cout.flush();
   }
   if (!json) std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
+  if (outputs.finish() != kExitSafe) bad_input = true;
   if (bad_input) return kExitBadInput;
   return failed == 0 ? kExitSafe : kExitViolation;
 }
@@ -126,6 +133,7 @@ void register_test(CLI::App& app, int* exit_code) {
   CLI::App* sub = app.add_subcommand("test", "check scenarios against their `expect` lines (the CI regression check)");
   sub->add_option("PATH", command->paths, "scenario files or folders (searched for *.scn)")->required();
   command->options.add_to(*sub, true);
+  command->reports.add_to(*sub, ReportOptions::Command::Test);
   sub->footer(
       "Exit codes: 0 every expectation holds, 1 some expectation failed, 2 bad usage or a scenario\n"
       "that does not compile.\n\n"

@@ -1,0 +1,86 @@
+#include "checker/cli/report_outputs.hpp"
+
+#include <iostream>
+#include <sstream>
+
+#include "checker/cli/exit_codes.hpp"
+
+namespace preempt::cli {
+
+void ReportOptions::add_to(CLI::App& command, Command which) {
+  if (which == Command::Test) {
+    command.add_option("--junit", junit,
+                       "also write a JUnit XML report to FILE: one test case per scenario, a failed "
+                       "expectation as a failure with the full report")
+        ->type_name("FILE");
+  }
+  command.add_option("--sarif", sarif,
+                     "also write a SARIF 2.1.0 log to FILE: each violation located at the scenario line "
+                     "of its failing step, its trace as a code flow")
+      ->type_name("FILE");
+  if (which == Command::Check) {
+    command.add_option("--dot", dot,
+                       "also write the explored execution tree to FILE for Graphviz (capped at 2000 "
+                       "edges; for small scenarios)")
+        ->type_name("FILE");
+  }
+}
+
+void ReportOutputs::not_run(const std::string& path) {
+  junit_.add(JunitCase{path, JunitCase::Outcome::Skipped, 0, "", "not run (interrupted)", ""});
+}
+
+void ReportOutputs::not_loaded(const std::string& path, const std::string& diagnostics) {
+  junit_.add(JunitCase{path, JunitCase::Outcome::Error, 0, "compile-error", "the scenario does not compile",
+                       diagnostics});
+  sarif_.add_error(path, diagnostics);
+}
+
+CheckConfig ReportOutputs::observe(const std::string& path, const ModelLayout& layout, CheckConfig config) {
+  if (options_.dot.empty()) return config;
+  tree_.begin(path, layout);
+  config.observer = [this, previous = std::move(config.observer)](const Execution& e, ExecutionEnd end) {
+    if (previous) previous(e, end);
+    tree_.add(e, end);
+  };
+  return config;
+}
+
+void ReportOutputs::checked(const ScenarioReport& report, const std::string* why_failed) {
+  const ExploreResult& r = *report.result;
+  const bool passed = why_failed != nullptr && why_failed->empty();
+  sarif_.add(report, passed && r.verdict == Verdict::Violation);
+  if (!options_.dot.empty() && !r.violations.empty()) tree_.add_reported(r.violations.front());
+  if (why_failed == nullptr) return;
+  JunitCase test_case{report.path, JunitCase::Outcome::Passed, r.seconds, "", *why_failed, ""};
+  if (r.verdict == Verdict::Error) {
+    test_case.outcome = JunitCase::Outcome::Error;
+    test_case.type = "model-error";
+  } else if (!passed) {
+    test_case.outcome = JunitCase::Outcome::Failed;
+    test_case.type = r.verdict == Verdict::Incomplete ? "incomplete" : "expectation";
+  }
+  if (!passed) {
+    std::ostringstream text;
+    write_text(text, report);
+    test_case.details = text.str();
+  }
+  junit_.add(std::move(test_case));
+}
+
+int ReportOutputs::finish() const {
+  std::string error;
+  int code = kExitSafe;
+  const auto check = [&](bool written) {
+    if (!written) {
+      std::cerr << error << "\n";
+      code = kExitBadInput;
+    }
+  };
+  if (!options_.junit.empty()) check(write_junit_file(options_.junit, junit_, &error));
+  if (!options_.sarif.empty()) check(write_sarif_file(options_.sarif, sarif_, &error));
+  if (!options_.dot.empty()) check(write_dot_file(options_.dot, tree_, &error));
+  return code;
+}
+
+}  // namespace preempt::cli
