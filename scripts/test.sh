@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test suite, from a fresh Debian machine: install, build with warnings as errors, run every
-# test; then the same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
-#   scripts/test.sh          both builds
+# test; then the same suite under AddressSanitizer + UndefinedBehaviorSanitizer; then a bounded
+# libFuzzer run of every fuzz target (scripts/fuzz.sh, PREEMPT_FUZZ_SECONDS each, default 20).
+#   scripts/test.sh          all three
 #   scripts/test.sh quick    the release build only
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,4 +12,5 @@ scripts/build.sh ci
 if [ "${1:-}" != quick ]; then
   scripts/build.sh sanitize
   (cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 PREEMPT_RANDOM_PROGRAMS=300 ctest --output-on-failure -j "$jobs")
+  scripts/fuzz.sh "${PREEMPT_FUZZ_SECONDS:-20}"
 fi

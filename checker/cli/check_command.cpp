@@ -7,6 +7,7 @@
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/html_output.hpp"
 #include "checker/cli/options.hpp"
+#include "checker/cli/progress.hpp"
 #include "checker/cli/report_outputs.hpp"
 #include "checker/cli/scenario_files.hpp"
 #include "checker/explore/explorer.hpp"
@@ -59,8 +60,11 @@ int CheckCommand::run() const {
       code = worst_exit(code, kExitBadInput);
       continue;
     }
-    const CheckConfig config = options.config();
+    CheckConfig config = options.config();
+    ProgressLine progress(json);
+    progress.attach(config);
     const ExploreResult result = explore(scenario->model(), outputs.observe(path, scenario->layout(), config));
+    progress.clear();
     ScenarioReport report{path, &scenario->layout(), &result, options.strategy, config.preemption_bound, false};
     outputs.checked(report);
     report.program = &scenario->model();

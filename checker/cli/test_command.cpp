@@ -8,6 +8,7 @@
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/options.hpp"
+#include "checker/cli/progress.hpp"
 #include "checker/cli/report_outputs.hpp"
 #include "checker/cli/scenario_files.hpp"
 #include "checker/explore/explorer.hpp"
@@ -99,8 +100,11 @@ int TestCommand::run() const {
       }
       continue;
     }
-    const CheckConfig config = options.config();
+    CheckConfig config = options.config();
+    ProgressLine progress(json);
+    progress.attach(config);
     const ExploreResult result = explore(scenario->model(), outputs.observe(path, scenario->layout(), config));
+    progress.clear();
     const std::string why = mismatch(scenario->program(), result, options.strategy);
     const ScenarioReport report{path, &scenario->layout(), &result, options.strategy, config.preemption_bound, false};
     why.empty() ? ++passed : ++failed;

@@ -26,6 +26,7 @@ class StackPool {
     void* top = nullptr;     // highest address (stacks grow down)
     std::size_t size = 0;    // usable bytes below top
     void* mapping = nullptr; // the whole mapping including the guard page
+    unsigned valgrind_id = 0;  // its registration with valgrind (0: not running under valgrind)
   };
   [[nodiscard]] Stack take();
   void give_back(const Stack& stack);
