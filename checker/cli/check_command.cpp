@@ -21,8 +21,8 @@ namespace {
 struct CheckCommand {
   std::vector<std::string> paths;
   CommonOptions options;
-  ReportOptions reports;
   std::string html;  // --html FILE: the page of the first violation (else of the last scenario)
+  ReportOptions reports;
 
   [[nodiscard]] int run() const;
 };
@@ -65,13 +65,14 @@ int CheckCommand::run() const {
     progress.attach(config);
     const ExploreResult result = explore(scenario->model(), outputs.observe(path, scenario->layout(), config));
     progress.clear();
-    ScenarioReport report{path, &scenario->layout(), &result, options.strategy, config.preemption_bound, false};
-    outputs.checked(report);
+    ScenarioReport report{path, &scenario->layout(), &result, options.strategy_label(), config.preemption_bound, false,
+                                options.shown_seed()};
     report.program = &scenario->model();
     if (!html.empty() && !html_written && (!result.violations.empty() || path == files.files.back())) {
       html_written = true;
       if (!write_html_file(html, report)) code = worst_exit(code, kExitBadInput);
     }
+    outputs.checked(report);
     if (json) {
       std::cout << to_json(report).dump() << "\n";
     } else {
@@ -92,9 +93,9 @@ void register_check(CLI::App& app, int* exit_code) {
   CLI::App* sub = app.add_subcommand("check", "explore every interleaving of each scenario and report its verdict");
   sub->add_option("FILE", command->paths, "scenario files or folders (searched for *.scn)")->required();
   command->options.add_to(*sub, true);
-  command->reports.add_to(*sub, ReportOptions::Command::Check);
   sub->add_option("--html", command->html,
                   "write a self-contained HTML page to step through the first violation (or the verdict)");
+  command->reports.add_to(*sub, ReportOptions::Command::Check);
   sub->footer(
       "Exit codes: 0 every scenario fully explored and safe, 1 a violation, 2 bad usage or input,\n"
       "3 a limit cut exploration short with no violation found.\n\n"

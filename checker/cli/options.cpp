@@ -11,8 +11,9 @@ void CommonOptions::add_to(CLI::App& command, bool exploring) {
     command.add_option("--strategy", strategy,
                        "exploration strategy: dpor (optimal partial-order reduction: one execution per "
                        "class of equivalent interleavings), dfs (every interleaving), random (sample "
-                       "schedules uniformly) or pct (probabilistic concurrency testing)")
-        ->check(CLI::IsMember({"dpor", "dfs", "random", "pct"}))
+                       "schedules uniformly), pct (probabilistic concurrency testing) or stateful (search of "
+                       "the state graph with state caching and symmetry)")
+        ->check(CLI::IsMember({"dpor", "dfs", "random", "pct", "stateful"}))
         ->capture_default_str();
     command.add_option("--seed", seed, "random, pct: the seed; the same seed gives the same executions")
         ->check(CLI::NonNegativeNumber)
@@ -22,6 +23,12 @@ void CommonOptions::add_to(CLI::App& command, bool exploring) {
         ->capture_default_str();
     command.add_option("--depth", depth, "pct: the bug depth d (d-1 priority change points per execution)")
         ->check(CLI::Range(1u, 1000u))
+        ->capture_default_str();
+    command.add_flag("--no-symmetry", no_symmetry,
+                     "stateful: tell apart states that differ only by a permutation of a thread array's copies");
+    command.add_option("--max-memory", max_memory_mib,
+                       "stateful: MiB the stored states may take; past it the run ends incomplete")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30))
         ->capture_default_str();
     command.add_flag("--no-minimize", no_minimize,
                      "report the first violation found, without searching for one with fewer "
@@ -48,7 +55,10 @@ CheckConfig CommonOptions::config() const {
   config.strategy = strategy == "dfs"      ? StrategyKind::Dfs
                     : strategy == "random" ? StrategyKind::Random
                     : strategy == "pct"    ? StrategyKind::Pct
+                    : strategy == "stateful" ? StrategyKind::Stateful
                                            : StrategyKind::Dpor;
+  config.symmetry = !no_symmetry;
+  config.max_memory_bytes = max_memory_mib << 20;
   config.seed = seed;
   config.samples = samples;
   config.pct_depth = depth;

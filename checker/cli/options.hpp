@@ -17,6 +17,8 @@ struct CommonOptions {
   std::uint32_t depth = 3;
   bool no_minimize = false;
   bool check_traces = false;
+  bool no_symmetry = false;
+  std::uint64_t max_memory_mib = 4096;
   std::uint32_t max_steps = 10000;
   std::uint64_t max_executions = 0;
   double max_time = 0;
@@ -27,7 +29,7 @@ struct CommonOptions {
   [[nodiscard]] CheckConfig config() const;
   // The strategy that runs: with a preemption bound, dpor gives way to the bounded dfs.
   [[nodiscard]] std::string strategy_label() const {
-    return strategy == "dpor" && preemption_bound ? std::string("dfs") : strategy;
+    return (strategy == "dpor" || strategy == "stateful") && preemption_bound ? std::string("dfs") : strategy;
   }
   // The seed, for the strategies that use one (random, pct).
   [[nodiscard]] std::optional<std::uint64_t> shown_seed() const {

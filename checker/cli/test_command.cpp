@@ -106,7 +106,8 @@ int TestCommand::run() const {
     const ExploreResult result = explore(scenario->model(), outputs.observe(path, scenario->layout(), config));
     progress.clear();
     const std::string why = mismatch(scenario->program(), result, options.strategy);
-    const ScenarioReport report{path, &scenario->layout(), &result, options.strategy, config.preemption_bound, false};
+    const ScenarioReport report{path, &scenario->layout(), &result, options.strategy_label(), config.preemption_bound, false,
+                                options.shown_seed()};
     why.empty() ? ++passed : ++failed;
     outputs.checked(report, &why);
     if (json) {

@@ -45,6 +45,8 @@ class Strategy : public Chooser {
   // Schedules (a thread per step) of executions that reach a violation the strategy saw only after
   // an earlier one had ended its execution; the explorer runs each to report it. Emptied by the call.
   [[nodiscard]] virtual std::vector<std::vector<ThreadId>> take_witnesses() { return {}; }
+  // States stored (stateful strategies), 0 for the others.
+  [[nodiscard]] virtual std::uint64_t states() const { return 0; }
   // Why the strategy did not cover the whole space (empty: it did, when next() returned false).
   [[nodiscard]] virtual std::string not_covered() const { return {}; }
 };

@@ -14,6 +14,7 @@ enum class StrategyKind : std::uint8_t {
   Dpor,  // optimal DPOR: one execution per Mazurkiewicz trace (equivalence class of interleavings)
   Random,  // sampling: a uniformly random enabled thread at every point
   Pct,     // sampling: probabilistic concurrency testing with bug depth pct_depth
+  Stateful,  // depth-first search of the state graph with state caching (scenario models)
 };
 
 // A running exploration's progress, as CheckConfig::progress sees it.
@@ -41,6 +42,10 @@ struct CheckConfig {
   // Debugging the reduction: compute every execution's canonical trace (canonical.hpp) and stop
   // with an error if one is explored twice. Costs a footprint per step and a set of all traces.
   bool check_canonical = false;
+  // Stateful strategy: merge states equal up to a permutation of a thread array's copies; the
+  // most memory its visited set may take.
+  bool symmetry = true;
+  std::uint64_t max_memory_bytes = std::uint64_t{4} << 30;
   // Called after every execution the strategy did not abandon (tests and debugging: final
   // states, canonical traces). Not called for init.
   std::function<void(const Execution&, ExecutionEnd)> observer;

@@ -1,5 +1,9 @@
 #include "checker/explore/execution.hpp"
 
+#include <algorithm>
+#include <numeric>
+#include <tuple>
+
 #include <fmt/format.h>
 
 namespace preempt {
@@ -35,6 +39,64 @@ bool Execution::is_enabled(ThreadId thread) const {
   // A sleeping op under a spinlock is "enabled": taking it reports sleep-in-atomic.
   if (t.spin_depth > 0 && models::may_sleep(t.pending().kind)) return true;
   return models::enabled(store_, t.pending(), thread);
+}
+
+std::optional<Fingerprint> Execution::fingerprint(bool symmetry) const {
+  struct ThreadKey {
+    FunctionId group;
+    Fingerprint local;
+  };
+  std::vector<ThreadKey> keys(thread_count_);
+  for (std::uint32_t t = 0; t < thread_count_; ++t) {
+    const ThreadContext& thread = *slots_[t];
+    StateHasher h;
+    h.add(static_cast<std::uint64_t>(thread.status()));
+    h.add(halted_[t]);
+    h.add(thread.spin_depth);
+    if (thread.status() == ThreadStatus::Pending || thread.status() == ThreadStatus::Reporting) {
+      const Op& op = thread.pending();
+      h.add(static_cast<std::uint64_t>(op.kind));
+      h.add((std::uint64_t{static_cast<std::uint8_t>(op.target.kind)} << 32) | op.target.index);
+      h.add(static_cast<std::uint64_t>(op.arg0));
+      h.add(static_cast<std::uint64_t>(op.arg1));
+      h.add(op.location);
+      h.add(op.other);
+      h.add(op.line);
+      if (thread.state_source() == nullptr) return std::nullopt;
+      thread.state_source()->hash_state(h);
+    }
+    keys[t] = {thread.body(), h.result()};
+  }
+  std::vector<std::uint32_t> order(thread_count_);
+  std::iota(order.begin(), order.end(), 0u);
+  if (symmetry) {
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const ThreadKey& x = keys[a];
+      const ThreadKey& y = keys[b];
+      if (x.group != y.group) return x.group < y.group;
+      return std::tie(x.local.hi, x.local.lo) < std::tie(y.local.hi, y.local.lo);
+    });
+  }
+  std::vector<ThreadId> rank(thread_count_);
+  for (std::uint32_t i = 0; i < thread_count_; ++i) rank[order[i]] = i;
+  const auto owner = [&](ThreadId t) -> std::uint64_t { return t < thread_count_ ? rank[t] : kNone; };
+  StateHasher h;
+  h.add(thread_count_);
+  for (std::uint32_t i : order) {
+    h.add(keys[i].group);
+    h.add(keys[i].local.hi);
+    h.add(keys[i].local.lo);
+  }
+  for (std::int64_t v : store_.ints) h.add(static_cast<std::uint64_t>(v));
+  for (const KobjectState& k : store_.kobjects) h.add(static_cast<std::uint64_t>(k.refcount));
+  for (const CompletionState& c : store_.completions) h.add(c.done);
+  for (const LockState& m : store_.mutexes) h.add(owner(m.owner));
+  for (const LockState& s : store_.spinlocks) h.add(owner(s.owner));
+  for (const ModuleState& m : store_.modules) {
+    h.add(static_cast<std::uint64_t>(m.refcount));
+    h.add(static_cast<std::uint64_t>(m.status));
+  }
+  return h.result();
 }
 
 bool Execution::waiting_at_end(ThreadId thread) const {

@@ -61,6 +61,11 @@ class Execution final : public models::ThreadNames {
   [[nodiscard]] std::span<const TraceEntry> reported_trace() const {
     return {trace_.data(), end_ ? reported_length_ : trace_.size()};
   }
+  // The fingerprint of the current state (store, and every thread's status, pending step and local
+  // state), for state caching; nullopt when a thread's state cannot be hashed (C++ models). With
+  // `symmetry`, threads running the same code (copies of a thread array) are anonymous: states
+  // that differ only by a permutation of them, lock owners included, get the same fingerprint.
+  [[nodiscard]] std::optional<Fingerprint> fingerprint(bool symmetry) const;
   // Debugging the reduction: record each step's footprint (footprints()[i] belongs to trace()[i]).
   void record_footprints(bool on) { record_footprints_ = on; }
   [[nodiscard]] const std::vector<Footprint>& footprints() const { return footprints_; }

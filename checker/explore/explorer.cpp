@@ -13,6 +13,7 @@
 #include "checker/explore/execution.hpp"
 #include "checker/explore/random_walk.hpp"
 #include "checker/explore/schedule.hpp"
+#include "checker/explore/stateful.hpp"
 
 namespace preempt {
 
@@ -201,6 +202,9 @@ std::unique_ptr<Strategy> make_strategy(const ModelProgram& program, const Check
       return std::make_unique<DporChooser>(*program.layout);
     case StrategyKind::Random: return std::make_unique<RandomChooser>(config.seed, config.samples);
     case StrategyKind::Pct: return std::make_unique<PctChooser>(config.seed, config.pct_depth, config.samples);
+    case StrategyKind::Stateful:
+      if (config.preemption_bound) return std::make_unique<DfsChooser>(config.preemption_bound);
+      return std::make_unique<StatefulChooser>(config.symmetry, config.max_memory_bytes);
   }
   return std::make_unique<DfsChooser>(config.preemption_bound);
 }
@@ -280,6 +284,7 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
     more = strategy->next();
   }
   if (const std::string why = strategy->not_covered(); !why.empty()) result.incomplete_reasons.push_back(why);
+  result.states = strategy->states();
   if (!result.violations.empty() && config.minimize && config.stop_at_first_violation &&
       result.verdict != Verdict::Error) {
     minimize(program, config, result, started);

@@ -31,6 +31,7 @@ struct ExploreResult {
   std::uint64_t step_limited = 0;  // executions cut at the step limit
   std::uint64_t abandoned = 0;     // executions the strategy abandoned (dpor: sleep-set blocked)
   std::uint32_t max_depth = 0;     // most steps in one execution
+  std::uint64_t states = 0;           // stateful: distinct states stored
   std::uint64_t distinct_traces = 0;  // check_canonical: Mazurkiewicz traces among the executions
   double seconds = 0;
   std::vector<std::string> incomplete_reasons;  // why the space was not covered (empty: covered)

@@ -116,10 +116,13 @@ preempt::ObjectKind kind_of_letter(char letter) {
 
 // One thread's interpreter. It is its own AwaitGuard: while blocked on `await`, the scheduler asks
 // it whether the condition holds, evaluated over the Store with this thread's locals.
-class VmThread final : public AwaitGuard {
+// Whether any code reads `self` (then a thread's state includes it).
+bool uses_self(const CompiledScenario& compiled);
+
+class VmThread final : public AwaitGuard, public StateSource {
  public:
   explicit VmThread(const Interpreter& interpreter)
-      : compiled_(interpreter.compiled_), limits_(interpreter.limits_) {
+      : compiled_(interpreter.compiled_), limits_(interpreter.limits_), hash_self_(uses_self(interpreter.compiled_)) {
     frames_.reserve(64);
     slots_.reserve(256);
     stack_.reserve(256);
@@ -136,6 +139,25 @@ class VmThread final : public AwaitGuard {
     return value != 0;
   }
   std::string describe() const override { return compiled_.awaits[await_site_].text; }
+  // Everything that decides what the thread does next: frames, locals, operands, the await it
+  // is at; `self` only if some code reads it (then copies of a thread array are told apart).
+  void hash_state(StateHasher& h) const override {
+    h.add(frames_.size());
+    for (const Frame& f : frames_) {
+      h.add(f.body);
+      h.add(f.pc);
+      h.add(f.base);
+      h.add(static_cast<std::uint64_t>(f.after));
+      h.add(f.module);
+    }
+    h.add(slots_.size());
+    for (Value v : slots_) h.add(static_cast<std::uint64_t>(v));
+    h.add(stack_.size());
+    for (Value v : stack_) h.add(static_cast<std::uint64_t>(v));
+    h.add(await_site_);
+    h.add(await_base_);
+    if (hash_self_) h.add(static_cast<std::uint64_t>(self_));
+  }
   void reads(FootprintSink& sink) const override {
     for (const AwaitSite::Read& r : compiled_.awaits[await_site_].reads) sink.read(r.space, r.first, r.last);
   }
@@ -165,11 +187,26 @@ class VmThread final : public AwaitGuard {
   std::vector<Value> slots_;
   std::vector<Value> stack_;
   Value self_ = 0;
+  bool hash_self_ = true;
   std::uint32_t await_site_ = 0;
   std::uint32_t await_base_ = 0;    // slot base of the frame that awaits
   std::uint64_t local_budget_ = 0;  // instructions left before the next visible step
   std::string message_;             // a reported failure's message, alive while reported
 };
+
+bool uses_self(const CompiledScenario& compiled) {
+  for (const CodeBody& body : compiled.bodies) {
+    for (const Instr& in : body.code) {
+      if (in.op == Opcode::LoadSelf) return true;
+    }
+  }
+  for (const AwaitSite& site : compiled.awaits) {
+    for (const Instr& in : site.code) {
+      if (in.op == Opcode::LoadSelf) return true;
+    }
+  }
+  return false;
+}
 
 bool VmThread::evaluate_await(const Store& store, Value* out, Fault* fault) const {
   const std::vector<Instr>& code = compiled_.awaits[await_site_].code;
@@ -349,6 +386,7 @@ bool VmThread::builtin(Builtin b, std::uint32_t line) {
 
 void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
   context_ = &context;
+  context.set_state_source(this);
   frames_.clear();
   slots_.clear();
   stack_.clear();

@@ -26,6 +26,10 @@ std::string stats_line(const ExploreResult& r) {
   std::string line = fmt::format("{} execution{}, {} steps, {:.3f} s", r.executions, r.executions == 1 ? "" : "s",
                                  r.steps, r.seconds);
   if (r.dropped != 0) line += fmt::format(", {} dropped by assume", r.dropped);
+  if (r.states != 0) line += fmt::format(", {} states", r.states);
+  if (r.abandoned != 0) {
+    line += fmt::format(", {} more cut at {}", r.abandoned, r.states != 0 ? "a state explored before" : "a sleep-set block");
+  }
   return line;
 }
 
@@ -145,6 +149,7 @@ nlohmann::ordered_json to_json(const ScenarioReport& report) {
   j["seed"] = report.seed ? nlohmann::ordered_json(*report.seed) : nullptr;
   if (!r.minimality.empty()) j["minimality"] = r.minimality;
   if (r.distinct_traces != 0) j["distinct_traces"] = r.distinct_traces;
+  if (r.states != 0) j["states"] = r.states;
   j["dropped"] = r.dropped;
   j["abandoned"] = r.abandoned;  // dpor: executions given up as sleep-set blocked (not counted above)
   j["incomplete_reasons"] = r.incomplete_reasons;

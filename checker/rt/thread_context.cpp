@@ -27,6 +27,7 @@ void ThreadContext::start(const std::string& name, const ThreadEntry* entry, Fun
   entry_ = entry;
   body_ = body;
   spin_depth = 0;
+  state_source_ = nullptr;
   status_ = ThreadStatus::Running;
   coroutine_.start(pool_, &ThreadContext::run_entry, this);
 }

@@ -11,6 +11,7 @@
 #include <functional>
 #include <string>
 
+#include "checker/rt/state_hash.hpp"
 #include "checker/rt/fiber.hpp"
 #include "checker/rt/op.hpp"
 
@@ -52,6 +53,9 @@ class ThreadContext {
   void attach_store(const Store* store) { store_ = store; }
   [[nodiscard]] ThreadStatus status() const { return status_; }
   [[nodiscard]] const Op& pending() const { return pending_; }
+  // The thread's local state, for state caching (null: the thread cannot be hashed).
+  void set_state_source(const StateSource* source) { state_source_ = source; }
+  [[nodiscard]] const StateSource* state_source() const { return state_source_; }
   [[nodiscard]] FunctionId body() const { return body_; }
 
   std::uint32_t spin_depth = 0;  // spinlocks held (sleep-in-atomic); maintained by the models
@@ -66,6 +70,7 @@ class ThreadContext {
   const ThreadEntry* entry_ = nullptr;
   FunctionId body_ = kNone;
   const Store* store_ = nullptr;
+  const StateSource* state_source_ = nullptr;
   ThreadStatus status_ = ThreadStatus::Idle;
   Op pending_;
   OpResult result_;

@@ -1,0 +1,41 @@
+#pragma once
+// A 128-bit fingerprint of a model state, for state caching. Two independent 64-bit lanes, each a
+// multiply-xorshift mix of every word fed in order; equal states give equal fingerprints, and two
+// different states collide with probability about 2^-128 per pair (n states: n^2 / 2^129).
+#include <cstdint>
+
+namespace preempt {
+
+struct Fingerprint {
+  std::uint64_t hi = 0;
+  std::uint64_t lo = 0;
+  friend bool operator==(const Fingerprint&, const Fingerprint&) = default;
+};
+
+class StateHasher {
+ public:
+  void add(std::uint64_t word) {
+    a_ = mix(a_ ^ word) * 0x9E3779B97F4A7C15ull;
+    b_ = mix(b_ + word * 0xC2B2AE3D27D4EB4Full) ^ (b_ >> 29);
+  }
+  [[nodiscard]] Fingerprint result() const { return {mix(a_ + 0x165667B19E3779F9ull), mix(b_ ^ 0x27D4EB2F165667C5ull)}; }
+
+ private:
+  static std::uint64_t mix(std::uint64_t z) {  // the SplitMix64 finalizer
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  std::uint64_t a_ = 0x243F6A8885A308D3ull;
+  std::uint64_t b_ = 0x13198A2E03707344ull;
+};
+
+// A thread whose whole local state can be hashed (the scenario interpreter). Threads of C++ models
+// keep their state on native stacks and have none: stateful exploration refuses them.
+class StateSource {
+ public:
+  virtual ~StateSource() = default;
+  virtual void hash_state(StateHasher& hasher) const = 0;
+};
+
+}  // namespace preempt
