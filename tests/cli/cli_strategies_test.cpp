@@ -87,3 +87,19 @@ TEST_CASE("strategies: bad strategy options are usage errors", "[cli][strategies
   CHECK(run_preempt("check --strategy random --executions 0 " + kBuggy).exit_code == 2);
   CHECK(run_preempt("check --strategy random --seed -1 " + kBuggy).exit_code == 2);
 }
+
+TEST_CASE("strategies: stateful proves 1e17 interleavings safe through symmetry, and stops at its memory limit",
+          "[cli][strategies][stateful]") {
+  // slow.scn: four copies of a thread writing x eight times, 32!/(8!)^4 interleavings.
+  const auto proof = run_preempt("check --strategy stateful --format json tests/cli/fixtures/slow.scn");
+  CHECK(proof.exit_code == 0);
+  const Json j = Json::parse(proof.out);
+  CHECK(j["verdict"] == "safe");
+  CHECK(j["states"].get<std::uint64_t>() < 5000);
+  const auto cut = run_preempt("check --strategy stateful --no-symmetry --max-memory 1 tests/cli/fixtures/slow.scn");
+  CHECK(cut.exit_code == 3);
+  CHECK_THAT(cut.out, Catch::Contains("stopped at the memory limit (1 MiB)"));
+  const auto found = run_preempt("check --strategy stateful " + kBuggy);
+  CHECK(found.exit_code == 1);
+  CHECK_THAT(found.out, Catch::Contains("schedule: sysfs_reader,rmmod:2,sysfs_reader:2,rmmod:4,sysfs_reader"));
+}
