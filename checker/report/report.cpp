@@ -123,7 +123,7 @@ void write_text(std::ostream& out, const ScenarioReport& report) {
       if (report.program != nullptr) out << explanation_text(explain(c, *report.program, {}));
     }
     out << fmt::format("  preemptions: {}\n", c.preemptions);
-    if (&c == &r.violations.front() && !r.minimality.empty()) out << "  minimal:  " << r.minimality << "\n";
+    if (!r.violations.empty() && &c == &r.violations.front() && !r.minimality.empty()) out << "  minimal:  " << r.minimality << "\n";
     out << "  schedule: " << c.schedule << "\n";
     if (!report.path.empty()) out << "  replay:   " << replay_command(report.path, c.schedule) << "\n";
   };

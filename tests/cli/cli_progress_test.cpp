@@ -25,7 +25,7 @@ Run run_on_terminal(const std::string& args) {
   Run run;
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   run.out = preempt::test::slurp(base + ".out");
-  run.err = preempt::test::slurp(base + ".err");
+  run.err = preempt::test::slurp_err(base + ".err");
   return run;
 }
 

@@ -29,7 +29,7 @@ preempt::test::Run run_with_input(const std::string& args, const std::string& in
   preempt::test::Run run;
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   run.out = slurp(file + ".out");
-  run.err = slurp(file + ".err");
+  run.err = preempt::test::slurp_err(file + ".err");
   for (const std::string& f : {file, file + ".out", file + ".err"}) std::remove(f.c_str());
   return run;
 }
