@@ -66,10 +66,19 @@ void write_trace(std::ostream& out, const Counterexample& execution, const Model
                      "state change", "at");
   ThreadId previous = kNone;
   bool in_final = false;
-  for (const auto& entry : execution.trace) {
+  for (std::size_t i = 0; i < execution.trace.size(); ++i) {
+    const TraceEntry& entry = execution.trace[i];
     const std::string& name = entry.thread < names.size() ? names[entry.thread] : std::string("?");
     if (entry.preempted && previous != kNone) {
-      out << fmt::format("        -- preemption: {} could go on, but {} runs --\n", names[previous], name);
+      // Where the preempted thread stands: the code of the next step it takes (if it takes one).
+      std::string inside;
+      for (std::size_t k = i + 1; k < execution.trace.size(); ++k) {
+        if (execution.trace[k].thread != previous) continue;
+        const std::string at = where(layout, execution.trace[k].op.location);
+        if (!at.empty()) inside = " inside " + at;
+        break;
+      }
+      out << fmt::format("        -- {} is preempted{}; {} runs --\n", names[previous], inside, name);
     }
     if (entry.phase == Phase::Final && !in_final) {
       out << "        -- every thread has finished; final runs --\n";

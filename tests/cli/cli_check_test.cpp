@@ -21,7 +21,7 @@ TEST_CASE("check: the dm race is found, with the dm story as its trace", "[cli][
   CHECK_THAT(run.out, Catch::Contains("verdict: VIOLATION"));
   CHECK_THAT(run.out, Catch::Contains(
       "unloaded-code: sysfs_reader returns from dm_kobject_release: code of module dm, unloaded at step 9"));
-  CHECK_THAT(run.out, Catch::Contains("-- preemption: sysfs_reader could go on, but rmmod runs --"));
+  CHECK_THAT(run.out, Catch::Contains("-- sysfs_reader is preempted inside dm_kobject_release [dm]; rmmod runs --"));
   CHECK_THAT(run.out, Catch::Contains("preemptions: 2"));
   CHECK_THAT(run.out, Catch::Contains(std::string("schedule: ") + kSchedule));
   CHECK_THAT(run.out, Catch::Contains(std::string("replay:   preempt replay ") + kBuggy + " --schedule " + kSchedule));

@@ -82,7 +82,7 @@ TEST_CASE("test --junit: a failed expectation is a <failure> with the trace, bad
   CHECK_THAT(report, Catch::Contains("<testsuite name=\"tests/cli/fixtures\""));
   CHECK_THAT(report, Catch::Contains("tests=\"2\" failures=\"1\" errors=\"1\""));
   CHECK_THAT(report, Catch::Contains("<failure message=\"expected safe, got violation assertion\" type=\"expectation\">"));
-  CHECK_THAT(report, Catch::Contains("-- preemption: a could go on, but b runs --"));
+  CHECK_THAT(report, Catch::Contains("-- a is preempted inside a; b runs --"));
   CHECK_THAT(report, Catch::Contains("replay:   preempt replay tests/cli/fixtures/wrong-expectation.scn"));
   CHECK_THAT(report, Catch::Contains("<error message=\"the scenario does not compile\" type=\"compile-error\">"));
   CHECK_THAT(report, Catch::Contains("expected ';', found 'thread'"));
