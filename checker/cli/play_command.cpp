@@ -90,17 +90,6 @@ class PlayChooser final : public Chooser {
   std::string error_;
 };
 
-Counterexample capture(const Execution& x) {
-  Counterexample c;
-  c.violation = x.violation();
-  const auto trace = x.reported_trace();
-  c.trace.assign(trace.begin(), trace.end());
-  c.thread_names = x.thread_names();
-  c.schedule = encode_schedule(c.trace, c.thread_names);
-  for (const TraceEntry& e : c.trace) c.preemptions += e.preempted ? 1 : 0;
-  return c;
-}
-
 Turn play_turn(const ModelProgram& program, const std::vector<ThreadId>& choices) {
   Turn turn;
   Execution x(program, 10000);
@@ -110,14 +99,14 @@ Turn play_turn(const ModelProgram& program, const std::vector<ThreadId>& choices
       turn.over = true;
       turn.end = end;
       turn.error = x.error();
-      turn.execution = capture(x);
+      turn.execution = counterexample_of(x);
       return turn;
     }
     x.set_initial(x.store());
   }
   PlayChooser chooser(choices, *program.layout, turn);
   const ExecutionEnd end = x.run(chooser);
-  turn.execution = capture(x);
+  turn.execution = counterexample_of(x);
   if (!chooser.stopped()) {
     turn.over = true;
     turn.end = end;

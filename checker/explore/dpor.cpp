@@ -199,8 +199,8 @@ void DporChooser::finish(const Execution& execution) {
   const std::size_t n = position_;
   levels_.resize(n);  // levels past the point where this execution ended are not part of it
   // The trace entries of the chosen steps, to tell which races can be reversed.
-  std::vector<const TraceEntry*> entries;
-  entries.reserve(n);
+  std::vector<const TraceEntry*>& entries = entries_;
+  entries.clear();
   for (const TraceEntry& e : execution.trace()) {
     if (e.phase == Phase::Threads && e.op.kind != OpKind::Fail) entries.push_back(&e);
   }
@@ -208,14 +208,18 @@ void DporChooser::finish(const Execution& execution) {
   for (std::size_t k = 0; k < n; ++k) threads = std::max(threads, levels_[k].event.thread + 1);
   clocks_.assign(n * threads, 0);
   index_in_thread_.assign(n, 0);
-  std::vector<std::uint32_t> count(threads, 0);
-  std::vector<std::int64_t> last_of(threads, -1);
-  std::vector<std::int64_t> spawn_of(threads, -1);
+  std::vector<std::uint32_t>& count = count_;
+  std::vector<std::int64_t>& last_of = last_of_;
+  std::vector<std::int64_t>& spawn_of = spawn_of_;
+  count.assign(threads, 0);
+  last_of.assign(threads, -1);
+  spawn_of.assign(threads, -1);
   const auto clock = [&](std::size_t k) { return &clocks_[k * threads]; };
   const auto happens_before = [&](std::size_t a, std::size_t b) {  // a < b
     return clock(b)[levels_[a].event.thread] >= index_in_thread_[a];
   };
-  std::vector<std::int64_t> before_in_thread(n, -1);  // the previous step of the same thread (or its spawn)
+  std::vector<std::int64_t>& before_in_thread = before_in_thread_;  // the previous step of the thread (or its spawn)
+  before_in_thread.assign(n, -1);
   for (std::size_t k = 0; k < n; ++k) {
     const Event& ek = levels_[k].event;
     std::uint32_t* ck = clock(k);
@@ -253,9 +257,8 @@ void DporChooser::finish(const Execution& execution) {
   }
   // Races whose first step comes after the reported end are not reversed: every execution they
   // lead to has the same prefix up to that end, so they would report nothing new.
-  const std::size_t reported = reported_choices;
   const auto races_with = [&](std::size_t k, const Event& ek, const Op* ok, std::int64_t own_pred) {
-    for (std::size_t j = 0; j < std::min(k, reported); ++j) {
+    for (std::size_t j = 0; j < std::min(k, reported_choices); ++j) {
       const Event& ej = levels_[j].event;
       if (ej.thread == ek.thread || !depends(ej, ek)) continue;
       if (ej.spawned == ek.thread) continue;  // creation is not a race

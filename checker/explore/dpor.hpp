@@ -24,6 +24,7 @@
 #include "checker/explore/chooser.hpp"
 #include "checker/explore/footprint.hpp"
 #include "checker/rt/layout.hpp"
+#include "checker/rt/trace.hpp"
 
 namespace preempt {
 
@@ -87,6 +88,11 @@ class DporChooser final : public Strategy {
   std::vector<std::uint32_t> clocks_;
   std::vector<std::uint32_t> index_in_thread_;
   std::vector<Event> sequence_;
+  std::vector<const TraceEntry*> entries_;     // the trace entry of each level's step
+  std::vector<std::uint32_t> count_;           // per thread: its steps so far
+  std::vector<std::int64_t> last_of_;          // per thread: the level of its last step
+  std::vector<std::int64_t> spawn_of_;         // per thread: the level of the spawn that created it
+  std::vector<std::int64_t> before_in_thread_; // per level: the thread's previous step (or spawn)
 };
 
 }  // namespace preempt

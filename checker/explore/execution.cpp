@@ -42,11 +42,8 @@ bool Execution::is_enabled(ThreadId thread) const {
 }
 
 std::optional<Fingerprint> Execution::fingerprint(bool symmetry) const {
-  struct ThreadKey {
-    FunctionId group;
-    Fingerprint local;
-  };
-  std::vector<ThreadKey> keys(thread_count_);
+  std::vector<ThreadKey>& keys = fingerprint_keys_;
+  keys.resize(thread_count_);
   for (std::uint32_t t = 0; t < thread_count_; ++t) {
     const ThreadContext& thread = *slots_[t];
     StateHasher h;
@@ -67,7 +64,8 @@ std::optional<Fingerprint> Execution::fingerprint(bool symmetry) const {
     }
     keys[t] = {thread.body(), h.result()};
   }
-  std::vector<std::uint32_t> order(thread_count_);
+  std::vector<std::uint32_t>& order = fingerprint_order_;
+  order.resize(thread_count_);
   std::iota(order.begin(), order.end(), 0u);
   if (symmetry) {
     std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
@@ -77,7 +75,8 @@ std::optional<Fingerprint> Execution::fingerprint(bool symmetry) const {
       return std::tie(x.local.hi, x.local.lo) < std::tie(y.local.hi, y.local.lo);
     });
   }
-  std::vector<ThreadId> rank(thread_count_);
+  std::vector<ThreadId>& rank = fingerprint_rank_;
+  rank.resize(thread_count_);
   for (std::uint32_t i = 0; i < thread_count_; ++i) rank[order[i]] = i;
   const auto owner = [&](ThreadId t) -> std::uint64_t { return t < thread_count_ ? rank[t] : kNone; };
   StateHasher h;

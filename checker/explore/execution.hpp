@@ -128,6 +128,14 @@ class Execution final : public models::ThreadNames {
   std::vector<TraceEntry> trace_;
   std::vector<Footprint> footprints_;
   std::vector<LaterViolation> later_violations_;
+  // Scratch of fingerprint(), called at every scheduling point of a stateful search.
+  struct ThreadKey {
+    FunctionId group;   // the thread's code: copies of a thread array share it
+    Fingerprint local;  // its status, pending step and local state
+  };
+  mutable std::vector<ThreadKey> fingerprint_keys_;
+  mutable std::vector<std::uint32_t> fingerprint_order_;
+  mutable std::vector<ThreadId> fingerprint_rank_;
   bool record_footprints_ = false;
   std::vector<ThreadId> enabled_;
   std::vector<char> blocked_;       // per slot: parked and not enabled at the last point

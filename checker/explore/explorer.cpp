@@ -39,16 +39,6 @@ std::uint32_t count_preemptions(const std::vector<TraceEntry>& trace) {
   return count;
 }
 
-Counterexample capture(const Execution& execution) {
-  Counterexample example;
-  example.violation = execution.violation();
-  const auto trace = execution.reported_trace();
-  example.trace.assign(trace.begin(), trace.end());
-  example.thread_names = execution.thread_names();
-  example.schedule = encode_schedule(example.trace, example.thread_names);
-  example.preemptions = count_preemptions(example.trace);
-  return example;
-}
 
 // Runs `init` alone, once; on success the execution's store becomes every execution's start.
 // Returns false (with `result` filled) when init itself fails.
@@ -61,7 +51,7 @@ bool run_init(const ModelProgram& program, Execution& execution, ExploreResult& 
       return true;
     case ExecutionEnd::Violation:
       result.verdict = Verdict::Violation;
-      result.violations.push_back(capture(execution));
+      result.violations.push_back(counterexample_of(execution));
       return false;
     case ExecutionEnd::Dropped:
       result.verdict = Verdict::Error;
@@ -106,14 +96,14 @@ std::string step_limit_reason(const Execution& execution, std::uint32_t max_step
 // Runs a schedule a strategy found to reach a violation and records that violation.
 void run_witness(const ModelProgram& program, const std::vector<ThreadId>& witness,
                  const std::vector<std::string>& names, const CheckConfig& config, ExploreResult& result) {
+  if (!result.violations.empty() && config.stop_at_first_violation) return;
   std::vector<std::string> steps;
   for (ThreadId t : witness) steps.push_back(names[t]);
   Execution execution(program, config.max_steps);
-  if (!result.violations.empty() && config.stop_at_first_violation) return;
   ExploreResult ignored;
   if (!run_init(program, execution, ignored)) return;
   ReplayChooser chooser(std::move(steps));
-  if (execution.run(chooser) == ExecutionEnd::Violation) result.violations.push_back(capture(execution));
+  if (execution.run(chooser) == ExecutionEnd::Violation) result.violations.push_back(counterexample_of(execution));
 }
 
 // Calls config.progress at most every progress_interval seconds; reads the clock only every 16
@@ -167,7 +157,7 @@ void minimize(const ModelProgram& program, const CheckConfig& config, ExploreRes
       dfs.finish(execution);
       ++result.minimize_executions;
       if (end == ExecutionEnd::Violation && (!best || execution.steps() < best->trace.size())) {
-        best = capture(execution);
+        best = counterexample_of(execution);
       } else if (end == ExecutionEnd::ModelError || end == ExecutionEnd::Stopped) {
         return;  // leave the counterexample as found
       }
@@ -210,6 +200,17 @@ std::unique_ptr<Strategy> make_strategy(const ModelProgram& program, const Check
 }
 
 }  // namespace
+
+Counterexample counterexample_of(const Execution& execution) {
+  Counterexample example;
+  example.violation = execution.violation();
+  const auto trace = execution.reported_trace();
+  example.trace.assign(trace.begin(), trace.end());
+  example.thread_names = execution.thread_names();
+  example.schedule = encode_schedule(example.trace, example.thread_names);
+  example.preemptions = count_preemptions(example.trace);
+  return example;
+}
 
 ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
   ExploreResult result;
@@ -259,7 +260,7 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
         result.verdict = Verdict::Error;
         result.error = fmt::format("reduction check: execution {} repeats the Mazurkiewicz trace of an "
                                    "earlier one (schedule {})",
-                                   result.executions, capture(execution).schedule);
+                                   result.executions, counterexample_of(execution).schedule);
         break;
       }
       result.distinct_traces = traces.size();
@@ -267,8 +268,7 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
     result.steps += execution.steps();
     result.max_depth = std::max(result.max_depth, execution.steps());
     if (end == ExecutionEnd::Violation) {
-      result.violations.push_back(capture(execution));
-      if (config.stop_at_first_violation) break;
+      result.violations.push_back(counterexample_of(execution));
     } else if (end == ExecutionEnd::Dropped) {
       ++result.dropped;
     } else if (end == ExecutionEnd::StepLimit) {
@@ -280,6 +280,8 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
       result.error = execution.error();
       break;
     }
+    // A violation ends the search here, whether this execution had it or a witness found it.
+    if (config.stop_at_first_violation && !result.violations.empty()) break;
     progress.after(result.executions, execution.steps());
     more = strategy->next();
   }
@@ -323,7 +325,7 @@ ExploreResult replay(const ModelProgram& program, std::string_view schedule,
                               "preemptions",
                               chooser.used());
   }
-  result.replayed = capture(execution);
+  result.replayed = counterexample_of(execution);
   switch (end) {
     case ExecutionEnd::Violation:
       result.verdict = Verdict::Violation;

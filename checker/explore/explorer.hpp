@@ -13,6 +13,12 @@ namespace preempt {
 // Set (from a signal handler, say) to stop an exploration early; the result is then "incomplete".
 extern std::atomic<bool> g_stop_requested;
 
+class Execution;
+
+// The report of one execution that has ended (up to its reported end): its violation, steps,
+// thread names, schedule and preemptions.
+[[nodiscard]] Counterexample counterexample_of(const Execution& execution);
+
 [[nodiscard]] ExploreResult explore(const ModelProgram& program, const CheckConfig& config);
 [[nodiscard]] ExploreResult replay(const ModelProgram& program, std::string_view schedule,
                                    const CheckConfig& config);

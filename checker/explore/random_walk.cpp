@@ -62,30 +62,24 @@ std::uint64_t PctChooser::priority_of(ThreadId thread) {
 }
 
 ThreadId PctChooser::choose(const SchedulingPoint& point) {
-  ThreadId best = kNone;
-  std::uint64_t best_priority = 0;
-  for (ThreadId t : point.enabled) {
-    const std::uint64_t p = priority_of(t);
-    if (best == kNone || p > best_priority) {
-      best = t;
-      best_priority = p;
-    }
-  }
-  // At the i-th change point the thread about to run drops below every initial priority.
-  for (std::size_t i = 0; i < change_points_.size(); ++i) {
-    if (change_points_[i] != point.step) continue;
-    priorities_[best] = depth_ - static_cast<std::uint64_t>(i) - 1;
-    best = kNone;
+  const auto highest = [&] {
+    ThreadId best = kNone;
+    std::uint64_t best_priority = 0;
     for (ThreadId t : point.enabled) {
-      const std::uint64_t p = priorities_[t];
+      const std::uint64_t p = priority_of(t);
       if (best == kNone || p > best_priority) {
         best = t;
         best_priority = p;
       }
     }
-    break;
-  }
-  return best;
+    return best;
+  };
+  const ThreadId best = highest();
+  // At the i-th change point the thread about to run drops below every initial priority.
+  const auto change = std::find(change_points_.begin(), change_points_.end(), point.step);
+  if (change == change_points_.end()) return best;
+  priorities_[best] = depth_ - static_cast<std::uint64_t>(change - change_points_.begin()) - 1;
+  return highest();
 }
 
 void PctChooser::finish(const Execution& execution) {

@@ -15,6 +15,7 @@
 #include "checker/explore/schedule.hpp"
 #include "checker/lang/scenario.hpp"
 #include "tests/unit/explore/program_generator.hpp"
+#include "tests/unit/explore/test_support.hpp"
 
 namespace {
 
@@ -23,15 +24,7 @@ using preempt::Execution;
 using preempt::ExecutionEnd;
 using preempt::StrategyKind;
 
-std::string state_key(const preempt::Store& s) {
-  std::string key;
-  for (auto v : s.ints) key += fmt::format("{},", v);
-  for (auto k : s.kobjects) key += fmt::format("k{},", k.refcount);
-  for (auto c : s.completions) key += fmt::format("c{},", c.done);
-  for (auto m : s.mutexes) key += fmt::format("m{},", m.owner);
-  for (auto m : s.modules) key += fmt::format("d{}/{},", m.refcount, static_cast<int>(m.status));
-  return key;
-}
+using preempt::test::state_key;
 
 struct Summary {
   std::uint64_t executions = 0;
@@ -126,13 +119,7 @@ TEST_CASE("dpor: closed forms of trace counts", "[dpor][closed-form]") {
 }
 
 TEST_CASE("dpor agrees with dfs on every scenario of the library", "[dpor][differential]") {
-  namespace fs = std::filesystem;
-  std::vector<std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(std::string(PREEMPT_SOURCE_DIR) + "/scenarios")) {
-    if (entry.path().extension() == ".scn") files.push_back(entry.path().string());
-  }
-  std::sort(files.begin(), files.end());
-  for (const std::string& file : files) {
+  for (const std::string& file : preempt::test::library_scenarios()) {
     CAPTURE(file);
     std::string errors;
     const auto scenario = preempt::lang::load_scenario(file, &errors);

@@ -8,6 +8,7 @@
 #include "checker/explore/explorer.hpp"
 #include "checker/lang/scenario.hpp"
 #include "tests/unit/explore/program_generator.hpp"
+#include "tests/unit/explore/test_support.hpp"
 
 namespace {
 
@@ -125,13 +126,11 @@ TEST_CASE("the reported counterexample has the fewest preemptions, then the fewe
     return true;
   };
   SECTION("every violating scenario of the library") {
-    namespace fs = std::filesystem;
     int checked = 0;
-    for (const auto& entry : fs::recursive_directory_iterator(std::string(PREEMPT_SOURCE_DIR) + "/scenarios")) {
-      if (entry.path().extension() != ".scn") continue;
-      CAPTURE(entry.path().string());
+    for (const std::string& file : preempt::test::library_scenarios()) {
+      CAPTURE(file);
       std::string errors;
-      const auto scenario = preempt::lang::load_scenario(entry.path().string(), &errors);
+      const auto scenario = preempt::lang::load_scenario(file, &errors);
       REQUIRE(scenario);
       checked += check(*scenario) ? 1 : 0;
     }
@@ -161,15 +160,6 @@ struct Outcome {
   std::uint64_t states = 0;
 };
 
-std::string store_key(const preempt::Store& s) {
-  std::string key;
-  for (auto v : s.ints) key += std::to_string(v) + ",";
-  for (auto k : s.kobjects) key += "k" + std::to_string(k.refcount) + ",";
-  for (auto c : s.completions) key += "c" + std::to_string(c.done) + ",";
-  for (auto m : s.modules) key += "d" + std::to_string(m.refcount) + "/" + std::to_string(static_cast<int>(m.status)) + ",";
-  return key;
-}
-
 Outcome outcome(const preempt::lang::LoadedScenario& scenario, StrategyKind strategy, bool symmetry = true,
                 std::uint64_t budget = 0) {
   Outcome o;
@@ -180,7 +170,7 @@ Outcome outcome(const preempt::lang::LoadedScenario& scenario, StrategyKind stra
   config.max_executions = budget;
   config.max_steps = 500;
   config.observer = [&](const Execution& e, ExecutionEnd end) {
-    if (end == ExecutionEnd::Complete) o.final_states.insert(store_key(e.store()));
+    if (end == ExecutionEnd::Complete) o.final_states.insert(preempt::test::state_key(e.store()));
   };
   const auto result = preempt::explore(scenario.model(), config);
   for (const auto& c : result.violations) {
@@ -209,12 +199,10 @@ void same_verdicts(const preempt::lang::LoadedScenario& scenario, const Outcome&
 }  // namespace
 
 TEST_CASE("stateful: the same violations as dfs on every scenario and on random programs", "[stateful]") {
-  namespace fs = std::filesystem;
-  for (const auto& entry : fs::recursive_directory_iterator(std::string(PREEMPT_SOURCE_DIR) + "/scenarios")) {
-    if (entry.path().extension() != ".scn") continue;
-    CAPTURE(entry.path().string());
+  for (const std::string& file : preempt::test::library_scenarios()) {
+    CAPTURE(file);
     std::string errors;
-    const auto scenario = preempt::lang::load_scenario(entry.path().string(), &errors);
+    const auto scenario = preempt::lang::load_scenario(file, &errors);
     REQUIRE(scenario);
     const Outcome dfs = outcome(*scenario, StrategyKind::Dfs);
     REQUIRE(dfs.covered);

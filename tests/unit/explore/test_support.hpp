@@ -1,0 +1,35 @@
+#pragma once
+// What the exploration tests share: the scenario library's files and a key for a final state.
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "checker/rt/store.hpp"
+
+namespace preempt::test {
+
+// Every .scn file under scenarios/, sorted (so that the tests run in the same order everywhere).
+inline std::vector<std::string> library_scenarios() {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(PREEMPT_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() == ".scn") files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// The values of every shared object of a final state, as one comparable string.
+inline std::string state_key(const Store& s) {
+  std::string key;
+  for (auto v : s.ints) key += fmt::format("{},", v);
+  for (auto k : s.kobjects) key += fmt::format("k{},", k.refcount);
+  for (auto c : s.completions) key += fmt::format("c{},", c.done);
+  for (auto m : s.mutexes) key += fmt::format("m{},", m.owner);
+  for (auto m : s.modules) key += fmt::format("d{}/{},", m.refcount, static_cast<int>(m.status));
+  return key;
+}
+
+}  // namespace preempt::test
