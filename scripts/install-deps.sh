@@ -2,7 +2,7 @@
 # Installs the Debian packages preempt needs to build and test. Idempotent.
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build libboost-context-dev libcli11-dev catch2 libfmt-dev
-      nlohmann-json3-dev python3 python3-jsonschema libxml2-utils chromium
+      nlohmann-json3-dev python3 python3-jsonschema libxml2-utils chromium graphviz
       clang libclang-rt-14-dev valgrind)  # the fuzz targets (scripts/fuzz.sh); the memcheck test
 missing=()
 for p in "${PKGS[@]}"; do

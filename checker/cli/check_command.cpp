@@ -68,6 +68,7 @@ int CheckCommand::run() const {
     ScenarioReport report{path, &scenario->layout(), &result, options.strategy_label(), config.preemption_bound, false,
                                 options.shown_seed()};
     report.program = &scenario->model();
+    report.table = options.trace == "table";
     if (!html.empty() && !html_written && (!result.violations.empty() || path == files.files.back())) {
       html_written = true;
       if (!write_html_file(html, report)) code = worst_exit(code, kExitBadInput);

@@ -48,6 +48,11 @@ void CommonOptions::add_to(CLI::App& command, bool exploring) {
       ->check(CLI::Range(1u, 100'000'000u))
       ->capture_default_str();
   command.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  command.add_option("--trace", trace,
+                     "how the text output shows an execution: story (one numbered sentence per step) or "
+                     "table (operation, state change and source location in columns)")
+      ->check(CLI::IsMember({"story", "table"}))
+      ->capture_default_str();
 }
 
 CheckConfig CommonOptions::config() const {

@@ -24,6 +24,7 @@ struct CommonOptions {
   double max_time = 0;
   std::optional<std::uint32_t> preemption_bound;
   std::string format = "text";
+  std::string trace = "story";  // text output: the numbered story or the step table
 
   void add_to(CLI::App& command, bool exploring);
   [[nodiscard]] CheckConfig config() const;

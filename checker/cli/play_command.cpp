@@ -22,6 +22,7 @@
 #include "checker/explore/schedule.hpp"
 #include "checker/lang/scenario.hpp"
 #include "checker/report/explain.hpp"
+#include "checker/report/narrative.hpp"
 #include "checker/report/report.hpp"
 #include "checker/report/state_text.hpp"
 #include "checker/report/step_text.hpp"
@@ -125,7 +126,7 @@ std::string class_key(const Violation& v) {
 int finish_game(const Turn& turn, const ModelProgram& program, const ModelLayout& layout) {
   const Counterexample& c = turn.execution;
   std::cout << "\nthe execution you scheduled:\n";
-  write_trace(std::cout, c, layout);
+  write_narrative(std::cout, c, layout);
   std::cout << "\n";
   if (turn.end == ExecutionEnd::ModelError || turn.end == ExecutionEnd::Stopped) {
     std::cout << "error: " << turn.error << "\n";
@@ -205,10 +206,7 @@ int PlayCommand::run() const {
     const auto& trace = turn.execution.trace;
     std::cout << "\n";
     if (!trace.empty()) {
-      const TraceEntry& last = trace.back();
-      const StepText text = describe_step(last, layout, turn.execution.thread_names);
-      std::cout << fmt::format("step {}: {} {}{}\n", last.step, turn.execution.thread_names[last.thread], text.op,
-                               text.note.empty() ? "" : "  (" + text.note + ")");
+      std::cout << fmt::format("step {}: {}\n", trace.back().step, narrate_step(turn.execution, trace.size() - 1, layout));
     }
     std::cout << fmt::format("state after step {}:\n", trace.size());
     for (const ObjectState& o : turn.state) std::cout << fmt::format("  {:<20} {}\n", o.name, o.state);

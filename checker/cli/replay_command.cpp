@@ -31,6 +31,7 @@ struct ReplayCommand {
     const ExploreResult result = replay(scenario->model(), schedule, config);
     ScenarioReport report{path, &scenario->layout(), &result, "replay", std::nullopt, true};
     report.program = &scenario->model();
+    report.table = options.trace == "table";
     if (!html.empty() && !write_html_file(html, report)) return kExitBadInput;
     if (options.format == "json") {
       std::cout << to_json(report).dump() << "\n";

@@ -106,8 +106,10 @@ int TestCommand::run() const {
     const ExploreResult result = explore(scenario->model(), outputs.observe(path, scenario->layout(), config));
     progress.clear();
     const std::string why = mismatch(scenario->program(), result, options.strategy);
-    const ScenarioReport report{path, &scenario->layout(), &result, options.strategy_label(), config.preemption_bound, false,
-                                options.shown_seed()};
+    ScenarioReport report{path, &scenario->layout(), &result, options.strategy_label(), config.preemption_bound, false,
+                          options.shown_seed()};
+    report.program = &scenario->model();
+    report.table = options.trace == "table";
     why.empty() ? ++passed : ++failed;
     outputs.checked(report, &why);
     if (json) {

@@ -285,6 +285,14 @@ bool Execution::check_code(const ThreadContext& thread, const Op& op, FunctionId
     return true;
   };
   const std::string where = layout_.function_name(op.location);
+  // The thread resumes in its module function after a primitive returned: say so, as the kernel
+  // would crash there ("complete() returns into dm_kobject_release").
+  const auto resumed = [&] {
+    for (std::size_t i = trace_.size() - 1; i-- > 0;) {
+      if (trace_[i].thread == thread.id()) return returns_from_primitive(trace_[i], op);
+    }
+    return false;
+  };
   switch (op.kind) {
     case OpKind::Call:
       if (ModuleId m = unloaded(op.location); m != kNone) {
@@ -296,7 +304,7 @@ bool Execution::check_code(const ThreadContext& thread, const Op& op, FunctionId
       return false;
     case OpKind::Return: case OpKind::ThreadEnd:
       if (ModuleId m = unloaded(op.location); m != kNone) {
-        return report(m, fmt::format("returns from {}", where));
+        return report(m, fmt::format("returns {} {}", resumed() ? "into" : "from", where));
       }
       if (ModuleId m = unloaded(op.other); m != kNone) {
         return report(m, fmt::format("returns into {}", layout_.function_name(op.other)));
@@ -306,7 +314,8 @@ bool Execution::check_code(const ThreadContext& thread, const Op& op, FunctionId
       break;
   }
   if (ModuleId m = unloaded(op.location); m != kNone) {
-    return report(m, fmt::format("executes {} in {}", op_name(op.kind), where));
+    return report(m, resumed() ? fmt::format("returns into {}", where)
+                               : fmt::format("executes {} in {}", op_name(op.kind), where));
   }
   if (ModuleId m = unloaded(callee); m != kNone) {
     return report(m, fmt::format("calls {}", layout_.function_name(callee)));

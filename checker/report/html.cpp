@@ -6,6 +6,7 @@
 
 #include "checker/explore/execution.hpp"
 #include "checker/report/explain.hpp"
+#include "checker/report/narrative.hpp"
 #include "checker/report/state_text.hpp"
 #include "checker/report/step_text.hpp"
 
@@ -86,11 +87,14 @@ nlohmann::ordered_json page_data(const ScenarioReport& report, const std::string
   d["violation"] = nullptr;
   if (c == nullptr) return d;
   const std::vector<std::string> lines = split_lines(source);
-  for (const TraceEntry& e : c->trace) {
+  for (std::size_t i = 0; i < c->trace.size(); ++i) {
+    const TraceEntry& e = c->trace[i];
     const StepText text = describe_step(e, layout, c->thread_names);
     nlohmann::ordered_json s;
     s["step"] = e.step;
     s["thread"] = e.thread;
+    s["text"] = narrate_step(*c, i, layout);
+    s["preemption"] = preemption_text(*c, i, layout);
     s["op"] = text.op;
     s["note"] = text.note;
     s["at"] = layout.describe_location(e.op.location);
@@ -192,7 +196,7 @@ h1 { font-size: 1.2em; margin: 0 0 .2em; }
       var td = el('td');
       if (i === s.thread) {
         td.className = 'op';
-        if (s.preempted) td.appendChild(el('div', 'preemption: ' + d.threads[d.steps[k - 1].thread] + ' could go on', 'mark'));
+        if (s.preemption) td.appendChild(el('div', '-- ' + s.preemption + ' --', 'mark'));
         td.appendChild(el('div', s.op));
         if (s.note) td.appendChild(el('div', s.note, 'note'));
       }
@@ -225,7 +229,7 @@ h1 { font-size: 1.2em; margin: 0 0 .2em; }
       tbody.appendChild(tr);
     });
     var s = cursor > 0 ? d.steps[cursor - 1] : null;
-    document.getElementById('where').textContent = s ? 'step ' + s.step + ' (' + d.threads[s.thread] + '): ' + s.at + (s.line ? ', line ' + s.line : '') : '';
+    document.getElementById('where').textContent = s ? s.step + '. ' + s.text + '   (' + s.at + (s.line ? ', line ' + s.line : '') + ')' : '';
     document.getElementById('source').textContent = s && s.line ? s.line + ':  ' + s.source : '';
     var v = document.getElementById('violation');
     if (d.violation && cursor >= n) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "checker/report/explain.hpp"
+#include "checker/report/narrative.hpp"
 #include "checker/report/step_text.hpp"
 
 namespace preempt {
@@ -13,13 +14,6 @@ namespace {
 
 std::string module_name(const ModelLayout& layout, ModuleId m) {
   return m == kNone || m >= layout.modules.size() ? std::string() : layout.modules[m].name;
-}
-
-// "dm_kobject_release [dm]" or "rmmod": where a step's code lives.
-std::string where(const ModelLayout& layout, FunctionId f) {
-  if (f == kNone || f >= layout.functions.size()) return "";
-  const FunctionInfo& info = layout.functions[f];
-  return info.module == kNone ? info.name : fmt::format("{} [{}]", info.name, layout.modules[info.module].name);
 }
 
 std::string stats_line(const ExploreResult& r) {
@@ -64,31 +58,19 @@ void write_trace(std::ostream& out, const Counterexample& execution, const Model
   }
   out << fmt::format("  {:>4}  {:<{}}  {:<40}  {:<36}  {}\n", "step", "thread", thread_width, "operation",
                      "state change", "at");
-  ThreadId previous = kNone;
   bool in_final = false;
   for (std::size_t i = 0; i < execution.trace.size(); ++i) {
     const TraceEntry& entry = execution.trace[i];
     const std::string& name = entry.thread < names.size() ? names[entry.thread] : std::string("?");
-    if (entry.preempted && previous != kNone) {
-      // Where the preempted thread stands: the code of the next step it takes (if it takes one).
-      std::string inside;
-      for (std::size_t k = i + 1; k < execution.trace.size(); ++k) {
-        if (execution.trace[k].thread != previous) continue;
-        const std::string at = where(layout, execution.trace[k].op.location);
-        if (!at.empty()) inside = " inside " + at;
-        break;
-      }
-      out << fmt::format("        -- {} is preempted{}; {} runs --\n", names[previous], inside, name);
-    }
+    const std::string preemption = preemption_text(execution, i, layout);
+    if (!preemption.empty()) out << fmt::format("        -- {} --\n", preemption);
     if (entry.phase == Phase::Final && !in_final) {
-      out << "        -- every thread has finished; final runs --\n";
+      out << "        -- every thread has finished; the final checks run --\n";
       in_final = true;
     }
     const StepText text = describe_step(entry, layout, names);
-    std::string at = where(layout, entry.op.location);
-    if (entry.op.line != 0) at += fmt::format("{}line {}", at.empty() ? "" : ", ", entry.op.line);
-    out << fmt::format("  {:>4}  {:<{}}  {:<40}  {:<36}  {}\n", entry.step, name, thread_width, text.op, text.note, at);
-    previous = entry.thread;
+    out << fmt::format("  {:>4}  {:<{}}  {:<40}  {:<36}  {}\n", entry.step, name, thread_width, text.op, text.note,
+                       step_location(entry, layout));
   }
 }
 
@@ -125,7 +107,11 @@ void write_text(std::ostream& out, const ScenarioReport& report) {
   if (!r.note.empty()) out << "  note: " << r.note << "\n";
   const auto show = [&](const Counterexample& c) {
     out << "\n";
-    write_trace(out, c, layout);
+    if (report.table) {
+      write_trace(out, c, layout);
+    } else {
+      write_narrative(out, c, layout);
+    }
     out << "\n";
     if (c.violation) {
       out << fmt::format("  {}: {}\n", violation_spelling(c.violation->kind), c.violation->message);
@@ -183,6 +169,10 @@ nlohmann::ordered_json to_json(const ScenarioReport& report) {
       nlohmann::ordered_json step;
       step["step"] = e.step;
       step["thread"] = e.thread < c.thread_names.size() ? c.thread_names[e.thread] : "";
+      const auto index = static_cast<std::size_t>(&e - c.trace.data());
+      step["text"] = narrate_step(c, index, layout);
+      const std::string preemption = preemption_text(c, index, layout);
+      step["preemption"] = preemption.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(preemption);
       step["op"] = text.op;
       step["note"] = text.note;
       step["line"] = e.op.line;

@@ -24,13 +24,14 @@ struct ScenarioReport {
   std::optional<std::uint64_t> seed;  // sampling strategies: shown so that the run can be repeated
   // Set: each violation is explained (explain.hpp: its deciding races, checked by replaying them).
   const ModelProgram* program = nullptr;
+  bool table = false;               // the trace as a table of columns instead of the numbered story
 };
 
 // A shell word: the text itself when it is safe unquoted, else single-quoted.
 [[nodiscard]] std::string shell_quote(const std::string& word);
 [[nodiscard]] std::string replay_command(const std::string& path, const std::string& schedule);
 
-// The numbered trace of one execution, one step a line, preemptions marked.
+// The trace of one execution as a table: step, thread, operation, state change, source location.
 void write_trace(std::ostream& out, const Counterexample& execution, const ModelLayout& layout);
 void write_text(std::ostream& out, const ScenarioReport& report);
 [[nodiscard]] nlohmann::ordered_json to_json(const ScenarioReport& report);

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "checker/report/step_text.hpp"
+#include "checker/report/narrative.hpp"
 
 namespace preempt {
 
@@ -55,19 +55,12 @@ std::string thread_name(const Counterexample& c, ThreadId t) {
   return t < c.thread_names.size() ? c.thread_names[t] : std::string("?");
 }
 
-// "-- preemption: sysfs_reader could go on, but rmmod runs -- 2. rmmod: calls dm_sysfs_exit()
-// (enters dm_sysfs_exit [module dm])": one step as the text trace words it.
-std::string step_message(const TraceEntry& e, const TraceEntry* previous, const Counterexample& c,
-                         const ModelLayout& layout) {
-  std::string text;
-  if (e.preempted && previous != nullptr) {
-    text = fmt::format("-- preemption: {} could go on, but {} runs -- ", thread_name(c, previous->thread),
-                       thread_name(c, e.thread));
-  }
-  const StepText words = describe_step(e, layout, c.thread_names);
-  text += fmt::format("{}. {}: {}", e.step, thread_name(c, e.thread), words.op);
-  if (!words.note.empty()) text += " (" + words.note + ")";
-  return text;
+// "-- sysfs_reader is preempted inside dm_kobject_release [dm]; rmmod runs -- 6. rmmod waits for
+// kobj_holder and goes on (done 1 -> 0)": one step as the text story tells it.
+std::string step_message(const Counterexample& c, std::size_t index, const ModelLayout& layout) {
+  const std::string preemption = preemption_text(c, index, layout);
+  const std::string sentence = fmt::format("{}. {}", c.trace[index].step, narrate_step(c, index, layout));
+  return preemption.empty() ? sentence : fmt::format("-- {} -- {}", preemption, sentence);
 }
 
 Json thread_flow(const std::string& path, const Counterexample& c, const ModelLayout& layout) {
@@ -79,7 +72,7 @@ Json thread_flow(const std::string& path, const Counterexample& c, const ModelLa
     if (Json logical = logical_locations(layout, e.op.location); !logical.empty()) {
       location["logicalLocations"] = std::move(logical);
     }
-    location["message"] = Json{{"text", step_message(e, i == 0 ? nullptr : &c.trace[i - 1], c, layout)}};
+    location["message"] = Json{{"text", step_message(c, i, layout)}};
     // The steps that make the race -- preemptions and the failing step -- are the essential ones.
     const bool essential = e.preempted || e.step == failing || i + 1 == c.trace.size();
     Json step{{"location", std::move(location)},

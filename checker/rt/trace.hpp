@@ -27,6 +27,16 @@ struct TraceEntry {
   Phase phase = Phase::Threads;
 };
 
+// True when `next`, the thread's step after `previous`, is where a kernel primitive called from the
+// same function (complete(), module_put(), schedule(), ...) returns to: the first code the thread runs
+// in that function once the primitive is done. If that function's module is gone by then, this is
+// the moment the kernel would crash: "complete() returns into dm_kobject_release".
+[[nodiscard]] inline bool returns_from_primitive(const TraceEntry& previous, const Op& next) {
+  const OpKind kind = previous.op.kind;
+  return previous.op.location == next.location && kind != OpKind::Call && kind != OpKind::Return &&
+         kind != OpKind::ThreadEnd && kind != OpKind::Fail && kind != OpKind::AssumeFail;
+}
+
 // A violation found in an execution: what, who, where (step index into the trace), and why.
 struct Violation {
   ViolationKind kind = ViolationKind::Assertion;

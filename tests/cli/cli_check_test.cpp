@@ -19,14 +19,36 @@ TEST_CASE("check: the dm race is found, with the dm story as its trace", "[cli][
   CHECK(run.exit_code == 1);
   CHECK(run.err == "");  // (the sanitizer runtime's fiber warning is not the program's: run_binary.hpp)
   CHECK_THAT(run.out, Catch::Contains("verdict: VIOLATION"));
+  // The numbered story of the dm comment, in the scenario's words.
+  CHECK_THAT(run.out, Catch::Contains(" 1. sysfs_reader takes a reference to dm_kobj (refcount 1 -> 2)"));
+  CHECK_THAT(run.out, Catch::Contains(" 3. rmmod drops its reference to dm_kobj (refcount 2 -> 1)"));
   CHECK_THAT(run.out, Catch::Contains(
-      "unloaded-code: sysfs_reader returns from dm_kobject_release: code of module dm, unloaded at step 9"));
+      " 4. sysfs_reader drops its reference to dm_kobj (refcount 1 -> 0) and calls dm_kobject_release [module dm]"));
+  CHECK_THAT(run.out, Catch::Contains(" 5. sysfs_reader completes kobj_holder (done 0 -> 1), waking rmmod"));
   CHECK_THAT(run.out, Catch::Contains("-- sysfs_reader is preempted inside dm_kobject_release [dm]; rmmod runs --"));
+  CHECK_THAT(run.out, Catch::Contains(" 6. rmmod waits for kobj_holder and goes on (done 1 -> 0)"));
+  CHECK_THAT(run.out, Catch::Contains(" 9. rmmod unloads module dm"));
+  CHECK_THAT(run.out, Catch::Contains(
+      "10. sysfs_reader runs again: complete() returns into dm_kobject_release [module dm], whose code is gone"));
+  CHECK_THAT(run.out, Catch::Contains("dm_kobject_release [dm], line 11"));
+  CHECK_THAT(run.out, Catch::Contains(
+      "unloaded-code: sysfs_reader returns into dm_kobject_release: code of module dm, unloaded at step 9"));
+  // Engine internals stay out of the story.
+  CHECK_THAT(run.out, !Catch::Contains("ThreadEnd") && !Catch::Contains("OpKind") && !Catch::Contains("fiber"));
   CHECK_THAT(run.out, Catch::Contains("preemptions: 2"));
   CHECK_THAT(run.out, Catch::Contains(std::string("schedule: ") + kSchedule));
   CHECK_THAT(run.out, Catch::Contains(std::string("replay:   preempt replay ") + kBuggy + " --schedule " + kSchedule));
-  CHECK_THAT(run.out, Catch::Contains("delete_module(dm)"));
-  CHECK_THAT(run.out, Catch::Contains("module dm unloaded"));
+
+  // The same execution as a table of operations and state changes.
+  const auto table = run_preempt(std::string("check --trace table ") + kBuggy);
+  CHECK(table.exit_code == 1);
+  CHECK_THAT(table.out, Catch::Contains("operation"));
+  CHECK_THAT(table.out, Catch::Contains("delete_module(dm)"));
+  CHECK_THAT(table.out, Catch::Contains("module dm unloaded"));
+  CHECK_THAT(table.out, Catch::Contains("-- sysfs_reader is preempted inside dm_kobject_release [dm]; rmmod runs --"));
+  CHECK_THAT(table.out, Catch::Contains(std::string("schedule: ") + kSchedule));
+  const auto bad = run_preempt(std::string("check --trace prose ") + kBuggy);
+  CHECK(bad.exit_code == 2);
 }
 
 TEST_CASE("check: the fixed dm scenario is proved safe, exit 0", "[cli][check]") {
@@ -86,7 +108,7 @@ TEST_CASE("replay prints the identical trace, and rejects a schedule that does n
 
   const auto text = run_preempt(std::string("replay ") + kBuggy + " --schedule '" + kSchedule + "'");
   CHECK(text.exit_code == 1);
-  CHECK_THAT(text.out, Catch::Contains("unloaded-code: sysfs_reader returns from dm_kobject_release"));
+  CHECK_THAT(text.out, Catch::Contains("unloaded-code: sysfs_reader returns into dm_kobject_release"));
 
   const auto wrong = run_preempt(std::string("replay ") + kBuggy + " --schedule 'sysfs_reader,kworker'");
   CHECK(wrong.exit_code == 2);

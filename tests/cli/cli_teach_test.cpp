@@ -111,7 +111,7 @@ TEST_CASE("play: a script schedules the dm race, with a wrong name and an undo o
   CHECK_THAT(run.out, Catch::Contains("undone: back to step 5"));
   CHECK_THAT(run.out, Catch::Contains("  module dm            unloaded at step 9"));
   CHECK_THAT(run.out, Catch::Contains(
-      "unloaded-code: sysfs_reader returns from dm_kobject_release: code of module dm, unloaded at step 9"));
+      "unloaded-code: sysfs_reader returns into dm_kobject_release: code of module dm, unloaded at step 9"));
   CHECK_THAT(run.out, Catch::Contains("schedule: sysfs_reader,rmmod:2,sysfs_reader:2,rmmod:4,sysfs_reader"));
   CHECK_THAT(run.out, Catch::Contains("1 distinct failing class."));
   CHECK_THAT(run.out, Catch::Contains("<- you found this one"));

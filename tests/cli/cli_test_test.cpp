@@ -20,6 +20,12 @@ TEST_CASE("test: a failed expectation is a FAIL line, the story, and exit 1", "[
   const auto run = run_preempt("test tests/cli/fixtures/wrong-expectation.scn");
   CHECK(run.exit_code == 1);
   CHECK_THAT(run.out, Catch::Contains("FAIL tests/cli/fixtures/wrong-expectation.scn: expected safe, got violation assertion"));
+  // The failure tells its story and explains it, as `check` does.
+  CHECK_THAT(run.out, Catch::Contains("-- a is preempted; b runs --"));
+  CHECK_THAT(run.out, Catch::Contains(" 4. a sets counter to 1 (was 1)"));
+  CHECK_THAT(run.out, Catch::Contains(" 6. final checks assert(counter == 2): it does not hold"));
+  CHECK_THAT(run.out, Catch::Contains("why: the order of these racing steps decides the failure"));
+  CHECK_THAT(run.out, Catch::Contains("with step 3 first the execution has no violation: schedule b:2,a:2"));
   CHECK_THAT(run.out, Catch::Contains("0 passed, 1 failed"));
 }
 

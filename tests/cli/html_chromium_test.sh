@@ -27,8 +27,10 @@ expect() {
 }
 expect "$work/end.dom" '<span id="position">step 10 of 10</span>'
 expect "$work/end.dom" '<tr data-object="module dm"><td>module dm</td><td>unloaded at step 9</td></tr>'
-expect "$work/end.dom" '<div id="violation" class="">VIOLATION unloaded-code: sysfs_reader returns from dm_kobject_release: code of module dm, unloaded at step 9'
+expect "$work/end.dom" '<div id="violation" class="">VIOLATION unloaded-code: sysfs_reader returns into dm_kobject_release: code of module dm, unloaded at step 9'
 expect "$work/end.dom" '<tr class="current failing"><td class="n">10</td>'
+expect "$work/end.dom" 'class="mark">-- sysfs_reader is preempted inside dm_kobject_release [dm]; rmmod runs --<'
+expect "$work/end.dom" 'id="where">10. sysfs_reader runs again: complete() returns into dm_kobject_release [module dm], whose code is gone'
 # Before delete_module the module is live, and the violation is not shown yet.
 dump '#step=8' >"$work/step8.dom"
 expect "$work/step8.dom" 'data-object="module dm"><td>module dm</td><td>live, refcount 0</td></tr>'

@@ -53,7 +53,7 @@ TEST_CASE("dm race: a release method in the module executes unloaded code", "[en
   CHECK(c.violation->kind == preempt::ViolationKind::UnloadedCode);
   CHECK(c.thread_names[c.violation->thread] == "sysfs_reader");
   CHECK(c.violation->message ==
-        "sysfs_reader returns from dm_kobject_release: code of module dm, unloaded at step 9");
+        "sysfs_reader returns into dm_kobject_release: code of module dm, unloaded at step 9");
   // The dm story: reader gets a ref; rmmod puts and waits; reader puts, the release method
   // completes; reader is preempted inside it; rmmod puts the module and unloads it; reader returns.
   const std::vector<std::string> expected = {

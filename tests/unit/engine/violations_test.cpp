@@ -207,7 +207,7 @@ TEST_CASE("unloaded-code: a kthread that drops its module reference and returns 
       CHECK(preempt::explore(m).verdict == Verdict::Safe);
     } else {
       const auto c = expect_violation(m, ViolationKind::UnloadedCode);
-      CHECK(c.violation->message == "kthread returns from kthread: code of module mod, unloaded at step 2");
+      CHECK(c.violation->message == "kthread returns into kthread: code of module mod, unloaded at step 2");
     }
   }
 }

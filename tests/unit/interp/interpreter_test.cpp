@@ -208,10 +208,16 @@ TEST_CASE("unloaded-code: a call into, a step inside, and the return from module
   CHECK(message_of(call) == "t calls f: code of module m, unloaded at step 1");
   const auto inside = run("module m;\nint x;\nthread t in m { delete_module(m); x = 1; }\n");
   CHECK(kind_of(inside) == "unloaded-code");
-  CHECK(message_of(inside) == "t executes write in t: code of module m, unloaded at step 1");
+  // delete_module, a primitive, returns into the code it was called from: gone.
+  CHECK(message_of(inside) == "t returns into t: code of module m, unloaded at step 1");
+  const auto first = run("module m;\nint x;\nthread r { delete_module(m); }\nthread t in m { x = 1; }\n");
+  CHECK(kind_of(first) == "unloaded-code");
+  CHECK(message_of(first) == "t executes write in t: code of module m, unloaded at step 1");
   const auto ret = run("module m;\nthread t in m { delete_module(m); }\n");
   CHECK(kind_of(ret) == "unloaded-code");
-  CHECK(message_of(ret) == "t returns from t: code of module m, unloaded at step 1");
+  CHECK(message_of(ret) == "t returns into t: code of module m, unloaded at step 1");
+  const auto callee = run("module m;\nvoid f() in m { }\nthread t { f(); }\nthread r { delete_module(m); }\n");
+  CHECK(kind_of(callee) == "unloaded-code");
   const auto exit_in_builtin = run("module m;\nthread t in m { module_put_and_kthread_exit(m); }\ninit { __module_get(m); }\nthread r { delete_module(m); }\nexpect safe;\n");
   CHECK(exit_in_builtin.result.verdict == preempt::Verdict::Safe);
 }
