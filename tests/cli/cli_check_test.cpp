@@ -1,6 +1,7 @@
 // `preempt check` and `preempt replay` on real scenario files, through the built binary.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/run_binary.hpp"
@@ -119,6 +120,45 @@ TEST_CASE("replay prints the identical trace, and rejects a schedule that does n
   CHECK(passing.exit_code == 0);
   CHECK_THAT(passing.out, Catch::Contains("this execution: no violation"));
   CHECK_THAT(passing.out, Catch::Contains("note: the schedule ended after 1 steps; the execution went on without preemptions"));
+}
+
+namespace {
+std::string write_edited(const std::string& name, const std::string& from, const std::string& to) {
+  std::string text = preempt::test::slurp(std::string(PREEMPT_SOURCE_DIR) + "/" + kBuggy);
+  const std::size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  const std::string path = std::string(PREEMPT_TEST_TMP) + "/edited" + std::to_string(::getpid()) + "_" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+}  // namespace
+
+TEST_CASE("a schedule names threads: it survives edits that do not touch its steps, and says when it no longer fits",
+          "[cli][replay]") {
+  // Comments, blank lines, local computation and a new thread that the schedule never names: the
+  // same story, the lines shifted by the three inserted lines.
+  const std::string edited = write_edited("comments.scn", "thread sysfs_reader {",
+                                          "// an edit\n\nint unrelated;\nthread sysfs_reader {\n    int local = 2 * 21;");
+  const auto moved = run_preempt("replay " + edited + " --schedule '" + kSchedule + "'");
+  INFO(moved.out << moved.err);
+  CHECK(moved.exit_code == 1);
+  CHECK_THAT(moved.out, Catch::Contains(
+      "10. sysfs_reader runs again: complete() returns into dm_kobject_release [module dm], whose code is gone"));
+  CHECK_THAT(moved.out, Catch::Contains("sysfs_reader, line 27"));  // was line 23
+  const std::string extra = write_edited("extra-thread.scn", "thread rmmod {", "thread watcher { int x = 1; }\nthread rmmod {");
+  const auto with_extra = run_preempt("replay " + extra + " --schedule '" + kSchedule + "'");
+  CHECK(with_extra.exit_code == 1);
+  CHECK_THAT(with_extra.out, Catch::Contains("unloaded-code: sysfs_reader returns into dm_kobject_release"));
+
+  // An edit that removes a step the schedule names: a clear error, exit 2, no crash.
+  const std::string shorter = write_edited("no-wait.scn", "    wait_for_completion(kobj_holder);\n", "");
+  const auto broken = run_preempt("replay " + shorter + " --schedule '" + kSchedule + "'");
+  INFO(broken.out << broken.err);
+  CHECK(broken.exit_code == 2);
+  CHECK_THAT(broken.err, Catch::Contains("step 10 names thread 'sysfs_reader'") ||
+                             Catch::Contains("names thread rmmod, which has finished"));
+  for (const std::string& path : {edited, extra, shorter}) std::remove(path.c_str());
 }
 
 TEST_CASE("every violation's schedule in scenarios/ replays to the identical trace", "[cli][replay]") {
