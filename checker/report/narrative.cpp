@@ -265,7 +265,7 @@ void write_narrative(std::ostream& out, const Counterexample& c, const ModelLayo
     sentences.push_back(narrate_step(c, i, layout));
     width = std::max(width, sentences.back().size());
   }
-  width = std::min<std::size_t>(width, 84);  // a longer sentence pushes only its own location out
+  width = std::min<std::size_t>(width, 76);  // a longer sentence pushes only its own citation out
   const int digits = c.trace.size() >= 100 ? 3 : 2;
   bool in_final = false;
   for (std::size_t i = 0; i < c.trace.size(); ++i) {
@@ -276,7 +276,14 @@ void write_narrative(std::ostream& out, const Counterexample& c, const ModelLayo
       out << fmt::format("  {:>{}}  -- every thread has finished; the final checks run --\n", "", digits);
       in_final = true;
     }
-    out << fmt::format("  {:>{}}. {:<{}}   {}\n", e.step, digits, sentences[i], width, step_location(e, layout));
+    // The sentence, then its citation: where the step runs and, for an operation whose sentence
+    // paraphrases it, the operation as the scenario spells it.
+    std::string citation = step_location(e, layout);
+    const OpKind kind = e.op.kind;
+    if (kind != OpKind::Call && kind != OpKind::Return && kind != OpKind::ThreadEnd && kind != OpKind::Read) {
+      citation += ": " + describe_step(e, layout, c.thread_names).op;
+    }
+    out << fmt::format("  {:>{}}. {:<{}}   {}\n", e.step, digits, sentences[i], width, citation);
   }
 }
 

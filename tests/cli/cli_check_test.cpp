@@ -32,6 +32,9 @@ TEST_CASE("check: the dm race is found, with the dm story as its trace", "[cli][
   CHECK_THAT(run.out, Catch::Contains(
       "10. sysfs_reader runs again: complete() returns into dm_kobject_release [module dm], whose code is gone"));
   CHECK_THAT(run.out, Catch::Contains("dm_kobject_release [dm], line 11"));
+  // Each step cites where it runs and the operation as the scenario spells it.
+  CHECK_THAT(run.out, Catch::Contains("rmmod, line 31: delete_module(dm)"));
+  CHECK_THAT(run.out, Catch::Contains("dm_kobject_release [dm], line 10: complete(kobj_holder)"));
   CHECK_THAT(run.out, Catch::Contains(
       "unloaded-code: sysfs_reader returns into dm_kobject_release: code of module dm, unloaded at step 9"));
   // Engine internals stay out of the story.
