@@ -85,12 +85,17 @@ std::string step_limit_reason(const Execution& execution, std::uint32_t max_step
       break;
     }
   }
+  // Most often a loop that spins on shared state: each pass is new visible steps for a stateless
+  // search. Say what ends it.
+  constexpr const char* kHint =
+      " (a loop spinning on shared state? await(cond) blocks without spinning, and --strategy stateful "
+      "explores spin loops to the end)";
   return line != 0 ? fmt::format("an execution exceeded the step limit ({} steps): thread {} keeps "
-                                 "running at line {}",
-                                 max_steps, execution.thread_name(t), line)
+                                 "running at line {}{}",
+                                 max_steps, execution.thread_name(t), line, kHint)
                    : fmt::format("an execution exceeded the step limit ({} steps): thread {} keeps "
-                                 "running",
-                                 max_steps, execution.thread_name(t));
+                                 "running{}",
+                                 max_steps, execution.thread_name(t), kHint);
 }
 
 // Runs a schedule a strategy found to reach a violation and records that violation.

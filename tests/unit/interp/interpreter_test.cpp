@@ -302,7 +302,7 @@ TEST_CASE("limits: endless recursion is a model error naming the function; an en
   const auto visible = run("int x;\nthread t {\n  while (1) { x = 1; }\n}\n", config);
   CHECK(visible.result.verdict == preempt::Verdict::Incomplete);
   CHECK_THAT(visible.result.incomplete_reasons[0],
-             Catch::Contains("exceeded the step limit (100 steps): thread t keeps running at line 3"));
+             Catch::Contains("exceeded the step limit (100 steps): thread t keeps running at line 3 (a loop spinning on shared state?"));
 }
 
 TEST_CASE("thread arrays: self is the copy's index, names are name[i]", "[interp]") {
