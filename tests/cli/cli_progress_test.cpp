@@ -1,6 +1,7 @@
 // The progress line: on stderr while a run takes over a second, only when stderr is a terminal,
 // never with --format json, never in stdout, and erased at the end.
 #include <catch2/catch.hpp>
+#include <cstdio>
 
 #include <cstdlib>
 #include <string>
@@ -26,6 +27,8 @@ Run run_on_terminal(const std::string& args) {
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   run.out = preempt::test::slurp(base + ".out");
   run.err = preempt::test::slurp_err(base + ".err");
+  std::remove((base + ".out").c_str());
+  std::remove((base + ".err").c_str());
   return run;
 }
 
