@@ -119,8 +119,8 @@ int TestCommand::run() const {
                    {"reason", why}};
       std::cout << j.dump() << "\n";
     } else if (why.empty()) {
-      std::cout << fmt::format("PASS {}: {} ({} executions, {:.3f} s)\n", path, outcome_text(result),
-                               result.executions, result.seconds);
+      std::cout << fmt::format("PASS {}: {} ({} execution{}, {:.3f} s)\n", path, outcome_text(result),
+                               result.executions, result.executions == 1 ? "" : "s", result.seconds);
     } else {
       std::cout << fmt::format("FAIL {}: {}\n", path, why);
       write_text(std::cout, report);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The docs show real output: every fenced block in README.md and docs/*.md that starts with
-`$ build/preempt ...` is run (from the source root, stdin empty) and the lines it shows must appear
+"""The docs show real output: every fenced block in README.md and docs/*.md that starts with a
+`$ ...` command line running build/preempt is run (from the source root, stdin empty) and the lines it shows must appear
 in the real output, in order. A line `...` stands for lines left out, `...` inside a line for any
 text, and timings (`0.001 s`) match any timing. Usage: doc_examples_test.py PREEMPT_BINARY SOURCE_DIR"""
 import glob
@@ -21,7 +21,8 @@ def blocks(path):
     lines = open(path, encoding="utf-8").read().split("\n")
     i = 0
     while i < len(lines):
-        if lines[i].startswith("```") and i + 1 < len(lines) and lines[i + 1].startswith("$ build/preempt"):
+        if lines[i].startswith("```") and i + 1 < len(lines) and lines[i + 1].startswith("$ ") and \
+                "build/preempt" in lines[i + 1]:
             start = i + 1
             j = start
             command = lines[j][2:]
