@@ -83,9 +83,30 @@ std::string Diagnostics::render(const Diagnostic& d) {
   return out;
 }
 
+// Errors come in the order of the passes that found them (a parse error, then undeclared names,
+// ...); the reader wants them in the order of the file. So: files in the order they first appear,
+// then by line and column; the "too many errors" entry stays last.
 std::string Diagnostics::render() const {
+  std::vector<const Diagnostic*> order;
+  std::vector<const SourceFile*> files;
+  order.reserve(entries_.size());
+  for (const Diagnostic& d : entries_) {
+    order.push_back(&d);
+    if (std::find(files.begin(), files.end(), d.file.get()) == files.end()) files.push_back(d.file.get());
+  }
+  const std::size_t sorted = full_ ? order.size() - 1 : order.size();
+  const auto file_rank = [&](const Diagnostic* d) {
+    return std::find(files.begin(), files.end(), d->file.get()) - files.begin();
+  };
+  std::stable_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(sorted),
+                   [&](const Diagnostic* a, const Diagnostic* b) {
+                     const auto ra = file_rank(a), rb = file_rank(b);
+                     if (ra != rb) return ra < rb;
+                     if (a->loc.line != b->loc.line) return a->loc.line < b->loc.line;
+                     return a->loc.col < b->loc.col;
+                   });
   std::string out;
-  for (const Diagnostic& d : entries_) out += render(d);
+  for (const Diagnostic* d : order) out += render(*d);
   return out;
 }
 

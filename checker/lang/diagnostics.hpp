@@ -59,7 +59,7 @@ class Diagnostics {
   [[nodiscard]] bool full() const { return full_; }
   [[nodiscard]] const std::vector<Diagnostic>& entries() const { return entries_; }
 
-  // Every entry, in the order recorded, in the format of the class comment.
+  // Every entry in the format of the class comment, in file order (see diagnostics.cpp).
   [[nodiscard]] std::string render() const;
   [[nodiscard]] static std::string render(const Diagnostic& d);
 

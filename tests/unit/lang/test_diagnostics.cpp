@@ -155,3 +155,18 @@ TEST_CASE("diagnostics: once full, later files fail without new entries", "[diag
   CHECK(diags.count() == 21);
   CHECK(diags.reported() == reported);
 }
+
+TEST_CASE("diagnostics: errors print in file order, whichever pass found them first", "[diagnostics]") {
+  // The resolver finds the duplicate (declarations pass) before the undeclared names (bodies).
+  Diagnostics diags;
+  CHECK_FALSE(compile_frontend("e.scn", "int x;\nthread t { y = 1; }\nint x;\nthread u { z = 2; }\n", diags));
+  const std::string out = diags.render();
+  const auto y = out.find("e.scn:2:12: error: undeclared name 'y'");
+  const auto x = out.find("e.scn:3:5: error: duplicate declaration of 'x'");
+  const auto z = out.find("e.scn:4:12: error: undeclared name 'z'");
+  REQUIRE(y != std::string::npos);
+  REQUIRE(x != std::string::npos);
+  REQUIRE(z != std::string::npos);
+  CHECK(y < x);
+  CHECK(x < z);
+}
