@@ -280,7 +280,8 @@ void write_narrative(std::ostream& out, const Counterexample& c, const ModelLayo
     // paraphrases it, the operation as the scenario spells it.
     std::string citation = step_location(e, layout);
     const OpKind kind = e.op.kind;
-    if (kind != OpKind::Call && kind != OpKind::Return && kind != OpKind::ThreadEnd && kind != OpKind::Read) {
+    if (kind != OpKind::Call && kind != OpKind::Return && kind != OpKind::ThreadEnd && kind != OpKind::Read &&
+        kind != OpKind::Await) {
       citation += ": " + describe_step(e, layout, c.thread_names).op;
     }
     out << fmt::format("  {:>{}}. {:<{}}   {}\n", e.step, digits, sentences[i], width, citation);
