@@ -3,7 +3,7 @@
 (family, N, strategy): verdict, executions, steps, time, executions/s, steps/s, peak RSS.
 
     bench/families.py [--preempt build/preempt] [--budget SECONDS] [--strategies dfs,dpor]
-                      [--families dm,philosophers,seqlock,counter] [--max-n N]
+                      [--families dm,philosophers,seqlock,counter,filter] [--max-n N]
 
 Each run is `preempt check --format json --no-minimize --max-time BUDGET`; a run cut by the budget
 shows its verdict as `incomplete` and the figures of what it explored. Growth with N is the ratio
@@ -78,8 +78,33 @@ expect safe;
 """
 
 
+def filter_lock(n):
+    """Peterson's filter lock for N threads: N-1 levels with a victim each; a thread waits, with an
+    await over every other thread's level, until none is at its level or above or it is no longer
+    the victim. Exercises dpor on awaits whose conditions read many variables."""
+    others = " && ".join(f"level[(self + {d}) % {n}] < l" for d in range(1, n))
+    return f"""scenario "filter lock, {n} threads";
+int level[{n}];
+int victim[{n}];
+int in_cs;
+thread p[{n}] {{
+    for (int l = 1; l < {n}; l++) {{
+        level[self] = l;
+        victim[l] = self;
+        await(({others}) || victim[l] != self);
+    }}
+    atomic_inc(in_cs);
+    assert(atomic_read(in_cs) == 1);
+    atomic_dec(in_cs);
+    level[self] = 0;
+}}
+expect safe;
+"""
+
+
 FAMILIES = {"dm": (dm, range(1, 8)), "philosophers": (philosophers, range(2, 8)),
-            "seqlock": (seqlock, range(1, 6)), "counter": (counter, range(1, 6))}
+            "seqlock": (seqlock, range(1, 6)), "counter": (counter, range(1, 6)),
+            "filter": (filter_lock, range(2, 7))}
 
 
 def run(preempt, path, strategy, budget):

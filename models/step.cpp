@@ -15,6 +15,47 @@ bool enabled(const Store& store, const Op& op, ThreadId thread) {
   }
 }
 
+bool may_block(OpKind kind) {
+  return kind == OpKind::MutexLock || kind == OpKind::SpinLock || kind == OpKind::WaitForCompletion ||
+         kind == OpKind::Await;
+}
+
+void assign_changed(Store& store, const Op& op, std::int64_t value) {
+  const std::uint32_t i = op.target.index;
+  const ThreadId owner = value < 0 ? kNone : static_cast<ThreadId>(value);  // lock owners: -1 is free
+  switch (op.kind) {
+    case OpKind::Read: case OpKind::Write: case OpKind::AtomicRead: case OpKind::AtomicSet:
+    case OpKind::AtomicInc: case OpKind::AtomicDec: case OpKind::AtomicAdd: case OpKind::AtomicSub:
+    case OpKind::AtomicDecAndTest: case OpKind::AtomicIncReturn: case OpKind::AtomicDecReturn:
+    case OpKind::Cmpxchg: case OpKind::Xchg:
+      store.ints[i] = value;
+      return;
+    case OpKind::KobjectGet: case OpKind::KobjectGetUnlessZero: case OpKind::KobjectPut:
+      store.kobjects[i].refcount = value;
+      return;
+    case OpKind::Complete: case OpKind::CompleteAll: case OpKind::WaitForCompletion:
+    case OpKind::TryWaitForCompletion: case OpKind::CompletionDone: case OpKind::ReinitCompletion:
+      store.completions[i].done = static_cast<std::uint64_t>(value);
+      return;
+    case OpKind::MutexLock: case OpKind::MutexTrylock: case OpKind::MutexUnlock:
+      store.mutexes[i].owner = owner;
+      return;
+    case OpKind::SpinLock: case OpKind::SpinTrylock: case OpKind::SpinUnlock:
+      store.spinlocks[i].owner = owner;
+      return;
+    case OpKind::ModuleGet: case OpKind::TryModuleGet: case OpKind::ModulePut: case OpKind::ModulePutAndExit:
+      store.modules[i].refcount = value;  // these record the refcount
+      return;
+    case OpKind::DeleteModule: case OpKind::ModuleFree:
+      store.modules[i].status = static_cast<ModuleStatus>(value);  // these record the status
+      return;
+    case OpKind::Call: case OpKind::Return: case OpKind::ThreadEnd: case OpKind::Schedule:
+    case OpKind::Await: case OpKind::DoExit: case OpKind::Spawn: case OpKind::Fail: case OpKind::AssumeFail:
+    case OpKind::Fault: case OpKind::Stuck:
+      return;  // control steps change no object
+  }
+}
+
 bool may_sleep(OpKind kind) {
   return kind == OpKind::MutexLock || kind == OpKind::WaitForCompletion || kind == OpKind::Schedule;
 }

@@ -52,6 +52,14 @@ struct StepContext {
 
 // True when the thread that announced `op` can take the step now.
 [[nodiscard]] bool enabled(const Store& store, const Op& op, ThreadId thread);
+// The operations enabled() may refuse (the thread blocks): mutex_lock, spin_lock,
+// wait_for_completion, await. Every other step can run in any state.
+[[nodiscard]] bool may_block(OpKind kind);
+// Sets the object that a step announcing `op` changed (TraceEntry::changed) to `value`, one of the
+// before/after values recorded for the step. Undoing a trace's changes in reverse order, or redoing
+// them in order, rebuilds the store before or after any of its steps: every value enabled() reads
+// exactly (bookkeeping kept only for messages, such as the step a module was unloaded at, is not).
+void assign_changed(Store& store, const Op& op, std::int64_t value);
 // Applies `op` for ctx.thread. Control steps (call, return, schedule, ...) change no state.
 void apply(const Op& op, StepContext& ctx, StepEffect& effect);
 // The operations that may sleep, forbidden while holding a spinlock.

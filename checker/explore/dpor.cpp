@@ -5,20 +5,15 @@
 #include <fmt/format.h>
 
 #include "checker/explore/execution.hpp"
+#include "models/step.hpp"
 
 namespace preempt {
 
 namespace {
 
-bool is_blocking(OpKind kind) {
-  return kind == OpKind::MutexLock || kind == OpKind::SpinLock || kind == OpKind::WaitForCompletion ||
-         kind == OpKind::Await;
-}
-
 // Whether step m may have been what let the blocking step k run (then m does not force k's order
 // relative to earlier steps: k was waiting for m).
 bool may_enable(const Op& m, const Op& k) {
-  if (!is_blocking(k.kind)) return false;
   switch (k.kind) {
     case OpKind::MutexLock: return m.kind == OpKind::MutexUnlock && m.target == k.target;
     case OpKind::SpinLock: return m.kind == OpKind::SpinUnlock && m.target == k.target;
@@ -30,19 +25,13 @@ bool may_enable(const Op& m, const Op& k) {
   }
 }
 
-// Whether blocking step k could run in the state just before step j (on the same object). Unknown
-// cases (await) count as possible; a branch that turns out blocked is dropped when reached.
-bool reversible(const TraceEntry& j, const Op& k) {
-  if (!(j.op.target == k.target)) return true;
-  if (k.kind == OpKind::MutexLock || k.kind == OpKind::SpinLock) {
-    if (j.changed) return j.before == -1;  // the lock was free before j
-    return j.op.kind != OpKind::MutexTrylock && j.op.kind != OpKind::SpinTrylock;  // a failed trylock saw it held
-  }
-  if (k.kind == OpKind::WaitForCompletion) {
-    if (j.changed) return j.before > 0;  // a completion was available before j
-    if (j.op.kind == OpKind::CompletionDone || j.op.kind == OpKind::TryWaitForCompletion) return j.value != 0;
-  }
-  return true;
+// The trace entry of the step taken last: the entries of failed checks (and of `final`) are not
+// scheduling choices.
+std::uint32_t last_step_entry(const Execution& execution) {
+  const std::vector<TraceEntry>& trace = execution.trace();
+  std::size_t i = trace.size();
+  while (i > 0 && (trace[i - 1].phase != Phase::Threads || trace[i - 1].op.kind == OpKind::Fail)) --i;
+  return i > 0 ? static_cast<std::uint32_t>(i - 1) : 0;
 }
 
 }  // namespace
@@ -51,6 +40,7 @@ DporChooser::DporChooser(const ModelLayout& layout) : layout_(layout) {
   levels_.reserve(256);
   nodes_.reserve(1024);
   nodes_.push_back({});  // node 0: the root of level 0's wakeup tree
+  widen(8);
 }
 
 bool DporChooser::depends(const Event& a, const Event& b) {
@@ -102,25 +92,78 @@ DporChooser::Level DporChooser::make_level(std::size_t position) {
   return level;
 }
 
+const TraceEntry& DporChooser::entry_of(const Execution& execution, std::size_t level) const {
+  return execution.trace()[levels_[level].entry];
+}
+
+std::int64_t DporChooser::previous_of(std::size_t end, ThreadId thread) const {
+  for (std::size_t k = end; k-- > 0;) {
+    if (levels_[k].event.thread == thread) return static_cast<std::int64_t>(k);
+  }
+  for (std::size_t k = end; k-- > 0;) {
+    if (levels_[k].event.spawned == thread) return static_cast<std::int64_t>(k);
+  }
+  return -1;
+}
+
+void DporChooser::widen(std::uint32_t threads) {
+  const std::uint32_t stride = std::max(threads, 2 * stride_);
+  std::vector<std::uint32_t> wider(std::max<std::size_t>(levels_.capacity(), 1) * stride, 0);
+  for (std::size_t k = 0; k < valid_; ++k) std::copy_n(&clocks_[k * stride_], stride_, &wider[k * stride]);
+  clocks_ = std::move(wider);
+  stride_ = stride;
+}
+
+bool DporChooser::happens_before(std::size_t a, std::size_t b) const {
+  return clocks_[b * stride_ + levels_[a].event.thread] >= levels_[a].index;
+}
+
+// Called with k == valid_: the levels below k have their clocks.
+void DporChooser::compute_clock(std::size_t k) {
+  Level& level = levels_[k];
+  const ThreadId t = level.event.thread;
+  if (t >= stride_) widen(t + 1);
+  if (clocks_.size() < (k + 1) * stride_) clocks_.resize(2 * (k + 1) * stride_, 0);
+  level.pred = previous_of(k, t);
+  const bool after_own = level.pred >= 0 && levels_[static_cast<std::size_t>(level.pred)].event.thread == t;
+  level.index = after_own ? levels_[static_cast<std::size_t>(level.pred)].index + 1 : 1;
+  std::uint32_t* ck = &clocks_[k * stride_];
+  if (level.pred >= 0) {
+    std::copy_n(&clocks_[static_cast<std::size_t>(level.pred) * stride_], stride_, ck);
+  } else {
+    std::fill_n(ck, stride_, 0);
+  }
+  for (std::size_t j = 0; j < k; ++j) {
+    const Event& ej = levels_[j].event;
+    if (ej.thread == t || !depends(ej, level.event)) continue;
+    const std::uint32_t* cj = &clocks_[j * stride_];
+    for (std::uint32_t u = 0; u < stride_; ++u) ck[u] = std::max(ck[u], cj[u]);
+  }
+  ck[t] = level.index;
+}
+
 ThreadId DporChooser::choose(const SchedulingPoint& point) {
   blocked_ = false;
+  const Execution& execution = *point.execution;
+  if (position_ > 0) levels_[position_ - 1].entry = last_step_entry(execution);
   if (position_ == levels_.size()) levels_.push_back(make_level(position_));
   Level& level = levels_[position_];
   const auto is_enabled = [&](ThreadId t) {
     return std::find(point.enabled.begin(), point.enabled.end(), t) != point.enabled.end();
   };
-  std::vector<std::uint32_t>& children = nodes_[level.root].children;
-  // Follow the wakeup tree; a branch whose first thread is blocked here cannot be run: drop it.
-  while (!children.empty() && !is_enabled(nodes_[children.front()].event.thread)) {
-    if (position_ + 1 < levels_.size()) {
-      error_ = fmt::format("the model is not deterministic: replaying the same schedule, thread {} "
-                           "cannot take step {}",
-                           point.execution->thread_name(nodes_[children.front()].event.thread), point.step);
-      return kNone;
-    }
-    free_subtree(children.front());
-    children.erase(children.begin());
-    ++dropped_branches_;
+  const std::vector<std::uint32_t>& children = nodes_[level.root].children;
+  // Follow the wakeup tree. Its branches can run (see the header): a thread blocked where a branch
+  // wants it means that the model did something else on an equivalent schedule.
+  if (!children.empty() && !is_enabled(nodes_[children.front()].event.thread)) {
+    const std::string& name = execution.thread_name(nodes_[children.front()].event.thread);
+    error_ = position_ + 1 < levels_.size()
+                 ? fmt::format("the model is not deterministic: replaying the same schedule, thread {} "
+                               "cannot take step {}",
+                               name, point.step)
+                 : fmt::format("the model is not deterministic: thread {} cannot take step {}, although an "
+                               "equivalent schedule showed that it could",
+                               name, point.step);
+    return kNone;
   }
   if (children.empty()) {
     // Free choice: an enabled thread that is not asleep, the previous one first (no preemption).
@@ -133,7 +176,7 @@ ThreadId DporChooser::choose(const SchedulingPoint& point) {
     for (std::size_t i = 0; pick == kNone && i < point.enabled.size(); ++i) {
       if (!asleep(point.enabled[i])) pick = point.enabled[i];
     }
-    if (pick == kNone && point.execution->ended()) {
+    if (pick == kNone && execution.ended()) {
       error_ = "every enabled thread is asleep";  // after the reported end: the run just stops
       return kNone;
     }
@@ -149,6 +192,11 @@ ThreadId DporChooser::choose(const SchedulingPoint& point) {
   const std::uint32_t chosen = nodes_[level.root].children.front();
   level.event = event_of(point, nodes_[chosen].event.thread);
   nodes_[chosen].event = level.event;
+  if (position_ >= valid_) {
+    compute_clock(position_);
+    note_runnable(execution, position_);
+    valid_ = position_ + 1;
+  }
   ++position_;
   return level.event.thread;
 }
@@ -195,54 +243,117 @@ void DporChooser::insert(std::uint32_t level, const std::vector<Event>& sequence
   }
 }
 
+// A pair j < k of dependent steps of different threads is a race when no other step forces their
+// order: no direct predecessor m of k after j with j happens-before m -- except that a predecessor
+// which may have *enabled* a blocking k (the unlock before a lock, the complete before a wait, a
+// write before an await) does not force anything, since the race to reverse is then with an
+// earlier competitor (the lock before that unlock). k's own earlier steps must not come after j.
+bool DporChooser::races(const Execution& execution, std::size_t j, std::size_t k, const Event& ek, const Op& ok,
+                        std::int64_t own_pred) const {
+  const Event& ej = levels_[j].event;
+  if (ej.thread == ek.thread || !depends(ej, ek)) return false;
+  if (ej.spawned == ek.thread) return false;  // creation is not a race
+  if (own_pred > static_cast<std::int64_t>(j) && happens_before(j, static_cast<std::size_t>(own_pred))) return false;
+  const bool blocking = models::may_block(ok.kind);
+  for (std::size_t m = j + 1; m < k; ++m) {
+    const Event& em = levels_[m].event;
+    if (em.thread == ek.thread || !depends(em, ek)) continue;
+    if (blocking && may_enable(entry_of(execution, m).op, ok)) continue;
+    if (happens_before(j, m)) return false;
+  }
+  return true;
+}
+
+bool DporChooser::after(std::size_t m, std::size_t j, std::span<const std::uint32_t> excluded) const {
+  if (happens_before(j, m)) return true;
+  return std::any_of(excluded.begin(), excluded.end(),
+                     [&](std::uint32_t s) { return s == m || happens_before(s, m); });
+}
+
+// The state a reversal runs the blocking step in: the current store (after the first k steps) with
+// the changes of steps k-1 down to j undone, then those of the steps between j and k that stay
+// before it redone in order. Each step records the one object it changed, before and after.
+bool DporChooser::runnable_after(const Execution& execution, std::size_t j, std::size_t k, ThreadId thread) {
+  scratch_.assign_from(execution.store());
+  for (std::size_t m = k; m-- > j;) {
+    const TraceEntry& e = entry_of(execution, m);
+    if (e.changed) models::assign_changed(scratch_, e.op, e.before);
+  }
+  for (std::size_t m = j + 1; m < k; ++m) {
+    const TraceEntry& e = entry_of(execution, m);
+    if (e.changed && !after(m, j, excluded_)) models::assign_changed(scratch_, e.op, e.after);
+  }
+  return execution.enabled_in(thread, scratch_);
+}
+
+// The reversals of a blocking step k with partner j: k before j and the steps after j, as for any
+// race, then -- only while that cannot run -- also before some of the later steps it conflicts with
+// that do not come after j (writes to other variables of an await's condition, say), each with the
+// steps after it. Without that, an await that needs two independent writes undone would never be
+// moved before both: each single reversal leaves it blocked. Subsets are tried in the order of
+// their levels, each once.
+void DporChooser::extend(const Execution& execution, std::size_t j, std::size_t k, ThreadId thread, std::size_t from,
+                         std::vector<std::uint32_t>& out) {
+  if (runnable_after(execution, j, k, thread)) {
+    out.push_back(static_cast<std::uint32_t>(j));
+    out.push_back(static_cast<std::uint32_t>(excluded_.size()));
+    out.insert(out.end(), excluded_.begin(), excluded_.end());
+    return;
+  }
+  for (std::size_t i = from; i < later_.size(); ++i) {
+    if (after(later_[i], j, excluded_)) continue;  // already moved after k
+    excluded_.push_back(later_[i]);
+    extend(execution, j, k, thread, i + 1, out);
+    excluded_.pop_back();
+  }
+}
+
+void DporChooser::reversals(const Execution& execution, std::size_t k, const Event& ek, const Op& ok,
+                            std::int64_t own_pred, std::vector<std::uint32_t>& out) {
+  // k cannot move before a step that its own previous step (or its spawn) comes after.
+  const auto before_own = [&](std::size_t m) {
+    return own_pred >= static_cast<std::int64_t>(m) &&
+           (own_pred == static_cast<std::int64_t>(m) || happens_before(m, static_cast<std::size_t>(own_pred)));
+  };
+  for (std::size_t j = 0; j < k; ++j) {
+    if (!races(execution, j, k, ek, ok, own_pred)) continue;
+    later_.clear();
+    for (std::size_t m = j + 1; m < k; ++m) {
+      const Event& em = levels_[m].event;
+      if (em.thread != ek.thread && depends(em, ek) && !happens_before(j, m) && !before_own(m)) {
+        later_.push_back(static_cast<std::uint32_t>(m));
+      }
+    }
+    excluded_.clear();
+    extend(execution, j, k, ek.thread, 0, out);
+  }
+}
+
+void DporChooser::note_runnable(const Execution& execution, std::size_t k) {
+  runnable_.resize(k == 0 ? 0 : levels_[k - 1].runnable_end);
+  Level& level = levels_[k];
+  level.runnable_begin = static_cast<std::uint32_t>(runnable_.size());
+  const Op& op = execution.pending(level.event.thread);
+  if (models::may_block(op.kind)) reversals(execution, k, level.event, op, level.pred, runnable_);
+  levels_[k].runnable_end = static_cast<std::uint32_t>(runnable_.size());
+}
+
+void DporChooser::reverse(std::size_t j, std::span<const std::uint32_t> excluded, std::size_t k, const Event& ek) {
+  sequence_.clear();
+  for (std::size_t m = j + 1; m < k; ++m) {
+    if (!after(m, j, excluded)) sequence_.push_back(levels_[m].event);
+  }
+  sequence_.push_back(ek);
+  const bool covered = std::any_of(levels_[j].sleep.begin(), levels_[j].sleep.end(),
+                                   [&](const SleepEntry& s) { return weak_initial(sequence_, s.event); });
+  if (!covered) insert(static_cast<std::uint32_t>(j), sequence_);
+}
+
 void DporChooser::finish(const Execution& execution) {
   const std::size_t n = position_;
   levels_.resize(n);  // levels past the point where this execution ended are not part of it
-  // The trace entries of the chosen steps, to tell which races can be reversed.
-  std::vector<const TraceEntry*>& entries = entries_;
-  entries.clear();
-  for (const TraceEntry& e : execution.trace()) {
-    if (e.phase == Phase::Threads && e.op.kind != OpKind::Fail) entries.push_back(&e);
-  }
-  std::uint32_t threads = 0;
-  for (std::size_t k = 0; k < n; ++k) threads = std::max(threads, levels_[k].event.thread + 1);
-  clocks_.assign(n * threads, 0);
-  index_in_thread_.assign(n, 0);
-  std::vector<std::uint32_t>& count = count_;
-  std::vector<std::int64_t>& last_of = last_of_;
-  std::vector<std::int64_t>& spawn_of = spawn_of_;
-  count.assign(threads, 0);
-  last_of.assign(threads, -1);
-  spawn_of.assign(threads, -1);
-  const auto clock = [&](std::size_t k) { return &clocks_[k * threads]; };
-  const auto happens_before = [&](std::size_t a, std::size_t b) {  // a < b
-    return clock(b)[levels_[a].event.thread] >= index_in_thread_[a];
-  };
-  std::vector<std::int64_t>& before_in_thread = before_in_thread_;  // the previous step of the thread (or its spawn)
-  before_in_thread.assign(n, -1);
-  for (std::size_t k = 0; k < n; ++k) {
-    const Event& ek = levels_[k].event;
-    std::uint32_t* ck = clock(k);
-    const std::int64_t pred = last_of[ek.thread] >= 0 ? last_of[ek.thread] : spawn_of[ek.thread];
-    before_in_thread[k] = pred;
-    if (pred >= 0) std::copy_n(clock(static_cast<std::size_t>(pred)), threads, ck);
-    for (std::size_t j = 0; j < k; ++j) {
-      if (levels_[j].event.thread != ek.thread && depends(levels_[j].event, ek)) {
-        const std::uint32_t* cj = clock(j);
-        for (std::uint32_t t = 0; t < threads; ++t) ck[t] = std::max(ck[t], cj[t]);
-      }
-    }
-    index_in_thread_[k] = ++count[ek.thread];
-    ck[ek.thread] = index_in_thread_[k];
-    last_of[ek.thread] = static_cast<std::int64_t>(k);
-    if (ek.spawned != kNone && ek.spawned < threads) spawn_of[ek.spawned] = static_cast<std::int64_t>(k);
-  }
-  // Races. A pair j < k of dependent steps of different threads is a race when no other step
-  // forces their order: no direct predecessor m of k after j with j happens-before m -- except
-  // that a predecessor which may have *enabled* a blocking k (the unlock before a lock, the
-  // complete before a wait, a write before an await) does not force anything, since the race to
-  // reverse is then with an earlier competitor (the lock before that unlock). The reversal must
-  // be possible: k's own earlier steps must not come after j, and k must be able to run before j.
+  valid_ = std::min(valid_, n);
+  if (n > 0) levels_[n - 1].entry = last_step_entry(execution);
   // A violation after the reported end that does not depend on the step that ended the execution
   // is reachable without it: its causal past, in this order, is an execution that ends there.
   const std::size_t reported_choices = execution.choices_before_end();
@@ -257,45 +368,44 @@ void DporChooser::finish(const Execution& execution) {
   }
   // Races whose first step comes after the reported end are not reversed: every execution they
   // lead to has the same prefix up to that end, so they would report nothing new.
-  const auto races_with = [&](std::size_t k, const Event& ek, const Op* ok, std::int64_t own_pred) {
-    for (std::size_t j = 0; j < std::min(k, reported_choices); ++j) {
-      const Event& ej = levels_[j].event;
-      if (ej.thread == ek.thread || !depends(ej, ek)) continue;
-      if (ej.spawned == ek.thread) continue;  // creation is not a race
-      if (own_pred >= 0 && static_cast<std::size_t>(own_pred) > j && happens_before(j, static_cast<std::size_t>(own_pred))) continue;
-      bool immediate = true;
-      for (std::size_t m = j + 1; m < k && immediate; ++m) {
-        const Event& em = levels_[m].event;
-        if (em.thread == ek.thread || !depends(em, ek)) continue;
-        if (ok != nullptr && m < entries.size() && may_enable(entries[m]->op, *ok)) continue;
-        if (happens_before(j, m)) immediate = false;
-      }
-      if (!immediate) continue;
-      if (ok != nullptr && j < entries.size() && !reversible(*entries[j], *ok)) continue;
-      sequence_.clear();
-      for (std::size_t m = j + 1; m < k; ++m) {
-        if (!happens_before(j, m)) sequence_.push_back(levels_[m].event);
-      }
-      sequence_.push_back(ek);
-      const bool covered = std::any_of(levels_[j].sleep.begin(), levels_[j].sleep.end(),
-                                       [&](const SleepEntry& s) { return weak_initial(sequence_, s.event); });
-      if (!covered) insert(static_cast<std::uint32_t>(j), sequence_);
+  const auto reverse_records = [&](const std::vector<std::uint32_t>& records, std::size_t begin, std::size_t end,
+                                   std::size_t k, const Event& ek) {
+    for (std::size_t r = begin; r < end; r += 2 + records[r + 1]) {
+      const std::span<const std::uint32_t> excluded(records.data() + r + 2, records[r + 1]);
+      if (records[r] < reported_choices) reverse(records[r], excluded, k, ek);
     }
   };
   for (std::size_t k = 0; k < n; ++k) {
-    races_with(k, levels_[k].event, k < entries.size() ? &entries[k]->op : nullptr, before_in_thread[k]);
+    const Level& level = levels_[k];
+    const Op& op = entry_of(execution, k).op;
+    if (models::may_block(op.kind)) {  // its reversals that can run were found when it was chosen
+      reverse_records(runnable_, level.runnable_begin, level.runnable_end, k, level.event);
+      continue;
+    }
+    for (std::size_t j = 0; j < std::min(k, reported_choices); ++j) {
+      if (races(execution, j, k, level.event, op, level.pred)) reverse(j, {}, k, level.event);
+    }
   }
   // The steps threads still wanted to take when the execution ended (blocked in a deadlock, or
   // never scheduled) race too: a write that disabled a waiting thread's await, say, must be
-  // reversed, or the executions where the await ran first are never explored.
+  // reversed, or the executions where the await ran first are never explored. Their guards are
+  // still alive, so a blocking one is checked here.
   for (ThreadId t = 0; t < execution.thread_count(); ++t) {
     if (!execution.waiting_at_end(t)) continue;
     const Op& op = execution.pending(t);
     Event et;
     et.thread = t;
     et.fp = footprint_of(op, layout_);
-    const std::int64_t pred = t < threads ? (last_of[t] >= 0 ? last_of[t] : spawn_of[t]) : -1;
-    races_with(n, et, &op, pred);
+    const std::int64_t pred = previous_of(n, t);
+    if (models::may_block(op.kind)) {
+      records_.clear();
+      reversals(execution, n, et, op, pred, records_);
+      reverse_records(records_, 0, records_.size(), n, et);
+      continue;
+    }
+    for (std::size_t j = 0; j < std::min(n, reported_choices); ++j) {
+      if (races(execution, j, n, et, op, pred)) reverse(j, {}, n, et);
+    }
   }
 }
 
@@ -309,10 +419,14 @@ bool DporChooser::next() {
       level.sleep.push_back({level.event});
       free_subtree(children.front());
       nodes_[level.root].children.erase(nodes_[level.root].children.begin());
-      if (!nodes_[level.root].children.empty()) return true;
+      if (!nodes_[level.root].children.empty()) {
+        valid_ = std::min(valid_, levels_.size() - 1);  // the step at this level changes
+        return true;
+      }
     }
     levels_.pop_back();
   }
+  valid_ = 0;
   return false;
 }
 

@@ -12,18 +12,37 @@
 // wakeup tree of the level of the first step, unless a sleeping thread already covers it. next()
 // backtracks to the deepest level whose wakeup tree has a sequence left.
 //
-// Dependence comes from footprint.hpp. Blocking operations: a race whose reversal cannot run (a
-// lock taken after its unlock, a wait passed after its complete) is not reversible and is skipped;
-// where that cannot be known in advance (await conditions), a wakeup-tree branch whose first thread
-// turns out to be blocked is dropped when reached, and the execution goes on by free choice.
-// Those are the only cases where an execution may end sleep-set blocked; the counters say how often.
+// Dependence comes from footprint.hpp. Happens-before is a vector clock per level, computed when
+// the level's step is chosen and kept while the level is replayed.
+//
+// Blocking steps (models::may_block: mutex_lock, spin_lock, wait_for_completion, await). A step
+// k that blocks may have been enabled by a step just before it (the unlock before a lock, the
+// complete before a wait, a write that made an await's condition true); such an enabler does not
+// order k against earlier steps, so k also races with the steps before it (the lock before that
+// unlock; for an await, every earlier conflicting step). A reversal is inserted only if k can
+// really run at the end of it, and that is decided exactly: when k is chosen (an await's guard is
+// alive only while its thread waits), for each race partner j the store after "the steps before
+// j, then those of j+1..k-1 not after j" is rebuilt from the current one -- the changes the trace
+// recorded undone back to j, then those of the steps that stay redone -- and k's enabledness is
+// evaluated in it. If k cannot run there, k may still run if it is also moved before some later
+// steps it conflicts with that do not come after j (an await reading x and y, blocked by a write
+// of y independent of the write of x at j): those reversals are tried, each subset of such steps
+// once, until one runs (as Nidhugg's Optimal-DPOR-Await does for awaits: Jonsson, Lang,
+// Sagonas, "Awaiting for Godot", FMCAD 2022). A step still pending when the execution ends is
+// decided the same way in finish(). The other steps of a reversal can always run: they are a
+// happens-before-closed part of an execution, in its order. So every wakeup-tree branch runs to
+// its end, where no thread is asleep any more (each sleeping thread's step depends on a step of
+// the branch, or the branch would have been covered): no execution ends sleep-set blocked, and a
+// thread blocked where a branch wants it means that the model is not deterministic.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "checker/explore/chooser.hpp"
 #include "checker/explore/footprint.hpp"
 #include "checker/rt/layout.hpp"
+#include "checker/rt/store.hpp"
 #include "checker/rt/trace.hpp"
 
 namespace preempt {
@@ -40,12 +59,12 @@ class DporChooser final : public Strategy {
   void finish(const Execution& execution) override;
   // Moves to the next execution to explore; false when every trace has been explored.
   [[nodiscard]] bool next() override;
-  // The execution just run ended because every enabled thread was asleep.
+  // The execution just run ended because every enabled thread was asleep. Cannot happen for a
+  // deterministic model (see above); kept as a safeguard, and counted.
   [[nodiscard]] bool abandoned() const override { return blocked_; }
   [[nodiscard]] bool wants_maximal_executions() const override { return true; }
   [[nodiscard]] std::vector<std::vector<ThreadId>> take_witnesses() override { return std::move(witnesses_); }
   [[nodiscard]] std::uint64_t blocked_executions() const { return blocked_total_; }
-  [[nodiscard]] std::uint64_t dropped_branches() const { return dropped_branches_; }
 
  private:
   struct Event {
@@ -64,6 +83,12 @@ class DporChooser final : public Strategy {
     Event event;                     // the step taken at this level in the current execution
     std::uint32_t root = 0;          // wakeup tree: its children are the steps to explore here
     std::vector<SleepEntry> sleep;   // threads whose step from here was explored already
+    // Set when the step is chosen; valid while the level is replayed (levels below valid_):
+    std::uint32_t index = 0;         // the step's number within its thread (1-based)
+    std::int64_t pred = -1;          // the level of the thread's previous step, or of its spawn
+    std::uint32_t runnable_begin = 0;  // a blocking step: the reversals after which it can run,
+    std::uint32_t runnable_end = 0;    //   as records in runnable_[begin, end) (see reversals())
+    std::uint32_t entry = 0;         // the step's trace entry (set when the next step is chosen)
   };
 
   [[nodiscard]] static bool depends(const Event& a, const Event& b);
@@ -73,26 +98,54 @@ class DporChooser final : public Strategy {
   void free_subtree(std::uint32_t node);
   Level make_level(std::size_t position);
   [[nodiscard]] Event event_of(const SchedulingPoint& point, ThreadId thread) const;
+  // Happens-before: the clock of level k (vector clocks of stride_ entries, one row per level).
+  void compute_clock(std::size_t k);
+  void widen(std::uint32_t threads);
+  [[nodiscard]] bool happens_before(std::size_t a, std::size_t b) const;  // levels a < b
+  // The level of the last step of `thread` before level `end`, else of the spawn that created it.
+  [[nodiscard]] std::int64_t previous_of(std::size_t end, ThreadId thread) const;
+  [[nodiscard]] const TraceEntry& entry_of(const Execution& execution, std::size_t level) const;
+  // Whether the step at level j races with step `ek` announcing `ok`: the step at level k, or for
+  // k == the number of levels, a step pending at the end. own_pred: ek's thread's previous level.
+  [[nodiscard]] bool races(const Execution& execution, std::size_t j, std::size_t k, const Event& ek, const Op& ok,
+                           std::int64_t own_pred) const;
+  // Whether level m comes after level j or after one of the levels `excluded` (all below m's).
+  [[nodiscard]] bool after(std::size_t m, std::size_t j, std::span<const std::uint32_t> excluded) const;
+  // The reversals of the blocking step ek (level k, or pending at the end when k == the number of
+  // levels) that can run, appended to `out` as records [j, n, s_1..s_n]: ek can run after the steps
+  // before level j followed by the steps of levels j+1..k-1 that come after neither j nor any s_i.
+  void reversals(const Execution& execution, std::size_t k, const Event& ek, const Op& ok, std::int64_t own_pred,
+                 std::vector<std::uint32_t>& out);
+  void extend(const Execution& execution, std::size_t j, std::size_t k, ThreadId thread, std::size_t from,
+              std::vector<std::uint32_t>& out);
+  // Whether `thread`'s pending step could run after the steps before level j followed by those of
+  // levels j+1..k-1 after neither j nor excluded_; the execution's store is the one after k steps.
+  [[nodiscard]] bool runnable_after(const Execution& execution, std::size_t j, std::size_t k, ThreadId thread);
+  // A step just chosen at level k: records the reversals of it that can run, if it may block.
+  void note_runnable(const Execution& execution, std::size_t k);
+  // Inserts "the steps of levels j+1..k-1 after neither j nor `excluded`, then ek" at level j,
+  // unless a sleeping thread covers it.
+  void reverse(std::size_t j, std::span<const std::uint32_t> excluded, std::size_t k, const Event& ek);
 
   const ModelLayout& layout_;
   std::vector<Level> levels_;
   std::size_t position_ = 0;
+  std::size_t valid_ = 0;          // levels below it have their clock and reversal records
   std::vector<Node> nodes_;
   std::vector<std::uint32_t> free_nodes_;
+  std::vector<std::uint32_t> clocks_;    // row k: the vector clock of level k
+  std::uint32_t stride_ = 0;             // entries per row: more than any thread id seen
+  std::vector<std::uint32_t> runnable_;  // the levels' reversal records, level after level
   bool blocked_ = false;
   std::uint64_t blocked_total_ = 0;
-  std::uint64_t dropped_branches_ = 0;
   std::string error_;
   std::vector<std::vector<ThreadId>> witnesses_;
-  // Scratch for finish(), kept to avoid allocating per execution.
-  std::vector<std::uint32_t> clocks_;
-  std::vector<std::uint32_t> index_in_thread_;
+  // Scratch, kept to avoid allocating per execution.
   std::vector<Event> sequence_;
-  std::vector<const TraceEntry*> entries_;     // the trace entry of each level's step
-  std::vector<std::uint32_t> count_;           // per thread: its steps so far
-  std::vector<std::int64_t> last_of_;          // per thread: the level of its last step
-  std::vector<std::int64_t> spawn_of_;         // per thread: the level of the spawn that created it
-  std::vector<std::int64_t> before_in_thread_; // per level: the thread's previous step (or spawn)
+  std::vector<std::uint32_t> excluded_;  // reversals(): the steps also moved after the blocking one
+  std::vector<std::uint32_t> later_;     // reversals(): the steps it may also be moved before
+  std::vector<std::uint32_t> records_;   // finish(): reversals of steps pending at the end
+  Store scratch_;                        // runnable_after(): a rebuilt state
 };
 
 }  // namespace preempt

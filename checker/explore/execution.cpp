@@ -32,13 +32,15 @@ std::vector<std::string> Execution::thread_names() const {
   return names;
 }
 
-bool Execution::is_enabled(ThreadId thread) const {
+bool Execution::is_enabled(ThreadId thread) const { return enabled_in(thread, store_); }
+
+bool Execution::enabled_in(ThreadId thread, const Store& store) const {
   if (thread >= thread_count_) return false;
   const ThreadContext& t = *slots_[thread];
   if (t.status() != ThreadStatus::Pending || halted_[thread] != 0) return false;
   // A sleeping op under a spinlock is "enabled": taking it reports sleep-in-atomic.
   if (t.spin_depth > 0 && models::may_sleep(t.pending().kind)) return true;
-  return models::enabled(store_, t.pending(), thread);
+  return models::enabled(store, t.pending(), thread);
 }
 
 std::optional<Fingerprint> Execution::fingerprint(bool symmetry) const {

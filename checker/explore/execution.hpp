@@ -89,6 +89,9 @@ class Execution final : public models::ThreadNames {
   // Why a parked thread cannot run now ("waits for mutex B, held by t2"), or its state.
   [[nodiscard]] std::string describe_thread(ThreadId thread) const;
   [[nodiscard]] bool is_enabled(ThreadId thread) const;
+  // Whether a parked thread's pending step could run if the shared objects were as in `store` (a
+  // state the strategy rebuilt; the thread's own state, such as the spinlocks it holds, as now).
+  [[nodiscard]] bool enabled_in(ThreadId thread, const Store& store) const;
   // A thread parked at a step it has not taken, not halted by a fault (after run(): blocked or
   // never scheduled again).
   [[nodiscard]] bool waiting_at_end(ThreadId thread) const;

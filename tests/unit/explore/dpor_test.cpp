@@ -1,6 +1,7 @@
 // Optimal DPOR against the exhaustive strategy: the same reachable final states, the same
-// violation kinds, never more executions, and never two executions of the same Mazurkiewicz
-// trace (checked through each execution's Foata normal form).
+// violation kinds, never more executions, never two executions of the same Mazurkiewicz trace
+// (checked through each execution's Foata normal form), and no execution abandoned as sleep-set
+// blocked.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
@@ -31,8 +32,10 @@ struct Summary {
   std::set<std::string> final_states;
   std::set<std::string> violation_kinds;
   std::set<std::string> forms;      // of complete executions
+  std::set<std::string> deadlocks;  // of executions that end in a deadlock
   std::set<std::string> all_forms;  // of every execution, to find duplicates
   std::uint64_t duplicate_forms = 0;
+  std::uint64_t abandoned = 0;  // executions given up by the strategy (dpor: sleep-set blocked)
   preempt::Verdict verdict = preempt::Verdict::Safe;
   bool covered = true;  // no limit cut the exploration short
   std::string error;
@@ -53,9 +56,13 @@ Summary summarize(const preempt::lang::LoadedScenario& scenario, StrategyKind st
     const std::string form = preempt::canonical_trace(e);
     if (!s.all_forms.insert(form).second) ++s.duplicate_forms;
     if (end == ExecutionEnd::Complete) s.forms.insert(form);
+    if (end == ExecutionEnd::Violation && e.violation()->kind == preempt::ViolationKind::Deadlock) {
+      s.deadlocks.insert(form);
+    }
   };
   const auto result = preempt::explore(scenario.model(), config);
   s.executions = result.executions;
+  s.abandoned = result.abandoned;
   for (const auto& example : result.violations) {  // including those found by witnesses
     if (example.violation) s.violation_kinds.insert(std::string(preempt::violation_spelling(example.violation->kind)));
   }
@@ -74,7 +81,9 @@ std::unique_ptr<preempt::lang::LoadedScenario> load(const std::string& text) {
 }
 
 // Returns false (and checks nothing) when the exhaustive run exceeds `dfs_budget` executions.
-bool compare(const std::string& text, std::uint64_t dfs_budget = 0) {
+// With `deadlocks`, the traces of executions that end in a deadlock must agree too (for programs
+// without checks that end an execution early).
+bool compare(const std::string& text, std::uint64_t dfs_budget = 0, bool deadlocks = false) {
   INFO(text);
   const auto scenario = load(text);
   const Summary dfs = summarize(*scenario, StrategyKind::Dfs, dfs_budget);
@@ -86,6 +95,8 @@ bool compare(const std::string& text, std::uint64_t dfs_budget = 0) {
   CHECK(dpor.executions <= dfs.executions);
   CHECK(dpor.duplicate_forms == 0);
   CHECK(dpor.forms == dfs.forms);
+  if (deadlocks) CHECK(dpor.deadlocks == dfs.deadlocks);
+  CHECK(dpor.abandoned == 0);
   return true;
 }
 
@@ -130,6 +141,9 @@ TEST_CASE("dpor agrees with dfs on every scenario of the library", "[dpor][diffe
     CHECK(dpor.violation_kinds == dfs.violation_kinds);
     CHECK(dpor.executions <= dfs.executions);
     CHECK(dpor.duplicate_forms == 0);
+    CHECK(dpor.forms == dfs.forms);
+    CHECK(dpor.error == dfs.error);
+    CHECK(dpor.abandoned == 0);
   }
 }
 
@@ -147,6 +161,23 @@ TEST_CASE("dpor agrees with dfs on thousands of random programs", "[dpor][differ
     compared += compare(generator.generate(), 20000) ? 1 : 0;
   }
   if (only == nullptr) CHECK(compared * 10 >= count * 8);  // 1764 of the first 2000 fit the budget
+}
+
+TEST_CASE("dpor agrees with dfs on random programs rich in blocking steps", "[dpor][differential][random]") {
+  // Awaits over two variables or a local, locks around awaits, spinlocks, waits, completions that
+  // are reset: every reversal of a race with a step that can block must be checked to run, and
+  // none may be missed. PREEMPT_RANDOM_PROGRAMS sets how many (a quarter of it here).
+  const char* count_text = std::getenv("PREEMPT_RANDOM_PROGRAMS");
+  const std::uint32_t count = (count_text != nullptr ? static_cast<std::uint32_t>(std::stoul(count_text)) : 2000) / 4;
+  std::uint32_t compared = 0;
+  const char* only = std::getenv("PREEMPT_ONLY_SEED");
+  for (std::uint32_t seed = 1; seed <= count; ++seed) {
+    if (only != nullptr && seed != std::stoul(only)) continue;
+    CAPTURE(seed);
+    preempt::test::ProgramGenerator generator(seed, preempt::test::ProgramGenerator::Profile::Blocking);
+    compared += compare(generator.generate(), 20000, true) ? 1 : 0;
+  }
+  if (only == nullptr) CHECK(compared * 10 >= count * 8);
 }
 
 // Hidden: PREEMPT_DEBUG_FILE=path test_explore "[.debug]" prints every execution of both strategies.
@@ -203,6 +234,19 @@ std::string seqlock(int readers) {
       readers);
 }
 
+// Peterson's filter lock (bench/families.py): awaits whose conditions read every other thread's
+// level and the victim, in a loop.
+std::string filter_lock(int n) {
+  std::string others;
+  for (int d = 1; d < n; ++d) others += fmt::format("{}level[(self + {}) % {}] < l", d > 1 ? " && " : "", d, n);
+  return fmt::format(
+      "int level[{0}];\nint victim[{0}];\nint in_cs;\n"
+      "thread p[{0}] {{ for (int l = 1; l < {0}; l++) {{ level[self] = l; victim[l] = self; "
+      "await(({1}) || victim[l] != self); }} atomic_inc(in_cs); assert(atomic_read(in_cs) == 1); "
+      "atomic_dec(in_cs); level[self] = 0; }}\n",
+      n, others);
+}
+
 // The number of distinct Mazurkiewicz traces among all of dfs's interleavings.
 std::uint64_t dfs_traces(const preempt::lang::LoadedScenario& scenario) {
   CheckConfig config;
@@ -221,6 +265,7 @@ TEST_CASE("dpor: one execution per trace on the benchmark families, counted inde
     const auto scenario = load(ordered_philosophers(n));
     const Summary dpor = summarize(*scenario, StrategyKind::Dpor);
     CHECK(dpor.executions == expected);
+    CHECK(dpor.abandoned == 0);
     if (n <= 3) CHECK(dfs_traces(*scenario) == expected);
   }
   SECTION("seqlock with n readers: 14^n traces") {
@@ -228,6 +273,17 @@ TEST_CASE("dpor: one execution per trace on the benchmark families, counted inde
     const auto scenario = load(seqlock(n));
     const Summary dpor = summarize(*scenario, StrategyKind::Dpor);
     CHECK(dpor.executions == expected);
+    CHECK(dpor.abandoned == 0);
+    if (n <= 2) CHECK(dfs_traces(*scenario) == expected);
+  }
+  SECTION("filter lock with n threads: every reversal of an await checked to run, none abandoned") {
+    // 456 for 3 threads is the number of distinct traces among dfs's 126,576 interleavings.
+    const auto [n, expected] = GENERATE(table<int, std::uint64_t>({{2, 4}, {3, 456}}));
+    const auto scenario = load(filter_lock(n));
+    const Summary dpor = summarize(*scenario, StrategyKind::Dpor);
+    CHECK(dpor.executions == expected);
+    CHECK(dpor.abandoned == 0);
+    CHECK(dpor.violation_kinds.empty());
     if (n <= 2) CHECK(dfs_traces(*scenario) == expected);
   }
 }

@@ -1,7 +1,9 @@
 #pragma once
 // Generates small random scenario programs for differential testing of the strategies: a few
 // threads over shared ints, a mutex, a completion, a kobject and a module, with a final check.
-// Deterministic for a given seed.
+// The blocking profile stresses steps that can block: awaits on conditions over two variables or
+// a local, locks held across writes, spinlocks, waits, completions that are reset -- the steps
+// whose reversals partial-order reduction must check can run. Deterministic for a given seed.
 #include <cstdint>
 #include <random>
 #include <string>
@@ -10,9 +12,12 @@ namespace preempt::test {
 
 class ProgramGenerator {
  public:
-  explicit ProgramGenerator(std::uint32_t seed) : rng_(seed) {}
+  enum class Profile : std::uint8_t { General, Blocking };
+  explicit ProgramGenerator(std::uint32_t seed, Profile profile = Profile::General)
+      : rng_(seed), profile_(profile) {}
 
   std::string generate() {
+    if (profile_ == Profile::Blocking) return generate_blocking();
     std::string s = "module mod;\nint x;\nint y;\nint a[2];\nmutex m;\ncompletion c;\n"
                     "kobject k release k_release;\nvoid k_release() in mod { y = y + 1; }\n"
                     "init { __module_get(mod); }\n";
@@ -65,7 +70,58 @@ class ProgramGenerator {
     }
   }
 
+  std::string generate_blocking() {
+    std::string s = "int x;\nint y;\nint z;\nmutex m;\nspinlock l;\ncompletion c;\n";
+    const int threads = pick(2, 4);
+    for (int t = 0; t < threads; ++t) {
+      s += "thread t" + std::to_string(t) + " {\n";
+      const int statements = pick(1, threads == 4 ? 2 : 3);
+      for (int i = 0; i < statements; ++i) s += "  " + blocking_statement() + "\n";
+      s += "}\n";
+    }
+    switch (pick(0, 2)) {
+      case 0: s += "final { assert(" + small_var() + " != " + std::to_string(pick(1, 2)) + "); }\n"; break;
+      case 1: s += "final { assert(x + y + z < " + std::to_string(pick(2, 4)) + "); }\n"; break;
+      default: break;
+    }
+    return s;
+  }
+  std::string small_var() {
+    switch (pick(0, 2)) {
+      case 0: return "x";
+      case 1: return "y";
+      default: return "z";
+    }
+  }
+  std::string condition() {
+    const char* ops[] = {" == ", " != ", " > "};
+    std::string c = small_var() + ops[pick(0, 2)] + std::to_string(pick(0, 2));
+    switch (pick(0, 2)) {
+      case 0: return c;
+      case 1: return c + " && " + small_var() + ops[pick(0, 2)] + std::to_string(pick(0, 1));
+      default: return c + " || " + small_var() + ops[pick(0, 2)] + std::to_string(pick(0, 1));
+    }
+  }
+  std::string blocking_statement() {
+    switch (pick(0, 13)) {
+      case 0: case 1: return "await(" + condition() + ");";
+      case 2: return small_var() + " = " + std::to_string(pick(0, 2)) + ";";
+      case 3: return "atomic_inc(" + small_var() + ");";
+      case 4: return "mutex_lock(m); " + small_var() + " = " + std::to_string(pick(0, 2)) + "; mutex_unlock(m);";
+      case 5: return "mutex_lock(m); await(" + condition() + "); mutex_unlock(m);";
+      case 6: return "spin_lock(l); " + small_var() + " = " + small_var() + " + 1; spin_unlock(l);";
+      case 7: return "complete(c);";
+      case 8: return "wait_for_completion(c);";
+      case 9: return pick(0, 1) == 0 ? "reinit_completion(c);" : "complete_all(c);";
+      case 10: return "await(completion_done(c) || " + condition() + ");";
+      case 11: return "{ int r = " + small_var() + "; await(" + small_var() + " != r); }";
+      case 12: return "if (mutex_trylock(m)) { " + small_var() + " = 1; mutex_unlock(m); }";
+      default: return "for (int i = 0; i < 2; i++) { await(" + small_var() + " >= i); " + small_var() + " = i; }";
+    }
+  }
+
   std::mt19937 rng_;
+  Profile profile_;
 };
 
 }  // namespace preempt::test
