@@ -175,9 +175,11 @@ void minimize(const ModelProgram& program, const CheckConfig& config, ExploreRes
     if (best || !searched_all) {
       result.minimality =
           searched_all
-              ? fmt::format("fewest preemptions: no execution with fewer than {} preemption{} violates; "
-                            "fewest steps among those with {}",
-                            found.preemptions, found.preemptions == 1 ? "" : "s", found.preemptions)
+              ? (found.preemptions == 0
+                     ? std::string("fewest preemptions: none needed; fewest steps among the executions without one")
+                     : fmt::format("fewest preemptions: no execution with fewer than {} preemption{} violates; "
+                                   "fewest steps among those with {}",
+                                   found.preemptions, found.preemptions == 1 ? "" : "s", found.preemptions))
               : fmt::format("not proven minimal: the search with at most {} preemption{} stopped at its "
                             "limit ({} executions)",
                             bound, bound == 1 ? "" : "s", result.minimize_executions);
