@@ -329,7 +329,7 @@ bool VmThread::return_from(bool has_value, std::uint32_t line) {
     ret.kind = OpKind::Return;
     ret.location = callee;
     ret.other = function_of(caller);
-    perform(ret, line);
+    if (perform(ret, line).exit_thread) return false;  // abandoned
   }
   slots_.resize(done.base);
   frames_.pop_back();
@@ -343,7 +343,7 @@ bool VmThread::return_from(bool has_value, std::uint32_t line) {
       Op free;
       free.kind = OpKind::ModuleFree;
       free.target = {preempt::ObjectKind::Module, done.module};
-      perform(free, line);
+      if (perform(free, line).exit_thread) return false;  // abandoned
       stack_.push_back(0);  // delete_module succeeded
       break;
     }
@@ -387,6 +387,10 @@ bool VmThread::builtin(Builtin b, std::uint32_t line) {
 void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
   context_ = &context;
   context.set_state_source(this);
+  // Every perform() below returns at once when its result says exit_thread (do_exit, or the
+  // execution abandoned): nothing here is left to unwind, and no state of this object is touched
+  // (another execution may be using it by then).
+  context.set_returns_on_abandon();
   frames_.clear();
   slots_.clear();
   stack_.clear();
@@ -423,7 +427,9 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
         Op op;
         op.kind = OpKind::Read;
         op.target = {preempt::ObjectKind::Int, in.b == 1 ? static_cast<std::uint32_t>(pop()) : in.a};
-        stack_.push_back(perform(op, in.line).value);
+        const OpResult result = perform(op, in.line);
+        if (result.exit_thread) return;  // abandoned
+        stack_.push_back(result.value);
         break;
       }
       case Opcode::StoreShared: {
@@ -431,7 +437,7 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
         op.kind = OpKind::Write;
         op.arg0 = pop();
         op.target = {preempt::ObjectKind::Int, in.b == 1 ? static_cast<std::uint32_t>(pop()) : in.a};
-        perform(op, in.line);
+        if (perform(op, in.line).exit_thread) return;  // abandoned
         break;
       }
       case Opcode::Unary: stack_.back() = unary(static_cast<UnaryOp>(in.a), stack_.back()); break;
@@ -457,7 +463,7 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
           Op call;
           call.kind = OpKind::Call;
           call.other = callee.function;
-          perform(call, in.line);
+          if (perform(call, in.line).exit_thread) return;  // abandoned
         }
         push_frame(in.a, After::Call, in.line);
         const Frame& callee_frame = frames_.back();
@@ -500,7 +506,7 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
         op.kind = OpKind::Await;
         op.guard = this;
         op.text = compiled_.awaits[in.a].text.c_str();
-        perform(op, in.line);
+        if (perform(op, in.line).exit_thread) return;  // abandoned
         // The step was taken because the condition held or faulted; a fault is reported here.
         Fault problem;
         Value value = 0;
@@ -510,7 +516,7 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
       case Opcode::Schedule: {
         Op op;
         op.kind = OpKind::Schedule;
-        perform(op, in.line);
+        if (perform(op, in.line).exit_thread) return;  // abandoned
         break;
       }
       case Opcode::DoExit: {
