@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "checker/lang/access_summary.hpp"
 #include "checker/report/violation_kind.hpp"
 #include "checker/rt/store.hpp"
 #include "checker/rt/thread_context.hpp"
@@ -91,16 +92,6 @@ std::string bounds_message(const ArrayInfo& array, Value index, std::uint32_t li
   return fmt::format("index {} is out of bounds for {}[{}] at line {}", index, array.name, array.size, line);
 }
 
-OpKind op_of(Builtin builtin) {
-  switch (builtin) {
-#define PREEMPT_BUILTIN(Enumerator, name, args, returns_int, op) \
-  case Builtin::Enumerator:                                      \
-    return OpKind::op;
-#include "checker/lang/builtins.def"
-  }
-  return OpKind::Schedule;
-}
-
 preempt::ObjectKind kind_of_letter(char letter) {
   switch (letter) {
     case 'K': return preempt::ObjectKind::Kobject;
@@ -122,7 +113,8 @@ bool uses_self(const CompiledScenario& compiled);
 class VmThread final : public AwaitGuard, public StateSource {
  public:
   explicit VmThread(const Interpreter& interpreter)
-      : compiled_(interpreter.compiled_), limits_(interpreter.limits_), hash_self_(uses_self(interpreter.compiled_)) {
+      : compiled_(interpreter.compiled_), limits_(interpreter.limits_), interpreter_(interpreter),
+        hash_self_(uses_self(interpreter.compiled_)) {
     frames_.reserve(64);
     slots_.reserve(256);
     stack_.reserve(256);
@@ -161,6 +153,20 @@ class VmThread final : public AwaitGuard, public StateSource {
   void reads(FootprintSink& sink) const override {
     for (const AwaitSite::Read& r : compiled_.awaits[await_site_].reads) sink.read(r.space, r.first, r.last);
   }
+  // Parked at a step: the innermost frame's pc is just past the instruction that announced it (or,
+  // for the free after an exit function, past the delete_module that ran it); each caller goes on
+  // at its pc; a frame running an exit function frees its module when it returns.
+  bool future_accesses(AccessSet& out) const override {
+    if (frames_.empty()) return false;
+    const AccessSummary& summary = interpreter_.summary();
+    for (std::size_t i = 0; i < frames_.size(); ++i) {
+      const Frame& f = frames_[i];
+      const bool innermost = i + 1 == frames_.size();
+      out.merge(summary.from(f.body, innermost && f.pc > 0 ? f.pc - 1 : f.pc));
+      if (f.after == After::FreeModule) out.merge(summary.module_free(f.module));
+    }
+    return true;
+  }
 
  private:
   bool evaluate_await(const Store& store, Value* out, Fault* fault) const;
@@ -182,6 +188,7 @@ class VmThread final : public AwaitGuard, public StateSource {
 
   const CompiledScenario& compiled_;
   const VmLimits& limits_;
+  const Interpreter& interpreter_;
   ThreadContext* context_ = nullptr;
   std::vector<Frame> frames_;
   std::vector<Value> slots_;
@@ -355,7 +362,7 @@ bool VmThread::builtin(Builtin b, std::uint32_t line) {
   const BuiltinInfo& info = builtin_info(b);
   const std::size_t argc = info.args.size();
   Op op;
-  op.kind = op_of(b);
+  op.kind = builtin_op(b);
   std::array<Value, 3> values{};
   std::size_t value_count = 0;
   const std::size_t first = stack_.size() - argc;
@@ -540,6 +547,11 @@ Interpreter::Interpreter(const CompiledScenario& compiled, VmLimits limits)
 }
 
 Interpreter::~Interpreter() = default;
+
+const AccessSummary& Interpreter::summary() const {
+  if (!summary_) summary_ = std::make_unique<AccessSummary>(compiled_);
+  return *summary_;
+}
 
 VmThread& Interpreter::state_for(ThreadId thread) {
   while (states_.size() <= thread) states_.push_back(std::make_unique<VmThread>(*this));
