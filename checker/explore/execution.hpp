@@ -84,6 +84,8 @@ class Execution final : public models::ThreadNames {
   [[nodiscard]] const std::vector<LaterViolation>& later_violations() const { return later_violations_; }
   // Whether the reported end has happened (the run may still be going on after it).
   [[nodiscard]] bool ended() const { return end_.has_value(); }
+  // The reported end, once it has happened.
+  [[nodiscard]] std::optional<ExecutionEnd> end() const { return end_; }
   // Scheduling choices made before the reported end (choices after it only complete the run).
   [[nodiscard]] std::uint32_t choices_before_end() const { return end_ ? choices_at_end_ : choices_; }
   [[nodiscard]] const std::optional<Violation>& violation() const { return violation_; }

@@ -194,7 +194,8 @@ std::unique_ptr<Strategy> make_strategy(const ModelProgram& program, const Check
     case StrategyKind::Pct: return std::make_unique<PctChooser>(config.seed, config.pct_depth, config.samples);
     case StrategyKind::Stateful:
       if (config.preemption_bound) return std::make_unique<DfsChooser>(config.preemption_bound);
-      return std::make_unique<StatefulChooser>(config.symmetry, config.max_memory_bytes);
+      return std::make_unique<StatefulChooser>(*program.layout, config.symmetry, config.reduction,
+                                               config.max_memory_bytes);
   }
   return std::make_unique<DfsChooser>(config.preemption_bound);
 }
