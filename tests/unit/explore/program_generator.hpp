@@ -1,7 +1,10 @@
 #pragma once
 // Generates small random scenario programs for differential testing of the strategies: a few
 // threads over shared ints, a mutex, a completion, a kobject and a module, with a final check.
-// Deterministic for a given seed.
+// Deterministic for a given seed. With `loops`, statements may also be loops that can run for ever
+// (spins, toggles): cycles in the state graph, for the stateful strategy. Loop bodies only write
+// constants or toggle, so the state space stays finite. Without `loops`, the programs are exactly
+// those of earlier versions.
 #include <cstdint>
 #include <random>
 #include <string>
@@ -10,14 +13,16 @@ namespace preempt::test {
 
 class ProgramGenerator {
  public:
-  explicit ProgramGenerator(std::uint32_t seed) : rng_(seed) {}
+  explicit ProgramGenerator(std::uint32_t seed, bool loops = false) : rng_(seed), loops_(loops) {}
 
   std::string generate() {
     std::string s = "module mod;\nint x;\nint y;\nint a[2];\nmutex m;\ncompletion c;\n"
                     "kobject k release k_release;\nvoid k_release() in mod { y = y + 1; }\n"
                     "init { __module_get(mod); }\n";
+    if (loops_) s += "int p0;\nint p1;\nint p2;\n";  // one private variable per thread
     const int threads = pick(2, 3);
     for (int t = 0; t < threads; ++t) {
+      thread_ = t;
       s += "thread t" + std::to_string(t) + (pick(0, 4) == 0 ? " in mod" : "") + " {\n";
       const int statements = pick(1, 3);
       for (int i = 0; i < statements; ++i) s += "  " + statement() + "\n";
@@ -38,6 +43,7 @@ class ProgramGenerator {
     }
   }
   std::string statement() {
+    if (loops_ && pick(0, 3) == 0) return loop();
     switch (pick(0, 15)) {
       case 0: return var() + " = " + var() + " + 1;";
       case 1: return var() + " = " + std::to_string(pick(0, 2)) + ";";
@@ -57,6 +63,19 @@ class ProgramGenerator {
       default: return "{ int v = " + var() + "; " + var() + " = v * 2; }";
     }
   }
+  std::string loop() {
+    const std::string own = "p" + std::to_string(thread_);
+    switch (pick(0, 7)) {
+      case 6: return "while (" + own + " != 2) { " + own + " = 1 - " + own + "; }";  // for ever, alone
+      case 7: return "while (" + var() + " == 0) { " + own + " = 1 - " + own + "; }";
+      case 0: return "while (" + var() + " < 2) { " + var() + " = 1 - " + var() + "; }";
+      case 1: return "while (" + var() + " == 0) { schedule(); }";
+      case 2: return "while (1) { if (" + var() + " != 0) { break; } " + var() + " = 1 - " + var() + "; }";
+      case 3: return "for (int i = 0; i < 2; i++) { a[i] = a[i] + " + var() + "; }";
+      case 4: return "while (mutex_trylock(m) == 0) { } " + var() + " = 0; mutex_unlock(m);";
+      default: return "while (" + var() + " != 1) { " + var() + " = " + std::to_string(pick(0, 1)) + "; }";
+    }
+  }
   std::string final_check() {
     switch (pick(0, 2)) {
       case 0: return "assert(" + var() + " != " + std::to_string(pick(1, 3)) + ");";
@@ -66,6 +85,8 @@ class ProgramGenerator {
   }
 
   std::mt19937 rng_;
+  bool loops_;
+  int thread_ = 0;  // the thread being generated
 };
 
 }  // namespace preempt::test
