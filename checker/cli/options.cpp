@@ -26,6 +26,8 @@ void CommonOptions::add_to(CLI::App& command, bool exploring) {
         ->capture_default_str();
     command.add_flag("--no-symmetry", no_symmetry,
                      "stateful: tell apart states that differ only by a permutation of a thread array's copies");
+    command.add_flag("--no-reduction", no_reduction,
+                     "stateful: expand every state fully (no sleep sets, no ample sets), for comparison");
     command.add_option("--max-memory", max_memory_mib,
                        "stateful: MiB the stored states may take; past it the run ends incomplete")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30))
@@ -63,6 +65,7 @@ CheckConfig CommonOptions::config() const {
                     : strategy == "stateful" ? StrategyKind::Stateful
                                            : StrategyKind::Dpor;
   config.symmetry = !no_symmetry;
+  config.reduction = !no_reduction;
   config.max_memory_bytes = max_memory_mib << 20;
   config.seed = seed;
   config.samples = samples;

@@ -18,6 +18,7 @@ struct CommonOptions {
   bool no_minimize = false;
   bool check_traces = false;
   bool no_symmetry = false;
+  bool no_reduction = false;
   std::uint64_t max_memory_mib = 4096;
   std::uint32_t max_steps = 10000;
   std::uint64_t max_executions = 0;

@@ -42,9 +42,11 @@ struct CheckConfig {
   // Debugging the reduction: compute every execution's canonical trace (canonical.hpp) and stop
   // with an error if one is explored twice. Costs a footprint per step and a set of all traces.
   bool check_canonical = false;
-  // Stateful strategy: merge states equal up to a permutation of a thread array's copies; the
-  // most memory its visited set may take.
+  // Stateful strategy: merge states equal up to a permutation of a thread array's copies; reduce
+  // by sleep sets stored with the states and one-thread ample sets (off: expand every state fully);
+  // the most memory its visited set may take.
   bool symmetry = true;
+  bool reduction = true;
   std::uint64_t max_memory_bytes = std::uint64_t{4} << 30;
   // Called after every execution the strategy did not abandon (tests and debugging: final
   // states, canonical traces). Not called for init.

@@ -100,6 +100,12 @@ std::optional<Fingerprint> Execution::fingerprint(bool symmetry) const {
   return h.result();
 }
 
+bool Execution::future_accesses(ThreadId thread, AccessSet& out) const {
+  const ThreadContext& t = *slots_[thread];
+  if (t.status() != ThreadStatus::Pending || halted_[thread] != 0) return true;  // no step to come
+  return t.state_source() != nullptr && t.state_source()->future_accesses(out);
+}
+
 bool Execution::waiting_at_end(ThreadId thread) const {
   return thread < thread_count_ && slots_[thread]->status() == ThreadStatus::Pending && halted_[thread] == 0;
 }

@@ -66,6 +66,13 @@ class Execution final : public models::ThreadNames {
   // `symmetry`, threads running the same code (copies of a thread array) are anonymous: states
   // that differ only by a permutation of them, lock owners included, get the same fingerprint.
   [[nodiscard]] std::optional<Fingerprint> fingerprint(bool symmetry) const;
+  // After fingerprint(): each thread's place in the canonical order of the threads that the
+  // fingerprint hashed (its own id without symmetry). States with equal fingerprints map onto each
+  // other thread by thread through these ranks.
+  [[nodiscard]] std::span<const ThreadId> fingerprint_ranks() const { return fingerprint_rank_; }
+  // Adds to `out` every object that the steps `thread` may still take may touch (nothing for a
+  // thread that has finished or stopped); false when its model cannot tell (C++ models).
+  [[nodiscard]] bool future_accesses(ThreadId thread, AccessSet& out) const;
   // Debugging the reduction: record each step's footprint (footprints()[i] belongs to trace()[i]).
   void record_footprints(bool on) { record_footprints_ = on; }
   [[nodiscard]] const std::vector<Footprint>& footprints() const { return footprints_; }
@@ -77,6 +84,8 @@ class Execution final : public models::ThreadNames {
   [[nodiscard]] const std::vector<LaterViolation>& later_violations() const { return later_violations_; }
   // Whether the reported end has happened (the run may still be going on after it).
   [[nodiscard]] bool ended() const { return end_.has_value(); }
+  // The reported end, once it has happened.
+  [[nodiscard]] std::optional<ExecutionEnd> end() const { return end_; }
   // Scheduling choices made before the reported end (choices after it only complete the run).
   [[nodiscard]] std::uint32_t choices_before_end() const { return end_ ? choices_at_end_ : choices_; }
   [[nodiscard]] const std::optional<Violation>& violation() const { return violation_; }

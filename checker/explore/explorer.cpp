@@ -11,6 +11,7 @@
 #include "checker/explore/dfs.hpp"
 #include "checker/explore/dpor.hpp"
 #include "checker/explore/execution.hpp"
+#include "checker/explore/minimal.hpp"
 #include "checker/explore/random_walk.hpp"
 #include "checker/explore/schedule.hpp"
 #include "checker/explore/stateful.hpp"
@@ -134,6 +135,43 @@ class ProgressTicker {
   Clock::time_point next_;
 };
 
+std::string proven_minimal(std::uint32_t preemptions) {
+  if (preemptions == 0) return "fewest preemptions: none needed; fewest steps among the executions without one";
+  return fmt::format("fewest preemptions: no execution with fewer than {} preemption{} violates; fewest steps "
+                     "among those with {}",
+                     preemptions, preemptions == 1 ? "" : "s", preemptions);
+}
+
+bool out_of_time(const CheckConfig& config, Clock::time_point started) {
+  return (config.max_seconds > 0 &&
+          std::chrono::duration<double>(Clock::now() - started).count() >= config.max_seconds) ||
+         g_stop_requested.load(std::memory_order_relaxed);
+}
+
+// Stateful: the minimal counterexample by a best-first search over states (minimal.hpp), within the
+// same budget of executions as the stateless search below.
+void minimize_over_states(const ModelProgram& program, const CheckConfig& config, ExploreResult& result,
+                          Clock::time_point started) {
+  Counterexample& found = result.violations.front();
+  Execution execution(program, config.max_steps);
+  ExploreResult ignored;
+  if (!run_init(program, execution, ignored)) return;
+  std::uint64_t asked = 0;
+  const std::function<bool()> keep_going = [&] {
+    return asked++ < config.minimize_budget && !out_of_time(config, started);
+  };
+  MinimalSearch search = minimal_counterexample(execution, config.symmetry, config.max_memory_bytes, keep_going);
+  result.minimize_executions = search.executions;
+  if (search.best && (search.best->preemptions < found.preemptions ||
+                      (search.best->preemptions == found.preemptions && search.best->trace.size() < found.trace.size()))) {
+    found = std::move(*search.best);
+  }
+  result.minimality = search.proven ? proven_minimal(found.preemptions)
+                                    : fmt::format("not proven minimal: the search over states stopped at its limit "
+                                                  "({} executions)",
+                                                  result.minimize_executions);
+}
+
 // Replaces the first counterexample by one with the fewest preemptions, and among those the fewest
 // steps: preemption-bounded exhaustive searches with bound 0, 1, ... up to the counterexample's
 // own count; the first bound with a violation is the minimum, if every lower bound was searched
@@ -144,17 +182,12 @@ void minimize(const ModelProgram& program, const CheckConfig& config, ExploreRes
   Execution execution(program, config.max_steps);
   ExploreResult ignored;
   if (!run_init(program, execution, ignored)) return;
-  const auto out_of_time = [&] {
-    return (config.max_seconds > 0 &&
-            std::chrono::duration<double>(Clock::now() - started).count() >= config.max_seconds) ||
-           g_stop_requested.load(std::memory_order_relaxed);
-  };
   for (std::uint32_t bound = 0; bound <= found.preemptions; ++bound) {
     DfsChooser dfs(bound);
     std::optional<Counterexample> best;
     bool searched_all = true;
     for (bool more = true; more;) {
-      if (result.minimize_executions >= config.minimize_budget || out_of_time()) {
+      if (result.minimize_executions >= config.minimize_budget || out_of_time(config, started)) {
         searched_all = false;
         break;
       }
@@ -175,11 +208,7 @@ void minimize(const ModelProgram& program, const CheckConfig& config, ExploreRes
     if (best || !searched_all) {
       result.minimality =
           searched_all
-              ? (found.preemptions == 0
-                     ? std::string("fewest preemptions: none needed; fewest steps among the executions without one")
-                     : fmt::format("fewest preemptions: no execution with fewer than {} preemption{} violates; "
-                                   "fewest steps among those with {}",
-                                   found.preemptions, found.preemptions == 1 ? "" : "s", found.preemptions))
+              ? proven_minimal(found.preemptions)
               : fmt::format("not proven minimal: the search with at most {} preemption{} stopped at its "
                             "limit ({} executions)",
                             bound, bound == 1 ? "" : "s", result.minimize_executions);
@@ -201,7 +230,8 @@ std::unique_ptr<Strategy> make_strategy(const ModelProgram& program, const Check
     case StrategyKind::Pct: return std::make_unique<PctChooser>(config.seed, config.pct_depth, config.samples);
     case StrategyKind::Stateful:
       if (config.preemption_bound) return std::make_unique<DfsChooser>(config.preemption_bound);
-      return std::make_unique<StatefulChooser>(config.symmetry, config.max_memory_bytes);
+      return std::make_unique<StatefulChooser>(*program.layout, config.symmetry, config.reduction,
+                                               config.max_memory_bytes);
   }
   return std::make_unique<DfsChooser>(config.preemption_bound);
 }
@@ -296,7 +326,11 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
   result.states = strategy->states();
   if (!result.violations.empty() && config.minimize && config.stop_at_first_violation &&
       result.verdict != Verdict::Error) {
-    minimize(program, config, result, started);
+    if (config.strategy == StrategyKind::Stateful && !config.preemption_bound) {
+      minimize_over_states(program, config, result, started);
+    } else {
+      minimize(program, config, result, started);
+    }
   }
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   if (result.verdict == Verdict::Error) return result;

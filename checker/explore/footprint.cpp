@@ -137,4 +137,12 @@ bool conflict(const Footprint& a, const Footprint& b) {
   return false;
 }
 
+void add_footprint(AccessSet& out, const AccessIndex& index, const Footprint& fp) {
+  for (std::uint8_t i = 0; i < fp.count; ++i) {
+    const Access& a = fp.accesses[i];
+    out.add(index, a.space, a.write, a.first, a.last);
+  }
+  if (fp.reads_all_ints) out.add(index, Space::Int, false, 0, kNone);
+}
+
 }  // namespace preempt

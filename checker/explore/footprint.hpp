@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 
+#include "checker/rt/access_set.hpp"
 #include "checker/rt/footprint_sink.hpp"
 #include "checker/rt/layout.hpp"
 #include "checker/rt/op.hpp"
@@ -38,5 +39,8 @@ struct Footprint {
 [[nodiscard]] Footprint footprint_of(const Op& op, const ModelLayout& layout);
 // Whether two steps of different threads are dependent.
 [[nodiscard]] bool conflict(const Footprint& a, const Footprint& b);
+// Adds the objects of `fp` to `out` (sized for `index`): an await reading every int reads them all,
+// an access to a whole space covers the whole space.
+void add_footprint(AccessSet& out, const AccessIndex& index, const Footprint& fp);
 
 }  // namespace preempt

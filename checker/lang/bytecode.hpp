@@ -28,9 +28,19 @@ struct Instr {
   std::uint32_t line = 0;  // source line, for traces and errors
 };
 
+// The objects the object operand of a visible instruction (LoadShared, StoreShared, Builtin) may
+// name: a scalar exactly, an element of an array as the whole array. For the dependence analysis
+// of the stateful strategy (access_summary.hpp); the VM itself takes the object from the stack.
+struct Target {
+  preempt::ObjectKind kind = preempt::ObjectKind::Int;
+  std::uint32_t first = 0;
+  std::uint32_t last = 0;
+};
+
 struct CodeBody {
   std::string name;                   // function or thread name
   std::vector<Instr> code;
+  std::vector<Target> targets;        // one per instruction; meaningful for LoadShared, StoreShared, Builtin
   std::uint32_t slot_count = 0;
   std::uint32_t param_count = 0;
   bool returns_int = false;

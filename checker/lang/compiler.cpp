@@ -109,15 +109,23 @@ class Compiler {
     code.function = f;
     code.end_line = body.end_loc.line;
     code_ = &code.code;
+    targets_ = &code.targets;
     statement(*body.block);
     if (returns_int) emit(Opcode::Const, 0, 0, body.end_loc.line);  // an int function falling off its end returns 0
     emit(Opcode::Return, 0, returns_int ? 1 : 0, body.end_loc.line);
+    targets_ = nullptr;
     return code;
   }
 
   std::size_t emit(Opcode op, std::uint32_t a, std::int64_t b, std::uint32_t line) {
     code_->push_back({op, a, b, line});
+    if (targets_ != nullptr) targets_->emplace_back();
     return code_->size() - 1;
+  }
+  // Emits a visible instruction whose object operand may name the objects of `target`.
+  void emit_on(Opcode op, std::uint32_t a, std::int64_t b, std::uint32_t line, const Target& target) {
+    emit(op, a, b, line);
+    if (targets_ != nullptr) targets_->back() = target;
   }
   [[nodiscard]] std::uint32_t here() const { return static_cast<std::uint32_t>(code_->size()); }
   void patch(std::size_t at, std::uint32_t target) { (*code_)[at].a = target; }
@@ -127,32 +135,38 @@ class Compiler {
     return static_cast<std::uint32_t>(out_.arrays.size() - 1);
   }
 
+  // A shared int or object (array) as the store sees it: its first index and its array size.
+  struct CellInfo {
+    EngineKind kind = EngineKind::Int;
+    std::uint32_t base = 0;
+    std::uint32_t size = 0;  // 0: a scalar
+    const std::string* name = nullptr;
+  };
+  CellInfo cell_info(const Expr& e) const {
+    if (e.kind == ExprKind::Shared) {
+      const SharedIntDecl& d = program_.shared_ints[e.decl];
+      return {EngineKind::Int, shared_base_[e.decl], d.array_size, &d.name};
+    }
+    if (e.object == ObjectKind::Module) return {EngineKind::Module, e.decl, 0, &program_.modules[e.decl].name};
+    const ObjectDecl& d = program_.objects(e.object)[e.decl];
+    return {engine_kind(e.object), object_base_[static_cast<std::size_t>(e.object)][e.decl], d.array_size, &d.name};
+  }
+  // The objects `e` may name: a scalar exactly; an element of an array, the whole array.
+  Target target_of(const Expr& e) const {
+    const CellInfo info = cell_info(e);
+    return {info.kind, info.base, info.size == 0 || !e.index ? info.base : info.base + info.size - 1};
+  }
+
   // Pushes the store index of a shared int or object element, or returns it as a constant.
   // Returns true when the index is on the stack (an array element), false for a scalar (in *cell).
   bool cell(const Expr& e, std::uint32_t* constant) {
-    std::uint32_t base = 0;
-    std::uint32_t size = 0;
-    std::string name;
-    if (e.kind == ExprKind::Shared) {
-      const SharedIntDecl& d = program_.shared_ints[e.decl];
-      base = shared_base_[e.decl];
-      size = d.array_size;
-      name = d.name;
-    } else if (e.object == ObjectKind::Module) {
-      base = e.decl;
-      name = program_.modules[e.decl].name;
-    } else {
-      const ObjectDecl& d = program_.objects(e.object)[e.decl];
-      base = object_base_[static_cast<std::size_t>(e.object)][e.decl];
-      size = d.array_size;
-      name = d.name;
-    }
+    const CellInfo info = cell_info(e);
     if (!e.index) {
-      *constant = base;
+      *constant = info.base;
       return false;
     }
     expression(*e.index);
-    emit(Opcode::ElemIndex, array_id(base, size, std::move(name)), size, e.loc.line);
+    emit(Opcode::ElemIndex, array_id(info.base, info.size, *info.name), info.size, e.loc.line);
     return true;
   }
 
@@ -171,9 +185,9 @@ class Compiler {
       case ExprKind::Shared: {
         std::uint32_t constant = 0;
         if (cell(e, &constant)) {
-          emit(Opcode::LoadShared, 0, 1, line);
+          emit_on(Opcode::LoadShared, 0, 1, line, target_of(e));
         } else {
-          emit(Opcode::LoadShared, constant, 0, line);
+          emit_on(Opcode::LoadShared, constant, 0, line, target_of(e));
         }
         return;
       }
@@ -195,16 +209,21 @@ class Compiler {
         for (const ExprPtr& arg : e.args) expression(*arg);
         emit(Opcode::Call, e.decl, static_cast<std::int64_t>(e.args.size()), line);
         return;
-      case ExprKind::CallBuiltin:
-        for (const ExprPtr& arg : e.args) {
-          if (arg->kind == ExprKind::Shared && arg_is_cell(e, arg.get())) {
-            push_cell(*arg);
+      case ExprKind::CallBuiltin: {
+        Target target;
+        const std::string_view letters = builtin_info(e.builtin).args;
+        for (std::size_t i = 0; i < e.args.size(); ++i) {
+          const Expr& arg = *e.args[i];
+          if (i < letters.size() && letters[i] != 'v') target = target_of(arg);  // its one object operand
+          if (arg.kind == ExprKind::Shared && arg_is_cell(e, &arg)) {
+            push_cell(arg);
           } else {
-            expression(*arg);
+            expression(arg);
           }
         }
-        emit(Opcode::Builtin, static_cast<std::uint32_t>(e.builtin), 0, line);
+        emit_on(Opcode::Builtin, static_cast<std::uint32_t>(e.builtin), 0, line, target);
         return;
+      }
     }
   }
 
@@ -266,17 +285,18 @@ class Compiler {
     }
     std::uint32_t constant = 0;
     const bool on_stack = cell(target, &constant);
+    const Target objects = target_of(target);
     if (s.assign_op == AssignOp::Set) {
       expression(*s.value);
     } else if (on_stack) {
       emit(Opcode::Dup, 0, 0, line);
-      emit(Opcode::LoadShared, 0, 1, line);
+      emit_on(Opcode::LoadShared, 0, 1, line, objects);
       combine();
     } else {
-      emit(Opcode::LoadShared, constant, 0, line);
+      emit_on(Opcode::LoadShared, constant, 0, line, objects);
       combine();
     }
-    emit(Opcode::StoreShared, on_stack ? 0 : constant, on_stack ? 1 : 0, line);
+    emit_on(Opcode::StoreShared, on_stack ? 0 : constant, on_stack ? 1 : 0, line, objects);
   }
 
   // The objects an await condition may read: scalars exactly, arrays whole.
@@ -355,9 +375,12 @@ class Compiler {
         AwaitSite site;
         site.text = paren_text(program_, s.loc);
         std::vector<Instr>* saved = code_;
+        std::vector<Target>* saved_targets = targets_;
         code_ = &site.code;
+        targets_ = nullptr;
         expression(*s.cond);
         code_ = saved;
+        targets_ = saved_targets;
         collect_reads(*s.cond, site.reads);
         out_.awaits.push_back(std::move(site));
         emit(Opcode::Await, static_cast<std::uint32_t>(out_.awaits.size() - 1), 0, line);
@@ -392,6 +415,7 @@ class Compiler {
   const Program& program_;
   CompiledScenario out_;
   std::vector<Instr>* code_ = nullptr;
+  std::vector<Target>* targets_ = nullptr;  // null while compiling await conditions (no steps)
   std::vector<Loop> loops_;
   std::vector<std::uint32_t> shared_base_;
   std::vector<std::uint32_t> object_base_[5];

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "checker/lang/access_summary.hpp"
 #include "checker/report/violation_kind.hpp"
 #include "checker/rt/store.hpp"
 #include "checker/rt/thread_context.hpp"
@@ -91,16 +92,6 @@ std::string bounds_message(const ArrayInfo& array, Value index, std::uint32_t li
   return fmt::format("index {} is out of bounds for {}[{}] at line {}", index, array.name, array.size, line);
 }
 
-OpKind op_of(Builtin builtin) {
-  switch (builtin) {
-#define PREEMPT_BUILTIN(Enumerator, name, args, returns_int, op) \
-  case Builtin::Enumerator:                                      \
-    return OpKind::op;
-#include "checker/lang/builtins.def"
-  }
-  return OpKind::Schedule;
-}
-
 preempt::ObjectKind kind_of_letter(char letter) {
   switch (letter) {
     case 'K': return preempt::ObjectKind::Kobject;
@@ -122,7 +113,8 @@ bool uses_self(const CompiledScenario& compiled);
 class VmThread final : public AwaitGuard, public StateSource {
  public:
   explicit VmThread(const Interpreter& interpreter)
-      : compiled_(interpreter.compiled_), limits_(interpreter.limits_), hash_self_(uses_self(interpreter.compiled_)) {
+      : compiled_(interpreter.compiled_), limits_(interpreter.limits_), interpreter_(interpreter),
+        hash_self_(uses_self(interpreter.compiled_)) {
     frames_.reserve(64);
     slots_.reserve(256);
     stack_.reserve(256);
@@ -161,6 +153,20 @@ class VmThread final : public AwaitGuard, public StateSource {
   void reads(FootprintSink& sink) const override {
     for (const AwaitSite::Read& r : compiled_.awaits[await_site_].reads) sink.read(r.space, r.first, r.last);
   }
+  // Parked at a step: the innermost frame's pc is just past the instruction that announced it (or,
+  // for the free after an exit function, past the delete_module that ran it); each caller goes on
+  // at its pc; a frame running an exit function frees its module when it returns.
+  bool future_accesses(AccessSet& out) const override {
+    if (frames_.empty()) return false;
+    const AccessSummary& summary = interpreter_.summary();
+    for (std::size_t i = 0; i < frames_.size(); ++i) {
+      const Frame& f = frames_[i];
+      const bool innermost = i + 1 == frames_.size();
+      out.merge(summary.from(f.body, innermost && f.pc > 0 ? f.pc - 1 : f.pc));
+      if (f.after == After::FreeModule) out.merge(summary.module_free(f.module));
+    }
+    return true;
+  }
 
  private:
   bool evaluate_await(const Store& store, Value* out, Fault* fault) const;
@@ -182,6 +188,7 @@ class VmThread final : public AwaitGuard, public StateSource {
 
   const CompiledScenario& compiled_;
   const VmLimits& limits_;
+  const Interpreter& interpreter_;
   ThreadContext* context_ = nullptr;
   std::vector<Frame> frames_;
   std::vector<Value> slots_;
@@ -329,7 +336,7 @@ bool VmThread::return_from(bool has_value, std::uint32_t line) {
     ret.kind = OpKind::Return;
     ret.location = callee;
     ret.other = function_of(caller);
-    perform(ret, line);
+    if (perform(ret, line).exit_thread) return false;  // abandoned
   }
   slots_.resize(done.base);
   frames_.pop_back();
@@ -343,7 +350,7 @@ bool VmThread::return_from(bool has_value, std::uint32_t line) {
       Op free;
       free.kind = OpKind::ModuleFree;
       free.target = {preempt::ObjectKind::Module, done.module};
-      perform(free, line);
+      if (perform(free, line).exit_thread) return false;  // abandoned
       stack_.push_back(0);  // delete_module succeeded
       break;
     }
@@ -355,7 +362,7 @@ bool VmThread::builtin(Builtin b, std::uint32_t line) {
   const BuiltinInfo& info = builtin_info(b);
   const std::size_t argc = info.args.size();
   Op op;
-  op.kind = op_of(b);
+  op.kind = builtin_op(b);
   std::array<Value, 3> values{};
   std::size_t value_count = 0;
   const std::size_t first = stack_.size() - argc;
@@ -387,6 +394,10 @@ bool VmThread::builtin(Builtin b, std::uint32_t line) {
 void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
   context_ = &context;
   context.set_state_source(this);
+  // Every perform() below returns at once when its result says exit_thread (do_exit, or the
+  // execution abandoned): nothing here is left to unwind, and no state of this object is touched
+  // (another execution may be using it by then).
+  context.set_returns_on_abandon();
   frames_.clear();
   slots_.clear();
   stack_.clear();
@@ -423,7 +434,9 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
         Op op;
         op.kind = OpKind::Read;
         op.target = {preempt::ObjectKind::Int, in.b == 1 ? static_cast<std::uint32_t>(pop()) : in.a};
-        stack_.push_back(perform(op, in.line).value);
+        const OpResult result = perform(op, in.line);
+        if (result.exit_thread) return;  // abandoned
+        stack_.push_back(result.value);
         break;
       }
       case Opcode::StoreShared: {
@@ -431,7 +444,7 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
         op.kind = OpKind::Write;
         op.arg0 = pop();
         op.target = {preempt::ObjectKind::Int, in.b == 1 ? static_cast<std::uint32_t>(pop()) : in.a};
-        perform(op, in.line);
+        if (perform(op, in.line).exit_thread) return;  // abandoned
         break;
       }
       case Opcode::Unary: stack_.back() = unary(static_cast<UnaryOp>(in.a), stack_.back()); break;
@@ -457,7 +470,7 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
           Op call;
           call.kind = OpKind::Call;
           call.other = callee.function;
-          perform(call, in.line);
+          if (perform(call, in.line).exit_thread) return;  // abandoned
         }
         push_frame(in.a, After::Call, in.line);
         const Frame& callee_frame = frames_.back();
@@ -500,7 +513,7 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
         op.kind = OpKind::Await;
         op.guard = this;
         op.text = compiled_.awaits[in.a].text.c_str();
-        perform(op, in.line);
+        if (perform(op, in.line).exit_thread) return;  // abandoned
         // The step was taken because the condition held or faulted; a fault is reported here.
         Fault problem;
         Value value = 0;
@@ -510,7 +523,7 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
       case Opcode::Schedule: {
         Op op;
         op.kind = OpKind::Schedule;
-        perform(op, in.line);
+        if (perform(op, in.line).exit_thread) return;  // abandoned
         break;
       }
       case Opcode::DoExit: {
@@ -534,6 +547,11 @@ Interpreter::Interpreter(const CompiledScenario& compiled, VmLimits limits)
 }
 
 Interpreter::~Interpreter() = default;
+
+const AccessSummary& Interpreter::summary() const {
+  if (!summary_) summary_ = std::make_unique<AccessSummary>(compiled_);
+  return *summary_;
+}
 
 VmThread& Interpreter::state_for(ThreadId thread) {
   while (states_.size() <= thread) states_.push_back(std::make_unique<VmThread>(*this));

@@ -23,6 +23,7 @@ struct VmLimits {
 };
 
 class VmThread;
+class AccessSummary;
 
 // Owns the per-thread interpreter states (one per thread slot, reused across executions) and builds
 // the ModelProgram that runs the compiled scenario on the engine.
@@ -40,8 +41,12 @@ class Interpreter {
   ThreadSpec make_spec(const std::string& name, std::uint32_t body, std::int64_t self);
   VmThread& state_for(ThreadId thread);
 
+  // What each thread may still touch, for the stateful strategy's reduction: computed on first use.
+  [[nodiscard]] const AccessSummary& summary() const;
+
   const CompiledScenario& compiled_;
   VmLimits limits_;
+  mutable std::unique_ptr<AccessSummary> summary_;  // null until summary() is first called
   std::vector<std::unique_ptr<VmThread>> states_;
   ModelProgram program_;
 };

@@ -4,6 +4,8 @@
 // different states collide with probability about 2^-128 per pair (n states: n^2 / 2^129).
 #include <cstdint>
 
+#include "checker/rt/access_set.hpp"
+
 namespace preempt {
 
 struct Fingerprint {
@@ -36,6 +38,13 @@ class StateSource {
  public:
   virtual ~StateSource() = default;
   virtual void hash_state(StateHasher& hasher) const = 0;
+  // Adds to `out` (sized for an AccessIndex of the layout's initial store) every object that the
+  // steps the thread may still take, its pending step included, may touch; an over-approximation.
+  // False when the source cannot tell (then the thread may touch anything).
+  virtual bool future_accesses(AccessSet& out) const {
+    (void)out;
+    return false;
+  }
 };
 
 }  // namespace preempt

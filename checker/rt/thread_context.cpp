@@ -11,6 +11,7 @@ OpResult ThreadContext::perform(const Op& op) {
   pending_ = op;
   status_ = ThreadStatus::Pending;
   coroutine_.suspend();
+  if (abandoning_) return OpResult{.exit_thread = true};
   return result_;
 }
 
@@ -28,6 +29,7 @@ void ThreadContext::start(const std::string& name, const ThreadEntry* entry, Fun
   body_ = body;
   spin_depth = 0;
   state_source_ = nullptr;
+  returns_on_abandon_ = false;
   status_ = ThreadStatus::Running;
   coroutine_.start(pool_, &ThreadContext::run_entry, this);
 }
@@ -38,6 +40,11 @@ void ThreadContext::resume() {
 }
 
 void ThreadContext::abandon() {
+  if (status_ == ThreadStatus::Pending && returns_on_abandon_) {
+    abandoning_ = true;
+    resume();  // the code returns from its entry; if it parks again instead, reset() unwinds it
+    abandoning_ = false;
+  }
   coroutine_.reset();
   status_ = ThreadStatus::Idle;
 }

@@ -6,7 +6,15 @@
 // once the scheduler has applied it. report(op) parks the thread for good with an immediate event
 // (a failed assert, a failed assume, a model fault) that the scheduler handles without a choice.
 // Protocol (scheduler side): start() with an entry, resume() to let it run up to its next
-// announcement; status() tells what happened. Slots are reused across executions.
+// announcement; status() tells what happened; abandon() ends an unfinished thread at the end of an
+// execution. Slots are reused across executions.
+//
+// Abandoning: by default the thread's stack is unwound (Boost throws forced_unwind through it, so
+// that destructors of C++ model code run), which costs a few microseconds a thread. Code that
+// calls set_returns_on_abandon() promises to return from its entry at once, without another step,
+// whenever perform() comes back with exit_thread set (abandon() makes it do so; the scenario
+// interpreter keeps the promise): then abandoning costs one context switch. A thread that parks
+// again is unwound as before.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -36,12 +44,15 @@ class ThreadContext {
   ThreadContext& operator=(const ThreadContext&) = delete;
 
   // --- thread side ---
+  // Parks the thread at `op`; the step's result once applied (exit_thread, when abandoned()).
   OpResult perform(const Op& op);
   [[noreturn]] void report(const Op& op);
   [[nodiscard]] ThreadId id() const { return id_; }
   [[nodiscard]] const std::string& name() const { return name_; }
   // The shared state as it is now, read-only (an interpreter re-checks an await's condition).
   [[nodiscard]] const Store& store_view() const { return *store_; }
+  // See "Abandoning" above; reset by every start().
+  void set_returns_on_abandon() { returns_on_abandon_ = true; }
 
   // --- scheduler side ---
   // Prepares a run of `entry` (not owned: it must outlive the execution) under `name`, whose body
@@ -72,6 +83,8 @@ class ThreadContext {
   const Store* store_ = nullptr;
   const StateSource* state_source_ = nullptr;
   ThreadStatus status_ = ThreadStatus::Idle;
+  bool returns_on_abandon_ = false;  // the code returns by itself when abandoned (see above)
+  bool abandoning_ = false;          // abandon() resumed the thread to let it return
   Op pending_;
   OpResult result_;
 };

@@ -116,10 +116,24 @@ TEST_CASE("strategies: stateful proves 1e17 interleavings safe through symmetry,
   const Json j = Json::parse(proof.out);
   CHECK(j["verdict"] == "safe");
   CHECK(j["states"].get<std::uint64_t>() < 5000);
-  const auto cut = run_preempt("check --strategy stateful --no-symmetry --max-memory 1 tests/cli/fixtures/slow.scn");
+  // many-states.scn: 59,048 states with no symmetry to merge them; 1 MiB holds 24,576.
+  const auto cut = run_preempt("check --strategy stateful --max-memory 1 tests/cli/fixtures/many-states.scn");
   CHECK(cut.exit_code == 3);
-  CHECK_THAT(cut.out, Catch::Contains("stopped at the memory limit (1 MiB)"));
+  CHECK_THAT(cut.out, Catch::Contains("stopped at the memory limit (1 MiB) after 24576 states"));
   const auto found = run_preempt("check --strategy stateful " + kBuggy);
   CHECK(found.exit_code == 1);
   CHECK_THAT(found.out, Catch::Contains("schedule: sysfs_reader,rmmod:2,sysfs_reader:2,rmmod:4,sysfs_reader"));
+  CHECK_THAT(found.out, Catch::Contains("minimal:  fewest preemptions: no execution with fewer than 2 preemptions"));
+}
+
+TEST_CASE("strategies: stateful without reduction stores more states for the same verdict",
+          "[cli][strategies][stateful]") {
+  const auto states = [](const std::string& options) {
+    const auto run = run_preempt("check --strategy stateful --format json " + options + " scenarios/dm-sysfs-exit/fixed.scn");
+    CHECK(run.exit_code == 0);
+    const Json j = Json::parse(run.out);
+    CHECK(j["verdict"] == "safe");
+    return j["states"].get<std::uint64_t>();
+  };
+  CHECK(states("") < states("--no-reduction"));
 }

@@ -4,6 +4,10 @@
 // The blocking profile stresses steps that can block: awaits on conditions over two variables or
 // a local, locks held across writes, spinlocks, waits, completions that are reset -- the steps
 // whose reversals partial-order reduction must check can run. Deterministic for a given seed.
+// With `loops` (general profile), statements may also be loops that can run for ever (spins,
+// toggles): cycles in the state graph, for the stateful strategy. Loop bodies only write
+// constants or toggle, so the state space stays finite. Without `loops`, the programs are exactly
+// those of earlier versions.
 #include <cstdint>
 #include <random>
 #include <string>
@@ -14,15 +18,18 @@ class ProgramGenerator {
  public:
   enum class Profile : std::uint8_t { General, Blocking };
   explicit ProgramGenerator(std::uint32_t seed, Profile profile = Profile::General)
-      : rng_(seed), profile_(profile) {}
+      : rng_(seed), profile_(profile), loops_(false) {}
+  ProgramGenerator(std::uint32_t seed, bool loops) : rng_(seed), profile_(Profile::General), loops_(loops) {}
 
   std::string generate() {
     if (profile_ == Profile::Blocking) return generate_blocking();
     std::string s = "module mod;\nint x;\nint y;\nint a[2];\nmutex m;\ncompletion c;\n"
                     "kobject k release k_release;\nvoid k_release() in mod { y = y + 1; }\n"
                     "init { __module_get(mod); }\n";
+    if (loops_) s += "int p0;\nint p1;\nint p2;\n";  // one private variable per thread
     const int threads = pick(2, 3);
     for (int t = 0; t < threads; ++t) {
+      thread_ = t;
       s += "thread t" + std::to_string(t) + (pick(0, 4) == 0 ? " in mod" : "") + " {\n";
       const int statements = pick(1, 3);
       for (int i = 0; i < statements; ++i) s += "  " + statement() + "\n";
@@ -43,6 +50,7 @@ class ProgramGenerator {
     }
   }
   std::string statement() {
+    if (loops_ && pick(0, 3) == 0) return loop();
     switch (pick(0, 15)) {
       case 0: return var() + " = " + var() + " + 1;";
       case 1: return var() + " = " + std::to_string(pick(0, 2)) + ";";
@@ -60,6 +68,19 @@ class ProgramGenerator {
       case 13: return "assume(" + var() + " != 2);";
       case 14: return "if (mutex_trylock(m)) { " + var() + " = 3; mutex_unlock(m); }";
       default: return "{ int v = " + var() + "; " + var() + " = v * 2; }";
+    }
+  }
+  std::string loop() {
+    const std::string own = "p" + std::to_string(thread_);
+    switch (pick(0, 7)) {
+      case 6: return "while (" + own + " != 2) { " + own + " = 1 - " + own + "; }";  // for ever, alone
+      case 7: return "while (" + var() + " == 0) { " + own + " = 1 - " + own + "; }";
+      case 0: return "while (" + var() + " < 2) { " + var() + " = 1 - " + var() + "; }";
+      case 1: return "while (" + var() + " == 0) { schedule(); }";
+      case 2: return "while (1) { if (" + var() + " != 0) { break; } " + var() + " = 1 - " + var() + "; }";
+      case 3: return "for (int i = 0; i < 2; i++) { a[i] = a[i] + " + var() + "; }";
+      case 4: return "while (mutex_trylock(m) == 0) { } " + var() + " = 0; mutex_unlock(m);";
+      default: return "while (" + var() + " != 1) { " + var() + " = " + std::to_string(pick(0, 1)) + "; }";
     }
   }
   std::string final_check() {
@@ -122,6 +143,8 @@ class ProgramGenerator {
 
   std::mt19937 rng_;
   Profile profile_;
+  bool loops_;
+  int thread_ = 0;  // the thread being generated
 };
 
 }  // namespace preempt::test

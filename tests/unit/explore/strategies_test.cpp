@@ -1,8 +1,8 @@
 // Sampling strategies (random, pct) and the minimal counterexample, through the library API.
+// The stateful strategy has its own file (stateful_test.cpp).
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <limits>
-#include <set>
 
 #include "checker/explore/execution.hpp"
 #include "checker/explore/explorer.hpp"
@@ -114,7 +114,7 @@ TEST_CASE("the reported counterexample has the fewest preemptions, then the fewe
     if (!exhaustive.incomplete_reasons.empty() || fewest_steps == std::numeric_limits<std::uint32_t>::max()) {
       return false;
     }
-    for (StrategyKind strategy : {StrategyKind::Dpor, StrategyKind::Dfs}) {
+    for (StrategyKind strategy : {StrategyKind::Dpor, StrategyKind::Dfs, StrategyKind::Stateful}) {
       CheckConfig config;
       config.strategy = strategy;
       const auto result = preempt::explore(scenario.model(), config);
@@ -148,108 +148,4 @@ TEST_CASE("the reported counterexample has the fewest preemptions, then the fewe
     }
     CHECK(checked >= 50);
   }
-}
-
-namespace {
-
-struct Outcome {
-  std::set<std::string> final_states;
-  std::set<std::string> violation_kinds;
-  bool covered = true;
-  std::uint64_t executions = 0;
-  std::uint64_t states = 0;
-};
-
-Outcome outcome(const preempt::lang::LoadedScenario& scenario, StrategyKind strategy, bool symmetry = true,
-                std::uint64_t budget = 0) {
-  Outcome o;
-  CheckConfig config;
-  config.strategy = strategy;
-  config.symmetry = symmetry;
-  config.stop_at_first_violation = false;
-  config.max_executions = budget;
-  config.max_steps = 500;
-  config.observer = [&](const Execution& e, ExecutionEnd end) {
-    if (end == ExecutionEnd::Complete) o.final_states.insert(preempt::test::state_key(e.store()));
-  };
-  const auto result = preempt::explore(scenario.model(), config);
-  for (const auto& c : result.violations) {
-    if (c.violation) o.violation_kinds.insert(std::string(preempt::violation_spelling(c.violation->kind)));
-  }
-  o.covered = result.incomplete_reasons.empty() && result.verdict != Verdict::Error;
-  o.executions = result.executions;
-  o.states = result.states;
-  return o;
-}
-
-void same_verdicts(const preempt::lang::LoadedScenario& scenario, const Outcome& dfs) {
-  for (bool symmetry : {false, true}) {
-    CAPTURE(symmetry);
-    const Outcome stateful = outcome(scenario, StrategyKind::Stateful, symmetry);
-    CHECK(stateful.covered);
-    CHECK(stateful.violation_kinds == dfs.violation_kinds);
-    // Final states are only seen at the end of executions that were not cut at a known state: the
-    // set can be smaller, never larger, and must be non-empty when dfs has one.
-    for (const auto& s : stateful.final_states) CHECK(dfs.final_states.count(s) == 1);
-    CHECK(stateful.final_states.empty() == dfs.final_states.empty());
-    CHECK(stateful.executions <= dfs.executions);
-  }
-}
-
-}  // namespace
-
-TEST_CASE("stateful: the same violations as dfs on every scenario and on random programs", "[stateful]") {
-  for (const std::string& file : preempt::test::library_scenarios()) {
-    CAPTURE(file);
-    std::string errors;
-    const auto scenario = preempt::lang::load_scenario(file, &errors);
-    REQUIRE(scenario);
-    const Outcome dfs = outcome(*scenario, StrategyKind::Dfs);
-    REQUIRE(dfs.covered);
-    same_verdicts(*scenario, dfs);
-  }
-  const char* count_text = std::getenv("PREEMPT_RANDOM_PROGRAMS");
-  const std::uint32_t count = count_text != nullptr ? static_cast<std::uint32_t>(std::stoul(count_text)) / 2 : 1000;
-  for (std::uint32_t seed = 1; seed <= count; ++seed) {
-    CAPTURE(seed);
-    preempt::test::ProgramGenerator generator(seed);
-    const std::string text = generator.generate();
-    INFO(text);
-    std::string errors;
-    const auto scenario = preempt::lang::load_scenario_text("generated.scn", text, &errors);
-    REQUIRE(scenario);
-    const Outcome dfs = outcome(*scenario, StrategyKind::Dfs, true, 20000);
-    if (!dfs.covered) continue;
-    same_verdicts(*scenario, dfs);
-  }
-}
-
-TEST_CASE("stateful: symmetry merges the copies of a thread array", "[stateful]") {
-  // N identical threads taking and dropping a reference: without symmetry the states are the
-  // tuples of their positions; with it, the multisets.
-  std::string errors;
-  const std::string text =
-      "kobject k release rel;\nint released;\nvoid rel() { released = 1; }\n"
-      "thread r[4] { if (kobject_get_unless_zero(k)) { kobject_put(k); } }\n"
-      "thread owner { kobject_put(k); }\n";
-  const auto scenario = preempt::lang::load_scenario_text("sym.scn", text, &errors);
-  REQUIRE(scenario);
-  const Outcome plain = outcome(*scenario, StrategyKind::Stateful, false);
-  const Outcome symmetric = outcome(*scenario, StrategyKind::Stateful, true);
-  CHECK(plain.covered);
-  CHECK(symmetric.covered);
-  CHECK(symmetric.states < plain.states);
-  CHECK(symmetric.violation_kinds == plain.violation_kinds);
-}
-
-TEST_CASE("stateful: an endless loop with visible steps is a cycle, not a step-limit cut", "[stateful]") {
-  std::string errors;
-  const auto scenario = preempt::lang::load_scenario_text(
-      "loop.scn", "int x;\nthread a { while (1) { x = 1 - x; } }\nthread b { x = 0; }\n", &errors);
-  REQUIRE(scenario);
-  CheckConfig config;
-  config.strategy = StrategyKind::Stateful;
-  const auto result = preempt::explore(scenario->model(), config);
-  CHECK(result.verdict == Verdict::Safe);
-  CHECK(result.states > 0);
 }
