@@ -7,6 +7,7 @@
 #                       exceeds it is reported as "timeout", and larger N are skipped for that
 #                       tool and variant.
 #   --strategy S        preempt's strategy (default dfs)
+#   --preempt-flags "F" more options for `preempt check` (e.g. "--no-reduction", "--no-symmetry")
 #   --pan-flags "F"     flags of ./pan (default "-m10000 -w20": a 2^20-slot hash table, 8 MiB,
 #                       ample for the ~2e5 states of N = 10; pan's own default -w24 costs 128 MiB)
 #   --cflags "F"        gcc flags for pan.c (default "-O2 -DSAFETY")
@@ -16,7 +17,8 @@
 # For each (N, variant) it generates the Promela model and the preempt scenario with gen_dm.py,
 # runs SPIN end to end (spin -a, gcc, ./pan; timed as a whole and pan alone; pan's peak RSS by
 # /usr/bin/time -v) and `preempt check --format json` (peak RSS by /usr/bin/time -v), and prints
-# one markdown table row. Both verdicts must be the expected one (buggy: violation unloaded-code;
+# one markdown table row (preempt states: those the stateful strategy stored; blank for the
+# stateless strategies). Both verdicts must be the expected one (buggy: violation unloaded-code;
 # fixed: safe) and agree; otherwise a MISMATCH line is printed and the exit status is 1. With the
 # dfs strategy, the executions of a fixed run must equal count_interleavings.py's count of the
 # Promela step model (a check that both models cut the race into the same steps).
@@ -26,7 +28,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 preempt=${PREEMPT:-$here/../../build/preempt}
-first=1 last=6 budget=60 strategy=dfs keep="" only=""
+first=1 last=6 budget=60 strategy=dfs keep="" only="" preempt_flags=""
 pan_flags="-m10000 -w20" cflags="-O2 -DSAFETY"
 
 die() { echo "compare.sh: $*" >&2; exit 2; }
@@ -35,6 +37,7 @@ while (($#)); do
   case $1 in
     --budget) budget=${2:?}; shift 2 ;;
     --strategy) strategy=${2:?}; shift 2 ;;
+    --preempt-flags) preempt_flags=${2:?}; shift 2 ;;
     --pan-flags) pan_flags=${2:?}; shift 2 ;;
     --cflags) cflags=${2:?}; shift 2 ;;
     --keep) keep=${2:?}; shift 2 ;;
@@ -55,6 +58,7 @@ esac
 [[ $budget =~ ^[0-9]+$ && $budget -ge 1 ]] || die "--budget wants whole seconds"
 read -ra cflag_words <<<"$cflags"   # flags are words: split them once, here
 read -ra pan_words <<<"$pan_flags"
+read -ra preempt_words <<<"$preempt_flags"
 for tool in spin gcc python3 timeout /usr/bin/time "$preempt"; do
   command -v "$tool" >/dev/null || die "$tool not found"
 done
@@ -103,19 +107,20 @@ run_spin() {
   else spin_verdict="incomplete (see $d/pan.out)"; fi
 }
 
-# run_preempt DIR N VARIANT: sets pre_verdict, pre_execs, pre_time, pre_mib.
+# run_preempt DIR N VARIANT: sets pre_verdict, pre_execs, pre_states, pre_time, pre_mib.
 run_preempt() {
   local d=$1 n=$2 v=$3 start rc=0
   python3 "$here/gen_dm.py" scn "$n" "$v" >"$d/dm.scn"
   start=$(now)
   timeout $((budget + 30)) /usr/bin/time -v -o "$d/preempt.time" "$preempt" check "$d/dm.scn" \
-    --format json --strategy "$strategy" --max-time "$budget" >"$d/preempt.json" 2>"$d/preempt.err" || rc=$?
+    --format json --strategy "$strategy" "${preempt_words[@]}" --max-time "$budget" >"$d/preempt.json" \
+    2>"$d/preempt.err" || rc=$?
   pre_time=$(elapsed "$start" "$(now)")
-  pre_execs="" pre_mib=""
+  pre_execs="" pre_states="" pre_mib=""
   if ((rc == 124)); then pre_verdict=timeout; return; fi
   if ((rc != 0 && rc != 1 && rc != 3)); then pre_verdict="error (exit $rc, see $d)"; return; fi
   pre_mib=$(peak_mib "$d/preempt.time")
-  read -r pre_verdict pre_execs < <(python3 - "$d/preempt.json" <<'EOF'
+  read -r pre_verdict pre_execs pre_states < <(python3 - "$d/preempt.json" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
 v = r["verdict"]
@@ -123,7 +128,7 @@ if v == "violation":
     v = "violation " + r["violations"][0]["kind"]
 elif v == "incomplete" and any("time" in s for s in r["incomplete_reasons"]):
     v = "timeout"
-print(v.replace(" ", "_"), r["executions"])
+print(v.replace(" ", "_"), r["executions"], r.get("states", ""))
 EOF
 )
   pre_verdict=${pre_verdict//_/ }
@@ -137,11 +142,11 @@ finished() { [[ $1 != timeout && $1 != skipped ]]; }
 
 mismatches=()
 declare -A timed_out=()   # "tool variant" -> the N that timed out
-echo "SPIN $(spin -V | sed 's/Spin Version //; s/ --.*//') (gcc $cflags; pan $pan_flags) vs preempt --strategy $strategy;" \
-     "budget ${budget} s per tool per N; $(nproc) cores"
+echo "SPIN $(spin -V | sed 's/Spin Version //; s/ --.*//') (gcc $cflags; pan $pan_flags) vs preempt --strategy" \
+     "$strategy${preempt_flags:+ $preempt_flags}; budget ${budget} s per tool per N; $(nproc) cores"
 echo
-echo "| N | variant | verdict | SPIN states | SPIN total s | pan s | pan MiB | preempt executions | preempt s | preempt MiB | preempt/SPIN | preempt/pan |"
-echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| N | variant | verdict | SPIN states | SPIN total s | pan s | pan MiB | preempt executions | preempt states | preempt s | preempt MiB | preempt/SPIN | preempt/pan |"
+echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for ((n = first; n <= last; n++)); do
   for v in fixed buggy; do
     d="$work/n$n-$v"; mkdir -p "$d"
@@ -153,7 +158,7 @@ for ((n = first; n <= last; n++)); do
       [[ $spin_verdict == timeout ]] && timed_out[spin $v]=$n
     fi
     if [[ -n ${timed_out[preempt $v]:-} || $only == spin ]]; then
-      pre_verdict="skipped" pre_execs="" pre_time="" pre_mib=""
+      pre_verdict="skipped" pre_execs="" pre_states="" pre_time="" pre_mib=""
     else
       run_preempt "$d" "$n" "$v"
       [[ $pre_verdict == timeout ]] && timed_out[preempt $v]=$n
@@ -187,7 +192,7 @@ for ((n = first; n <= last; n++)); do
     fi
     echo "| $n | $v | $verdict | $(cell "$spin_verdict" "$spin_states") | $(cell "$spin_verdict" "$spin_total") |" \
          "$(cell "$spin_verdict" "$spin_pan") | $(cell "$spin_verdict" "$spin_mib") | $(if [[ $pre_verdict == timeout ]]; then echo "timeout (${pre_execs:-?} done)"; else cell "$pre_verdict" "$pre_execs"; fi) |" \
-         "$(cell "$pre_verdict" "$pre_time") | ${pre_mib:-$(cell "$pre_verdict" "")} | $r1 | $r2 |"
+         "$(cell "$pre_verdict" "$pre_states") | $(cell "$pre_verdict" "$pre_time") | ${pre_mib:-$(cell "$pre_verdict" "")} | $r1 | $r2 |"
   done
 done
 

@@ -37,7 +37,6 @@ StatefulChooser::StatefulChooser(const ModelLayout& layout, bool symmetry, bool 
       table_(max_memory_bytes), index_(layout.initial) {
   levels_.reserve(256);
   alternatives_.reserve(1024);
-  step_.reset(index_);
 }
 
 ThreadId StatefulChooser::choose(const SchedulingPoint& point) {
@@ -156,34 +155,37 @@ ThreadId StatefulChooser::take(const SchedulingPoint& point) {
     Mask candidates = level.sleep;
     for (std::uint32_t i = 0; i < level.taken; ++i) candidates |= bit(alternatives_[level.first + i]);
     candidates &= ~bit(t);
+    const Execution& execution = *point.execution;
+    const Footprint step = footprint_of(execution.pending(t), layout_);
     for (; candidates != 0; candidates &= candidates - 1) {
       const auto u = static_cast<ThreadId>(std::countr_zero(candidates));
-      if (independent(*point.execution, u, t)) level.child_sleep |= bit(u);
+      if (!conflict(footprint_of(execution.pending(u), layout_), step)) level.child_sleep |= bit(u);
     }
   }
   ++position_;
   return t;
 }
 
-bool StatefulChooser::independent(const Execution& execution, ThreadId a, ThreadId b) const {
-  return !conflict(footprint_of(execution.pending(a), layout_), footprint_of(execution.pending(b), layout_));
-}
-
 ThreadId StatefulChooser::ample(const SchedulingPoint& point, Mask awake) {
   const Execution& execution = *point.execution;
   const std::uint32_t threads = execution.thread_count();
   if (threads > kMaskBits) return kNone;
-  if (futures_.size() < threads) futures_.resize(threads);
+  if (futures_.size() < threads) {
+    futures_.resize(threads);
+    steps_.resize(threads);
+  }
   for (ThreadId q = 0; q < threads; ++q) {
     futures_[q].reset(index_);
+    steps_[q].reset(index_);
     if (!execution.future_accesses(q, futures_[q])) return kNone;
-    if (execution.waiting_at_end(q)) add_footprint(futures_[q], index_, footprint_of(execution.pending(q), layout_));
+    if (!execution.waiting_at_end(q)) continue;
+    // The pending step is part of the future already; adding it again guards the analysis.
+    add_footprint(steps_[q], index_, footprint_of(execution.pending(q), layout_));
+    futures_[q].merge(steps_[q]);
   }
   const auto alone = [&](ThreadId p) {
-    step_.reset(index_);
-    add_footprint(step_, index_, footprint_of(execution.pending(p), layout_));
     for (ThreadId q = 0; q < threads; ++q) {
-      if (q != p && step_.conflicts(futures_[q])) return false;
+      if (q != p && steps_[p].conflicts(futures_[q])) return false;
     }
     return true;
   };

@@ -89,7 +89,6 @@ class StatefulChooser final : public Strategy {
   [[nodiscard]] ThreadId ample(const SchedulingPoint& point, Mask awake);
   void expand(Level& level);
   [[nodiscard]] Mask enabled_mask(const SchedulingPoint& point) const;
-  [[nodiscard]] bool independent(const Execution& execution, ThreadId a, ThreadId b) const;
 
   const ModelLayout& layout_;
   bool symmetry_;
@@ -105,7 +104,7 @@ class StatefulChooser final : public Strategy {
   // Scratch of the reduction, reused at every new state.
   AccessIndex index_;
   std::vector<AccessSet> futures_;  // per thread: what it may still touch
-  AccessSet step_;                  // a candidate's next step
+  std::vector<AccessSet> steps_;    // per thread: what its pending step touches
 };
 
 }  // namespace preempt
