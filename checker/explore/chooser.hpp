@@ -42,6 +42,11 @@ class Strategy : public Chooser {
   [[nodiscard]] virtual bool next() = 0;
   // The execution just run was abandoned by the strategy itself (not a model error).
   [[nodiscard]] virtual bool abandoned() const { return false; }
+  // The execution just run repeats an earlier one up to its reported end (an early end: a
+  // violation or a failed assume) and differs only in the part after it, which it ran to explore
+  // more orders of the later steps (dpor). It reports nothing new and is not counted as an
+  // execution; a violation of its later part comes back as a witness.
+  [[nodiscard]] virtual bool rerun() const { return false; }
   // Schedules (a thread per step) of executions that reach a violation the strategy saw only after
   // an earlier one had ended its execution; the explorer runs each to report it. Emptied by the call.
   [[nodiscard]] virtual std::vector<std::vector<ThreadId>> take_witnesses() { return {}; }

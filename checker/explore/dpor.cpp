@@ -357,6 +357,7 @@ void DporChooser::finish(const Execution& execution) {
   // A violation after the reported end that does not depend on the step that ended the execution
   // is reachable without it: its causal past, in this order, is an execution that ends there.
   const std::size_t reported_choices = execution.choices_before_end();
+  reported_choices_ = reported_choices;
   for (const Execution::LaterViolation& later : execution.later_violations()) {
     const std::size_t k = later.choice;
     if (reported_choices == 0 || k >= n || happens_before(reported_choices - 1, k)) continue;
@@ -364,15 +365,18 @@ void DporChooser::finish(const Execution& execution) {
     for (std::size_t m = 0; m <= k; ++m) {
       if (m == k || happens_before(m, k)) schedule.push_back(levels_[m].event.thread);
     }
-    witnesses_.push_back(std::move(schedule));
+    if (witnessed_.insert(schedule).second) witnesses_.push_back(std::move(schedule));
   }
-  // Races whose first step comes after the reported end are not reversed: every execution they
-  // lead to has the same prefix up to that end, so they would report nothing new.
+  // Races in the part after the reported end are reversed too. The executions they lead to repeat
+  // this one up to that end (next() marks them as reruns), but they order the later steps
+  // differently, and that decides which races with the earlier steps exist: a later step k that
+  // comes after an earlier step j only through a step x of the later part races with j only once
+  // k has been moved before x.
   const auto reverse_records = [&](const std::vector<std::uint32_t>& records, std::size_t begin, std::size_t end,
                                    std::size_t k, const Event& ek) {
     for (std::size_t r = begin; r < end; r += 2 + records[r + 1]) {
       const std::span<const std::uint32_t> excluded(records.data() + r + 2, records[r + 1]);
-      if (records[r] < reported_choices) reverse(records[r], excluded, k, ek);
+      reverse(records[r], excluded, k, ek);
     }
   };
   for (std::size_t k = 0; k < n; ++k) {
@@ -382,7 +386,7 @@ void DporChooser::finish(const Execution& execution) {
       reverse_records(runnable_, level.runnable_begin, level.runnable_end, k, level.event);
       continue;
     }
-    for (std::size_t j = 0; j < std::min(k, reported_choices); ++j) {
+    for (std::size_t j = 0; j < k; ++j) {
       if (races(execution, j, k, level.event, op, level.pred)) reverse(j, {}, k, level.event);
     }
   }
@@ -403,7 +407,7 @@ void DporChooser::finish(const Execution& execution) {
       reverse_records(records_, 0, records_.size(), n, et);
       continue;
     }
-    for (std::size_t j = 0; j < std::min(n, reported_choices); ++j) {
+    for (std::size_t j = 0; j < n; ++j) {
       if (races(execution, j, n, et, op, pred)) reverse(j, {}, n, et);
     }
   }
@@ -412,6 +416,7 @@ void DporChooser::finish(const Execution& execution) {
 bool DporChooser::next() {
   position_ = 0;
   blocked_ = false;
+  rerun_ = false;
   while (!levels_.empty()) {
     Level& level = levels_.back();
     std::vector<std::uint32_t>& children = nodes_[level.root].children;
@@ -421,6 +426,8 @@ bool DporChooser::next() {
       nodes_[level.root].children.erase(nodes_[level.root].children.begin());
       if (!nodes_[level.root].children.empty()) {
         valid_ = std::min(valid_, levels_.size() - 1);  // the step at this level changes
+        // Branching after the last execution's reported end replays that end: a rerun.
+        rerun_ = levels_.size() - 1 >= reported_choices_;
         return true;
       }
     }

@@ -34,7 +34,13 @@
 // its end, where no thread is asleep any more (each sleeping thread's step depends on a step of
 // the branch, or the branch would have been covered): no execution ends sleep-set blocked, and a
 // thread blocked where a branch wants it means that the model is not deterministic.
+//
+// An execution that ends early (a violation, a failed assume) runs on to a maximal one with the
+// faulting thread halted, and the races of that part are reversed too: the executions they start
+// repeat it up to its end (rerun() says so; they are not counted), but without them a later step
+// that follows an earlier one only through a step of the later part would never race with it.
 #include <cstdint>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -65,6 +71,8 @@ class DporChooser final : public Strategy {
   [[nodiscard]] bool wants_maximal_executions() const override { return true; }
   [[nodiscard]] std::vector<std::vector<ThreadId>> take_witnesses() override { return std::move(witnesses_); }
   [[nodiscard]] std::uint64_t blocked_executions() const { return blocked_total_; }
+  // The current execution branched off after the reported end of the one before (see finish()).
+  [[nodiscard]] bool rerun() const override { return rerun_; }
 
  private:
   struct Event {
@@ -137,9 +145,12 @@ class DporChooser final : public Strategy {
   std::uint32_t stride_ = 0;             // entries per row: more than any thread id seen
   std::vector<std::uint32_t> runnable_;  // the levels' reversal records, level after level
   bool blocked_ = false;
+  bool rerun_ = false;                   // the current execution repeats the last reported end
+  std::size_t reported_choices_ = 0;     // choices before the reported end of the last execution
   std::uint64_t blocked_total_ = 0;
   std::string error_;
   std::vector<std::vector<ThreadId>> witnesses_;
+  std::set<std::vector<ThreadId>> witnessed_;  // reruns find the same later violations again
   // Scratch, kept to avoid allocating per execution.
   std::vector<Event> sequence_;
   std::vector<std::uint32_t> excluded_;  // reversals(): the steps also moved after the blocking one

@@ -133,6 +133,7 @@ void Execution::begin() {
   spawned_.clear();
   violation_.reset();
   error_.clear();
+  cut_after_end_.clear();
   end_.reset();
   run_on_ = false;
   choices_ = 0;
@@ -189,7 +190,10 @@ ExecutionEnd Execution::run(Chooser& chooser) {
       break;
     }
     if (steps_ >= max_steps_) {
-      if (run_on_) break;
+      if (run_on_) {
+        cut_after_end_ = fmt::format("the step limit ({} steps)", max_steps_);
+        break;
+      }
       limit_thread_ = previous;
       end_with(ExecutionEnd::StepLimit);
       break;
@@ -197,7 +201,10 @@ ExecutionEnd Execution::run(Chooser& chooser) {
     const bool previous_enabled = previous != kNone && is_enabled(previous);
     const ThreadId pick = chooser.choose({enabled_, previous, previous_enabled, steps_ + 1, this});
     if (pick == kNone) {
-      if (run_on_) break;
+      if (run_on_) {
+        cut_after_end_ = chooser.error();
+        break;
+      }
       error_ = chooser.error();
       end_with(ExecutionEnd::Stopped);
       break;
@@ -421,6 +428,7 @@ void Execution::after_resume(ThreadContext& thread) {
       return;
     case OpKind::Stuck:
       if (run_on_) {
+        cut_after_end_ = fmt::format("thread {} looping without a visible step at line {}", thread.name(), op.line);
         halt(thread.id());
         return;
       }
@@ -430,6 +438,7 @@ void Execution::after_resume(ThreadContext& thread) {
       return;
     default:
       if (run_on_) {
+        cut_after_end_ = fmt::format("thread {} failing: {}", thread.name(), message != nullptr ? message : "?");
         run_on_ = false;
         return;
       }

@@ -82,6 +82,10 @@ class Execution final : public models::ThreadNames {
     ViolationKind kind = ViolationKind::Assertion;
   };
   [[nodiscard]] const std::vector<LaterViolation>& later_violations() const { return later_violations_; }
+  // Why the run after the reported end stopped before every thread had finished or blocked (a step
+  // limit, a thread looping without a visible step, a model error): races of the steps it never
+  // took were not seen. Empty when that part ran to its end.
+  [[nodiscard]] const std::string& cut_after_end() const { return cut_after_end_; }
   // Whether the reported end has happened (the run may still be going on after it).
   [[nodiscard]] bool ended() const { return end_.has_value(); }
   // The reported end, once it has happened.
@@ -163,6 +167,7 @@ class Execution final : public models::ThreadNames {
   std::optional<ExecutionEnd> end_;
   std::optional<Violation> violation_;
   std::string error_;
+  std::string cut_after_end_;
   ThreadId limit_thread_ = kNone;
   std::uint32_t limit_line_ = 0;
 };

@@ -263,9 +263,12 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
   ProgressTicker progress(config, started);
   bool more = true;
   while (more) {
-    if (config.max_executions != 0 && result.executions >= config.max_executions) {
+    if (config.max_executions != 0 && result.executions + result.reruns >= config.max_executions) {
       result.incomplete_reasons.push_back(
-          fmt::format("stopped at the execution limit ({} executions)", config.max_executions));
+          result.reruns == 0
+              ? fmt::format("stopped at the execution limit ({} executions)", config.max_executions)
+              : fmt::format("stopped at the execution limit ({} runs: {} executions and {} reruns after an early end)",
+                            config.max_executions, result.executions, result.reruns));
       break;
     }
     if (config.max_seconds > 0 &&
@@ -280,8 +283,30 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
     }
     const ExecutionEnd end = execution.run(*strategy);
     strategy->finish(execution);
+    if (!execution.cut_after_end().empty() && result.cut_after_end++ == 0) {
+      result.incomplete_reasons.push_back(fmt::format(
+          "the run after an execution's early end stopped at {}: the races of the steps it did not take "
+          "were not explored",
+          execution.cut_after_end()));
+    }
     if (strategy->abandoned()) {
       ++result.abandoned;
+      more = strategy->next();
+      continue;
+    }
+    if (strategy->rerun()) {
+      ++result.reruns;
+      if (end == ExecutionEnd::ModelError || end == ExecutionEnd::Stopped) {  // it went wrong before its end
+        result.verdict = Verdict::Error;
+        result.error = execution.error();
+        break;
+      }
+      if (!config.stop_at_first_violation) {
+        for (const auto& witness : strategy->take_witnesses()) {
+          run_witness(program, witness, execution.thread_names(), config, result);
+        }
+      }
+      progress.after(result.executions + result.reruns, execution.steps());
       more = strategy->next();
       continue;
     }

@@ -30,6 +30,8 @@ struct ExploreResult {
   std::uint64_t dropped = 0;       // executions dropped by a failed assume()
   std::uint64_t step_limited = 0;  // executions cut at the step limit
   std::uint64_t abandoned = 0;     // executions the strategy abandoned (dpor: sleep-set blocked)
+  std::uint64_t cut_after_end = 0;  // dpor: runs whose part after an early end was cut short
+  std::uint64_t reruns = 0;        // dpor: runs that repeat an execution up to its early end (not counted)
   std::uint32_t max_depth = 0;     // most steps in one execution
   std::uint64_t states = 0;           // stateful: distinct states stored
   std::uint64_t distinct_traces = 0;  // check_canonical: Mazurkiewicz traces among the executions

@@ -21,6 +21,7 @@ std::string stats_line(const ExploreResult& r) {
                                  r.steps, r.seconds);
   if (r.dropped != 0) line += fmt::format(", {} dropped by assume", r.dropped);
   if (r.states != 0) line += fmt::format(", {} states", r.states);
+  if (r.reruns != 0) line += fmt::format(", {} more run{} after an early end", r.reruns, r.reruns == 1 ? "" : "s");
   if (r.abandoned != 0) {
     line += fmt::format(", {} more cut at {}", r.abandoned,
                         r.states != 0 ? "a state explored before or a sleep-set block" : "a sleep-set block");
@@ -147,6 +148,7 @@ nlohmann::ordered_json to_json(const ScenarioReport& report) {
   if (r.distinct_traces != 0) j["distinct_traces"] = r.distinct_traces;
   if (r.states != 0) j["states"] = r.states;
   j["dropped"] = r.dropped;
+  j["reruns"] = r.reruns;  // dpor: runs that repeat an execution up to its early end (not counted above)
   j["abandoned"] = r.abandoned;  // dpor: given up as sleep-set blocked; stateful: cut (not counted above)
   j["incomplete_reasons"] = r.incomplete_reasons;
   if (r.verdict == Verdict::Error) j["error"] = r.error;

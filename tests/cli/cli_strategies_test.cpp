@@ -101,6 +101,23 @@ TEST_CASE("strategies: dpor abandons no execution on any scenario file", "[cli][
   CHECK(reports >= 30);
 }
 
+TEST_CASE("strategies: dpor counts the runs after an early end apart", "[cli][strategies]") {
+  const std::string file = "tests/cli/fixtures/early-end.scn";
+  const auto text = run_preempt("check " + file);
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("7 executions") && Catch::Contains("1 dropped by assume") &&
+                           Catch::Contains("5 more runs after an early end"));
+  const Json j = Json::parse(run_preempt("check --format json " + file).out);
+  CHECK(j["executions"] == 7);
+  CHECK(j["dropped"] == 1);
+  CHECK(j["reruns"] == 5);
+  const Json d = Json::parse(run_preempt("check --strategy dfs --format json " + file).out);
+  CHECK(d["executions"] == 76);
+  CHECK(d["reruns"] == 0);
+  CHECK(run_preempt("test " + file).exit_code == 0);
+  CHECK(run_preempt("test --strategy dfs " + file).exit_code == 0);
+}
+
 TEST_CASE("strategies: bad strategy options are usage errors", "[cli][strategies]") {
   CHECK(run_preempt("check --strategy bfs " + kBuggy).exit_code == 2);
   CHECK(run_preempt("check --strategy pct --depth 0 " + kBuggy).exit_code == 2);
