@@ -70,6 +70,15 @@ bool run_init(const ModelProgram& program, Execution& execution, ExploreResult& 
   return false;
 }
 
+// An Execution whose initial state is the one init leaves; null when init itself fails (the
+// exploration has reported that already).
+std::unique_ptr<Execution> execution_after_init(const ModelProgram& program, std::uint32_t max_steps) {
+  auto execution = std::make_unique<Execution>(program, max_steps);
+  ExploreResult ignored;
+  if (!run_init(program, *execution, ignored)) return nullptr;
+  return execution;
+}
+
 std::string step_limit_reason(const Execution& execution, std::uint32_t max_steps) {
   const ThreadId t = execution.limit_thread();
   if (t == kNone) return fmt::format("an execution exceeded the step limit ({} steps)", max_steps);
@@ -105,9 +114,9 @@ void run_witness(const ModelProgram& program, const std::vector<ThreadId>& witne
   if (!result.violations.empty() && config.stop_at_first_violation) return;
   std::vector<std::string> steps;
   for (ThreadId t : witness) steps.push_back(names[t]);
-  Execution execution(program, config.max_steps);
-  ExploreResult ignored;
-  if (!run_init(program, execution, ignored)) return;
+  const std::unique_ptr<Execution> started_execution = execution_after_init(program, config.max_steps);
+  if (!started_execution) return;
+  Execution& execution = *started_execution;
   ReplayChooser chooser(std::move(steps));
   if (execution.run(chooser) == ExecutionEnd::Violation) result.violations.push_back(counterexample_of(execution));
 }
@@ -148,24 +157,27 @@ bool out_of_time(const CheckConfig& config, Clock::time_point started) {
          g_stop_requested.load(std::memory_order_relaxed);
 }
 
+// The order of counterexamples: fewer preemptions first, then fewer steps.
+bool is_better(const Counterexample& a, const Counterexample& b) {
+  if (a.preemptions != b.preemptions) return a.preemptions < b.preemptions;
+  return a.trace.size() < b.trace.size();
+}
+
 // Stateful: the minimal counterexample by a best-first search over states (minimal.hpp), within the
 // same budget of executions as the stateless search below.
 void minimize_over_states(const ModelProgram& program, const CheckConfig& config, ExploreResult& result,
                           Clock::time_point started) {
   Counterexample& found = result.violations.front();
-  Execution execution(program, config.max_steps);
-  ExploreResult ignored;
-  if (!run_init(program, execution, ignored)) return;
+  const std::unique_ptr<Execution> started_execution = execution_after_init(program, config.max_steps);
+  if (!started_execution) return;
+  Execution& execution = *started_execution;
   std::uint64_t asked = 0;
   const std::function<bool()> keep_going = [&] {
     return asked++ < config.minimize_budget && !out_of_time(config, started);
   };
   MinimalSearch search = minimal_counterexample(execution, config.symmetry, config.max_memory_bytes, keep_going);
   result.minimize_executions = search.executions;
-  if (search.best && (search.best->preemptions < found.preemptions ||
-                      (search.best->preemptions == found.preemptions && search.best->trace.size() < found.trace.size()))) {
-    found = std::move(*search.best);
-  }
+  if (search.best && is_better(*search.best, found)) found = std::move(*search.best);
   result.minimality = search.proven ? proven_minimal(found.preemptions)
                                     : fmt::format("not proven minimal: the search over states stopped at its limit "
                                                   "({} executions)",
@@ -179,9 +191,9 @@ void minimize_over_states(const ModelProgram& program, const CheckConfig& config
 void minimize(const ModelProgram& program, const CheckConfig& config, ExploreResult& result,
               Clock::time_point started) {
   Counterexample& found = result.violations.front();
-  Execution execution(program, config.max_steps);
-  ExploreResult ignored;
-  if (!run_init(program, execution, ignored)) return;
+  const std::unique_ptr<Execution> started_execution = execution_after_init(program, config.max_steps);
+  if (!started_execution) return;
+  Execution& execution = *started_execution;
   for (std::uint32_t bound = 0; bound <= found.preemptions; ++bound) {
     DfsChooser dfs(bound);
     std::optional<Counterexample> best;
@@ -201,10 +213,7 @@ void minimize(const ModelProgram& program, const CheckConfig& config, ExploreRes
       }
       more = dfs.next();
     }
-    if (best && (best->preemptions < found.preemptions ||
-                 (best->preemptions == found.preemptions && best->trace.size() < found.trace.size()))) {
-      found = std::move(*best);
-    }
+    if (best && is_better(*best, found)) found = std::move(*best);
     if (best || !searched_all) {
       result.minimality =
           searched_all

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "checker/report/step_text.hpp"
+#include "checker/report/words.hpp"
 
 namespace preempt {
 
@@ -73,7 +74,7 @@ std::uint32_t ExecutionTree::child(Tree& tree, std::uint32_t parent, const Trace
     return kNone;
   }
   const std::vector<std::string> names = names_of();
-  const std::string& thread = entry.thread < names.size() ? names[entry.thread] : std::string("?");
+  const std::string thread = thread_name_of(names, entry.thread);
   Node node;
   node.thread = entry.thread;
   node.label = thread + ": " + describe_step(entry, *layout_, names).op;

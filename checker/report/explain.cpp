@@ -8,6 +8,7 @@
 #include "checker/explore/footprint.hpp"
 #include "checker/explore/schedule.hpp"
 #include "checker/report/step_text.hpp"
+#include "checker/report/words.hpp"
 
 namespace preempt {
 
@@ -194,9 +195,7 @@ Explanation explain(const Counterexample& execution, const ModelProgram& program
     const std::string schedule = reversed_schedule(trace, hb, c.i, c.j, execution.thread_names);
     ++out.examined;
     if (!try_reversal(program, config, violation, schedule, race)) continue;
-    const auto name = [&](const TraceEntry& e) {
-      return e.thread < execution.thread_names.size() ? execution.thread_names[e.thread] : std::string("?");
-    };
+    const auto name = [&](const TraceEntry& e) { return thread_name_of(execution.thread_names, e.thread); };
     race.first = trace[c.i].step;
     race.second = trace[c.j].step;
     race.first_thread = name(trace[c.i]);

@@ -5,25 +5,15 @@
 #include <fmt/format.h>
 
 #include "checker/report/step_text.hpp"
+#include "checker/report/words.hpp"
 
 namespace preempt {
 
 namespace {
 
-std::string name_of(std::span<const std::string> names, ThreadId t) {
-  return t < names.size() ? names[t] : std::string("?");
-}
-
-std::string done_text(std::int64_t done) {
-  return static_cast<std::uint64_t>(done) == CompletionState::kCompleteAll ? "UINT_MAX" : std::to_string(done);
-}
 
 // "dm_kobject_release [module dm]" for module code, the bare name for built-in code.
-std::string function_text(const ModelLayout& layout, FunctionId f) {
-  if (f == kNone || f >= layout.functions.size()) return "?";
-  const FunctionInfo& info = layout.functions[f];
-  return info.module == kNone ? info.name : fmt::format("{} [module {}]", info.name, layout.modules[info.module].name);
-}
+std::string function_text(const ModelLayout& layout, FunctionId f) { return function_text(layout, f, ModuleTag::Long); }
 
 // A thread's own body is where it stands by default: not worth naming.
 bool is_body_of(const ModelLayout& layout, FunctionId f, const std::string& thread) {
@@ -72,7 +62,7 @@ std::string lock_sentence(const TraceEntry& e, const std::string& object, std::s
     case OpKind::MutexTrylock: case OpKind::SpinTrylock:
       return e.value != 0 ? fmt::format("tries {} and takes it", what)
                           : fmt::format("tries {} and fails: it is held by {}", what,
-                                        e.before < 0 ? std::string("nobody") : name_of(names, static_cast<ThreadId>(e.before)));
+                                        e.before < 0 ? std::string("nobody") : thread_name_of(names, static_cast<ThreadId>(e.before)));
     default: return fmt::format("releases {}", what);
   }
 }
@@ -131,7 +121,7 @@ std::string control_sentence(const TraceEntry& e, const ModelLayout& layout, std
     case OpKind::Call: return fmt::format("calls {}", function_text(layout, op.other));
     case OpKind::Return: {
       const std::string from = function_text(layout, op.location);
-      if (op.other == kNone || is_body_of(layout, op.other, name_of(names, e.thread))) {
+      if (op.other == kNone || is_body_of(layout, op.other, thread_name_of(names, e.thread))) {
         return fmt::format("returns from {}", from);
       }
       return fmt::format("returns from {} to {}", from, function_text(layout, op.other));
@@ -142,7 +132,7 @@ std::string control_sentence(const TraceEntry& e, const ModelLayout& layout, std
       return op.text != nullptr ? fmt::format("sees that {} holds and goes on", op.text)
                                 : fmt::format("sees that {} == {} and goes on", layout.object_name(op.target), op.arg0);
     case OpKind::DoExit: return "exits (do_exit)";
-    case OpKind::Spawn: return fmt::format("starts thread {}", name_of(names, static_cast<ThreadId>(e.value)));
+    case OpKind::Spawn: return fmt::format("starts thread {}", thread_name_of(names, static_cast<ThreadId>(e.value)));
     case OpKind::Fail:
       if (op.text != nullptr) return fmt::format("checks {}: it does not hold", op.text);
       return fmt::format("fails: {}", violation_spelling(static_cast<ViolationKind>(op.arg0)));
@@ -184,10 +174,10 @@ std::string narrate_step(const TraceEntry& e, const ModelLayout& layout, std::sp
       what = control_sentence(e, layout, names);
       break;
   }
-  std::string sentence = name_of(names, e.thread) + " " + what;
+  std::string sentence = thread_name_of(names, e.thread) + " " + what;
   if (e.called != kNone) sentence += fmt::format(" and calls {}", function_text(layout, e.called));
   if (e.woke_count > 0) {
-    sentence += fmt::format(", waking {}", name_of(names, e.woke));
+    sentence += fmt::format(", waking {}", thread_name_of(names, e.woke));
     if (e.woke_count > 1) sentence += fmt::format(" and {} more", e.woke_count - 1);
   }
   return sentence;
@@ -211,7 +201,7 @@ std::string narrate_step(const Counterexample& c, std::size_t index, const Model
   const bool failing = c.violation && c.violation->kind != ViolationKind::Deadlock &&
                        c.violation->step == e.step && c.violation->thread == e.thread;
   if (failing && is_primitive(e.op.kind)) {
-    return fmt::format("{} calls {}", name_of(c.thread_names, e.thread),
+    return fmt::format("{} calls {}", thread_name_of(c.thread_names, e.thread),
                        describe_step(e, layout, c.thread_names).op);
   }
   const bool failing_in_module = c.violation && c.violation->kind == ViolationKind::UnloadedCode &&
@@ -220,7 +210,7 @@ std::string narrate_step(const Counterexample& c, std::size_t index, const Model
     for (std::size_t i = index; i-- > 0;) {
       if (c.trace[i].thread != e.thread) continue;
       if (!returns_from_primitive(c.trace[i], e.op)) break;
-      return fmt::format("{} runs again: {}() returns into {}, whose code is gone", name_of(c.thread_names, e.thread),
+      return fmt::format("{} runs again: {}() returns into {}, whose code is gone", thread_name_of(c.thread_names, e.thread),
                          op_name(c.trace[i].op.kind), function_text(layout, e.op.location));
     }
   }
@@ -230,10 +220,7 @@ std::string narrate_step(const Counterexample& c, std::size_t index, const Model
 std::string step_location(const TraceEntry& entry, const ModelLayout& layout) {
   std::string at;
   const FunctionId f = entry.op.location;
-  if (f != kNone && f < layout.functions.size()) {
-    const FunctionInfo& info = layout.functions[f];
-    at = info.module == kNone ? info.name : fmt::format("{} [{}]", info.name, layout.modules[info.module].name);
-  }
+  if (f != kNone && f < layout.functions.size()) at = function_text(layout, f, ModuleTag::Short);
   if (entry.op.line != 0) at += fmt::format("{}line {}", at.empty() ? "" : ", ", entry.op.line);
   return at;
 }
@@ -241,20 +228,16 @@ std::string step_location(const TraceEntry& entry, const ModelLayout& layout) {
 std::string preemption_text(const Counterexample& c, std::size_t index, const ModelLayout& layout) {
   if (index == 0 || index >= c.trace.size() || !c.trace[index].preempted) return "";
   const ThreadId previous = c.trace[index - 1].thread;
-  const std::string preempted = name_of(c.thread_names, previous);
+  const std::string preempted = thread_name_of(c.thread_names, previous);
   // Where the preempted thread stands: the code of the next step it takes (if it takes one).
   std::string inside;
   for (std::size_t k = index + 1; k < c.trace.size(); ++k) {
     if (c.trace[k].thread != previous) continue;
     const FunctionId f = c.trace[k].op.location;
-    if (!is_body_of(layout, f, preempted)) {
-      const FunctionInfo& info = layout.functions[f];
-      inside = info.module == kNone ? " inside " + info.name
-                                    : fmt::format(" inside {} [{}]", info.name, layout.modules[info.module].name);
-    }
+    if (!is_body_of(layout, f, preempted)) inside = " inside " + function_text(layout, f, ModuleTag::Short);
     break;
   }
-  return fmt::format("{} is preempted{}; {} runs", preempted, inside, name_of(c.thread_names, c.trace[index].thread));
+  return fmt::format("{} is preempted{}; {} runs", preempted, inside, thread_name_of(c.thread_names, c.trace[index].thread));
 }
 
 void write_narrative(std::ostream& out, const Counterexample& c, const ModelLayout& layout) {

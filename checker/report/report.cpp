@@ -7,6 +7,7 @@
 #include "checker/report/explain.hpp"
 #include "checker/report/narrative.hpp"
 #include "checker/report/step_text.hpp"
+#include "checker/report/words.hpp"
 
 namespace preempt {
 
@@ -63,7 +64,7 @@ void write_trace(std::ostream& out, const Counterexample& execution, const Model
   bool in_final = false;
   for (std::size_t i = 0; i < execution.trace.size(); ++i) {
     const TraceEntry& entry = execution.trace[i];
-    const std::string& name = entry.thread < names.size() ? names[entry.thread] : std::string("?");
+    const std::string name = thread_name_of(names, entry.thread);
     const std::string preemption = preemption_text(execution, i, layout);
     if (!preemption.empty()) out << fmt::format("        -- {} --\n", preemption);
     if (entry.phase == Phase::Final && !in_final) {

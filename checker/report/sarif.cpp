@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "checker/report/narrative.hpp"
+#include "checker/report/words.hpp"
 
 namespace preempt {
 
@@ -52,7 +53,7 @@ Json logical_locations(const ModelLayout& layout, FunctionId f) {
 }
 
 std::string thread_name(const Counterexample& c, ThreadId t) {
-  return t < c.thread_names.size() ? c.thread_names[t] : std::string("?");
+  return thread_name_of(c.thread_names, t);
 }
 
 // "-- sysfs_reader is preempted inside dm_kobject_release [dm]; rmmod runs -- 6. rmmod waits for

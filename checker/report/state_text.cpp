@@ -2,13 +2,15 @@
 
 #include <fmt/format.h>
 
+#include "checker/report/words.hpp"
+
 namespace preempt {
 
 namespace {
 
 std::string owner(const LockState& lock, std::span<const std::string> names) {
   if (lock.owner == kNone) return "unlocked";
-  return "held by " + (lock.owner < names.size() ? names[lock.owner] : std::string("?"));
+  return "held by " + thread_name_of(names, lock.owner);
 }
 
 std::string module_state(const ModuleState& m) {

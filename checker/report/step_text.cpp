@@ -2,13 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "checker/report/words.hpp"
+
 namespace preempt {
 
 namespace {
 
-std::string name_of(std::span<const std::string> names, ThreadId t) {
-  return t < names.size() ? names[t] : std::string("?");
-}
 
 const char* module_status(std::int64_t status) {
   switch (static_cast<ModuleStatus>(status)) {
@@ -19,14 +18,15 @@ const char* module_status(std::int64_t status) {
   return "?";
 }
 
-std::string done_text(std::int64_t done) {
-  return static_cast<std::uint64_t>(done) == CompletionState::kCompleteAll ? "UINT_MAX (all)"
-                                                                           : std::to_string(done);
+// The table's column has room to say what UINT_MAX means.
+std::string count_text(std::int64_t done) {
+  return static_cast<std::uint64_t>(done) == CompletionState::kCompleteAll ? done_text(done) + " (all)"
+                                                                           : done_text(done);
 }
 
 std::string owner_text(std::int64_t owner, std::span<const std::string> names) {
   return owner < 0 ? std::string("unlocked")
-                   : "held by " + name_of(names, static_cast<ThreadId>(owner));
+                   : "held by " + thread_name_of(names, static_cast<ThreadId>(owner));
 }
 
 }  // namespace
@@ -86,12 +86,12 @@ StepText describe_step(const TraceEntry& e, const ModelLayout& layout,
     case OpKind::Complete: case OpKind::CompleteAll: case OpKind::WaitForCompletion:
     case OpKind::ReinitCompletion:
       text.op = fmt::format("{}({})", op_name(op.kind), object);
-      if (e.changed) text.note = fmt::format("done {} -> {}", done_text(e.before), done_text(e.after));
+      if (e.changed) text.note = fmt::format("done {} -> {}", count_text(e.before), count_text(e.after));
       break;
     case OpKind::TryWaitForCompletion: case OpKind::CompletionDone:
       text.op = fmt::format("{}({})", op_name(op.kind), object);
-      text.note = e.changed ? fmt::format("done {} -> {}, returns {}", done_text(e.before),
-                                          done_text(e.after), e.value)
+      text.note = e.changed ? fmt::format("done {} -> {}, returns {}", count_text(e.before),
+                                          count_text(e.after), e.value)
                             : fmt::format("returns {}", e.value);
       break;
     case OpKind::MutexLock: case OpKind::SpinLock: case OpKind::MutexUnlock:
@@ -149,7 +149,7 @@ StepText describe_step(const TraceEntry& e, const ModelLayout& layout,
       text.note = "condition holds";
       break;
     case OpKind::DoExit: text.op = "do_exit()"; text.note = "thread exits"; break;
-    case OpKind::Spawn: text.op = "spawns a thread"; text.note = fmt::format("creates {}", name_of(names, static_cast<ThreadId>(e.value))); break;
+    case OpKind::Spawn: text.op = "spawns a thread"; text.note = fmt::format("creates {}", thread_name_of(names, static_cast<ThreadId>(e.value))); break;
     case OpKind::Fail:
       text.op = op.text != nullptr ? op.text : "check fails";
       text.note = std::string(violation_spelling(static_cast<ViolationKind>(op.arg0)));
@@ -164,7 +164,7 @@ StepText describe_step(const TraceEntry& e, const ModelLayout& layout,
   }
   if (e.woke_count > 0) {
     if (!text.note.empty()) text.note += ", ";
-    text.note += fmt::format("wakes {}", name_of(names, e.woke));
+    text.note += fmt::format("wakes {}", thread_name_of(names, e.woke));
     if (e.woke_count > 1) text.note += fmt::format(" (+{} more)", e.woke_count - 1);
   }
   return text;

@@ -48,6 +48,32 @@ void require_valid_sarif(const std::string& file) {
   REQUIRE(code == 0);
 }
 
+enum class Schema { None, Junit, Sarif };
+
+struct Written {
+  preempt::test::Run run;
+  std::string report;  // the file's contents
+};
+
+// Runs `preempt ARGS OPTION FILE` with FILE a fresh temporary file, validates FILE against its
+// schema, and returns the run and FILE's contents (FILE is removed).
+Written run_writing(const std::string& args, const std::string& option, const std::string& name, Schema schema) {
+  const std::string file = temp_file(name);
+  Written w{run_preempt(args + " " + option + " " + file), {}};
+  INFO(w.run.out << w.run.err);
+  if (schema == Schema::Junit) require_valid_junit(file);
+  if (schema == Schema::Sarif) require_valid_sarif(file);
+  w.report = slurp(file);
+  std::remove(file.c_str());
+  return w;
+}
+
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
+  return count;
+}
+
 }  // namespace
 
 TEST_CASE("the validators are installed (scripts/install-deps.sh)", "[cli][reports]") {
@@ -57,28 +83,22 @@ TEST_CASE("the validators are installed (scripts/install-deps.sh)", "[cli][repor
 }
 
 TEST_CASE("test --junit: one valid test case per scenario, all passing for scenarios/", "[cli][reports][junit]") {
-  const std::string xml = temp_file("all.xml");
-  const auto run = run_preempt("test scenarios/ --junit " + xml);
+  const auto [run, report] = run_writing("test scenarios/", "--junit", "all.xml", Schema::Junit);
   INFO(run.out << run.err);
   CHECK(run.exit_code == 0);
-  require_valid_junit(xml);
-  const std::string report = slurp(xml);
   CHECK_THAT(report, Catch::Contains("<testcase classname=\"scenarios/dm-sysfs-exit\" name=\"buggy.scn\""));
   CHECK_THAT(report, Catch::Contains("<testcase classname=\"scenarios/classic\" name=\"peterson.scn\""));
   CHECK_THAT(report, !Catch::Contains("<failure"));
   CHECK_THAT(report, !Catch::Contains("<error"));
-  std::remove(xml.c_str());
 }
 
 TEST_CASE("test --junit: a failed expectation is a <failure> with the trace, bad input an <error>",
           "[cli][reports][junit]") {
-  const std::string xml = temp_file("failing.xml");
-  const auto run = run_preempt("test tests/cli/fixtures/wrong-expectation.scn tests/cli/fixtures/missing-semicolon.scn "
-                               "scenarios/dm-sysfs-exit/fixed.scn --junit " + xml);
+  const auto [run, report] = run_writing("test tests/cli/fixtures/wrong-expectation.scn "
+                                         "tests/cli/fixtures/missing-semicolon.scn scenarios/dm-sysfs-exit/fixed.scn",
+                                         "--junit", "failing.xml", Schema::Junit);
   INFO(run.out << run.err);
   CHECK(run.exit_code == 2);  // the scenario that does not compile is bad input
-  require_valid_junit(xml);
-  const std::string report = slurp(xml);
   CHECK_THAT(report, Catch::Contains("<testsuite name=\"tests/cli/fixtures\""));
   CHECK_THAT(report, Catch::Contains("tests=\"2\" failures=\"1\" errors=\"1\""));
   CHECK_THAT(report, Catch::Contains("<failure message=\"expected safe, got violation assertion\" type=\"expectation\">"));
@@ -87,16 +107,14 @@ TEST_CASE("test --junit: a failed expectation is a <failure> with the trace, bad
   CHECK_THAT(report, Catch::Contains("<error message=\"the scenario does not compile\" type=\"compile-error\">"));
   CHECK_THAT(report, Catch::Contains("expected ';', found 'thread'"));
   CHECK_THAT(report, Catch::Contains("<testcase classname=\"scenarios/dm-sysfs-exit\" name=\"fixed.scn\""));
-  std::remove(xml.c_str());
 }
 
 TEST_CASE("check --sarif: the dm race located at its failing line, its trace a thread flow", "[cli][reports][sarif]") {
-  const std::string sarif = temp_file("dm.sarif");
-  const auto run = run_preempt("check scenarios/dm-sysfs-exit/buggy.scn --sarif " + sarif);
+  const auto [run, sarif_text] = run_writing("check scenarios/dm-sysfs-exit/buggy.scn",
+                                             "--sarif", "dm.sarif", Schema::Sarif);
   INFO(run.out << run.err);
   CHECK(run.exit_code == 1);
-  require_valid_sarif(sarif);
-  const auto log = nlohmann::json::parse(slurp(sarif));
+  const auto log = nlohmann::json::parse(sarif_text);
   CHECK(log["version"] == "2.1.0");
   REQUIRE(log["runs"].size() == 1);
   const auto& r = log["runs"][0];
@@ -124,17 +142,15 @@ TEST_CASE("check --sarif: the dm race located at its failing line, its trace a t
   CHECK_THAT(steps[8]["location"]["message"]["text"].get<std::string>(), Catch::Contains("9. rmmod unloads module dm"));
   CHECK(steps[1]["properties"]["preempted"] == true);
   CHECK(steps[1]["importance"] == "essential");
-  std::remove(sarif.c_str());
 }
 
 TEST_CASE("test --sarif: expected violations are suppressed, compile errors are notifications",
           "[cli][reports][sarif]") {
-  const std::string sarif = temp_file("test.sarif");
-  const auto run = run_preempt("test scenarios/dm-sysfs-exit/ tests/cli/fixtures/wrong-expectation.scn "
-                               "tests/cli/fixtures/missing-semicolon.scn --sarif " + sarif);
+  const auto [run, sarif_text] = run_writing("test scenarios/dm-sysfs-exit/ tests/cli/fixtures/wrong-expectation.scn "
+                                             "tests/cli/fixtures/missing-semicolon.scn",
+                                             "--sarif", "test.sarif", Schema::Sarif);
   INFO(run.out << run.err);
-  require_valid_sarif(sarif);
-  const auto log = nlohmann::json::parse(slurp(sarif));
+  const auto log = nlohmann::json::parse(sarif_text);
   const auto& r = log["runs"][0];
   REQUIRE(r["results"].size() == 2);  // buggy.scn (expected) and wrong-expectation.scn (not)
   CHECK(r["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
@@ -146,26 +162,23 @@ TEST_CASE("test --sarif: expected violations are suppressed, compile errors are 
   const auto& notes = r["invocations"][0]["toolExecutionNotifications"];
   REQUIRE(notes.size() == 1);
   CHECK_THAT(notes[0]["message"]["text"].get<std::string>(), Catch::Contains("expected ';'"));
-  std::remove(sarif.c_str());
 }
 
 TEST_CASE("check --sarif: a safe scenario is a valid log without results", "[cli][reports][sarif]") {
-  const std::string sarif = temp_file("safe.sarif");
-  const auto run = run_preempt("check scenarios/dm-sysfs-exit/fixed.scn --sarif " + sarif);
+  const auto [run, sarif_text] = run_writing("check scenarios/dm-sysfs-exit/fixed.scn",
+                                             "--sarif", "safe.sarif", Schema::Sarif);
+  INFO(run.out << run.err);
   CHECK(run.exit_code == 0);
-  require_valid_sarif(sarif);
-  const auto log = nlohmann::json::parse(slurp(sarif));
+  const auto log = nlohmann::json::parse(sarif_text);
   CHECK(log["runs"][0]["results"].empty());
   CHECK(log["runs"][0]["invocations"][0]["executionSuccessful"] == true);
-  std::remove(sarif.c_str());
 }
 
 TEST_CASE("check --dot: the explored tree of the dm race, the violating leaf in red", "[cli][reports][dot]") {
-  const std::string dot = temp_file("dm.dot");
-  const auto run = run_preempt("check --strategy dfs scenarios/dm-sysfs-exit/buggy.scn --dot " + dot);
+  const auto [run, graph] = run_writing("check --strategy dfs scenarios/dm-sysfs-exit/buggy.scn",
+                                        "--dot", "dm.dot", Schema::None);
   INFO(run.out << run.err);
   CHECK(run.exit_code == 1);
-  const std::string graph = slurp(dot);
   INFO(graph);
   CHECK_THAT(graph, Catch::Contains("digraph preempt {"));
   CHECK_THAT(graph, Catch::EndsWith("}\n"));
@@ -175,45 +188,31 @@ TEST_CASE("check --dot: the explored tree of the dm race, the violating leaf in 
   CHECK_THAT(graph, Catch::Contains("[label=\"rmmod: delete_module(dm)\""));
   CHECK_THAT(graph, !Catch::Contains("capped"));
   // Three executions share their first step: a tree, not three chains.
-  std::size_t edges = 0;
-  for (std::size_t at = graph.find(" -> "); at != std::string::npos; at = graph.find(" -> ", at + 1)) ++edges;
-  CHECK(edges == 24);
+  CHECK(occurrences(graph, " -> ") == 24);
   CHECK(std::count(graph.begin(), graph.end(), '{') == std::count(graph.begin(), graph.end(), '}'));
-  std::remove(dot.c_str());
 }
 
 TEST_CASE("check --dot: the minimized counterexample is drawn and marked even when found outside the tree",
           "[cli][reports][dot]") {
-  const std::string dot = temp_file("peterson.dot");
-  const auto run = run_preempt("check --strategy dfs scenarios/classic/peterson-broken.scn --dot " + dot);
+  const auto [run, graph] = run_writing("check --strategy dfs scenarios/classic/peterson-broken.scn",
+                                        "--dot", "peterson.dot", Schema::None);
   INFO(run.out << run.err);
   CHECK(run.exit_code == 1);
-  const std::string graph = slurp(dot);
   INFO(graph);
   // The exploration's first violation, and the one with the fewest steps that the report prints.
-  std::size_t violating = 0;
-  for (std::size_t at = graph.find("label=\"violation assertion"); at != std::string::npos;
-       at = graph.find("label=\"violation assertion", at + 1)) {
-    ++violating;
-  }
-  CHECK(violating == 2);
+  CHECK(occurrences(graph, "label=\"violation assertion") == 2);
   CHECK_THAT(graph, Catch::Contains("label=\"violation assertion\\n(the reported counterexample)\""));
-  std::remove(dot.c_str());
 }
 
 TEST_CASE("check --dot: the tree is capped at 2000 edges and says so", "[cli][reports][dot]") {
-  const std::string dot = temp_file("big.dot");
-  const auto run = run_preempt("check --strategy dfs scenarios/classic/dining-philosophers-ordered.scn "
-                               "scenarios/completion-reinit/fixed.scn --dot " + dot);
+  const auto [run, graph] = run_writing("check --strategy dfs scenarios/classic/dining-philosophers-ordered.scn "
+                                        "scenarios/completion-reinit/fixed.scn",
+                                        "--dot", "big.dot", Schema::None);
   INFO(run.out << run.err);
   CHECK(run.exit_code == 0);
-  const std::string graph = slurp(dot);
   CHECK_THAT(graph, Catch::Contains("// capped at 2000 edges"));
   CHECK_THAT(graph, Catch::Contains("subgraph cluster_1"));
-  std::size_t edges = 0;
-  for (std::size_t at = graph.find(" -> "); at != std::string::npos; at = graph.find(" -> ", at + 1)) ++edges;
-  CHECK(edges == 2000);
-  std::remove(dot.c_str());
+  CHECK(occurrences(graph, " -> ") == 2000);
 }
 
 TEST_CASE("report files that cannot be written are bad input, exit 2", "[cli][reports]") {

@@ -73,13 +73,7 @@ Outcome outcome(const preempt::lang::LoadedScenario& scenario, Mode mode, std::u
   return o;
 }
 
-std::unique_ptr<preempt::lang::LoadedScenario> load_text(const std::string& text) {
-  std::string errors;
-  auto scenario = preempt::lang::load_scenario_text("generated.scn", text, &errors);
-  INFO(text << errors);
-  REQUIRE(scenario);
-  return scenario;
-}
+using preempt::test::load_text;
 
 // Every reduced variant finds what the reference found.
 void same_as(const preempt::lang::LoadedScenario& scenario, const Outcome& reference) {
@@ -101,7 +95,7 @@ std::uint32_t random_programs(std::uint32_t fallback) {
 // Every scenario of the library and of the tests that loads.
 std::vector<std::string> all_scenarios() {
   std::vector<std::string> files = preempt::test::library_scenarios();
-  for (const char* fixture : {"counted.scn", "many-states.scn", "miscounted.scn", "slow.scn", "wrong-expectation.scn"}) {
+  for (const char* fixture : {"counted.scn", "early-end.scn", "many-states.scn", "miscounted.scn", "slow.scn", "wrong-expectation.scn"}) {
     files.push_back(std::string(PREEMPT_SOURCE_DIR) + "/tests/cli/fixtures/" + fixture);
   }
   return files;

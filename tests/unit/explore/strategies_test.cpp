@@ -18,13 +18,7 @@ using preempt::ExecutionEnd;
 using preempt::StrategyKind;
 using preempt::Verdict;
 
-std::unique_ptr<preempt::lang::LoadedScenario> load_file(const std::string& relative) {
-  std::string errors;
-  auto scenario = preempt::lang::load_scenario(std::string(PREEMPT_SOURCE_DIR) + "/" + relative, &errors);
-  INFO(errors);
-  REQUIRE(scenario);
-  return scenario;
-}
+using preempt::test::load_file;
 
 // Every schedule of every execution a strategy runs, in order.
 std::vector<std::string> schedules(const preempt::lang::LoadedScenario& scenario, CheckConfig config) {

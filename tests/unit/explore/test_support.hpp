@@ -1,15 +1,37 @@
 #pragma once
-// What the exploration tests share: the scenario library's files and a key for a final state.
+// What the exploration tests share: loading a scenario, the scenario library's files and a key
+// for a final state.
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "checker/lang/scenario.hpp"
 #include "checker/rt/store.hpp"
 
 namespace preempt::test {
+
+// A scenario from its text; a compile error fails the test, with the diagnostics.
+inline std::unique_ptr<lang::LoadedScenario> load_text(const std::string& text) {
+  std::string errors;
+  auto scenario = lang::load_scenario_text("generated.scn", text, &errors);
+  INFO(text << errors);
+  REQUIRE(scenario);
+  return scenario;
+}
+
+// A scenario file, by its path in the source tree.
+inline std::unique_ptr<lang::LoadedScenario> load_file(const std::string& relative) {
+  std::string errors;
+  auto scenario = lang::load_scenario(std::string(PREEMPT_SOURCE_DIR) + "/" + relative, &errors);
+  INFO(errors);
+  REQUIRE(scenario);
+  return scenario;
+}
 
 // Every .scn file under scenarios/, sorted (so that the tests run in the same order everywhere).
 inline std::vector<std::string> library_scenarios() {
