@@ -51,7 +51,7 @@ void assign_changed(Store& store, const Op& op, std::int64_t value) {
       return;
     case OpKind::Call: case OpKind::Return: case OpKind::ThreadEnd: case OpKind::Schedule:
     case OpKind::Await: case OpKind::DoExit: case OpKind::Spawn: case OpKind::Fail: case OpKind::AssumeFail:
-    case OpKind::Fault: case OpKind::Stuck:
+    case OpKind::SpinFail: case OpKind::Fault: case OpKind::Stuck:
       return;  // control steps change no object
   }
 }
@@ -88,7 +88,7 @@ void apply(const Op& op, StepContext& ctx, StepEffect& effect) {
       return;
     case OpKind::Call: case OpKind::Return: case OpKind::ThreadEnd: case OpKind::Schedule:
     case OpKind::Await: case OpKind::Spawn: case OpKind::Fail: case OpKind::AssumeFail:
-    case OpKind::Fault: case OpKind::Stuck:
+    case OpKind::SpinFail: case OpKind::Fault: case OpKind::Stuck:
       return;  // control steps: the engine handles them; no object changes
   }
 }
@@ -111,6 +111,19 @@ std::string describe_wait(const Store& store, const ModelLayout& layout, const T
       return fmt::format("waits until {}", op.guard->describe());
     default:
       return fmt::format("is blocked in {}", op_name(op.kind));
+  }
+}
+
+std::optional<std::int64_t> read_now(const Store& store, OpKind kind, ObjectRef target) {
+  switch (kind) {
+    case OpKind::Read: case OpKind::AtomicRead: case OpKind::Xchg: case OpKind::Cmpxchg:
+      return store.ints[target.index];  // the value found
+    case OpKind::CompletionDone: case OpKind::TryWaitForCompletion:
+      return store.completions[target.index].done != 0 ? 1 : 0;
+    case OpKind::MutexTrylock: return store.mutexes[target.index].owner == kNone ? 1 : 0;
+    case OpKind::SpinTrylock: return store.spinlocks[target.index].owner == kNone ? 1 : 0;
+    case OpKind::KobjectGetUnlessZero: return store.kobjects[target.index].refcount != 0 ? 1 : 0;
+    default: return std::nullopt;
   }
 }
 

@@ -117,7 +117,12 @@ std::string Execution::describe_thread(ThreadId thread) const {
     case ThreadStatus::Finished: return "has finished";
     case ThreadStatus::Idle: return "has not started";
     case ThreadStatus::Running: return "is running";
-    case ThreadStatus::Reporting: return "has stopped";
+    case ThreadStatus::Reporting:
+      if (t.pending().kind == OpKind::SpinFail) {
+        return fmt::format("spins for ever at line {}: {} stays true, and nothing can change what it reads",
+                           t.pending().line, t.pending().text != nullptr ? t.pending().text : "its condition");
+      }
+      return "has stopped";
     case ThreadStatus::Pending: break;
   }
   if (is_enabled(thread)) return fmt::format("can run ({})", op_name(t.pending().kind));
@@ -135,6 +140,8 @@ void Execution::begin() {
   error_.clear();
   cut_after_end_.clear();
   end_.reset();
+  spinning_ = 0;
+  dropped_at_spin_ = false;
   run_on_ = false;
   choices_ = 0;
   choices_at_end_ = 0;
@@ -178,6 +185,10 @@ ExecutionEnd Execution::run(Chooser& chooser) {
     note_wakeups();
     if (enabled_.empty()) {
       if (run_on_) break;
+      if (spinning_ > 0) {
+        end_spinning();
+        break;
+      }
       bool unfinished = false;
       for (std::uint32_t t = 0; t < thread_count_; ++t) {
         unfinished |= slots_[t]->status() == ThreadStatus::Pending;
@@ -364,6 +375,7 @@ void Execution::step(ThreadId id, bool preempted, Phase phase) {
   entry.changed = effect.changed;
   entry.value = effect.result.value;
   entry.called = effect.result.call;
+  effect.result.modified = effect.changed && effect.before != effect.after;
   if (effect.violation) {
     fail(*effect.violation, id, fmt::format("{}: {}", thread.name(), effect.message), effect.module);
     return;
@@ -426,6 +438,16 @@ void Execution::after_resume(ThreadContext& thread) {
       if (!run_on_) end_with(ExecutionEnd::Dropped);
       if (run_on_) halt(thread.id());
       return;
+    case OpKind::SpinFail:
+      // The thread stops at a spin loop whose condition holds. Alone (init, final), nothing can
+      // change what it read: it spins for ever.
+      if (run_on_) {
+        halt(thread.id());
+        return;
+      }
+      ++spinning_;
+      if (phase_ != Phase::Threads) deadlock();
+      return;
     case OpKind::Stuck:
       if (run_on_) {
         cut_after_end_ = fmt::format("thread {} looping without a visible step at line {}", thread.name(), op.line);
@@ -448,11 +470,27 @@ void Execution::after_resume(ThreadContext& thread) {
   }
 }
 
+void Execution::end_spinning() {
+  for (std::uint32_t t = 0; t < thread_count_; ++t) {
+    const ThreadContext& thread = *slots_[t];
+    if (thread.status() != ThreadStatus::Reporting || thread.pending().kind != OpKind::SpinFail) continue;
+    for (const SpinRead& read : *static_cast<const SpinReads*>(thread.pending().payload)) {
+      if (models::read_now(store_, read.kind, read.target) != read.value) {
+        dropped_at_spin_ = true;
+        end_with(ExecutionEnd::Dropped);
+        return;
+      }
+    }
+  }
+  deadlock();
+}
+
 void Execution::deadlock() {
   std::string why;
   ThreadId first = kNone;
   for (std::uint32_t t = 0; t < thread_count_; ++t) {
-    if (slots_[t]->status() != ThreadStatus::Pending) continue;
+    const bool spins = slots_[t]->status() == ThreadStatus::Reporting && slots_[t]->pending().kind == OpKind::SpinFail;
+    if (slots_[t]->status() != ThreadStatus::Pending && !spins) continue;
     if (first == kNone) first = t;
     if (!why.empty()) why += "; ";
     why += fmt::format("{} {}", slots_[t]->name(), describe_thread(t));

@@ -86,6 +86,9 @@ class Execution final : public models::ThreadNames {
   // limit, a thread looping without a visible step, a model error): races of the steps it never
   // took were not seen. Empty when that part ran to its end.
   [[nodiscard]] const std::string& cut_after_end() const { return cut_after_end_; }
+  // The execution was dropped because a thread stopped at a spin loop would read new values if it
+  // ran its condition again (the executions in which it does are explored on their own).
+  [[nodiscard]] bool dropped_at_spin() const { return dropped_at_spin_; }
   // Whether the reported end has happened (the run may still be going on after it).
   [[nodiscard]] bool ended() const { return end_.has_value(); }
   // The reported end, once it has happened.
@@ -129,6 +132,9 @@ class Execution final : public models::ThreadNames {
   void halt(ThreadId thread);
   void fail(ViolationKind kind, ThreadId thread, std::string message, ModuleId module = kNone);
   void deadlock();
+  // Nothing can run and some threads stopped at spin loops: drops the execution if one of them
+  // would read something new, else reports that they spin for ever.
+  void end_spinning();
   void run_final();
   void note_wakeups();
 
@@ -158,6 +164,8 @@ class Execution final : public models::ThreadNames {
   std::vector<char> halted_;        // per slot: stopped by its fault, after the reported end
   bool maximal_ = false;            // the chooser wants maximal executions
   bool run_on_ = false;             // running on after the reported end
+  std::uint32_t spinning_ = 0;      // threads stopped at a spin loop (SpinReads in rt/op.hpp)
+  bool dropped_at_spin_ = false;
   std::uint32_t choices_ = 0;
   std::uint32_t choices_at_end_ = 0;
   std::uint32_t steps_at_end_ = 0;

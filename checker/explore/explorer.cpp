@@ -98,8 +98,9 @@ std::string step_limit_reason(const Execution& execution, std::uint32_t max_step
   // Most often a loop that spins on shared state: each pass is new visible steps for a stateless
   // search. Say what ends it.
   constexpr const char* kHint =
-      " (a loop spinning on shared state? await(cond) blocks without spinning, and --strategy stateful "
-      "explores spin loops to the end)";
+      " (a loop spinning on shared state? A spin loop `while (cond) { }` with an empty body stops where it "
+      "would only repeat itself, await(cond) blocks without spinning, and --strategy stateful explores any "
+      "loop to the end)";
   return line != 0 ? fmt::format("an execution exceeded the step limit ({} steps): thread {} keeps "
                                  "running at line {}{}",
                                  max_steps, execution.thread_name(t), line, kHint)
@@ -340,6 +341,8 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
     result.max_depth = std::max(result.max_depth, execution.steps());
     if (end == ExecutionEnd::Violation) {
       result.violations.push_back(counterexample_of(execution));
+    } else if (end == ExecutionEnd::Dropped && execution.dropped_at_spin()) {
+      ++result.spin_dropped;
     } else if (end == ExecutionEnd::Dropped) {
       ++result.dropped;
     } else if (end == ExecutionEnd::StepLimit) {

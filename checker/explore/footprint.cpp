@@ -106,7 +106,7 @@ Footprint footprint_of(const Op& op, const ModelLayout& layout) {
       break;
     case OpKind::Call: case OpKind::Return: case OpKind::ThreadEnd: case OpKind::Schedule:
     case OpKind::DoExit: case OpKind::Spawn: case OpKind::Fail: case OpKind::AssumeFail:
-    case OpKind::Fault: case OpKind::Stuck:
+    case OpKind::SpinFail: case OpKind::Fault: case OpKind::Stuck:
       break;
   }
   code_of(fp, layout, op.location);

@@ -28,6 +28,7 @@ struct ExploreResult {
   std::uint64_t executions = 0;    // executions run (complete, failing, dropped or cut)
   std::uint64_t steps = 0;         // steps taken over all executions
   std::uint64_t dropped = 0;       // executions dropped by a failed assume()
+  std::uint64_t spin_dropped = 0;  // executions dropped where a stopped spin loop would read new values
   std::uint64_t step_limited = 0;  // executions cut at the step limit
   std::uint64_t abandoned = 0;     // executions the strategy abandoned (dpor: sleep-set blocked)
   std::uint64_t cut_after_end = 0;  // dpor: runs whose part after an early end was cut short

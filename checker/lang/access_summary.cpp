@@ -77,6 +77,7 @@ class Analysis {
       case Opcode::Const: case Opcode::LoadLocal: case Opcode::StoreLocal: case Opcode::LoadSelf:
       case Opcode::ElemIndex: case Opcode::Dup: case Opcode::Pop: case Opcode::Unary: case Opcode::Binary:
       case Opcode::Jump: case Opcode::JumpIfFalse: case Opcode::Assert: case Opcode::Assume:
+      case Opcode::SpinBegin: case Opcode::SpinFail: case Opcode::SpinEnd:
         return d;  // local code: no step
     }
     if (in.op == Opcode::Await) {

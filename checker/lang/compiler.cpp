@@ -36,6 +36,38 @@ std::string paren_text(const Program& program, SourceLoc loc) {
   return std::string(line.substr(open + 1)) + " ...";
 }
 
+// Whether `e` calls no function of the scenario (its builtins may still change shared state).
+bool calls_no_function(const Expr& e) {
+  if (e.kind == ExprKind::CallUser) return false;
+  for (const ExprPtr* child : {&e.index, &e.operand, &e.lhs, &e.rhs}) {
+    if (*child && !calls_no_function(**child)) return false;
+  }
+  for (const ExprPtr& arg : e.args) {
+    if (!calls_no_function(*arg)) return false;
+  }
+  return true;
+}
+
+// A body that changes nothing: empty blocks and schedule() (cpu_relax, in a model).
+bool does_nothing(const Stmt& s) {
+  if (s.kind == StmtKind::Schedule) return true;
+  if (s.kind != StmtKind::Block) return false;
+  for (const StmtPtr& child : s.children) {
+    if (!does_nothing(*child)) return false;
+  }
+  return true;
+}
+
+// A spin loop: `while (cond) { }` with a body that does nothing and a condition that calls no
+// function (`while (flag == 0)`, `while (!mutex_trylock(m))`, `while (xchg(lock, 1))`). A pass that
+// finds the condition true and changed nothing (a failed trylock, an xchg that wrote the value it
+// found) is worth running again only once something it saw has changed: the thread stops there
+// (SpinReads in rt/op.hpp). A pass that changed something loops as written. So a stateless search
+// explores spin loops to the end like any finite code.
+bool is_spin_loop(const Stmt& s) {
+  return s.kind == StmtKind::While && calls_no_function(*s.cond) && does_nothing(*s.body);
+}
+
 class Compiler {
  public:
   explicit Compiler(const Program& program) : program_(program) {}
@@ -350,7 +382,13 @@ class Compiler {
         }
         return;
       }
-      case StmtKind::While: loop(nullptr, s.cond.get(), nullptr, *s.body, line); return;
+      case StmtKind::While:
+        if (is_spin_loop(s)) {
+          spin_loop(s, line);
+        } else {
+          loop(nullptr, s.cond.get(), nullptr, *s.body, line);
+        }
+        return;
       case StmtKind::For: loop(s.init.get(), s.cond.get(), s.step.get(), *s.body, line); return;
       case StmtKind::Break: loops_.back().breaks.push_back(emit(Opcode::Jump, 0, 0, line)); return;
       case StmtKind::Continue: loops_.back().continues.push_back(emit(Opcode::Jump, 0, 0, line)); return;
@@ -389,6 +427,19 @@ class Compiler {
       case StmtKind::Schedule: emit(Opcode::Schedule, 0, 0, line); return;
       case StmtKind::DoExit: emit(Opcode::DoExit, 0, 0, line); return;
     }
+  }
+
+  // A pass of the condition, with its steps logged: if it holds, the thread stops -- or loops, when
+  // the pass changed something.
+  void spin_loop(const Stmt& s, std::uint32_t line) {
+    const std::uint32_t top = here();
+    emit(Opcode::SpinBegin, 0, 0, line);
+    expression(*s.cond);
+    const std::size_t exit_jump = emit(Opcode::JumpIfFalse, 0, 0, line);
+    out_.texts.push_back(paren_text(program_, s.loc));
+    emit(Opcode::SpinFail, static_cast<std::uint32_t>(out_.texts.size() - 1), top, line);
+    patch(exit_jump, here());
+    emit(Opcode::SpinEnd, 0, 0, line);
   }
 
   // while (cond) body  /  for (init; cond; step) body

@@ -148,6 +148,15 @@ class VmThread final : public AwaitGuard, public StateSource {
     for (Value v : stack_) h.add(static_cast<std::uint64_t>(v));
     h.add(await_site_);
     h.add(await_base_);
+    // Within a spin loop's condition, what it read so far decides whether the thread, once
+    // stopped there, would see something new: two states that differ in it are not the same.
+    h.add(in_spin_ ? spin_reads_.size() + 1 : 0);
+    h.add(spin_modified_);
+    for (const SpinRead& r : spin_reads_) {
+      h.add(static_cast<std::uint64_t>(r.kind));
+      h.add((std::uint64_t{static_cast<std::uint8_t>(r.target.kind)} << 32) | r.target.index);
+      h.add(static_cast<std::uint64_t>(r.value));
+    }
     if (hash_self_) h.add(static_cast<std::uint64_t>(self_));
   }
   void reads(FootprintSink& sink) const override {
@@ -198,6 +207,9 @@ class VmThread final : public AwaitGuard, public StateSource {
   std::uint32_t await_site_ = 0;
   std::uint32_t await_base_ = 0;    // slot base of the frame that awaits
   std::uint64_t local_budget_ = 0;  // instructions left before the next visible step
+  bool in_spin_ = false;            // evaluating a spin loop's condition: its steps are logged
+  SpinReads spin_reads_;            //   here, with what they returned (part of the thread's state)
+  bool spin_modified_ = false;      //   and whether one of them changed something
   std::string message_;             // a reported failure's message, alive while reported
 };
 
@@ -299,7 +311,12 @@ OpResult VmThread::perform(Op& op, std::uint32_t line) {
   op.line = line;
   if (op.location == kNone) op.location = function_of(frames_.back());
   local_budget_ = limits_.max_local_instructions;
-  return context_->perform(op);
+  const OpResult result = context_->perform(op);
+  if (in_spin_ && !result.exit_thread) {
+    spin_reads_.push_back({op.kind, op.target, result.value});
+    spin_modified_ |= result.modified;
+  }
+  return result;
 }
 
 bool VmThread::push_frame(std::uint32_t body, After after, std::uint32_t line) {
@@ -401,6 +418,9 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
   frames_.clear();
   slots_.clear();
   stack_.clear();
+  in_spin_ = false;
+  spin_reads_.clear();
+  spin_modified_ = false;
   self_ = self;
   local_budget_ = limits_.max_local_instructions;
   push_frame(body, After::Call, 0);
@@ -506,6 +526,29 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
           context.report(op);
         }
         break;
+      case Opcode::SpinBegin:
+        in_spin_ = true;
+        spin_reads_.clear();
+        spin_modified_ = false;
+        break;
+      case Opcode::SpinEnd:
+        in_spin_ = false;
+        spin_reads_.clear();
+        break;
+      case Opcode::SpinFail: {
+        if (spin_modified_) {  // not a pass that could only repeat itself: loop as written
+          frame.pc = in.b;
+          break;
+        }
+        Op op;
+        op.kind = OpKind::SpinFail;
+        op.location = function_of(frame);
+        op.line = in.line;
+        op.text = compiled_.texts[in.a].c_str();
+        op.payload = &spin_reads_;
+        context.report(op);
+        break;
+      }
       case Opcode::Await: {
         await_site_ = in.a;
         await_base_ = frame.base;

@@ -137,6 +137,8 @@ std::string control_sentence(const TraceEntry& e, const ModelLayout& layout, std
       if (op.text != nullptr) return fmt::format("checks {}: it does not hold", op.text);
       return fmt::format("fails: {}", violation_spelling(static_cast<ViolationKind>(op.arg0)));
     case OpKind::AssumeFail: return "finds its assume() false: this execution is not one the scenario allows";
+    case OpKind::SpinFail:
+      return op.text != nullptr ? fmt::format("finds {} still true: it spins", op.text) : std::string("spins");
     case OpKind::Fault: return "faults";
     default: return "loops forever without a visible step";  // Stuck
   }
@@ -187,7 +189,7 @@ std::string narrate_step(const TraceEntry& e, const ModelLayout& layout, std::sp
 bool is_primitive(OpKind kind) {
   switch (kind) {
     case OpKind::Call: case OpKind::Return: case OpKind::ThreadEnd: case OpKind::Await: case OpKind::Fail:
-    case OpKind::AssumeFail: case OpKind::Fault: case OpKind::Stuck: case OpKind::Spawn:
+    case OpKind::AssumeFail: case OpKind::SpinFail: case OpKind::Fault: case OpKind::Stuck: case OpKind::Spawn:
       return false;
     default:
       return true;

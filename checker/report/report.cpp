@@ -21,6 +21,9 @@ std::string stats_line(const ExploreResult& r) {
   std::string line = fmt::format("{} execution{}, {} steps, {:.3f} s", r.executions, r.executions == 1 ? "" : "s",
                                  r.steps, r.seconds);
   if (r.dropped != 0) line += fmt::format(", {} dropped by assume", r.dropped);
+  if (r.spin_dropped != 0) {
+    line += fmt::format(", {} ended at a spin loop that would read new values", r.spin_dropped);
+  }
   if (r.states != 0) line += fmt::format(", {} states", r.states);
   if (r.reruns != 0) line += fmt::format(", {} more run{} after an early end", r.reruns, r.reruns == 1 ? "" : "s");
   if (r.abandoned != 0) {
@@ -149,6 +152,7 @@ nlohmann::ordered_json to_json(const ScenarioReport& report) {
   if (r.distinct_traces != 0) j["distinct_traces"] = r.distinct_traces;
   if (r.states != 0) j["states"] = r.states;
   j["dropped"] = r.dropped;
+  j["spin_dropped"] = r.spin_dropped;
   j["reruns"] = r.reruns;  // dpor: runs that repeat an execution up to its early end (not counted above)
   j["abandoned"] = r.abandoned;  // dpor: given up as sleep-set blocked; stateful: cut (not counted above)
   j["incomplete_reasons"] = r.incomplete_reasons;

@@ -155,6 +155,7 @@ StepText describe_step(const TraceEntry& e, const ModelLayout& layout,
       text.note = std::string(violation_spelling(static_cast<ViolationKind>(op.arg0)));
       break;
     case OpKind::AssumeFail: text.op = "assume fails"; break;
+    case OpKind::SpinFail: text.op = "spins"; break;
     case OpKind::Fault: text.op = "fault"; break;
     case OpKind::Stuck: text.op = "loops without a visible step"; break;
   }

@@ -7,6 +7,7 @@
 // with an OpResult. Knowing every enabled thread's next Op is what partial-order reduction needs.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "checker/rt/footprint_sink.hpp"
 #include "checker/rt/ids.hpp"
@@ -52,6 +53,19 @@ struct Op {
   // Fail: arg0 is the ViolationKind (assertion, out-of-bounds, division-by-zero).
 };
 
+// SpinFail: a pass of a spin loop's condition found it still true and changed nothing (a failed
+// trylock, an xchg that wrote the value it found). Its payload is the thread's SpinReads: every
+// step the pass took, with what it returned. The loop would only run the same pass again, so the
+// thread stops there; when nothing else can run, the execution ends as a hang if
+// every such pass would read the same values again, and is dropped otherwise (the executions in
+// which the pass reads the new values are explored on their own).
+struct SpinRead {
+  OpKind kind;
+  ObjectRef target;
+  std::int64_t value;
+};
+using SpinReads = std::vector<SpinRead>;
+
 // What the scheduler hands back to the thread when its Op has taken effect.
 struct OpResult {
   std::int64_t value = 0;          // the builtin's return value
@@ -59,6 +73,7 @@ struct OpResult {
                                    // (kobject release method, module exit function)
   std::int64_t call_arg = 0;       // its argument (the kobject array index)
   bool exit_thread = false;        // the step ended the thread (do_exit, module_put_and_kthread_exit)
+  bool modified = false;           // the step changed the value of the object it touched
 };
 
 }  // namespace preempt

@@ -34,7 +34,8 @@ struct TraceEntry {
 [[nodiscard]] inline bool returns_from_primitive(const TraceEntry& previous, const Op& next) {
   const OpKind kind = previous.op.kind;
   return previous.op.location == next.location && kind != OpKind::Call && kind != OpKind::Return &&
-         kind != OpKind::ThreadEnd && kind != OpKind::Fail && kind != OpKind::AssumeFail;
+         kind != OpKind::ThreadEnd && kind != OpKind::Fail && kind != OpKind::AssumeFail &&
+         kind != OpKind::SpinFail;
 }
 
 // A violation found in an execution: what, who, where (step index into the trace), and why.

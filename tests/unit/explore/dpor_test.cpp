@@ -240,6 +240,23 @@ TEST_CASE("dpor agrees with dfs on random programs rich in blocking steps", "[dp
   if (only == nullptr && first_seed() == 1) CHECK(compared * 10 >= count * 8);
 }
 
+TEST_CASE("dpor agrees with dfs on random programs with spin loops", "[dpor][differential][random][spin]") {
+  // Spin loops stop a thread at a pass that would only repeat itself; the execution is dropped if
+  // the pass would see something new, and reports a hang if not. dpor must find every hang (as a
+  // deadlock trace) and every final state that dfs finds. PREEMPT_RANDOM_PROGRAMS / 4 of them.
+  const char* count_text = std::getenv("PREEMPT_RANDOM_PROGRAMS");
+  const std::uint32_t count = (count_text != nullptr ? static_cast<std::uint32_t>(std::stoul(count_text)) : 2000) / 4;
+  std::uint32_t compared = 0;
+  const char* only = std::getenv("PREEMPT_ONLY_SEED");
+  for (std::uint32_t seed = first_seed(); seed <= count; ++seed) {
+    if (only != nullptr && seed != std::stoul(only)) continue;
+    CAPTURE(seed);
+    preempt::test::ProgramGenerator generator(seed, preempt::test::ProgramGenerator::Profile::Spinning);
+    compared += compare(generator.generate(), 20000, true) ? 1 : 0;
+  }
+  if (only == nullptr && first_seed() == 1) CHECK(compared * 10 >= count * 8);
+}
+
 // Hidden: PREEMPT_DEBUG_FILE=path test_explore "[.debug]" prints every execution of both strategies.
 TEST_CASE("debug: list the executions of a scenario", "[.debug]") {
   const char* path = std::getenv("PREEMPT_DEBUG_FILE");
