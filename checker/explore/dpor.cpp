@@ -259,6 +259,10 @@ bool DporChooser::races(const Execution& execution, std::size_t j, std::size_t k
     const Event& em = levels_[m].event;
     if (em.thread == ek.thread || !depends(em, ek)) continue;
     if (blocking && may_enable(entry_of(execution, m).op, ok)) continue;
+    // A step that only reads what a blocking k changes (completion_done before a wait) neither
+    // enabled nor disabled k, so it does not hide k's race with the step that did: moving k before
+    // that reader alone may leave k blocked, and then only the reversal with j reaches k's order.
+    if (blocking && !writes_into(em.fp, ek.fp)) continue;
     if (happens_before(j, m)) return false;
   }
   return true;

@@ -137,6 +137,19 @@ bool conflict(const Footprint& a, const Footprint& b) {
   return false;
 }
 
+bool writes_into(const Footprint& writer, const Footprint& other) {
+  for (std::uint8_t i = 0; i < writer.count; ++i) {
+    const Access& w = writer.accesses[i];
+    if (!w.write) continue;
+    if (other.reads_all_ints && w.space == Space::Int) return true;
+    for (std::uint8_t j = 0; j < other.count; ++j) {
+      const Access& o = other.accesses[j];
+      if (o.space == w.space && w.first <= o.last && o.first <= w.last) return true;
+    }
+  }
+  return false;
+}
+
 void add_footprint(AccessSet& out, const AccessIndex& index, const Footprint& fp) {
   for (std::uint8_t i = 0; i < fp.count; ++i) {
     const Access& a = fp.accesses[i];

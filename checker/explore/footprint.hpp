@@ -39,6 +39,9 @@ struct Footprint {
 [[nodiscard]] Footprint footprint_of(const Op& op, const ModelLayout& layout);
 // Whether two steps of different threads are dependent.
 [[nodiscard]] bool conflict(const Footprint& a, const Footprint& b);
+// Whether `writer` writes an object that `other` reads or writes: only then can it change whether
+// a blocking step `other` can run.
+[[nodiscard]] bool writes_into(const Footprint& writer, const Footprint& other);
 // Adds the objects of `fp` to `out` (sized for `index`): an await reading every int reads them all,
 // an access to a whole space covers the whole space.
 void add_footprint(AccessSet& out, const AccessIndex& index, const Footprint& fp);

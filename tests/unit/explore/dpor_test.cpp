@@ -74,6 +74,16 @@ Summary summarize(const preempt::lang::LoadedScenario& scenario, StrategyKind st
 
 using preempt::test::load_text;
 
+// The elements of `a` not in `b`, one per line (the first few), to say what a strategy missed.
+std::string missing(const std::set<std::string>& a, const std::set<std::string>& b) {
+  std::string out;
+  int shown = 0;
+  for (const std::string& x : a) {
+    if (b.count(x) == 0 && shown++ < 5) out += "\n  " + x;
+  }
+  return out.empty() ? "none" : out;
+}
+
 // Returns false (and checks nothing) when the exhaustive run exceeds `dfs_budget` executions.
 // With `deadlocks`, the traces of executions that end in a deadlock must agree too (for programs
 // without checks that end an execution early).
@@ -89,7 +99,9 @@ bool compare(const std::string& text, std::uint64_t dfs_budget = 0, bool deadloc
   CHECK(dpor.violation_kinds == dfs.violation_kinds);
   CHECK(dpor.executions <= dfs.executions);
   CHECK(dpor.duplicate_forms == 0);
+  INFO("complete traces dfs has and dpor lacks: " << missing(dfs.forms, dpor.forms));
   CHECK(dpor.forms == dfs.forms);
+  INFO("deadlock traces dfs has and dpor lacks: " << missing(dfs.deadlocks, dpor.deadlocks));
   if (deadlocks) CHECK(dpor.deadlocks == dfs.deadlocks);
   CHECK(dpor.abandoned == 0);
   return true;
