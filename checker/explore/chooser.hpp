@@ -30,6 +30,10 @@ class Chooser {
   // threads run on to the end, unreported, so that the strategy sees a maximal execution. DPOR
   // needs that: races with steps the other threads would have taken decide what it explores.
   [[nodiscard]] virtual bool wants_maximal_executions() const { return false; }
+  // Whether a spin loop's pass that changed nothing stops its thread (the searches: the pass runs
+  // again only in the executions where it sees something new) or loops as written (random
+  // sampling, whose executions should run to their end rather than be dropped).
+  [[nodiscard]] virtual bool stops_spin_loops() const { return true; }
 };
 
 // A strategy drives many executions: it chooses within each, learns from each when it ends, and

@@ -166,6 +166,7 @@ ThreadContext& Execution::start_thread(const ThreadSpec& spec) {
   halted_[id] = 0;
   ThreadContext& thread = *slots_[id];
   thread.attach_store(&store_);
+  thread.stop_spins = stop_spins_ || phase_ != Phase::Threads;  // alone, a pass would loop for ever
   thread.start(spec.name, &spec.entry, spec.body);
   thread.resume();
   after_resume(thread);
@@ -176,6 +177,7 @@ ExecutionEnd Execution::run(Chooser& chooser) {
   begin();
   phase_ = Phase::Threads;
   maximal_ = chooser.wants_maximal_executions();
+  stop_spins_ = chooser.stops_spin_loops();
   for (const ThreadSpec& spec : program_.threads) {
     start_thread(spec);
     if (end_ && !run_on_) return *end_;
@@ -231,6 +233,7 @@ ExecutionEnd Execution::run(Chooser& chooser) {
 ExecutionEnd Execution::run_solo(const ThreadSpec& solo) {
   begin();
   phase_ = Phase::Init;
+  stop_spins_ = true;
   ThreadContext& thread = start_thread(solo);
   while (!end_ && thread.status() == ThreadStatus::Pending) {
     if (!is_enabled(thread.id())) {

@@ -163,6 +163,7 @@ class Execution final : public models::ThreadNames {
   std::vector<char> blocked_;       // per slot: parked and not enabled at the last point
   std::vector<char> halted_;        // per slot: stopped by its fault, after the reported end
   bool maximal_ = false;            // the chooser wants maximal executions
+  bool stop_spins_ = true;          // the chooser stops spin loops (Chooser::stops_spin_loops)
   bool run_on_ = false;             // running on after the reported end
   std::uint32_t spinning_ = 0;      // threads stopped at a spin loop (SpinReads in rt/op.hpp)
   bool dropped_at_spin_ = false;

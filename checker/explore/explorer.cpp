@@ -98,9 +98,9 @@ std::string step_limit_reason(const Execution& execution, std::uint32_t max_step
   // Most often a loop that spins on shared state: each pass is new visible steps for a stateless
   // search. Say what ends it.
   constexpr const char* kHint =
-      " (a loop spinning on shared state? A spin loop `while (cond) { }` with an empty body stops where it "
-      "would only repeat itself, await(cond) blocks without spinning, and --strategy stateful explores any "
-      "loop to the end)";
+      " (a loop spinning on shared state? dfs, dpor and stateful stop a spin loop `while (cond) { }` with an "
+      "empty body where it would only repeat itself, await(cond) blocks without spinning, and --strategy "
+      "stateful explores any loop to the end)";
   return line != 0 ? fmt::format("an execution exceeded the step limit ({} steps): thread {} keeps "
                                  "running at line {}{}",
                                  max_steps, execution.thread_name(t), line, kHint)

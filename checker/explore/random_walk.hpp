@@ -46,6 +46,7 @@ class RandomChooser final : public Strategy {
   void finish(const Execution& execution) override;
   [[nodiscard]] bool next() override { return ++done_ < executions_; }
   [[nodiscard]] std::string not_covered() const override;
+  [[nodiscard]] bool stops_spin_loops() const override { return false; }
 
  private:
   SplitMix64 rng_;

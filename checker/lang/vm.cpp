@@ -536,8 +536,8 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
         spin_reads_.clear();
         break;
       case Opcode::SpinFail: {
-        if (spin_modified_) {  // not a pass that could only repeat itself: loop as written
-          frame.pc = in.b;
+        if (spin_modified_ || !context.stop_spins) {  // not a pass that could only repeat itself,
+          frame.pc = in.b;                              // or a strategy that wants the loop as written
           break;
         }
         Op op;

@@ -70,6 +70,7 @@ class ThreadContext {
   [[nodiscard]] FunctionId body() const { return body_; }
 
   std::uint32_t spin_depth = 0;  // spinlocks held (sleep-in-atomic); maintained by the models
+  bool stop_spins = true;        // a spin loop's pass that would only repeat itself stops the thread
 
  private:
   static void run_entry(void* self);

@@ -143,3 +143,33 @@ TEST_CASE("the reported counterexample has the fewest preemptions, then the fewe
     CHECK(checked >= 50);
   }
 }
+
+TEST_CASE("spin loops: the searches stop a pass that would repeat itself, random runs them as written",
+          "[spin]") {
+  const auto peterson = load_file("scenarios/classic/peterson-spin.scn");
+  const auto missed = load_file("scenarios/classic/missed-flag.scn");
+  for (StrategyKind strategy : {StrategyKind::Dfs, StrategyKind::Dpor, StrategyKind::Stateful}) {
+    CAPTURE(static_cast<int>(strategy));
+    CheckConfig config;
+    config.strategy = strategy;
+    const auto safe = preempt::explore(peterson->model(), config);
+    CHECK(safe.verdict == Verdict::Safe);
+    CHECK(safe.spin_dropped > 0);
+    CHECK(safe.step_limited == 0);
+    if (strategy == StrategyKind::Dpor) CHECK(safe.executions == 10);
+    const auto hang = preempt::explore(missed->model(), config);
+    REQUIRE(hang.verdict == Verdict::Violation);
+    REQUIRE(hang.violations.front().violation);
+    CHECK(hang.violations.front().violation->kind == preempt::ViolationKind::Deadlock);
+    CHECK_THAT(hang.violations.front().violation->message,
+               Catch::Contains("consumer spins for ever at line 21: flag == 0 stays true"));
+  }
+  CheckConfig sampling;
+  sampling.strategy = StrategyKind::Random;
+  sampling.samples = 100;
+  const auto sampled = preempt::explore(peterson->model(), sampling);
+  CHECK(sampled.verdict == Verdict::Incomplete);  // sampling never says safe
+  CHECK(sampled.spin_dropped == 0);               // every sample runs to its end
+  CHECK(sampled.step_limited == 0);
+  CHECK(sampled.violations.empty());
+}
