@@ -166,6 +166,21 @@ TEST_CASE("dpor: races after an early end are reversed too", "[dpor][differentia
   CHECK(compare(header + program + footer, 0, true));
 }
 
+// t0's await reads completion_done(c) after its wait consumed c: it depends on t3's wait, but it
+// neither enabled nor disabled it, so it must not hide the race of the two waits (seed 1817 of the
+// blocking profile lost the deadlock where t3 takes the completion).
+TEST_CASE("dpor: a step that only reads what a blocking step changes does not hide its race",
+          "[dpor][differential]") {
+  CHECK(compare("int x;\nint y;\nint z;\nspinlock l;\ncompletion c;\n"
+                "thread t0 { wait_for_completion(c); await(completion_done(c) || x > 1 || y != 1); }\n"
+                "thread t1 { spin_lock(l); z = z + 1; spin_unlock(l); complete(c); }\n"
+                "thread t2 { for (int i = 0; i < 2; i++) { await(y >= i); x = i; }\n"
+                "            for (int i = 0; i < 2; i++) { await(y >= i); y = i; } }\n"
+                "thread t3 { wait_for_completion(c); }\n"
+                "final { assert(x + y + z < 2); }\n",
+                0, true));
+}
+
 TEST_CASE("dpor: the runs after an early end are counted apart", "[dpor][closed-form][early-end]") {
   // a's assume fails unless w wrote x first; the n writers of y are independent of both. Maximal
   // traces: 2 orders of a and w, times n! orders of the writers. With a first, the n! of them end
