@@ -123,6 +123,7 @@ std::optional<std::int64_t> read_now(const Store& store, OpKind kind, ObjectRef 
     case OpKind::MutexTrylock: return store.mutexes[target.index].owner == kNone ? 1 : 0;
     case OpKind::SpinTrylock: return store.spinlocks[target.index].owner == kNone ? 1 : 0;
     case OpKind::KobjectGetUnlessZero: return store.kobjects[target.index].refcount != 0 ? 1 : 0;
+    case OpKind::TryModuleGet: return store.modules[target.index].status == ModuleStatus::Live ? 1 : 0;
     default: return std::nullopt;
   }
 }
