@@ -130,6 +130,7 @@ void successors(const std::vector<Instr>& code, std::uint32_t pc, std::vector<st
   switch (in.op) {
     case Opcode::Jump: out.push_back(in.a); return;
     case Opcode::JumpIfFalse: out.push_back(in.a); break;
+    case Opcode::SpinFail: out.push_back(in.b); return;  // loops again, or the thread stops there
     case Opcode::Return: case Opcode::DoExit: return;
     default: break;
   }

@@ -80,7 +80,8 @@ class ProgramGenerator {
   }
   std::string loop() {
     const std::string own = "p" + std::to_string(thread_);
-    switch (pick(0, 7)) {
+    switch (pick(0, 8)) {
+      case 8: return join({"while (xchg(", var(), ", 1) != 1 && ", var(), " == 0) { }"});  // a pass may write
       case 6: return "while (" + own + " != 2) { " + own + " = 1 - " + own + "; }";  // for ever, alone
       case 7: return "while (" + var() + " == 0) { " + own + " = 1 - " + own + "; }";
       case 0: return join({"while (", var(), " < 2) { ", var(), " = 1 - ", var(), "; }"});
