@@ -360,11 +360,10 @@ void DporChooser::finish(const Execution& execution) {
   if (n > 0) levels_[n - 1].entry = last_step_entry(execution);
   // A violation after the reported end that does not depend on the step that ended the execution
   // is reachable without it: its causal past, in this order, is an execution that ends there.
-  const std::size_t reported_choices = execution.choices_before_end();
-  reported_choices_ = reported_choices;
+  reported_choices_ = execution.choices_before_end();
   for (const Execution::LaterViolation& later : execution.later_violations()) {
     const std::size_t k = later.choice;
-    if (reported_choices == 0 || k >= n || happens_before(reported_choices - 1, k)) continue;
+    if (reported_choices_ == 0 || k >= n || happens_before(reported_choices_ - 1, k)) continue;
     std::vector<ThreadId> schedule;
     for (std::size_t m = 0; m <= k; ++m) {
       if (m == k || happens_before(m, k)) schedule.push_back(levels_[m].event.thread);
@@ -383,6 +382,12 @@ void DporChooser::finish(const Execution& execution) {
       reverse(records[r], excluded, k, ek);
     }
   };
+  // A step k that cannot block races with the steps before it that nothing else orders it after.
+  const auto reverse_races = [&](std::size_t k, const Event& ek, const Op& ok, std::int64_t pred) {
+    for (std::size_t j = 0; j < k; ++j) {
+      if (races(execution, j, k, ek, ok, pred)) reverse(j, {}, k, ek);
+    }
+  };
   for (std::size_t k = 0; k < n; ++k) {
     const Level& level = levels_[k];
     const Op& op = entry_of(execution, k).op;
@@ -390,9 +395,7 @@ void DporChooser::finish(const Execution& execution) {
       reverse_records(runnable_, level.runnable_begin, level.runnable_end, k, level.event);
       continue;
     }
-    for (std::size_t j = 0; j < k; ++j) {
-      if (races(execution, j, k, level.event, op, level.pred)) reverse(j, {}, k, level.event);
-    }
+    reverse_races(k, level.event, op, level.pred);
   }
   // The steps threads still wanted to take when the execution ended (blocked in a deadlock, or
   // never scheduled) race too: a write that disabled a waiting thread's await, say, must be
@@ -411,9 +414,7 @@ void DporChooser::finish(const Execution& execution) {
       reverse_records(records_, 0, records_.size(), n, et);
       continue;
     }
-    for (std::size_t j = 0; j < n; ++j) {
-      if (races(execution, j, n, et, op, pred)) reverse(j, {}, n, et);
-    }
+    reverse_races(n, et, op, pred);
   }
 }
 

@@ -227,6 +227,34 @@ void minimize(const ModelProgram& program, const CheckConfig& config, ExploreRes
   }
 }
 
+// Counts an execution the strategy explored (not a rerun) by how it ended, with the reduction check
+// when it is on; false when that check finds its trace explored before (result says so).
+bool tally(const Execution& execution, ExecutionEnd end, const CheckConfig& config,
+           std::unordered_set<std::string>& traces, ExploreResult& result) {
+  if (config.check_canonical && end != ExecutionEnd::StepLimit && end != ExecutionEnd::Stopped) {
+    if (!traces.insert(canonical_trace(execution)).second && config.strategy == StrategyKind::Dpor) {
+      result.verdict = Verdict::Error;
+      result.error = fmt::format("reduction check: execution {} repeats the Mazurkiewicz trace of an "
+                                 "earlier one (schedule {})",
+                                 result.executions, counterexample_of(execution).schedule);
+      return false;
+    }
+    result.distinct_traces = traces.size();
+  }
+  result.steps += execution.steps();
+  result.max_depth = std::max(result.max_depth, execution.steps());
+  if (end == ExecutionEnd::Violation) {
+    result.violations.push_back(counterexample_of(execution));
+  } else if (end == ExecutionEnd::Dropped && execution.dropped_at_spin()) {
+    ++result.spin_dropped;
+  } else if (end == ExecutionEnd::Dropped) {
+    ++result.dropped;
+  } else if (end == ExecutionEnd::StepLimit && result.step_limited++ == 0) {
+    result.incomplete_reasons.push_back(step_limit_reason(execution, config.max_steps));
+  }
+  return true;
+}
+
 std::unique_ptr<Strategy> make_strategy(const ModelProgram& program, const CheckConfig& config) {
   switch (config.strategy) {
     case StrategyKind::Dfs: return std::make_unique<DfsChooser>(config.preemption_bound);
@@ -304,59 +332,29 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
       more = strategy->next();
       continue;
     }
-    if (strategy->rerun()) {
+    // A rerun repeats an earlier execution up to its end: it is neither counted nor reported again;
+    // only the witnesses of its later part are new.
+    const bool rerun = strategy->rerun();
+    if (rerun) {
       ++result.reruns;
-      if (end == ExecutionEnd::ModelError || end == ExecutionEnd::Stopped) {  // it went wrong before its end
-        result.verdict = Verdict::Error;
-        result.error = execution.error();
-        break;
-      }
-      if (!config.stop_at_first_violation) {
-        for (const auto& witness : strategy->take_witnesses()) {
-          run_witness(program, witness, execution.thread_names(), config, result);
-        }
-      }
-      progress.after(result.executions + result.reruns, execution.steps());
-      more = strategy->next();
-      continue;
+    } else {
+      ++result.executions;
+      if (config.observer) config.observer(execution, end);
     }
-    ++result.executions;
-    if (config.observer) config.observer(execution, end);
     if (!config.stop_at_first_violation || end != ExecutionEnd::Violation) {
       for (const auto& witness : strategy->take_witnesses()) {
         run_witness(program, witness, execution.thread_names(), config, result);
       }
     }
-    if (config.check_canonical && end != ExecutionEnd::StepLimit && end != ExecutionEnd::Stopped) {
-      if (!traces.insert(canonical_trace(execution)).second && config.strategy == StrategyKind::Dpor) {
-        result.verdict = Verdict::Error;
-        result.error = fmt::format("reduction check: execution {} repeats the Mazurkiewicz trace of an "
-                                   "earlier one (schedule {})",
-                                   result.executions, counterexample_of(execution).schedule);
-        break;
-      }
-      result.distinct_traces = traces.size();
-    }
-    result.steps += execution.steps();
-    result.max_depth = std::max(result.max_depth, execution.steps());
-    if (end == ExecutionEnd::Violation) {
-      result.violations.push_back(counterexample_of(execution));
-    } else if (end == ExecutionEnd::Dropped && execution.dropped_at_spin()) {
-      ++result.spin_dropped;
-    } else if (end == ExecutionEnd::Dropped) {
-      ++result.dropped;
-    } else if (end == ExecutionEnd::StepLimit) {
-      if (result.step_limited++ == 0) {
-        result.incomplete_reasons.push_back(step_limit_reason(execution, config.max_steps));
-      }
-    } else if (end == ExecutionEnd::ModelError || end == ExecutionEnd::Stopped) {
+    if (!rerun && !tally(execution, end, config, traces, result)) break;
+    if (end == ExecutionEnd::ModelError || end == ExecutionEnd::Stopped) {
       result.verdict = Verdict::Error;
       result.error = execution.error();
       break;
     }
     // A violation ends the search here, whether this execution had it or a witness found it.
     if (config.stop_at_first_violation && !result.violations.empty()) break;
-    progress.after(result.executions, execution.steps());
+    progress.after(result.executions + result.reruns, execution.steps());
     more = strategy->next();
   }
   if (const std::string why = strategy->not_covered(); !why.empty()) result.incomplete_reasons.push_back(why);
