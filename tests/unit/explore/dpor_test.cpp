@@ -73,6 +73,7 @@ Summary summarize(const preempt::lang::LoadedScenario& scenario, StrategyKind st
 }
 
 using preempt::test::load_text;
+using preempt::test::random_programs;
 
 // The elements of `a` not in `b`, one per line (the first few), to say what a strategy missed.
 std::string missing(const std::set<std::string>& a, const std::set<std::string>& b) {
@@ -234,54 +235,43 @@ TEST_CASE("dpor agrees with dfs on every scenario of the library", "[dpor][diffe
   }
 }
 
-TEST_CASE("dpor agrees with dfs on thousands of random programs", "[dpor][differential][random]") {
-  // Programs whose exhaustive exploration exceeds the budget are skipped; most fit.
-  // PREEMPT_RANDOM_PROGRAMS sets how many (the sanitizer build runs fewer).
-  const char* count_text = std::getenv("PREEMPT_RANDOM_PROGRAMS");
-  const std::uint32_t count = count_text != nullptr ? static_cast<std::uint32_t>(std::stoul(count_text)) : 2000;
+namespace {
+
+// Compares dpor with dfs on the random programs of a profile with seeds first_seed()..count (only
+// PREEMPT_ONLY_SEED, when set); programs whose exhaustive exploration exceeds the budget are
+// skipped. From seed 1, most must fit.
+void compare_random_programs(preempt::test::ProgramGenerator::Profile profile, std::uint32_t count) {
   std::uint32_t compared = 0;
   const char* only = std::getenv("PREEMPT_ONLY_SEED");  // debugging one program
   for (std::uint32_t seed = first_seed(); seed <= count; ++seed) {
     if (only != nullptr && seed != std::stoul(only)) continue;
     CAPTURE(seed);
-    preempt::test::ProgramGenerator generator(seed);
+    preempt::test::ProgramGenerator generator(seed, profile);
     compared += compare(generator.generate(), 20000, true) ? 1 : 0;
   }
-  if (only == nullptr && first_seed() == 1) CHECK(compared * 10 >= count * 8);  // 1764 of the first 2000 fit
+  if (only == nullptr && first_seed() == 1) CHECK(compared * 10 >= count * 8);
+}
+
+}  // namespace
+
+TEST_CASE("dpor agrees with dfs on thousands of random programs", "[dpor][differential][random]") {
+  // PREEMPT_RANDOM_PROGRAMS sets how many (the sanitizer build runs fewer); 1764 of the first 2000
+  // fit the budget.
+  compare_random_programs(preempt::test::ProgramGenerator::Profile::General, random_programs(2000));
 }
 
 TEST_CASE("dpor agrees with dfs on random programs rich in blocking steps", "[dpor][differential][random]") {
   // Awaits over two variables or a local, locks around awaits, spinlocks, waits, completions that
   // are reset: every reversal of a race with a step that can block must be checked to run, and
-  // none may be missed. PREEMPT_RANDOM_PROGRAMS sets how many (a quarter of it here).
-  const char* count_text = std::getenv("PREEMPT_RANDOM_PROGRAMS");
-  const std::uint32_t count = (count_text != nullptr ? static_cast<std::uint32_t>(std::stoul(count_text)) : 2000) / 4;
-  std::uint32_t compared = 0;
-  const char* only = std::getenv("PREEMPT_ONLY_SEED");
-  for (std::uint32_t seed = first_seed(); seed <= count; ++seed) {
-    if (only != nullptr && seed != std::stoul(only)) continue;
-    CAPTURE(seed);
-    preempt::test::ProgramGenerator generator(seed, preempt::test::ProgramGenerator::Profile::Blocking);
-    compared += compare(generator.generate(), 20000, true) ? 1 : 0;
-  }
-  if (only == nullptr && first_seed() == 1) CHECK(compared * 10 >= count * 8);
+  // none may be missed. A quarter of PREEMPT_RANDOM_PROGRAMS.
+  compare_random_programs(preempt::test::ProgramGenerator::Profile::Blocking, random_programs(2000) / 4);
 }
 
 TEST_CASE("dpor agrees with dfs on random programs with spin loops", "[dpor][differential][random][spin]") {
   // Spin loops stop a thread at a pass that would only repeat itself; the execution is dropped if
   // the pass would see something new, and reports a hang if not. dpor must find every hang (as a
-  // deadlock trace) and every final state that dfs finds. PREEMPT_RANDOM_PROGRAMS / 4 of them.
-  const char* count_text = std::getenv("PREEMPT_RANDOM_PROGRAMS");
-  const std::uint32_t count = (count_text != nullptr ? static_cast<std::uint32_t>(std::stoul(count_text)) : 2000) / 4;
-  std::uint32_t compared = 0;
-  const char* only = std::getenv("PREEMPT_ONLY_SEED");
-  for (std::uint32_t seed = first_seed(); seed <= count; ++seed) {
-    if (only != nullptr && seed != std::stoul(only)) continue;
-    CAPTURE(seed);
-    preempt::test::ProgramGenerator generator(seed, preempt::test::ProgramGenerator::Profile::Spinning);
-    compared += compare(generator.generate(), 20000, true) ? 1 : 0;
-  }
-  if (only == nullptr && first_seed() == 1) CHECK(compared * 10 >= count * 8);
+  // deadlock trace) and every final state that dfs finds. A quarter of PREEMPT_RANDOM_PROGRAMS.
+  compare_random_programs(preempt::test::ProgramGenerator::Profile::Spinning, random_programs(2000) / 4);
 }
 
 // Hidden: PREEMPT_DEBUG_FILE=path test_explore "[.debug]" prints every execution of both strategies.

@@ -87,10 +87,7 @@ void same_as(const preempt::lang::LoadedScenario& scenario, const Outcome& refer
   }
 }
 
-std::uint32_t random_programs(std::uint32_t fallback) {
-  const char* text = std::getenv("PREEMPT_RANDOM_PROGRAMS");
-  return text != nullptr ? static_cast<std::uint32_t>(std::stoul(text)) : fallback;
-}
+using preempt::test::random_programs;
 
 // Every scenario of the library and of the tests that loads.
 std::vector<std::string> all_scenarios() {
@@ -124,14 +121,15 @@ TEST_CASE("stateful: the same violations and final states as dfs and dpor on eve
   }
 }
 
-TEST_CASE("stateful: the same violations and final states as dfs on random programs",
-          "[stateful][differential][random]") {
-  // PREEMPT_RANDOM_PROGRAMS sets how many (the sanitizer build runs fewer).
-  const std::uint32_t count = random_programs(2000) / 2;
+namespace {
+
+// Random programs of a profile against dfs, where dfs finishes within its budget: the same
+// violation kinds and final states, never more executions, for every reduced variant too.
+void agrees_with_dfs_on_random_programs(preempt::test::ProgramGenerator::Profile profile, std::uint32_t count) {
   std::uint32_t compared = 0;
   for (std::uint32_t seed = 1; seed <= count; ++seed) {
     CAPTURE(seed);
-    preempt::test::ProgramGenerator generator(seed);
+    preempt::test::ProgramGenerator generator(seed, profile);
     const auto scenario = load_text(generator.generate());
     const Outcome dfs = outcome(*scenario, kDfs, 20000);
     if (!dfs.covered) continue;
@@ -145,25 +143,19 @@ TEST_CASE("stateful: the same violations and final states as dfs on random progr
   CHECK(compared * 10 >= count * 8);
 }
 
+}  // namespace
+
+TEST_CASE("stateful: the same violations and final states as dfs on random programs",
+          "[stateful][differential][random]") {
+  // PREEMPT_RANDOM_PROGRAMS sets how many (the sanitizer build runs fewer).
+  agrees_with_dfs_on_random_programs(preempt::test::ProgramGenerator::Profile::General, random_programs(2000) / 2);
+}
+
 TEST_CASE("stateful: the same violations and final states as dfs on random programs with spin loops",
           "[stateful][differential][random][spin]") {
   // A thread stopped at a spin loop is part of the state with what its pass saw: two states that
   // differ only in that must not merge, or a hang seen from one is lost from the other.
-  const std::uint32_t count = random_programs(2000) / 4;
-  std::uint32_t compared = 0;
-  for (std::uint32_t seed = 1; seed <= count; ++seed) {
-    CAPTURE(seed);
-    preempt::test::ProgramGenerator generator(seed, preempt::test::ProgramGenerator::Profile::Spinning);
-    const auto scenario = load_text(generator.generate());
-    const Outcome dfs = outcome(*scenario, kDfs, 20000);
-    if (!dfs.covered) continue;
-    ++compared;
-    const Outcome full = outcome(*scenario, kFull);
-    CHECK(full.violation_kinds == dfs.violation_kinds);
-    CHECK(full.final_states == dfs.final_states);
-    same_as(*scenario, dfs);
-  }
-  CHECK(compared * 10 >= count * 8);
+  agrees_with_dfs_on_random_programs(preempt::test::ProgramGenerator::Profile::Spinning, random_programs(2000) / 4);
 }
 
 TEST_CASE("stateful: the reduction finds what full expansion finds on random programs with loops",

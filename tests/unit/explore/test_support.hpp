@@ -3,6 +3,8 @@
 // for a final state.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -14,6 +16,13 @@
 #include "checker/rt/store.hpp"
 
 namespace preempt::test {
+
+// How many random programs the differential tests generate: PREEMPT_RANDOM_PROGRAMS, else
+// `fallback` (the sanitizer build runs fewer).
+inline std::uint32_t random_programs(std::uint32_t fallback) {
+  const char* text = std::getenv("PREEMPT_RANDOM_PROGRAMS");
+  return text != nullptr ? static_cast<std::uint32_t>(std::stoul(text)) : fallback;
+}
 
 // A scenario from its text; a compile error fails the test, with the diagnostics.
 inline std::unique_ptr<lang::LoadedScenario> load_text(const std::string& text) {
