@@ -343,9 +343,11 @@ void DporChooser::note_runnable(const Execution& execution, std::size_t k) {
 }
 
 void DporChooser::reverse(std::size_t j, std::span<const std::uint32_t> excluded, std::size_t k, const Event& ek) {
+  // The steps after k that do not follow j do not depend on k either (k follows j), so they do not
+  // change whether a blocking k can run: runnable_after() need not look at them.
   sequence_.clear();
-  for (std::size_t m = j + 1; m < k; ++m) {
-    if (!after(m, j, excluded)) sequence_.push_back(levels_[m].event);
+  for (std::size_t m = j + 1; m < levels_.size(); ++m) {
+    if (m != k && !after(m, j, excluded)) sequence_.push_back(levels_[m].event);
   }
   sequence_.push_back(ek);
   const bool covered = std::any_of(levels_[j].sleep.begin(), levels_[j].sleep.end(),

@@ -8,8 +8,12 @@
 // explored from here, with that step's footprint -- and the wakeup tree -- sequences of steps still
 // to explore from here, leftmost first. After each execution, finish() finds every race (two
 // dependent steps of different threads with no other happens-before path between them), and for
-// each one inserts the sequence "the steps not after the first one, then the second one" into the
-// wakeup tree of the level of the first step, unless a sleeping thread already covers it. next()
+// each one inserts the sequence "the steps after the first one that do not depend on it, then the
+// second one" into the wakeup tree of the level of the first step, unless a sleeping thread
+// already covers it. Those steps include the ones after the second step (the paper's notdep(e, E)
+// ranges over the whole execution): cut at the second step, a reversal may leave out the step that
+// would wake a sleeping thread, which then covers it, although the trace it stands for runs that
+// thread only after the step left out. next()
 // backtracks to the deepest level whose wakeup tree has a sequence left.
 //
 // Dependence comes from footprint.hpp. Happens-before is a vector clock per level, computed when
@@ -131,8 +135,8 @@ class DporChooser final : public Strategy {
   [[nodiscard]] bool runnable_after(const Execution& execution, std::size_t j, std::size_t k, ThreadId thread);
   // A step just chosen at level k: records the reversals of it that can run, if it may block.
   void note_runnable(const Execution& execution, std::size_t k);
-  // Inserts "the steps of levels j+1..k-1 after neither j nor `excluded`, then ek" at level j,
-  // unless a sleeping thread covers it.
+  // Inserts "the steps of the levels after j (but k) after neither j nor `excluded`, then ek" at
+  // level j, unless a sleeping thread covers it.
   void reverse(std::size_t j, std::span<const std::uint32_t> excluded, std::size_t k, const Event& ek);
 
   const ModelLayout& layout_;

@@ -182,6 +182,22 @@ TEST_CASE("dpor: a step that only reads what a blocking step changes does not hi
                 0, true));
 }
 
+// A reversal holds every step after the race's first one that does not depend on it, those after
+// the second one included (notdep in the paper). Seed 739 of the blocking profile: in the branch
+// that starts with t2, t0's await sleeps; reversing (t1 unlock, t3 trylock) as [t3 trylock] alone
+// let t0 cover it, though the trace it stands for runs t0's await only after t2's z = 0, a later
+// step that the full reversal [t2 z = 0, t3 trylock] carries. One deadlock trace was lost.
+TEST_CASE("dpor: a reversal carries the independent steps after the race too", "[dpor][differential]") {
+  CHECK(compare("int x;\nint y;\nint z;\nmutex m;\n"
+                "thread t0 { await(z != 1 || y != 0); atomic_inc(z); }\n"
+                "thread t1 { mutex_lock(m); await(x != 0 || z != 1); mutex_unlock(m);\n"
+                "            await(y == 2 || x > 1); }\n"
+                "thread t2 { for (int i = 0; i < 2; i++) { await(y >= i); z = i; } }\n"
+                "thread t3 { if (mutex_trylock(m)) { y = 1; mutex_unlock(m); } }\n"
+                "final { assert(z != 1); }\n",
+                0, true));
+}
+
 TEST_CASE("dpor: the runs after an early end are counted apart", "[dpor][closed-form][early-end]") {
   // a's assume fails unless w wrote x first; the n writers of y are independent of both. Maximal
   // traces: 2 orders of a and w, times n! orders of the writers. With a first, the n! of them end
