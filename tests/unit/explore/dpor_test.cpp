@@ -357,6 +357,47 @@ std::string filter_lock(int n) {
       n, others);
 }
 
+// The DPOR benchmarks of the literature. indexer and filesystem: Flanagan, Godefroid, "Dynamic
+// partial-order reduction for model checking software", POPL 2005; lastzero: Abdulla et al.,
+// "Optimal dynamic partial order reduction", POPL 2014.
+// indexer: n threads insert 4 values each into a hash table of 128 slots with cmpxchg, probing on
+// a collision; the first collision needs 12 threads.
+std::string indexer(int threads) {
+  return "int table[128];\nthread t[" + std::to_string(threads) +
+         "] {\n"
+         "  for (int m = 1; m <= 4; m++) {\n"
+         "    int w = m * 11 + self;\n"
+         "    int h = (w * 7) % 128;\n"
+         "    while (cmpxchg(table[h], 0, w) != 0) { h = (h + 1) % 128; }\n"
+         "  }\n"
+         "}\n";
+}
+// filesystem: n threads each allocate a block to their inode, under an inode lock and then a block
+// lock; inodes are shared from 33 threads on, blocks collide from 14.
+std::string filesystem(int threads) {
+  return "mutex locki[32];\nint inode[32];\nmutex lockb[26];\nint busy[26];\nthread t[" + std::to_string(threads) +
+         "] {\n"
+         "  int i = self % 32;\n"
+         "  mutex_lock(locki[i]);\n"
+         "  if (inode[i] == 0) {\n"
+         "    int b = (i * 2) % 26;\n"
+         "    for (;;) {\n"
+         "      mutex_lock(lockb[b]);\n"
+         "      if (busy[b] == 0) { busy[b] = 1; inode[i] = b + 1; mutex_unlock(lockb[b]); break; }\n"
+         "      mutex_unlock(lockb[b]);\n"
+         "      b = (b + 1) % 26;\n"
+         "    }\n"
+         "  }\n"
+         "  mutex_unlock(locki[i]);\n"
+         "}\n";
+}
+// lastzero: a reader looks for the last zero of an array that n writers fill, a[i] = a[i-1] + 1.
+std::string lastzero(int writers) {
+  return "int a[" + std::to_string(writers + 1) + "];\nthread reader { int i = " + std::to_string(writers) +
+         "; while (a[i] != 0) { i--; } }\nthread w[" + std::to_string(writers) +
+         "] { a[self + 1] = a[self] + 1; }\n";
+}
+
 // The number of distinct Mazurkiewicz traces among all of dfs's interleavings.
 std::uint64_t dfs_traces(const preempt::lang::LoadedScenario& scenario) {
   CheckConfig config;
@@ -395,5 +436,30 @@ TEST_CASE("dpor: one execution per trace on the benchmark families, counted inde
     CHECK(dpor.abandoned == 0);
     CHECK(dpor.violation_kinds.empty());
     if (n <= 2) CHECK(dfs_traces(*scenario) == expected);
+  }
+}
+
+TEST_CASE("dpor: the trace counts of the DPOR benchmarks of the literature", "[dpor][closed-form]") {
+  SECTION("indexer: 8, 64, 512 traces for 12, 13, 14 threads (one for fewer: no collision)") {
+    const auto [n, expected] = GENERATE(table<int, std::uint64_t>({{11, 1}, {12, 8}, {13, 64}, {14, 512}}));
+    const Summary dpor = summarize(*load_text(indexer(n)), StrategyKind::Dpor);
+    CHECK(dpor.executions == expected);
+    CHECK(dpor.abandoned == 0);
+    CHECK(dpor.violation_kinds.empty());
+  }
+  SECTION("filesystem: 2^(n-13) traces from 13 threads on") {
+    const auto [n, expected] = GENERATE(table<int, std::uint64_t>({{13, 1}, {14, 2}, {16, 8}, {18, 32}}));
+    const Summary dpor = summarize(*load_text(filesystem(n)), StrategyKind::Dpor);
+    CHECK(dpor.executions == expected);
+    CHECK(dpor.abandoned == 0);
+    CHECK(dpor.violation_kinds.empty());
+  }
+  SECTION("lastzero: (n+3) 2^(n-2) traces with n writers, counted by dfs up to 4") {
+    const auto [n, expected] = GENERATE(table<int, std::uint64_t>({{2, 5}, {3, 12}, {4, 28}, {5, 64}, {6, 144}}));
+    const auto scenario = load_text(lastzero(n));
+    const Summary dpor = summarize(*scenario, StrategyKind::Dpor);
+    CHECK(dpor.executions == expected);
+    CHECK(dpor.abandoned == 0);
+    if (n <= 4) CHECK(dfs_traces(*scenario) == expected);
   }
 }
