@@ -83,7 +83,7 @@ TEST_CASE("check --html writes one self-contained page with steps and per-step s
   CHECK_THAT(page, Catch::Contains("\"kind\":\"unloaded-code\""));
 }
 
-TEST_CASE("replay --html pages the replayed execution; a safe check pages the verdict", "[cli][html]") {
+TEST_CASE("replay --html pages the replayed execution, a safe check pages the verdict", "[cli][html]") {
   const std::string page_path = temp_path("replay.html");
   const auto run = run_preempt(std::string("replay --html ") + page_path + " " + kBuggy +
                                " --schedule sysfs_reader,rmmod:2,sysfs_reader:2,rmmod:3,sysfs_reader,rmmod");
@@ -117,7 +117,7 @@ TEST_CASE("play: a script schedules the dm race, with a wrong name and an undo o
   CHECK_THAT(run.out, Catch::Contains("<- you found this one"));
 }
 
-TEST_CASE("play: a safe ending, then the classes still to find; quit and end of input", "[cli][play]") {
+TEST_CASE("play: a safe ending, then the classes still to find, quit and end of input", "[cli][play]") {
   const auto safe = run_with_input(std::string("play ") + kBuggy, "rmmod\nrmmod\nrmmod\nrmmod\nrmmod\nrmmod\n"
                                                                   "rmmod\nsysfs_reader\nrmmod\n");
   CHECK(safe.exit_code == 0);
