@@ -114,10 +114,23 @@ std::string describe_wait(const Store& store, const ModelLayout& layout, const T
   }
 }
 
+bool can_read_again(OpKind kind) {
+  switch (kind) {
+    case OpKind::Read: case OpKind::AtomicRead: case OpKind::Xchg: case OpKind::Cmpxchg: case OpKind::Write:
+    case OpKind::AtomicSet: case OpKind::CompletionDone: case OpKind::TryWaitForCompletion:
+    case OpKind::MutexTrylock: case OpKind::SpinTrylock: case OpKind::KobjectGetUnlessZero:
+    case OpKind::TryModuleGet: case OpKind::Schedule:
+      return true;
+    default: return false;
+  }
+}
+
 std::optional<std::int64_t> read_now(const Store& store, OpKind kind, ObjectRef target) {
   switch (kind) {
     case OpKind::Read: case OpKind::AtomicRead: case OpKind::Xchg: case OpKind::Cmpxchg:
+    case OpKind::Write: case OpKind::AtomicSet:  // a write that stored the value it found
       return store.ints[target.index];  // the value found
+    case OpKind::Schedule: return 0;
     case OpKind::CompletionDone: case OpKind::TryWaitForCompletion:
       return store.completions[target.index].done != 0 ? 1 : 0;
     case OpKind::MutexTrylock: return store.mutexes[target.index].owner == kNone ? 1 : 0;

@@ -63,9 +63,12 @@ void assign_changed(Store& store, const Op& op, std::int64_t value);
 // Applies `op` for ctx.thread. Control steps (call, return, schedule, ...) change no state.
 void apply(const Op& op, StepContext& ctx, StepEffect& effect);
 // What a step that changed nothing would return if it ran in `store` (a read, an xchg or cmpxchg
-// that wrote what it found, a failed trylock); nullopt for a step that cannot be told. A stopped
-// spin loop compares it with what its pass saw.
+// that wrote what it found, a failed trylock; for a write that stored the value it found, the value
+// it would find); nullopt for a step that cannot be told. A stopped spin loop compares it with what
+// its pass saw.
 [[nodiscard]] std::optional<std::int64_t> read_now(const Store& store, OpKind kind, ObjectRef target);
+// Whether read_now() can tell for steps of this kind.
+[[nodiscard]] bool can_read_again(OpKind kind);
 // The operations that may sleep, forbidden while holding a spinlock.
 [[nodiscard]] bool may_sleep(OpKind kind);
 // Why a blocked thread cannot take `op` ("waits for completion kobj_holder (done = 0)").

@@ -42,6 +42,10 @@ struct CheckConfig {
   // Debugging the reduction: compute every execution's canonical trace (canonical.hpp) and stop
   // with an error if one is explored twice. Costs a footprint per step and a set of all traces.
   bool check_canonical = false;
+  // Testing the loop semantics: run every loop as written, as random sampling does, instead of
+  // stopping a thread at a loop pass that would only repeat itself (scenario-language.md, "Spin
+  // loops"). Threads that spin then run until the step limit.
+  bool loops_as_written = false;
   // Stateful strategy: merge states equal up to a permutation of a thread array's copies; reduce
   // by sleep sets stored with the states and one-thread ample sets (off: expand every state fully);
   // the most memory its visited set may take.

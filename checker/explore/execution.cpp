@@ -118,6 +118,11 @@ std::string Execution::describe_thread(ThreadId thread) const {
     case ThreadStatus::Idle: return "has not started";
     case ThreadStatus::Running: return "is running";
     case ThreadStatus::Reporting:
+      if (t.pending().kind == OpKind::SpinFail && t.pending().arg0 == 1) {  // a loop's whole iteration
+        return fmt::format("spins for ever at line {}: each iteration of {} changes nothing and reads the same "
+                           "values, and nothing can change what it reads",
+                           t.pending().line, t.pending().text != nullptr ? t.pending().text : "the loop");
+      }
       if (t.pending().kind == OpKind::SpinFail) {
         return fmt::format("spins for ever at line {}: {} stays true, and nothing can change what it reads",
                            t.pending().line, t.pending().text != nullptr ? t.pending().text : "its condition");
@@ -177,7 +182,7 @@ ExecutionEnd Execution::run(Chooser& chooser) {
   begin();
   phase_ = Phase::Threads;
   maximal_ = chooser.wants_maximal_executions();
-  stop_spins_ = chooser.stops_spin_loops();
+  stop_spins_ = chooser.stops_spin_loops() && !loops_as_written_;
   for (const ThreadSpec& spec : program_.threads) {
     start_thread(spec);
     if (end_ && !run_on_) return *end_;

@@ -75,6 +75,8 @@ class Execution final : public models::ThreadNames {
   [[nodiscard]] bool future_accesses(ThreadId thread, AccessSet& out) const;
   // Debugging the reduction: record each step's footprint (footprints()[i] belongs to trace()[i]).
   void record_footprints(bool on) { record_footprints_ = on; }
+  // Run loops as written even when the chooser would stop passes that repeat themselves (testing).
+  void run_loops_as_written(bool on) { loops_as_written_ = on; }
   [[nodiscard]] const std::vector<Footprint>& footprints() const { return footprints_; }
   // Violations in the part after the reported end: the scheduling choice whose step caused each.
   struct LaterViolation {
@@ -159,6 +161,7 @@ class Execution final : public models::ThreadNames {
   mutable std::vector<std::uint32_t> fingerprint_order_;
   mutable std::vector<ThreadId> fingerprint_rank_;
   bool record_footprints_ = false;
+  bool loops_as_written_ = false;
   std::vector<ThreadId> enabled_;
   std::vector<char> blocked_;       // per slot: parked and not enabled at the last point
   std::vector<char> halted_;        // per slot: stopped by its fault, after the reported end

@@ -297,6 +297,7 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
   }
   std::unique_ptr<Strategy> strategy = make_strategy(program, config);
   execution.record_footprints(config.check_canonical);
+  execution.run_loops_as_written(config.loops_as_written);
   std::unordered_set<std::string> traces;
   ProgressTicker progress(config, started);
   bool more = true;

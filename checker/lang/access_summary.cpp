@@ -77,7 +77,8 @@ class Analysis {
       case Opcode::Const: case Opcode::LoadLocal: case Opcode::StoreLocal: case Opcode::LoadSelf:
       case Opcode::ElemIndex: case Opcode::Dup: case Opcode::Pop: case Opcode::Unary: case Opcode::Binary:
       case Opcode::Jump: case Opcode::JumpIfFalse: case Opcode::Assert: case Opcode::Assume:
-      case Opcode::SpinBegin: case Opcode::SpinFail: case Opcode::SpinEnd:
+      case Opcode::SpinBegin: case Opcode::SpinFail: case Opcode::SpinEnd: case Opcode::LoopEnter:
+      case Opcode::LoopBack: case Opcode::LoopLeave:
         return d;  // local code: no step
     }
     if (in.op == Opcode::Await) {
@@ -130,7 +131,7 @@ void successors(const std::vector<Instr>& code, std::uint32_t pc, std::vector<st
   switch (in.op) {
     case Opcode::Jump: out.push_back(in.a); return;
     case Opcode::JumpIfFalse: out.push_back(in.a); break;
-    case Opcode::SpinFail: out.push_back(in.b); return;  // loops again, or the thread stops there
+    case Opcode::SpinFail: case Opcode::LoopBack: out.push_back(in.b); return;  // loops again, or the thread stops there
     case Opcode::Return: case Opcode::DoExit: return;
     default: break;
   }

@@ -386,10 +386,12 @@ class Compiler {
         if (is_spin_loop(s)) {
           spin_loop(s, line);
         } else {
-          loop(nullptr, s.cond.get(), nullptr, *s.body, line);
+          loop(nullptr, s.cond.get(), nullptr, *s.body, line, "while (" + paren_text(program_, s.loc) + ")");
         }
         return;
-      case StmtKind::For: loop(s.init.get(), s.cond.get(), s.step.get(), *s.body, line); return;
+      case StmtKind::For:
+        loop(s.init.get(), s.cond.get(), s.step.get(), *s.body, line, "for (" + paren_text(program_, s.loc) + ")");
+        return;
       case StmtKind::Break: loops_.back().breaks.push_back(emit(Opcode::Jump, 0, 0, line)); return;
       case StmtKind::Continue: loops_.back().continues.push_back(emit(Opcode::Jump, 0, 0, line)); return;
       case StmtKind::Return:
@@ -442,9 +444,16 @@ class Compiler {
     emit(Opcode::SpinEnd, 0, 0, line);
   }
 
-  // while (cond) body  /  for (init; cond; step) body
-  void loop(const Stmt* init, const Expr* cond, const Stmt* step, const Stmt& body, std::uint32_t line) {
+  // while (cond) body  /  for (init; cond; step) body. Each iteration is watched (LoopEnter,
+  // LoopBack): one that changed nothing and ends with the locals it started with would repeat
+  // itself exactly as long as what it read stays the same, so the thread stops there, as at a spin
+  // loop's pass (see is_spin_loop).
+  void loop(const Stmt* init, const Expr* cond, const Stmt* step, const Stmt& body, std::uint32_t line,
+            std::string header) {
     if (init != nullptr) statement(*init);
+    out_.texts.push_back(std::move(header));
+    const auto text = static_cast<std::uint32_t>(out_.texts.size() - 1);
+    emit(Opcode::LoopEnter, 0, 0, line);
     const std::uint32_t top = here();
     std::size_t exit_jump = 0;
     if (cond != nullptr) {
@@ -455,8 +464,9 @@ class Compiler {
     statement(body);
     const std::uint32_t continue_target = here();
     if (step != nullptr) statement(*step);
-    emit(Opcode::Jump, top, 0, line);
+    emit(Opcode::LoopBack, text, top, line);
     const std::uint32_t end = here();
+    emit(Opcode::LoopLeave, 0, 0, line);
     if (cond != nullptr) patch(exit_jump, end);
     for (std::size_t at : loops_.back().breaks) patch(at, end);
     for (std::size_t at : loops_.back().continues) patch(at, continue_target);

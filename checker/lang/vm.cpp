@@ -1,5 +1,6 @@
 #include "checker/lang/vm.hpp"
 
+#include <algorithm>
 #include <array>
 #include <limits>
 
@@ -9,6 +10,7 @@
 #include "checker/report/violation_kind.hpp"
 #include "checker/rt/store.hpp"
 #include "checker/rt/thread_context.hpp"
+#include "models/step.hpp"
 
 namespace preempt::lang {
 
@@ -22,6 +24,16 @@ enum class After : std::uint8_t {
   Call,        // a call from code: push the result if the function returns int
   Callback,    // a kernel callback (release method): push nothing
   FreeModule,  // a module exit function: free the module, then push delete_module's result (0)
+};
+
+// A loop being run: whether its current iteration can still turn out to repeat itself.
+struct LoopPass {
+  std::size_t depth = 0;          // frames_.size() when the loop started
+  std::size_t log_begin = 0;      // the iteration's first step in loop_log_
+  std::size_t stack = 0;          // operand stack depth at the top of the loop
+  bool changed = false;           // the iteration changed something, or took a step that cannot be
+                                  // checked again (an await, a call into module code)
+  std::vector<std::int64_t> locals;  // the frame's locals at the top of the iteration
 };
 
 struct Frame {
@@ -157,6 +169,22 @@ class VmThread final : public AwaitGuard, public StateSource {
       h.add((std::uint64_t{static_cast<std::uint8_t>(r.target.kind)} << 32) | r.target.index);
       h.add(static_cast<std::uint64_t>(r.value));
     }
+    // Likewise the loops' iterations: whether one stops the thread depends on the locals it
+    // started with and on what it did so far.
+    h.add(loop_depth_);
+    for (std::size_t i = 0; i < loop_depth_; ++i) {
+      const LoopPass& pass = loops_[i];
+      h.add(pass.changed ? 1 : 0);
+      if (pass.changed) continue;
+      h.add(pass.log_begin);
+      for (Value v : pass.locals) h.add(static_cast<std::uint64_t>(v));
+    }
+    h.add(loop_log_.size());
+    for (const SpinRead& r : loop_log_) {
+      h.add(static_cast<std::uint64_t>(r.kind));
+      h.add((std::uint64_t{static_cast<std::uint8_t>(r.target.kind)} << 32) | r.target.index);
+      h.add(static_cast<std::uint64_t>(r.value));
+    }
     if (hash_self_) h.add(static_cast<std::uint64_t>(self_));
   }
   void reads(FootprintSink& sink) const override {
@@ -194,6 +222,11 @@ class VmThread final : public AwaitGuard, public StateSource {
   bool builtin(Builtin b, std::uint32_t line);
   // Returns from the innermost frame; returns false when the thread body ended.
   bool return_from(bool has_value, std::uint32_t line);
+  // Loops: starts watching an iteration of loops_[i]; logs a step into the iterations watched;
+  // whether the iteration that just ended repeats itself exactly (locals, stack, nothing changed).
+  void begin_iteration(std::size_t i);
+  void log_loop_step(const Op& op, const OpResult& result);
+  [[nodiscard]] bool iteration_repeats(const LoopPass& pass) const;
 
   const CompiledScenario& compiled_;
   const VmLimits& limits_;
@@ -210,6 +243,12 @@ class VmThread final : public AwaitGuard, public StateSource {
   bool in_spin_ = false;            // evaluating a spin loop's condition: its steps are logged
   SpinReads spin_reads_;            //   here, with what they returned (part of the thread's state)
   bool spin_modified_ = false;      //   and whether one of them changed something
+  // The loops being run, innermost last (LoopEnter .. LoopLeave). loop_log_ holds the steps of the
+  // current iteration of each loop whose iteration has changed nothing so far, from its log_begin.
+  std::vector<LoopPass> loops_;     // [0, loop_depth_) are live; the rest keep their capacity
+  std::size_t loop_depth_ = 0;
+  SpinReads loop_log_;
+  SpinReads stopped_log_;           // a stopped iteration's steps, alive while reported
   std::string message_;             // a reported failure's message, alive while reported
 };
 
@@ -316,7 +355,41 @@ OpResult VmThread::perform(Op& op, std::uint32_t line) {
     spin_reads_.push_back({op.kind, op.target, result.value});
     spin_modified_ |= result.modified;
   }
+  if (loop_depth_ > 0 && !result.exit_thread) log_loop_step(op, result);
   return result;
+}
+
+void VmThread::begin_iteration(std::size_t i) {
+  LoopPass& pass = loops_[i];
+  // Steps before this iteration matter only to outer loops whose iteration is still unchanged.
+  const bool outer_watching = std::any_of(loops_.begin(), loops_.begin() + static_cast<std::ptrdiff_t>(i),
+                                          [](const LoopPass& p) { return !p.changed; });
+  if (!outer_watching) loop_log_.clear();
+  pass.log_begin = loop_log_.size();
+  pass.changed = false;
+  pass.stack = stack_.size();
+  const Frame& frame = frames_.back();
+  pass.locals.assign(slots_.begin() + frame.base, slots_.end());
+}
+
+void VmThread::log_loop_step(const Op& op, const OpResult& result) {
+  // A step repeats itself when it changed nothing and what decided that can be read again: what a
+  // read found, the value a write stored (it found the same), a failed trylock or cmpxchg.
+  const bool repeats = !result.modified && result.call == kNone && models::can_read_again(op.kind);
+  bool watched = false;
+  for (std::size_t i = 0; i < loop_depth_; ++i) {
+    if (!repeats) loops_[i].changed = true;
+    watched = watched || !loops_[i].changed;
+  }
+  if (!watched) return;
+  const bool writes = op.kind == OpKind::Write || op.kind == OpKind::AtomicSet;
+  loop_log_.push_back({op.kind, op.target, writes ? op.arg0 : result.value});
+}
+
+bool VmThread::iteration_repeats(const LoopPass& pass) const {
+  if (pass.changed || stack_.size() != pass.stack || pass.depth != frames_.size()) return false;
+  const Frame& frame = frames_.back();
+  return std::equal(pass.locals.begin(), pass.locals.end(), slots_.begin() + frame.base, slots_.end());
 }
 
 bool VmThread::push_frame(std::uint32_t body, After after, std::uint32_t line) {
@@ -357,6 +430,8 @@ bool VmThread::return_from(bool has_value, std::uint32_t line) {
   }
   slots_.resize(done.base);
   frames_.pop_back();
+  while (loop_depth_ > 0 && loops_[loop_depth_ - 1].depth > frames_.size()) --loop_depth_;  // returned from inside
+  if (loop_depth_ == 0) loop_log_.clear();
   switch (done.after) {
     case After::Call:
       if (compiled_.bodies[done.body].returns_int) stack_.push_back(value);
@@ -421,6 +496,8 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
   in_spin_ = false;
   spin_reads_.clear();
   spin_modified_ = false;
+  loop_depth_ = 0;
+  loop_log_.clear();
   self_ = self;
   local_budget_ = limits_.max_local_instructions;
   push_frame(body, After::Call, 0);
@@ -535,6 +612,32 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
         in_spin_ = false;
         spin_reads_.clear();
         break;
+      case Opcode::LoopEnter:
+        if (loop_depth_ == loops_.size()) loops_.emplace_back();
+        loops_[loop_depth_].depth = frames_.size();
+        begin_iteration(loop_depth_++);
+        break;
+      case Opcode::LoopLeave:
+        --loop_depth_;
+        if (loop_depth_ == 0) loop_log_.clear();
+        break;
+      case Opcode::LoopBack: {
+        LoopPass& pass = loops_[loop_depth_ - 1];
+        if (context.stop_spins && iteration_repeats(pass)) {
+          stopped_log_.assign(loop_log_.begin() + static_cast<std::ptrdiff_t>(pass.log_begin), loop_log_.end());
+          Op op;
+          op.kind = OpKind::SpinFail;
+          op.arg0 = 1;  // a whole iteration, not a spin loop's condition
+          op.location = function_of(frame);
+          op.line = in.line;
+          op.text = compiled_.texts[in.a].c_str();
+          op.payload = &stopped_log_;
+          context.report(op);
+        }
+        frame.pc = static_cast<std::uint32_t>(in.b);
+        begin_iteration(loop_depth_ - 1);
+        break;
+      }
       case Opcode::SpinFail: {
         if (spin_modified_ || !context.stop_spins) {  // not a pass that could only repeat itself,
           frame.pc = in.b;                              // or a strategy that wants the loop as written

@@ -138,6 +138,9 @@ std::string control_sentence(const TraceEntry& e, const ModelLayout& layout, std
       return fmt::format("fails: {}", violation_spelling(static_cast<ViolationKind>(op.arg0)));
     case OpKind::AssumeFail: return "finds its assume() false: this execution is not one the scenario allows";
     case OpKind::SpinFail:
+      if (op.arg0 == 1 && op.text != nullptr) {
+        return fmt::format("ends an iteration of {} that changed nothing: it would repeat it, so it spins", op.text);
+      }
       return op.text != nullptr ? fmt::format("finds {} still true: it spins", op.text) : std::string("spins");
     case OpKind::Fault: return "faults";
     default: return "loops forever without a visible step";  // Stuck

@@ -4,7 +4,9 @@
 // The blocking profile stresses steps that can block: awaits on conditions over two variables or
 // a local, locks held across writes, spinlocks, waits, completions that are reset -- the steps
 // whose reversals partial-order reduction must check can run. The spinning profile adds spin
-// loops to it: on a condition, a test-and-set lock, a trylock. With `loops` (general profile),
+// loops to it: on a condition, a test-and-set lock, a trylock, and loops whose iterations may
+// repeat themselves (an exit in the middle, reads into dead locals, a write of the value found).
+// With `loops` (general profile),
 // statements may also be loops that can run for ever (spins, toggles): cycles in the state graph,
 // for the stateful strategy. Loop bodies only write constants or toggle, so the state space stays
 // finite. Deterministic for a given seed, on every compiler (see join()).
@@ -133,7 +135,7 @@ class ProgramGenerator {
     }
   }
   std::string blocking_statement() {
-    switch (pick(0, profile_ == Profile::Spinning ? 16 : 13)) {
+    switch (pick(0, profile_ == Profile::Spinning ? 21 : 13)) {
       case 0: case 1: return "await(" + condition() + ");";
       case 2: return join({small_var(), " = ", std::to_string(pick(0, 2)), ";"});
       case 3: return "atomic_inc(" + small_var() + ");";
@@ -149,7 +151,14 @@ class ProgramGenerator {
       case 13: return join({"for (int i = 0; i < 2; i++) { await(", small_var(), " >= i); ", small_var(), " = i; }"});
       case 14: return "while (" + condition() + ") { }";
       case 15: return join({"while (xchg(z, 1) == 1) { } ", small_var(), " = ", small_var(), " + 1; z = 0;"});
-      default: return join({"while (!mutex_trylock(m)) { schedule(); } ", small_var(), " = 1; mutex_unlock(m);"});
+      case 16: return join({"while (!mutex_trylock(m)) { schedule(); } ", small_var(), " = 1; mutex_unlock(m);"});
+      // Loops whose iterations may repeat themselves (reads into dead locals, a write of the value
+      // found, an exit in the middle): the thread stops at an iteration that changed nothing.
+      case 17: return "for (;;) { if (" + condition() + ") { break; } }";
+      case 18: return join({"while (", condition(), ") { int r = ", small_var(), "; schedule(); }"});
+      case 19: return join({"while (", condition(), ") { if (y == 1) { y = 2; } }"});
+      case 20: return join({"for (int i = 0; i < 2; i++) { if (", small_var(), " == 1) { break; } }"});
+      default: return join({"while (", condition(), ") { ", small_var(), " = 1; }"});
     }
   }
 

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <limits>
+#include <set>
+#include <string>
 
 #include "checker/explore/execution.hpp"
 #include "checker/explore/explorer.hpp"
@@ -142,6 +144,115 @@ TEST_CASE("the reported counterexample has the fewest preemptions, then the fewe
     }
     CHECK(checked >= 50);
   }
+}
+
+namespace {
+// The first violation's message, or the verdict's name when there is none.
+std::string outcome(const std::string& text, StrategyKind strategy) {
+  const auto scenario = preempt::test::load_text(text);
+  CheckConfig config;
+  config.strategy = strategy;
+  config.max_steps = 200;
+  const auto result = preempt::explore(scenario->model(), config);
+  if (!result.violations.empty() && result.violations.front().violation) {
+    return result.violations.front().violation->message;
+  }
+  return result.verdict == Verdict::Safe ? "safe" : result.verdict == Verdict::Incomplete ? "incomplete" : "other";
+}
+}  // namespace
+
+TEST_CASE("loops: an iteration that changes nothing stops the thread like a spin loop's pass", "[spin]") {
+  const auto dekker = load_file("scenarios/classic/dekker.scn");
+  for (StrategyKind strategy : {StrategyKind::Dfs, StrategyKind::Dpor, StrategyKind::Stateful}) {
+    CAPTURE(static_cast<int>(strategy));
+    CheckConfig config;
+    config.strategy = strategy;
+    const auto safe = preempt::explore(dekker->model(), config);
+    CHECK(safe.verdict == Verdict::Safe);
+    CHECK(safe.spin_dropped > 0);
+    CHECK(safe.step_limited == 0);
+    if (strategy == StrategyKind::Dpor) CHECK(safe.executions == 12);
+    if (strategy == StrategyKind::Dfs) CHECK(safe.executions == 1450);
+
+    // An exit in the middle: finite with a writer, a hang without one.
+    const std::string wait = "int ready;\nthread w {\n  for (;;) { if (ready == 1) { break; } }\n}\n";
+    CHECK(outcome(wait + "thread s { ready = 1; }\n", strategy) == "safe");
+    CHECK_THAT(outcome(wait, strategy),
+               Catch::Contains("w spins for ever at line 3: each iteration of for (;;) changes nothing"));
+    // A read into a local: the same from the second iteration on. A schedule() changes nothing.
+    CHECK_THAT(outcome("int x;\nthread t {\n  int r;\n  while (x == 0) { r = x; schedule(); }\n}\n", strategy),
+               Catch::Contains("t spins for ever at line 4: each iteration of while (x == 0)"));
+    // Returning from inside the loop of a function leaves the loop.
+    const std::string ask = "int ready;\nint ready_now() { while (1) { if (ready == 1) { return 1; } } return 0; }\n"
+                            "thread w { int r = ready_now(); assert(r == 1); }\n";
+    CHECK(outcome(ask + "thread s { ready = 1; }\n", strategy) == "safe");
+    CHECK_THAT(outcome(ask, strategy), Catch::Contains("each iteration of while (1) changes nothing"));
+    // A counter changes every iteration; so does a write of a new value: run as written.
+    CHECK(outcome("int x;\nthread t { for (int i = 0; ; i++) { int r = x; } }\n", strategy) == "incomplete");
+    CHECK(outcome("int x;\nthread t { while (1) { x = x + 1; } }\n", strategy) == "incomplete");
+    // An iteration that awaits runs as written, even when it changes nothing (the stateful search
+    // closes the cycle it makes in the state graph).
+    CHECK(outcome("int x;\nthread t { while (1) { await(x == 0); } }\n", strategy) ==
+          (strategy == StrategyKind::Stateful ? "safe" : "incomplete"));
+  }
+  CheckConfig sampling;
+  sampling.strategy = StrategyKind::Random;
+  sampling.samples = 50;
+  const auto sampled = preempt::explore(dekker->model(), sampling);
+  CHECK(sampled.spin_dropped == 0);  // every sample runs its loops as written, to their end
+  CHECK(sampled.violations.empty());
+}
+
+namespace {
+struct Reached {
+  std::set<std::string> final_states;
+  std::set<std::string> violation_kinds;
+  bool covered = false;  // every execution ran to its end within the budget and the step limit
+};
+Reached reached(const preempt::lang::LoadedScenario& scenario, bool as_written, std::uint64_t budget) {
+  Reached r;
+  CheckConfig config;
+  config.strategy = StrategyKind::Dfs;
+  config.stop_at_first_violation = false;
+  config.minimize = false;
+  config.max_executions = budget;
+  config.max_steps = 300;
+  config.loops_as_written = as_written;
+  config.observer = [&](const Execution& e, ExecutionEnd end) {
+    if (end == ExecutionEnd::Complete) r.final_states.insert(preempt::test::state_key(e.store()));
+    if (end == ExecutionEnd::Violation) {
+      r.violation_kinds.insert(std::string(preempt::violation_spelling(e.violation()->kind)));
+    }
+  };
+  const auto result = preempt::explore(scenario.model(), config);
+  r.covered = result.incomplete_reasons.empty() && result.step_limited == 0;
+  return r;
+}
+}  // namespace
+
+// Stopping a thread at a pass that changed nothing and would repeat itself is a reduction: such a
+// pass can be cut out of any execution without changing anything, so the loops as written must
+// reach the same final states and violations -- checked on the random programs with loops whose
+// every schedule ends (as written) within the step limit.
+TEST_CASE("loops: stopping a pass that would repeat itself loses nothing against the loops as written",
+          "[spin][differential][random]") {
+  std::uint32_t compared = 0;
+  const std::uint32_t count = preempt::test::random_programs(2000) / 10;
+  for (std::uint32_t seed = 1; seed <= count; ++seed) {
+    CAPTURE(seed);
+    preempt::test::ProgramGenerator generator(seed, preempt::test::ProgramGenerator::Profile::Spinning);
+    const std::string text = generator.generate();
+    INFO(text);
+    const auto scenario = preempt::test::load_text(text);
+    const Reached written = reached(*scenario, true, 5000);
+    if (!written.covered) continue;
+    const Reached stopped = reached(*scenario, false, 0);
+    CHECK(stopped.covered);
+    CHECK(stopped.final_states == written.final_states);
+    CHECK(stopped.violation_kinds == written.violation_kinds);
+    ++compared;
+  }
+  CHECK(compared * 4 >= count);  // most programs with loops end under every schedule
 }
 
 TEST_CASE("spin loops: the searches stop a pass that would repeat itself, random runs them as written",

@@ -284,7 +284,7 @@ expect safe;
   CHECK(o.result.verdict == preempt::Verdict::Safe);
 }
 
-TEST_CASE("limits: endless recursion is a model error naming the function; an endless local loop is incomplete",
+TEST_CASE("limits: endless recursion is a model error naming the function, an endless local loop is incomplete",
           "[interp][limits]") {
   const auto recursion = run("int f(int n) { return f(n + 1); }\nthread t { int x = f(0); }\n");
   CHECK(recursion.result.verdict == preempt::Verdict::Error);
@@ -299,13 +299,21 @@ TEST_CASE("limits: endless recursion is a model error naming the function; an en
 
   preempt::CheckConfig config;
   config.max_steps = 100;
-  const auto visible = run("int x;\nthread t {\n  while (1) { x = 1; }\n}\n", config);
+  const auto visible = run("int x;\nthread t {\n  while (1) { x = x + 1; }\n}\n", config);
   CHECK(visible.result.verdict == preempt::Verdict::Incomplete);
+  REQUIRE_FALSE(visible.result.incomplete_reasons.empty());
   CHECK_THAT(visible.result.incomplete_reasons[0],
              Catch::Contains("exceeded the step limit (100 steps): thread t keeps running at line 3 (a loop spinning on shared state?"));
+
+  // An iteration that changes nothing (x already 1) would repeat itself for ever: a hang.
+  const auto same = run("int x;\nthread t {\n  while (1) { x = 1; }\n}\n", config);
+  CHECK(kind_of(same) == "deadlock");
+  REQUIRE_FALSE(same.result.violations.empty());
+  CHECK_THAT(message_of(same),
+             Catch::Contains("t spins for ever at line 3: each iteration of while (1) changes nothing"));
 }
 
-TEST_CASE("thread arrays: self is the copy's index, names are name[i]", "[interp]") {
+TEST_CASE("thread arrays: self is the copy's index, names are name(i) with brackets", "[interp]") {
   const auto o = run("int seen[3];\nthread w[3] { seen[self] = self + 1; }\nfinal { assert(seen[0] + seen[1] + seen[2] == 7); }\n");
   REQUIRE(o.errors.empty());
   CHECK(kind_of(o) == "assertion");
