@@ -114,31 +114,43 @@ std::string describe_wait(const Store& store, const ModelLayout& layout, const T
   }
 }
 
-bool can_read_again(OpKind kind) {
-  switch (kind) {
-    case OpKind::Read: case OpKind::AtomicRead: case OpKind::Xchg: case OpKind::Cmpxchg: case OpKind::Write:
-    case OpKind::AtomicSet: case OpKind::CompletionDone: case OpKind::TryWaitForCompletion:
-    case OpKind::MutexTrylock: case OpKind::SpinTrylock: case OpKind::KobjectGetUnlessZero:
-    case OpKind::TryModuleGet: case OpKind::Schedule:
-      return true;
-    default: return false;
-  }
-}
+namespace {
 
-std::optional<std::int64_t> read_now(const Store& store, OpKind kind, ObjectRef target) {
+// What a step that changed nothing saw, that decides whether it would do the same again.
+enum class Observed : std::uint8_t { Nothing, Int, Done, MutexFree, SpinlockFree, RefcountNonZero, ModuleLive, Constant };
+
+Observed observed_by(OpKind kind) {
   switch (kind) {
     case OpKind::Read: case OpKind::AtomicRead: case OpKind::Xchg: case OpKind::Cmpxchg:
     case OpKind::Write: case OpKind::AtomicSet:  // a write that stored the value it found
-      return store.ints[target.index];  // the value found
-    case OpKind::Schedule: return 0;
-    case OpKind::CompletionDone: case OpKind::TryWaitForCompletion:
-      return store.completions[target.index].done != 0 ? 1 : 0;
-    case OpKind::MutexTrylock: return store.mutexes[target.index].owner == kNone ? 1 : 0;
-    case OpKind::SpinTrylock: return store.spinlocks[target.index].owner == kNone ? 1 : 0;
-    case OpKind::KobjectGetUnlessZero: return store.kobjects[target.index].refcount != 0 ? 1 : 0;
-    case OpKind::TryModuleGet: return store.modules[target.index].status == ModuleStatus::Live ? 1 : 0;
-    default: return std::nullopt;
+      return Observed::Int;
+    case OpKind::CompletionDone: case OpKind::TryWaitForCompletion: return Observed::Done;
+    case OpKind::MutexTrylock: return Observed::MutexFree;
+    case OpKind::SpinTrylock: return Observed::SpinlockFree;
+    case OpKind::KobjectGetUnlessZero: return Observed::RefcountNonZero;
+    case OpKind::TryModuleGet: return Observed::ModuleLive;
+    case OpKind::Schedule: return Observed::Constant;
+    default: return Observed::Nothing;
   }
+}
+
+}  // namespace
+
+bool can_read_again(OpKind kind) { return observed_by(kind) != Observed::Nothing; }
+
+std::optional<std::int64_t> read_now(const Store& store, OpKind kind, ObjectRef target) {
+  const std::uint32_t i = target.index;
+  switch (observed_by(kind)) {
+    case Observed::Int: return store.ints[i];  // the value found
+    case Observed::Done: return store.completions[i].done != 0 ? 1 : 0;
+    case Observed::MutexFree: return store.mutexes[i].owner == kNone ? 1 : 0;
+    case Observed::SpinlockFree: return store.spinlocks[i].owner == kNone ? 1 : 0;
+    case Observed::RefcountNonZero: return store.kobjects[i].refcount != 0 ? 1 : 0;
+    case Observed::ModuleLive: return store.modules[i].status == ModuleStatus::Live ? 1 : 0;
+    case Observed::Constant: return 0;
+    case Observed::Nothing: break;
+  }
+  return std::nullopt;
 }
 
 }  // namespace preempt::models

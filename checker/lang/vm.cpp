@@ -36,6 +36,14 @@ struct LoopPass {
   std::vector<std::int64_t> locals;  // the frame's locals at the top of the iteration
 };
 
+void hash_reads(StateHasher& h, const SpinReads& reads) {
+  for (const SpinRead& r : reads) {
+    h.add(static_cast<std::uint64_t>(r.kind));
+    h.add((std::uint64_t{static_cast<std::uint8_t>(r.target.kind)} << 32) | r.target.index);
+    h.add(static_cast<std::uint64_t>(r.value));
+  }
+}
+
 struct Frame {
   std::uint32_t body = 0;
   std::uint32_t pc = 0;
@@ -164,11 +172,7 @@ class VmThread final : public AwaitGuard, public StateSource {
     // stopped there, would see something new: two states that differ in it are not the same.
     h.add(in_spin_ ? spin_reads_.size() + 1 : 0);
     h.add(spin_modified_);
-    for (const SpinRead& r : spin_reads_) {
-      h.add(static_cast<std::uint64_t>(r.kind));
-      h.add((std::uint64_t{static_cast<std::uint8_t>(r.target.kind)} << 32) | r.target.index);
-      h.add(static_cast<std::uint64_t>(r.value));
-    }
+    hash_reads(h, spin_reads_);
     // Likewise the loops' iterations: whether one stops the thread depends on the locals it
     // started with and on what it did so far.
     h.add(loop_depth_);
@@ -180,11 +184,7 @@ class VmThread final : public AwaitGuard, public StateSource {
       for (Value v : pass.locals) h.add(static_cast<std::uint64_t>(v));
     }
     h.add(loop_log_.size());
-    for (const SpinRead& r : loop_log_) {
-      h.add(static_cast<std::uint64_t>(r.kind));
-      h.add((std::uint64_t{static_cast<std::uint8_t>(r.target.kind)} << 32) | r.target.index);
-      h.add(static_cast<std::uint64_t>(r.value));
-    }
+    hash_reads(h, loop_log_);
     if (hash_self_) h.add(static_cast<std::uint64_t>(self_));
   }
   void reads(FootprintSink& sink) const override {
@@ -355,7 +355,8 @@ OpResult VmThread::perform(Op& op, std::uint32_t line) {
     spin_reads_.push_back({op.kind, op.target, result.value});
     spin_modified_ |= result.modified;
   }
-  if (loop_depth_ > 0 && !result.exit_thread) log_loop_step(op, result);
+  // exit_thread first: an abandoned execution may have destroyed the context already.
+  if (!result.exit_thread && loop_depth_ > 0 && context_->stop_spins) log_loop_step(op, result);
   return result;
 }
 
@@ -622,8 +623,10 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
         if (loop_depth_ == 0) loop_log_.clear();
         break;
       case Opcode::LoopBack: {
+        frame.pc = static_cast<std::uint32_t>(in.b);
+        if (!context.stop_spins) break;  // loops as written: nothing to watch
         LoopPass& pass = loops_[loop_depth_ - 1];
-        if (context.stop_spins && iteration_repeats(pass)) {
+        if (iteration_repeats(pass)) {
           stopped_log_.assign(loop_log_.begin() + static_cast<std::ptrdiff_t>(pass.log_begin), loop_log_.end());
           Op op;
           op.kind = OpKind::SpinFail;
@@ -634,7 +637,6 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
           op.payload = &stopped_log_;
           context.report(op);
         }
-        frame.pc = static_cast<std::uint32_t>(in.b);
         begin_iteration(loop_depth_ - 1);
         break;
       }

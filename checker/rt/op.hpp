@@ -54,8 +54,10 @@ struct Op {
 };
 
 // SpinFail: a pass of a spin loop's condition found it still true and changed nothing (a failed
-// trylock, an xchg that wrote the value it found). Its payload is the thread's SpinReads: every
-// step the pass took, with what it returned. The loop would only run the same pass again, so the
+// trylock, an xchg that wrote the value it found) -- arg0 0, text the condition -- or a whole
+// iteration of any other loop did and ended with the locals it started with -- arg0 1, text the
+// loop's header. Its payload is the thread's SpinReads: every step the pass took, with what it
+// returned (for a write, the value it stored, which it found there). The loop would only run the same pass again, so the
 // thread stops there; when nothing else can run, the execution ends as a hang if
 // every such pass would read the same values again, and is dropped otherwise (the executions in
 // which the pass reads the new values are explored on their own).
