@@ -67,8 +67,7 @@ class PlayChooser final : public Chooser {
         TraceEntry next;
         next.thread = t;
         next.op = x.pending(t);
-        next.op.guard = nullptr;
-        next.op.payload = nullptr;
+        next.op.payload = {};
         view.next = describe_step(next, layout_, names).op;
         view.where = layout_.describe_location(next.op.location);
         if (next.op.line != 0) view.where += fmt::format(", line {}", next.op.line);
@@ -95,7 +94,7 @@ Turn play_turn(const ModelProgram& program, const std::vector<ThreadId>& choices
   Turn turn;
   Execution x(program, 10000);
   if (program.init) {
-    const ExecutionEnd end = x.run_solo(*program.init);
+    const ExecutionEnd end = x.run_alone(Phase::Init, *program.init);
     if (end != ExecutionEnd::Complete) {
       turn.over = true;
       turn.end = end;

@@ -281,11 +281,11 @@ bool DporChooser::runnable_after(const Execution& execution, std::size_t j, std:
   scratch_.assign_from(execution.store());
   for (std::size_t m = k; m-- > j;) {
     const TraceEntry& e = entry_of(execution, m);
-    if (e.changed) models::assign_changed(scratch_, e.op, e.before);
+    if (e.changed()) scratch_.at(e.changed_addr) = e.before;
   }
   for (std::size_t m = j + 1; m < k; ++m) {
     const TraceEntry& e = entry_of(execution, m);
-    if (e.changed && !after(m, j, excluded_)) models::assign_changed(scratch_, e.op, e.after);
+    if (e.changed() && !after(m, j, excluded_)) scratch_.at(e.changed_addr) = e.after;
   }
   return execution.enabled_in(thread, scratch_);
 }

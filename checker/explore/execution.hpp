@@ -51,9 +51,10 @@ class Execution final : public models::ThreadNames {
 
   // The state every execution starts from (default: the layout's initial store).
   void set_initial(const Store& store) { initial_.assign_from(store); }
-  // Runs `threads` (or only `solo`, for init) to the end.
+  // Runs the program's threads to the end (then `final`, alone, after a complete execution).
   ExecutionEnd run(Chooser& chooser);
-  ExecutionEnd run_solo(const ThreadSpec& solo);
+  // Runs `spec` alone in `phase` (init), from the initial state, to its end.
+  ExecutionEnd run_alone(Phase phase, const ThreadSpec& spec);
 
   // Every step run, including those after the reported end (see above).
   [[nodiscard]] const std::vector<TraceEntry>& trace() const { return trace_; }
@@ -126,7 +127,10 @@ class Execution final : public models::ThreadNames {
   ThreadContext& start_thread(const ThreadSpec& spec);
   void step(ThreadId thread, bool preempted, Phase phase);
   void after_resume(ThreadContext& thread);
-  bool check_code(const ThreadContext& thread, const Op& op, FunctionId callee);
+  // The models' context for a step (or an exit) of `thread`.
+  [[nodiscard]] models::StepContext context(ThreadId thread, std::uint32_t step);
+  // Ends the execution with the violation a model check put in `effect`.
+  void fail_with(ThreadId thread, const models::StepEffect& effect);
   // Records the reported end (the first one); later calls only stop the run going on.
   void end_with(ExecutionEnd end);
   // Whether the run goes on after its reported end, and halting a thread in that part.
@@ -137,7 +141,8 @@ class Execution final : public models::ThreadNames {
   // Nothing can run and some threads stopped at spin loops: drops the execution if one of them
   // would read something new, else reports that they spin for ever.
   void end_spinning();
-  void run_final();
+  // Runs `spec` alone in `phase` (init, final) until it ends, blocks or reaches the step limit.
+  void continue_alone(Phase phase, const ThreadSpec& spec);
   void note_wakeups();
 
   const ModelProgram& program_;
@@ -165,6 +170,9 @@ class Execution final : public models::ThreadNames {
   std::vector<ThreadId> enabled_;
   std::vector<char> blocked_;       // per slot: parked and not enabled at the last point
   std::vector<char> halted_;        // per slot: stopped by its fault, after the reported end
+  std::vector<models::ThreadKernel> kernel_;  // per slot: the locks it holds
+  std::vector<std::size_t> last_entry_;        // per slot: its latest step in trace_ (kNoEntry: none)
+  static constexpr std::size_t kNoEntry = ~std::size_t{0};
   bool maximal_ = false;            // the chooser wants maximal executions
   bool stop_spins_ = true;          // the chooser stops spin loops (Chooser::stops_spin_loops)
   bool run_on_ = false;             // running on after the reported end

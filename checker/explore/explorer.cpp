@@ -45,7 +45,7 @@ std::uint32_t count_preemptions(const std::vector<TraceEntry>& trace) {
 // Returns false (with `result` filled) when init itself fails.
 bool run_init(const ModelProgram& program, Execution& execution, ExploreResult& result) {
   if (!program.init) return true;
-  const ExecutionEnd end = execution.run_solo(*program.init);
+  const ExecutionEnd end = execution.run_alone(Phase::Init, *program.init);
   switch (end) {
     case ExecutionEnd::Complete:
       execution.set_initial(execution.store());

@@ -39,7 +39,4 @@ class AccessSummary {
   std::vector<AccessSet> module_free_;        // per module
 };
 
-// The engine's operation for a builtin of the scenario language (builtins.def).
-[[nodiscard]] OpKind builtin_op(Builtin builtin);
-
 }  // namespace preempt::lang

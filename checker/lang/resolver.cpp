@@ -73,7 +73,7 @@ using syn::DeclKind;
 
 constexpr std::array kViolationKinds = {
 #define PREEMPT_VIOLATION(Enumerator, spelling, summary) std::string_view(spelling),
-#include "checker/report/violation_kinds.def"
+#include "checker/rt/violation_kinds.def"
 };
 
 // ---------------------------------------------------------------------------------------------

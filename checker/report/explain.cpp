@@ -66,19 +66,15 @@ class HappensBefore {
 
 // What two conflicting footprints share, in the user's words.
 std::string shared_object(const Footprint& a, const Footprint& b, const ModelLayout& layout) {
-  const auto name = [&](Space space, std::uint32_t index) {
-    switch (space) {
-      case Space::Int: return layout.object_name({ObjectKind::Int, index});
-      case Space::Kobject: return layout.object_name({ObjectKind::Kobject, index});
-      case Space::Completion: return layout.object_name({ObjectKind::Completion, index});
-      case Space::Mutex: return layout.object_name({ObjectKind::Mutex, index});
-      case Space::Spinlock: return layout.object_name({ObjectKind::Spinlock, index});
-      case Space::ModuleRef:
-        return fmt::format("the refcount of module {}", layout.object_name({ObjectKind::Module, index}));
-      case Space::ModuleStatus:
-        return fmt::format("module {} (loaded or not)", layout.object_name({ObjectKind::Module, index}));
-    }
-    return std::string("?");
+  const auto name = [&](Space space, Addr cell) {
+    (void)space;  // every footprint is over the Store's cells
+    const ObjectGroup* group = layout.group_of(cell);
+    if (group == nullptr) return std::string("?");
+    const Addr first = ModelLayout::element(*group, 0);
+    const Addr object = first + (cell - first) / object_kind_info(group->kind).cells * object_kind_info(group->kind).cells;
+    const std::string named = layout.object_name({group->kind, object});
+    if (group->kind != ObjectKind::Module) return named;
+    return cell == object ? fmt::format("the refcount of module {}", named) : fmt::format("module {} (loaded or not)", named);
   };
   for (std::uint8_t i = 0; i < a.count; ++i) {
     for (std::uint8_t j = 0; j < b.count; ++j) {

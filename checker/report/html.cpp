@@ -38,7 +38,7 @@ class SnapshotChooser final : public Chooser {
 std::vector<Store> replay_states(const ModelProgram& program, const Counterexample& c) {
   Execution execution(program, static_cast<std::uint32_t>(c.trace.size() + 16));
   if (program.init) {
-    if (execution.run_solo(*program.init) != ExecutionEnd::Complete) return {};
+    if (execution.run_alone(Phase::Init, *program.init) != ExecutionEnd::Complete) return {};
     execution.set_initial(execution.store());
   }
   std::vector<ThreadId> threads;

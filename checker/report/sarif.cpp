@@ -134,7 +134,7 @@ Json rules() {
                       {"name", #name},                                           \
                       {"shortDescription", Json{{"text", summary}}},            \
                       {"defaultConfiguration", Json{{"level", "error"}}}});
-#include "checker/report/violation_kinds.def"
+#include "checker/rt/violation_kinds.def"
   return list;
 }
 

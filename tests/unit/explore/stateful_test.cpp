@@ -355,7 +355,7 @@ void check_futures(const preempt::lang::LoadedScenario& scenario, std::uint32_t 
   for (std::uint32_t walk = 0; walk < walks; ++walk) {
     CAPTURE(walk);
     Execution execution(program, 300);
-    if (program.init && execution.run_solo(*program.init) != ExecutionEnd::Complete) return;
+    if (program.init && execution.run_alone(preempt::Phase::Init, *program.init) != ExecutionEnd::Complete) return;
     if (program.init) execution.set_initial(execution.store());
     execution.record_footprints(true);
     FutureRecorder recorder(*program.layout, walk);

@@ -55,11 +55,7 @@ inline std::vector<std::string> library_scenarios() {
 // The values of every shared object of a final state, as one comparable string.
 inline std::string state_key(const Store& s) {
   std::string key;
-  for (auto v : s.ints) key += fmt::format("{},", v);
-  for (auto k : s.kobjects) key += fmt::format("k{},", k.refcount);
-  for (auto c : s.completions) key += fmt::format("c{},", c.done);
-  for (auto m : s.mutexes) key += fmt::format("m{},", m.owner);
-  for (auto m : s.modules) key += fmt::format("d{}/{},", m.refcount, static_cast<int>(m.status));
+  for (auto v : s.cells) key += fmt::format("{},", v);
   return key;
 }
 
