@@ -61,13 +61,13 @@ int CheckCommand::run() const {
       continue;
     }
     CheckConfig config = options.config();
+    config.walkthrough = !html.empty();
     ProgressLine progress(json);
     progress.attach(config);
     const ExploreResult result = explore(scenario->model(), outputs.observe(path, scenario->layout(), config));
     progress.clear();
     ScenarioReport report{path, &scenario->layout(), &result, options.strategy_label(), config.preemption_bound, false,
                                 options.shown_seed()};
-    report.program = &scenario->model();
     report.table = options.trace == "table";
     if (!html.empty() && !html_written && (!result.violations.empty() || path == files.files.back())) {
       html_written = true;

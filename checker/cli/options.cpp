@@ -76,6 +76,7 @@ CheckConfig CommonOptions::config() const {
   config.max_executions = max_executions;
   config.max_seconds = max_time;
   config.preemption_bound = preemption_bound;
+  config.explain = true;  // every command tells which races decide the violations it reports
   return config;
 }
 

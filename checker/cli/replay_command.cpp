@@ -27,10 +27,10 @@ struct ReplayCommand {
       std::cerr << errors;
       return kExitBadInput;
     }
-    const CheckConfig config = options.config();
+    CheckConfig config = options.config();
+    config.walkthrough = !html.empty();
     const ExploreResult result = replay(scenario->model(), schedule, config);
     ScenarioReport report{path, &scenario->layout(), &result, "replay", std::nullopt, true};
-    report.program = &scenario->model();
     report.table = options.trace == "table";
     if (!html.empty() && !write_html_file(html, report)) return kExitBadInput;
     if (options.format == "json") {

@@ -108,7 +108,6 @@ int TestCommand::run() const {
     const std::string why = mismatch(scenario->program(), result, options.strategy);
     ScenarioReport report{path, &scenario->layout(), &result, options.strategy_label(), config.preemption_bound, false,
                           options.shown_seed()};
-    report.program = &scenario->model();
     report.table = options.trace == "table";
     why.empty() ? ++passed : ++failed;
     outputs.checked(report, &why);

@@ -39,6 +39,13 @@ struct CheckConfig {
   // (preemption-bounded exhaustive searches with bound 0, 1, ...), within this many executions.
   bool minimize = true;
   std::uint64_t minimize_budget = 200000;
+  // For the reported counterexamples (and a replayed execution): explain the races that decide
+  // each violation (explain.hpp: at most explain_replays reversals replayed, explain_races kept),
+  // and record the state at every step of the first one (walkthrough.hpp).
+  bool explain = false;
+  std::uint32_t explain_replays = 12;
+  std::uint32_t explain_races = 3;
+  bool walkthrough = false;
   // Debugging the reduction: compute every execution's canonical trace (canonical.hpp) and stop
   // with an error if one is explored twice. Costs a footprint per step and a set of all traces.
   bool check_canonical = false;

@@ -26,21 +26,13 @@
 #include "checker/explore/chooser.hpp"
 #include "checker/explore/footprint.hpp"
 #include "checker/explore/program.hpp"
+#include "checker/explore/result.hpp"
 #include "checker/rt/fiber.hpp"
 #include "checker/rt/store.hpp"
 #include "checker/rt/trace.hpp"
 #include "models/step.hpp"
 
 namespace preempt {
-
-enum class ExecutionEnd : std::uint8_t {
-  Complete,    // every thread finished (and final passed)
-  Violation,   // violation() says what
-  Dropped,     // an assume() failed: the execution does not count
-  StepLimit,   // cut at max_steps
-  ModelError,  // the model itself is broken (error() says why)
-  Stopped,     // the chooser stopped it (its error() says why)
-};
 
 class Execution final : public models::ThreadNames {
  public:
@@ -102,6 +94,10 @@ class Execution final : public models::ThreadNames {
   [[nodiscard]] const std::string& error() const { return error_; }
   [[nodiscard]] std::uint32_t steps() const { return end_ ? steps_at_end_ : steps_; }
   [[nodiscard]] const Store& store() const { return store_; }
+  [[nodiscard]] const ModelLayout& layout() const { return layout_; }
+  [[nodiscard]] ThreadStatus status_of(ThreadId thread) const { return slots_[thread]->status(); }
+  // The function of a thread's body (its FunctionId).
+  [[nodiscard]] FunctionId body_of(ThreadId thread) const { return slots_[thread]->body(); }
   [[nodiscard]] std::uint32_t thread_count() const { return thread_count_; }
   [[nodiscard]] const std::string& thread_name(ThreadId thread) const override;
   [[nodiscard]] std::vector<std::string> thread_names() const;
