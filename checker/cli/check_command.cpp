@@ -11,7 +11,7 @@
 #include "checker/cli/report_outputs.hpp"
 #include "checker/cli/scenario_files.hpp"
 #include "checker/explore/explorer.hpp"
-#include "checker/lang/scenario.hpp"
+#include "checker/interp/scenario.hpp"
 #include "checker/report/report.hpp"
 
 namespace preempt::cli {
@@ -46,7 +46,7 @@ int CheckCommand::run() const {
       continue;
     }
     std::string errors;
-    const auto scenario = lang::load_scenario(path, &errors);
+    const auto scenario = interp::load_scenario(path, &errors);
     if (!scenario) {
       std::cerr << errors;
       outputs.not_loaded(path, errors);

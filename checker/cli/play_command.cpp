@@ -19,7 +19,7 @@
 #include "checker/cli/exit_codes.hpp"
 #include "checker/explore/explorer.hpp"
 #include "checker/explore/schedule.hpp"
-#include "checker/lang/scenario.hpp"
+#include "checker/interp/scenario.hpp"
 #include "checker/explore/stepper.hpp"
 #include "checker/report/explanation_text.hpp"
 #include "checker/report/narrative.hpp"
@@ -134,7 +134,7 @@ struct PlayCommand {
 
 int PlayCommand::run() const {
   std::string errors;
-  const auto scenario = lang::load_scenario(path, &errors);
+  const auto scenario = interp::load_scenario(path, &errors);
   if (!scenario) {
     std::cerr << errors;
     return kExitBadInput;

@@ -7,7 +7,7 @@
 #include "checker/cli/html_output.hpp"
 #include "checker/cli/options.hpp"
 #include "checker/explore/explorer.hpp"
-#include "checker/lang/scenario.hpp"
+#include "checker/interp/scenario.hpp"
 #include "checker/report/report.hpp"
 
 namespace preempt::cli {
@@ -22,7 +22,7 @@ struct ReplayCommand {
 
   [[nodiscard]] int run() const {
     std::string errors;
-    const auto scenario = lang::load_scenario(path, &errors);
+    const auto scenario = interp::load_scenario(path, &errors);
     if (!scenario) {
       std::cerr << errors;
       return kExitBadInput;

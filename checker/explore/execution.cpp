@@ -14,8 +14,8 @@ const std::string kUnknownThread = "?";
 
 }  // namespace
 
-Execution::Execution(const ModelProgram& program, std::uint32_t max_steps)
-    : program_(program), layout_(*program.layout), max_steps_(max_steps) {
+Execution::Execution(const ModelProgram& program, const ExecutionOptions& options)
+    : program_(program), layout_(*program.layout), options_(options) {
   initial_.assign_from(layout_.initial);
   trace_.reserve(1024);
 }
@@ -95,6 +95,37 @@ std::optional<Fingerprint> Execution::fingerprint(bool symmetry) const {
   return h.result();
 }
 
+Snapshot Execution::snapshot() const {
+  const Execution& x = *this;
+  Snapshot s;
+  s.step = x.outcome().steps;
+  s.state = x.store();
+  const ModelLayout& layout = x.layout();
+  for (ThreadId t = 0; t < x.thread_count(); ++t) {
+    ThreadPosition p;
+    p.why = x.describe_thread(t);
+    p.function = slots_[t]->body();
+    switch (slots_[t]->status()) {
+      case ThreadStatus::Idle: p.status = ThreadPosition::Status::NotStarted; break;
+      case ThreadStatus::Finished: p.status = ThreadPosition::Status::Finished; break;
+      case ThreadStatus::Reporting: p.status = ThreadPosition::Status::Stopped; break;
+      case ThreadStatus::Running: case ThreadStatus::Pending:
+        p.status = x.is_enabled(t) ? ThreadPosition::Status::Runnable : ThreadPosition::Status::Blocked;
+        break;
+    }
+    if (x.waiting_at_end(t)) {
+      Op next = x.pending(t);
+      next.payload = {};
+      p.function = next.location;
+      p.line = next.line;
+      p.next = next;
+    }
+    p.module = layout.module_of(p.function);
+    s.threads.push_back(std::move(p));
+  }
+  return s;
+}
+
 bool Execution::future_accesses(ThreadId thread, AccessSet& out) const {
   const ThreadContext& t = *slots_[thread];
   if (t.status() != ThreadStatus::Pending || halted_[thread] != 0) return true;  // no step to come
@@ -134,23 +165,23 @@ void Execution::begin() {
   store_.assign_from(initial_);
   trace_.clear();
   footprints_.clear();
-  later_violations_.clear();
   spawned_.clear();
-  violation_.reset();
-  error_.clear();
-  cut_after_end_.clear();
-  end_.reset();
+  outcome_.end.reset();
+  outcome_.violation.reset();
+  outcome_.error.clear();
+  outcome_.steps = 0;
+  outcome_.choices = 0;
+  outcome_.dropped_at_spin = false;
+  outcome_.limit_thread = kNone;
+  outcome_.limit_line = 0;
+  outcome_.cut_after_end.clear();
+  outcome_.later_violations.clear();
   spinning_ = 0;
-  dropped_at_spin_ = false;
   run_on_ = false;
   choices_ = 0;
-  choices_at_end_ = 0;
-  steps_at_end_ = 0;
   reported_length_ = 0;
   steps_ = 0;
   thread_count_ = 0;
-  limit_thread_ = kNone;
-  limit_line_ = 0;
   kernel_.clear();
   last_entry_.clear();
 }
@@ -181,13 +212,13 @@ ExecutionEnd Execution::run(Chooser& chooser) {
   begin();
   phase_ = Phase::Threads;
   maximal_ = chooser.wants_maximal_executions();
-  stop_spins_ = chooser.stops_spin_loops() && !loops_as_written_;
+  stop_spins_ = chooser.stops_spin_loops() && !options_.loops_as_written;
   for (const ThreadSpec& spec : program_.threads) {
     start_thread(spec);
-    if (end_ && !run_on_) return *end_;
+    if (outcome_.end && !run_on_) return *outcome_.end;
   }
   ThreadId previous = kNone;
-  while (!end_ || run_on_) {
+  while (!outcome_.end || run_on_) {
     note_wakeups();
     if (enabled_.empty()) {
       if (run_on_) break;
@@ -208,12 +239,12 @@ ExecutionEnd Execution::run(Chooser& chooser) {
       }
       break;
     }
-    if (steps_ >= max_steps_) {
+    if (steps_ >= options_.max_steps) {
       if (run_on_) {
-        cut_after_end_ = fmt::format("the step limit ({} steps)", max_steps_);
+        outcome_.cut_after_end = fmt::format("the step limit ({} steps)", options_.max_steps);
         break;
       }
-      limit_thread_ = previous;
+      outcome_.limit_thread = previous;
       end_with(ExecutionEnd::StepLimit);
       break;
     }
@@ -221,26 +252,27 @@ ExecutionEnd Execution::run(Chooser& chooser) {
     const ThreadId pick = chooser.choose({enabled_, previous, previous_enabled, steps_ + 1, this});
     if (pick == kNone) {
       if (run_on_) {
-        cut_after_end_ = chooser.error();
+        outcome_.cut_after_end = chooser.error();
         break;
       }
-      error_ = chooser.error();
+      outcome_.error = chooser.error();
       end_with(ExecutionEnd::Stopped);
       break;
     }
     ++choices_;
+    if (!outcome_.end) outcome_.choices = choices_;
     step(pick, previous_enabled && pick != previous, Phase::Threads);
     previous = pick;
   }
   run_on_ = false;
-  return *end_;
+  return *outcome_.end;
 }
 
 ExecutionEnd Execution::run_alone(Phase phase, const ThreadSpec& spec) {
   begin();
   stop_spins_ = true;
   continue_alone(phase, spec);
-  return *end_;
+  return *outcome_.end;
 }
 
 // Recomputes the enabled set and credits the last step with the threads it unblocked.
@@ -264,14 +296,14 @@ void Execution::note_wakeups() {
 }
 
 void Execution::end_with(ExecutionEnd end) {
-  if (end_) {
+  if (outcome_.end) {
     run_on_ = false;
     return;
   }
-  end_ = end;
-  steps_at_end_ = steps_;
+  outcome_.end = end;
+  outcome_.steps = steps_;
+  outcome_.choices = choices_;
   reported_length_ = trace_.size();
-  choices_at_end_ = choices_;
   run_on_ = maximal_ && phase_ == Phase::Threads && (end == ExecutionEnd::Violation || end == ExecutionEnd::Dropped);
 }
 
@@ -281,11 +313,11 @@ void Execution::halt(ThreadId thread) {
 
 void Execution::fail(ViolationKind kind, ThreadId thread, std::string message, ModuleId module) {
   if (run_on_) {
-    if (kind != ViolationKind::Deadlock && choices_ > 0) later_violations_.push_back({choices_ - 1, kind});
+    if (kind != ViolationKind::Deadlock && choices_ > 0) outcome_.later_violations.push_back({choices_ - 1, kind});
     halt(thread);
     return;
   }
-  violation_ = Violation{kind, thread, module, steps_, std::move(message)};
+  outcome_.violation = Violation{kind, thread, module, steps_, std::move(message)};
   end_with(ExecutionEnd::Violation);
   if (kind == ViolationKind::Deadlock) run_on_ = false;  // nothing can run on; no one is at fault
   if (run_on_) halt(thread);
@@ -304,12 +336,13 @@ void Execution::step(ThreadId id, bool preempted, Phase phase) {
   const Op op = thread.pending();
   TraceEntry& entry = trace_.emplace_back();
   entry.step = ++steps_;
+  if (!outcome_.end) outcome_.steps = steps_;
   entry.thread = id;
   entry.op = op;
   entry.op.payload = {};  // it points into the thread's stack: the trace outlives it
   entry.preempted = preempted;
   entry.phase = phase;
-  if (record_footprints_) footprints_.push_back(footprint_of(op, layout_));
+  if (options_.record_footprints) footprints_.push_back(footprint_of(op, layout_));
   const std::size_t previous = last_entry_[id];
   last_entry_[id] = trace_.size() - 1;
   models::StepContext ctx = context(id, entry.step);
@@ -341,7 +374,7 @@ void Execution::step(ThreadId id, bool preempted, Phase phase) {
     thread.set_result(effect.result);
     thread.resume();
     after_resume(thread);
-    if (!end_ || run_on_) start_thread(spawned_.back());
+    if (!outcome_.end || run_on_) start_thread(spawned_.back());
     return;
   }
   thread.set_result(effect.result);
@@ -363,11 +396,12 @@ void Execution::after_resume(ThreadContext& thread) {
       // The failing check is a step of its own in the trace, so the story ends where it failed.
       TraceEntry& entry = trace_.emplace_back();
       entry.step = ++steps_;
+      if (!outcome_.end) outcome_.steps = steps_;
       entry.thread = thread.id();
       entry.op = op;
       entry.op.payload = {};
       entry.phase = phase_;
-      if (record_footprints_) footprints_.emplace_back();
+      if (options_.record_footprints) footprints_.emplace_back();
       fail(static_cast<ViolationKind>(op.arg0), thread.id(),
            fmt::format("{}: {}", thread.name(), message != nullptr ? message : "check failed"));
       return;
@@ -388,21 +422,21 @@ void Execution::after_resume(ThreadContext& thread) {
       return;
     case OpKind::Stuck:
       if (run_on_) {
-        cut_after_end_ = fmt::format("thread {} looping without a visible step at line {}", thread.name(), op.line);
+        outcome_.cut_after_end = fmt::format("thread {} looping without a visible step at line {}", thread.name(), op.line);
         halt(thread.id());
         return;
       }
-      limit_thread_ = thread.id();
-      limit_line_ = op.line;
+      outcome_.limit_thread = thread.id();
+      outcome_.limit_line = op.line;
       end_with(ExecutionEnd::StepLimit);
       return;
     default:
       if (run_on_) {
-        cut_after_end_ = fmt::format("thread {} failing: {}", thread.name(), message != nullptr ? message : "?");
+        outcome_.cut_after_end = fmt::format("thread {} failing: {}", thread.name(), message != nullptr ? message : "?");
         run_on_ = false;
         return;
       }
-      error_ = fmt::format("thread {} failed: {}", thread.name(), message != nullptr ? message : "?");
+      outcome_.error = fmt::format("thread {} failed: {}", thread.name(), message != nullptr ? message : "?");
       end_with(ExecutionEnd::ModelError);
       return;
   }
@@ -414,7 +448,7 @@ void Execution::end_spinning() {
     if (thread.status() != ThreadStatus::Reporting || thread.pending().kind != OpKind::SpinFail) continue;
     for (const SpinRead& read : *std::get<const SpinReads*>(thread.pending().payload)) {
       if (models::read_now(store_, read.kind, read.target) != read.value) {
-        dropped_at_spin_ = true;
+        outcome_.dropped_at_spin = true;
         end_with(ExecutionEnd::Dropped);
         return;
       }
@@ -440,19 +474,19 @@ void Execution::deadlock() {
 void Execution::continue_alone(Phase phase, const ThreadSpec& spec) {
   phase_ = phase;
   ThreadContext& thread = start_thread(spec);
-  while (!end_ && thread.status() == ThreadStatus::Pending) {
+  while (!outcome_.end && thread.status() == ThreadStatus::Pending) {
     if (!is_enabled(thread.id())) {
       deadlock();
       return;
     }
-    if (steps_ >= max_steps_) {
-      limit_thread_ = thread.id();
+    if (steps_ >= options_.max_steps) {
+      outcome_.limit_thread = thread.id();
       end_with(ExecutionEnd::StepLimit);
       return;
     }
     step(thread.id(), false, phase);
   }
-  if (!end_) end_with(ExecutionEnd::Complete);
+  if (!outcome_.end) end_with(ExecutionEnd::Complete);
 }
 
 }  // namespace preempt

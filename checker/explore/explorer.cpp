@@ -65,19 +65,23 @@ bool run_init(const ModelProgram& program, Execution& execution, ExploreResult& 
       return false;
     case ExecutionEnd::ModelError: case ExecutionEnd::Stopped:
       result.verdict = Verdict::Error;
-      result.error = execution.error();
+      result.error = execution.outcome().error;
       return false;
   }
   return false;
 }
 
+ExecutionOptions execution_options(const CheckConfig& config) {
+  return {config.max_steps, config.check_canonical, config.loops_as_written};
+}
+
 std::string step_limit_reason(const Execution& execution, std::uint32_t max_steps) {
-  const ThreadId t = execution.limit_thread();
+  const ThreadId t = execution.outcome().limit_thread;
   if (t == kNone) return fmt::format("an execution exceeded the step limit ({} steps)", max_steps);
-  if (execution.limit_line() != 0) {
+  if (execution.outcome().limit_line != 0) {
     return fmt::format("thread {} loops without end at line {}: it ran the local instruction limit "
                        "without a visible step",
-                       execution.thread_name(t), execution.limit_line());
+                       execution.thread_name(t), execution.outcome().limit_line);
   }
   const auto trace = execution.reported_trace();
   std::uint32_t line = 0;
@@ -189,7 +193,7 @@ void minimize(Execution& execution, const CheckConfig& config, ExploreResult& re
       const ExecutionEnd end = execution.run(dfs);
       dfs.finish(execution);
       ++result.minimize_executions;
-      if (end == ExecutionEnd::Violation && (!best || execution.steps() < best->trace.size())) {
+      if (end == ExecutionEnd::Violation && (!best || execution.outcome().steps < best->trace.size())) {
         best = counterexample_of(execution);
       } else if (end == ExecutionEnd::ModelError || end == ExecutionEnd::Stopped) {
         return;  // leave the counterexample as found
@@ -223,11 +227,11 @@ bool tally(const Execution& execution, ExecutionEnd end, const CheckConfig& conf
     }
     result.distinct_traces = traces.size();
   }
-  result.steps += execution.steps();
-  result.max_depth = std::max(result.max_depth, execution.steps());
+  result.steps += execution.outcome().steps;
+  result.max_depth = std::max(result.max_depth, execution.outcome().steps);
   if (end == ExecutionEnd::Violation) {
     result.violations.push_back(counterexample_of(execution));
-  } else if (end == ExecutionEnd::Dropped && execution.dropped_at_spin()) {
+  } else if (end == ExecutionEnd::Dropped && execution.outcome().dropped_at_spin) {
     ++result.spin_dropped;
   } else if (end == ExecutionEnd::Dropped) {
     ++result.dropped;
@@ -276,7 +280,7 @@ void describe_counterexamples(Execution& execution, const CheckConfig& config, E
 
 Counterexample counterexample_of(const Execution& execution) {
   Counterexample example;
-  example.violation = execution.violation();
+  example.violation = execution.outcome().violation;
   const auto trace = execution.reported_trace();
   example.trace.assign(trace.begin(), trace.end());
   example.thread_names = execution.thread_names();
@@ -288,14 +292,12 @@ Counterexample counterexample_of(const Execution& execution) {
 ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
   ExploreResult result;
   const auto started = Clock::now();
-  Execution execution(program, config.max_steps);
+  Execution execution(program, execution_options(config));
   if (!run_init(program, execution, result)) {
     result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return result;
   }
   std::unique_ptr<Strategy> strategy = make_strategy(program, config);
-  execution.record_footprints(config.check_canonical);
-  execution.run_loops_as_written(config.loops_as_written);
   std::unordered_set<std::string> traces;
   ProgressTicker progress(config, started);
   bool more = true;
@@ -320,11 +322,11 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
     }
     const ExecutionEnd end = execution.run(*strategy);
     strategy->finish(execution);
-    if (!execution.cut_after_end().empty() && result.cut_after_end++ == 0) {
+    if (!execution.outcome().cut_after_end.empty() && result.cut_after_end++ == 0) {
       result.incomplete_reasons.push_back(fmt::format(
           "the run after an execution's early end stopped at {}: the races of the steps it did not take "
           "were not explored",
-          execution.cut_after_end()));
+          execution.outcome().cut_after_end));
     }
     if (strategy->abandoned()) {
       ++result.abandoned;
@@ -348,12 +350,12 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
     if (!rerun && !tally(execution, end, config, traces, result)) break;
     if (end == ExecutionEnd::ModelError || end == ExecutionEnd::Stopped) {
       result.verdict = Verdict::Error;
-      result.error = execution.error();
+      result.error = execution.outcome().error;
       break;
     }
     // A violation ends the search here, whether this execution had it or a witness found it.
     if (config.stop_at_first_violation && !result.violations.empty()) break;
-    progress.after(result.executions + result.reruns, execution.steps());
+    progress.after(result.executions + result.reruns, execution.outcome().steps);
     more = strategy->next();
   }
   if (const std::string why = strategy->not_covered(); !why.empty()) result.incomplete_reasons.push_back(why);
@@ -391,8 +393,8 @@ ExploreResult replay_on(Execution& execution, std::string_view schedule, const C
   ReplayChooser chooser(std::move(*steps));
   const ExecutionEnd end = execution.run(chooser);
   result.executions = 1;
-  result.steps = execution.steps();
-  result.max_depth = execution.steps();
+  result.steps = execution.outcome().steps;
+  result.max_depth = execution.outcome().steps;
   if (chooser.ran_past_end()) {
     result.note = fmt::format("the schedule ended after {} steps; the execution went on without "
                               "preemptions",
@@ -417,7 +419,7 @@ ExploreResult replay_on(Execution& execution, std::string_view schedule, const C
       break;
     case ExecutionEnd::ModelError: case ExecutionEnd::Stopped:
       result.verdict = Verdict::Error;
-      result.error = execution.error();
+      result.error = execution.outcome().error;
       break;
   }
   return result;
@@ -425,7 +427,7 @@ ExploreResult replay_on(Execution& execution, std::string_view schedule, const C
 
 ExploreResult replay(const ModelProgram& program, std::string_view schedule, const CheckConfig& config) {
   ExploreResult result;
-  Execution execution(program, config.max_steps);
+  Execution execution(program, execution_options(config));
   if (!run_init(program, execution, result)) return result;
   result = replay_on(execution, schedule, config);
   if (result.replayed) {

@@ -13,7 +13,7 @@ class FollowChooser final : public Chooser {
   FollowChooser(std::span<const ThreadId> choices, Position& out) : choices_(choices), out_(out) {}
   ThreadId choose(const SchedulingPoint& point) override {
     if (position_ < choices_.size()) return choices_[position_++];
-    out_.point = snapshot_of(*point.execution);
+    out_.point = point.execution->snapshot();
     out_.enabled.assign(point.enabled.begin(), point.enabled.end());
     stopped_ = true;
     return kNone;
@@ -32,7 +32,7 @@ class FollowChooser final : public Chooser {
 }  // namespace
 
 Stepper::Stepper(const ModelProgram& program, const CheckConfig& config)
-    : config_(config), execution_(std::make_unique<Execution>(program, config.max_steps)) {
+    : config_(config), execution_(std::make_unique<Execution>(program, ExecutionOptions{config.max_steps, false, config.loops_as_written})) {
   if (!program.init) return;
   const ExecutionEnd end = execution_->run_alone(Phase::Init, *program.init);
   if (end == ExecutionEnd::Complete) {
@@ -42,7 +42,7 @@ Stepper::Stepper(const ModelProgram& program, const CheckConfig& config)
   init_ok_ = false;
   init_failed_.over = true;
   init_failed_.end = end;
-  init_failed_.error = execution_->error();
+  init_failed_.error = execution_->outcome().error;
   init_failed_.so_far = counterexample_of(*execution_);
 }
 
@@ -57,7 +57,7 @@ Position Stepper::at(std::span<const ThreadId> choices) {
   if (!chooser.stopped()) {
     position.over = true;
     position.end = end;
-    position.error = execution_->error();
+    position.error = execution_->outcome().error;
   }
   return position;
 }

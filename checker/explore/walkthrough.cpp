@@ -5,36 +5,6 @@
 
 namespace preempt {
 
-Snapshot snapshot_of(const Execution& x) {
-  Snapshot s;
-  s.step = x.steps();
-  s.state = x.store();
-  const ModelLayout& layout = x.layout();
-  for (ThreadId t = 0; t < x.thread_count(); ++t) {
-    ThreadPosition p;
-    p.why = x.describe_thread(t);
-    p.function = x.body_of(t);
-    switch (x.status_of(t)) {
-      case ThreadStatus::Idle: p.status = ThreadPosition::Status::NotStarted; break;
-      case ThreadStatus::Finished: p.status = ThreadPosition::Status::Finished; break;
-      case ThreadStatus::Reporting: p.status = ThreadPosition::Status::Stopped; break;
-      case ThreadStatus::Running: case ThreadStatus::Pending:
-        p.status = x.is_enabled(t) ? ThreadPosition::Status::Runnable : ThreadPosition::Status::Blocked;
-        break;
-    }
-    if (x.waiting_at_end(t)) {
-      Op next = x.pending(t);
-      next.payload = {};
-      p.function = next.location;
-      p.line = next.line;
-      p.next = next;
-    }
-    p.module = layout.module_of(p.function);
-    s.threads.push_back(std::move(p));
-  }
-  return s;
-}
-
 std::vector<Snapshot> walk(Execution& execution, const Counterexample& c) {
   std::vector<Snapshot> points;
   if (c.trace.size() > kMaxWalkthroughSteps) return points;
@@ -49,7 +19,7 @@ std::vector<Snapshot> walk(Execution& execution, const Counterexample& c) {
       }
     }
     ThreadId choose(const SchedulingPoint& point) override {
-      if (point.step - 1 < at_.size()) at_[point.step - 1] = snapshot_of(*point.execution);
+      if (point.step - 1 < at_.size()) at_[point.step - 1] = point.execution->snapshot();
       if (position_ >= threads_.size()) return kNone;
       return threads_[position_++];
     }
@@ -65,7 +35,7 @@ std::vector<Snapshot> walk(Execution& execution, const Counterexample& c) {
   std::vector<std::optional<Snapshot>> at(c.trace.size() + 1);
   Walker walker(c, at);
   (void)execution.run(walker);
-  at.back() = snapshot_of(execution);
+  at.back() = execution.snapshot();
   points.resize(at.size());
   for (std::size_t k = at.size(); k-- > 0;) {
     if (at[k]) {

@@ -35,8 +35,5 @@ struct Snapshot {
 // for n = 0 .. the number of steps. At most this many steps are walked (longer traces get none).
 inline constexpr std::size_t kMaxWalkthroughSteps = 5000;
 
-class Execution;
-// The snapshot of where `execution` stands now.
-[[nodiscard]] Snapshot snapshot_of(const Execution& execution);
 
 }  // namespace preempt

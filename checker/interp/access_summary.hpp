@@ -16,11 +16,11 @@
 #include <cstdint>
 #include <vector>
 
-#include "checker/lang/bytecode.hpp"
+#include "checker/interp/bytecode.hpp"
 #include "checker/rt/access_set.hpp"
 #include "checker/rt/op.hpp"
 
-namespace preempt::lang {
+namespace preempt::interp {
 
 class AccessSummary {
  public:
@@ -39,4 +39,4 @@ class AccessSummary {
   std::vector<AccessSet> module_free_;        // per module
 };
 
-}  // namespace preempt::lang
+}  // namespace preempt::interp

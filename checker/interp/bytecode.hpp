@@ -12,11 +12,18 @@
 #include "checker/rt/footprint_sink.hpp"
 #include "checker/rt/layout.hpp"
 
-namespace preempt::lang {
+namespace preempt::interp {
+
+// The names of the checked program (lang/ast.hpp) that the back end compiles from.
+using lang::BinaryOp;
+using lang::Builtin;
+using lang::kMaxNesting;
+using lang::Program;
+using lang::UnaryOp;
 
 enum class Opcode : std::uint8_t {
 #define PREEMPT_OPCODE(name, spelling, doc) name,
-#include "checker/lang/opcodes.def"
+#include "checker/interp/opcodes.def"
 };
 
 [[nodiscard]] const char* opcode_name(Opcode op);
@@ -90,4 +97,4 @@ struct CompiledScenario {
 // A readable listing of the bytecode, for tests and debugging.
 [[nodiscard]] std::string disassemble(const CompiledScenario& compiled);
 
-}  // namespace preempt::lang
+}  // namespace preempt::interp

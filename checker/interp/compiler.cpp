@@ -2,9 +2,11 @@
 // engine runs it against. The front end has enforced every rule already, so nothing here fails.
 #include <fmt/format.h>
 
-#include "checker/lang/bytecode.hpp"
+#include "checker/interp/bytecode.hpp"
 
-namespace preempt::lang {
+namespace preempt::interp {
+
+using namespace preempt::lang;  // the checked program's tree: Expr, Stmt, Body, ...
 
 namespace {
 
@@ -482,7 +484,7 @@ const char* opcode_name(Opcode op) {
 #define PREEMPT_OPCODE(name, spelling, doc) \
   case Opcode::name:                        \
     return spelling;
-#include "checker/lang/opcodes.def"
+#include "checker/interp/opcodes.def"
   }
   return "?";
 }
@@ -501,4 +503,4 @@ std::string disassemble(const CompiledScenario& compiled) {
   return out;
 }
 
-}  // namespace preempt::lang
+}  // namespace preempt::interp

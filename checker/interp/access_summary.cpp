@@ -1,10 +1,10 @@
-#include "checker/lang/access_summary.hpp"
+#include "checker/interp/access_summary.hpp"
 
 #include <algorithm>
 
 #include "checker/explore/footprint.hpp"
 
-namespace preempt::lang {
+namespace preempt::interp {
 
 namespace {
 
@@ -184,4 +184,4 @@ AccessSummary::AccessSummary(const CompiledScenario& compiled) : index_(compiled
   }
 }
 
-}  // namespace preempt::lang
+}  // namespace preempt::interp

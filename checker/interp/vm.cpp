@@ -1,4 +1,4 @@
-#include "checker/lang/vm.hpp"
+#include "checker/interp/vm.hpp"
 
 #include <algorithm>
 #include <array>
@@ -6,13 +6,13 @@
 
 #include <fmt/format.h>
 
-#include "checker/lang/access_summary.hpp"
+#include "checker/interp/access_summary.hpp"
 #include "checker/rt/violation_kind.hpp"
 #include "checker/rt/store.hpp"
 #include "checker/rt/thread_context.hpp"
 #include "models/step.hpp"
 
-namespace preempt::lang {
+namespace preempt::interp {
 
 namespace {
 
@@ -700,4 +700,4 @@ ThreadSpec Interpreter::make_spec(const std::string& name, std::uint32_t body, s
   return ThreadSpec{name, std::move(entry), compiled_.bodies[body].function};
 }
 
-}  // namespace preempt::lang
+}  // namespace preempt::interp
