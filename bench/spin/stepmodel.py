@@ -10,9 +10,11 @@ next pc. The same description is
   `-end-` transition of each process);
 - executed by the small interpreter below, which counts (`Model.explore()`):
   - `spin_states`: the states SPIN stores without reduction, i.e. `pan` compiled with
-    `-DNOREDUCE` from `spin -o1 -a` (no dead-variable reset): the reachable (globals, per-process
-    pc and locals, processes alive), with SPIN's `-end-` transitions -- a process that reached its
-    end is removed, but only when every process created after it is gone (pan's `delproc`);
+    `-DNOREDUCE`: the reachable (globals, per-process pc and locals, processes alive), with
+    SPIN's `-end-` transitions -- a process that reached its end is removed, but only when every
+    process created after it is gone (pan's `delproc`). Strictly that is `spin -o1 -a` (no
+    dead-variable reset); on the families of gen_families.py plain `spin -a` stores as many
+    states (compare.py checks it on every row it can), as no local is dead where SPIN resets it;
   - `paths`: the maximal interleavings of the steps (without the `-end-` transitions: a thread's
     end is no step in preempt), a violation or a deadlock ending one -- what preempt's dfs
     explores as executions when the scenario has the same steps (None when the graph has a
