@@ -9,12 +9,15 @@ namespace preempt {
 class Execution;
 enum class ExecutionEnd : std::uint8_t;
 
+// The strategies, one per row of rt/strategies.def (their names), in that order:
+//   Dfs       exhaustive: every interleaving of the visible steps
+//   Dpor      optimal DPOR: one execution per Mazurkiewicz trace (equivalence class of interleavings)
+//   Random    sampling: a uniformly random enabled thread at every point
+//   Pct       sampling: probabilistic concurrency testing with bug depth pct_depth
+//   Stateful  depth-first search of the state graph with state caching (scenario models)
 enum class StrategyKind : std::uint8_t {
-  Dfs,   // exhaustive: every interleaving of the visible steps
-  Dpor,  // optimal DPOR: one execution per Mazurkiewicz trace (equivalence class of interleavings)
-  Random,  // sampling: a uniformly random enabled thread at every point
-  Pct,     // sampling: probabilistic concurrency testing with bug depth pct_depth
-  Stateful,  // depth-first search of the state graph with state caching (scenario models)
+#define PREEMPT_STRATEGY(name, spelling) name,
+#include "checker/rt/strategies.def"
 };
 
 // A running exploration's progress, as CheckConfig::progress sees it.
