@@ -28,12 +28,20 @@ bool report(const StepContext& ctx, ModuleId m, const std::string& what, StepEff
 // Every step that executes code of an unloaded module is a violation: the code of the step's own
 // function, the callee of a call, the caller a return lands in.
 bool check_step(const Op& op, const Op* previous, const StepContext& ctx, StepEffect& effect) {
+  const OpInfo& info = op_info(op.kind);
+  // The common case first, without building any words: no code the step runs is unloaded.
+  if (unloaded(ctx, op.location) == kNone && unloaded(ctx, op.other) == kNone) {
+    if (ctx.kernel.spinlocks == 0 || !info.sleeps) return false;
+    effect.fail(ViolationKind::SleepInAtomic, fmt::format("{} calls {} while holding a spinlock",
+                                                          ctx.names.thread_name(ctx.thread), op_name(op.kind)));
+    return true;
+  }
   const ModelLayout& layout = ctx.layout;
   const std::string where = layout.function_name(op.location);
   // The thread resumes in its module function after a primitive returned: say so, as the kernel
   // would crash there ("complete() returns into dm_kobject_release").
   const bool resumed = previous != nullptr && returns_from_primitive(*previous, op);
-  switch (op_info(op.kind).control) {
+  switch (info.control) {
     case Control::Call:
       if (ModuleId m = unloaded(ctx, op.location); m != kNone) {
         return report(ctx, m, fmt::format("calls {} from {}", layout.function_name(op.other), where), effect);
@@ -59,7 +67,7 @@ bool check_step(const Op& op, const Op* previous, const StepContext& ctx, StepEf
       }
       break;
   }
-  if (ctx.kernel.spinlocks > 0 && op_info(op.kind).sleeps) {
+  if (ctx.kernel.spinlocks > 0 && info.sleeps) {
     effect.fail(ViolationKind::SleepInAtomic, fmt::format("{} calls {} while holding a spinlock",
                                                           ctx.names.thread_name(ctx.thread), op_name(op.kind)));
     return true;

@@ -68,7 +68,7 @@ Addr shared_cell(const Footprint& a, const Footprint& b) {
     for (std::uint8_t j = 0; j < b.count; ++j) {
       const Access& x = a.accesses[i];
       const Access& y = b.accesses[j];
-      if (x.space == y.space && (x.write || y.write) && x.first <= y.last && y.first <= x.last) {
+      if (x.space == y.space && (x.write || y.write) && x.first <= y.last() && y.first <= x.last()) {
         return std::max(x.first, y.first);
       }
     }

@@ -1,13 +1,21 @@
 #include "checker/explore/footprint.hpp"
 
 #include <algorithm>
+#include <bit>
 
 namespace preempt {
 
+namespace {
+std::uint32_t extent_of(std::uint64_t first, std::uint64_t last) {
+  return last - first >= Access::kMaxExtent ? Access::kMaxExtent : static_cast<std::uint32_t>(last - first);
+}
+}  // namespace
+
 void Footprint::add(Space space, bool write, std::uint64_t first, std::uint64_t last) {
+  const std::uint32_t extent = extent_of(first, last);
   for (std::uint8_t i = 0; i < count; ++i) {
     Access& a = accesses[i];
-    if (a.space == space && a.first == first && a.last == last) {
+    if (a.space == space && a.first == first && a.extent == extent) {
       a.write = a.write || write;
       return;
     }
@@ -17,8 +25,9 @@ void Footprint::add(Space space, bool write, std::uint64_t first, std::uint64_t 
     for (std::uint8_t i = 0; i < count; ++i) {
       Access& a = accesses[i];
       if (a.space == space) {
+        const std::uint64_t widened_last = std::max(a.last(), last);
         a.first = std::min(a.first, first);
-        a.last = std::max(a.last, last);
+        a.extent = extent_of(a.first, widened_last);
         a.write = a.write || write;
         return;
       }
@@ -27,10 +36,10 @@ void Footprint::add(Space space, bool write, std::uint64_t first, std::uint64_t 
       reads_all = true;
       return;
     }
-    accesses[count - 1] = {space, true, 0, kNoAddr};  // the whole space, written: conservative
+    accesses[count - 1] = {0, Access::kMaxExtent, space, true};  // the whole space, written: conservative
     return;
   }
-  accesses[count++] = {space, write, first, last};
+  accesses[count++] = {first, extent, space, write};
 }
 
 namespace {
@@ -63,10 +72,9 @@ FunctionId callee_of(const ObjectRef& target, const ModelLayout& layout) {
 Footprint footprint_of(const Op& op, const ModelLayout& layout) {
   Footprint fp;
   const OpInfo& info = op_info(op.kind);
-  for (std::uint8_t cell = 0; cell < 8; ++cell) {
-    const auto bit = static_cast<std::uint8_t>(1u << cell);
-    const bool writes = (info.writes & bit) != 0;
-    if (writes || (info.reads & bit) != 0) fp.add(Space::Cell, writes, op.target.addr + cell);
+  for (unsigned cells = info.reads | info.writes; cells != 0; cells &= cells - 1) {
+    const auto cell = static_cast<unsigned>(std::countr_zero(cells));
+    fp.add(Space::Cell, (info.writes >> cell & 1u) != 0, op.target.addr + cell);
   }
   if (info.enters_callee) code_of(fp, layout, callee_of(op.target, layout));
   if (info.reads_guard) {
@@ -84,7 +92,7 @@ Footprint footprint_of(const Op& op, const ModelLayout& layout) {
 
 namespace {
 bool overlap(const Access& a, const Access& b) {
-  return a.space == b.space && (a.write || b.write) && a.first <= b.last && b.first <= a.last;
+  return a.space == b.space && (a.write || b.write) && a.first <= b.last() && b.first <= a.last();
 }
 bool reads_all_against(const Footprint& all, const Footprint& other) {
   if (!all.reads_all) return false;
@@ -112,7 +120,7 @@ bool writes_into(const Footprint& writer, const Footprint& other) {
     if (other.reads_all) return true;
     for (std::uint8_t j = 0; j < other.count; ++j) {
       const Access& o = other.accesses[j];
-      if (o.space == w.space && w.first <= o.last && o.first <= w.last) return true;
+      if (o.space == w.space && w.first <= o.last() && o.first <= w.last()) return true;
     }
   }
   return false;
@@ -121,7 +129,7 @@ bool writes_into(const Footprint& writer, const Footprint& other) {
 void add_footprint(AccessSet& out, const AccessIndex& index, const Footprint& fp) {
   for (std::uint8_t i = 0; i < fp.count; ++i) {
     const Access& a = fp.accesses[i];
-    out.add(index, a.space, a.write, a.first, a.last);
+    out.add(index, a.space, a.write, a.first, a.last());
   }
   if (fp.reads_all) out.add(index, Space::Cell, false, 0, kNoAddr);
 }

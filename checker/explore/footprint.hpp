@@ -21,10 +21,13 @@
 namespace preempt {
 
 struct Access {
+  static constexpr std::uint32_t kMaxExtent = 0xffffffff;  // {0, kMaxExtent}: the whole space
+  std::uint64_t first = 0;   // an inclusive range of objects of a space: first .. first + extent
+  std::uint32_t extent = 0;
   Space space = Space::Cell;
   bool write = false;
-  std::uint64_t first = 0;  // an inclusive range of objects of that space
-  std::uint64_t last = 0;
+
+  [[nodiscard]] std::uint64_t last() const { return first + extent; }
 };
 
 struct Footprint {

@@ -68,7 +68,13 @@ struct OpInfo {
   std::string_view wait;
 };
 
-[[nodiscard]] const OpInfo& op_info(OpKind kind);
+}  // namespace preempt
+
+#include "checker/rt/op_table.hpp"
+
+namespace preempt {
+
+[[nodiscard]] inline const OpInfo& op_info(OpKind kind) { return detail::kOps[static_cast<std::size_t>(kind)]; }
 [[nodiscard]] inline const char* op_name(OpKind kind) { return op_info(kind).name.data(); }
 // A kernel primitive the thread calls (complete(), module_put(), schedule(), ...), as opposed to
 // the language's own steps and immediate events.
