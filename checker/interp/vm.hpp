@@ -22,7 +22,9 @@ struct VmLimits {
   std::uint64_t max_local_instructions = 10'000'000;  // between two visible steps: an endless local loop
 };
 
+namespace detail {
 class VmThread;
+}  // namespace detail
 class AccessSummary;
 
 // Owns the per-thread interpreter states (one per thread slot, reused across executions) and builds
@@ -37,9 +39,9 @@ class Interpreter {
   [[nodiscard]] const ModelProgram& program() const { return program_; }
 
  private:
-  friend class VmThread;
+  friend class detail::VmThread;
   ThreadSpec make_spec(const std::string& name, std::uint32_t body, std::int64_t self);
-  VmThread& state_for(ThreadId thread);
+  detail::VmThread& state_for(ThreadId thread);
 
   // What each thread may still touch, for the stateful strategy's reduction: computed on first use.
   [[nodiscard]] const AccessSummary& summary() const;
@@ -47,7 +49,7 @@ class Interpreter {
   const CompiledScenario& compiled_;
   VmLimits limits_;
   mutable std::unique_ptr<AccessSummary> summary_;  // null until summary() is first called
-  std::vector<std::unique_ptr<VmThread>> states_;
+  std::vector<std::unique_ptr<detail::VmThread>> states_;
   ModelProgram program_;
 };
 

@@ -1,0 +1,227 @@
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "checker/interp/access_summary.hpp"
+#include "checker/interp/vm_thread.hpp"
+#include "models/step.hpp"
+
+namespace preempt::interp::detail {
+
+namespace {
+void hash_reads(StateHasher& h, const SpinReads& reads) {
+  for (const SpinRead& r : reads) {
+    h.add(static_cast<std::uint64_t>(r.kind));
+    h.add(static_cast<std::uint64_t>(r.target.kind));
+    h.add(r.target.addr);
+    h.add(static_cast<std::uint64_t>(r.value));
+  }
+}
+
+}  // namespace
+
+void VmThread::fault(ViolationKind kind, std::string message, std::uint32_t line) {
+  message_ = std::move(message);
+  Op op;
+  op.kind = OpKind::Fail;
+  op.arg0 = static_cast<std::int64_t>(kind);
+  op.location = frames_.empty() ? kNone : function_of(frames_.back());
+  op.line = line;
+  op.payload = message_.c_str();
+  context_->report(op);
+}
+
+void VmThread::model_error(std::string message) {
+  message_ = std::move(message);
+  Op op;
+  op.kind = OpKind::Fault;
+  op.payload = message_.c_str();
+  context_->report(op);
+}
+
+OpResult VmThread::perform(Op& op, std::uint32_t line) {
+  op.line = line;
+  if (op.location == kNone) op.location = function_of(frames_.back());
+  local_budget_ = limits_.max_local_instructions;
+  const OpResult result = context_->perform(op);
+  if (in_spin_ && !result.exit_thread) {
+    spin_reads_.push_back({op.kind, op.target, result.value});
+    spin_modified_ |= result.modified;
+  }
+  // exit_thread first: an abandoned execution may have destroyed the context already.
+  if (!result.exit_thread && loop_depth_ > 0 && context_->stop_spins) log_loop_step(op, result);
+  return result;
+}
+
+void VmThread::begin_iteration(std::size_t i) {
+  LoopPass& pass = loops_[i];
+  // Steps before this iteration matter only to outer loops whose iteration is still unchanged.
+  const bool outer_watching = std::any_of(loops_.begin(), loops_.begin() + static_cast<std::ptrdiff_t>(i),
+                                          [](const LoopPass& p) { return !p.changed; });
+  if (!outer_watching) loop_log_.clear();
+  pass.log_begin = loop_log_.size();
+  pass.changed = false;
+  pass.stack = stack_.size();
+  const Frame& frame = frames_.back();
+  pass.locals.assign(slots_.begin() + frame.base, slots_.end());
+}
+
+void VmThread::log_loop_step(const Op& op, const OpResult& result) {
+  // A step repeats itself when it changed nothing and what decided that can be read again: what a
+  // read found, the value a write stored (it found the same), a failed trylock or cmpxchg.
+  const bool repeats = !result.modified && result.call == kNone && models::can_read_again(op.kind);
+  bool watched = false;
+  for (std::size_t i = 0; i < loop_depth_; ++i) {
+    if (!repeats) loops_[i].changed = true;
+    watched = watched || !loops_[i].changed;
+  }
+  if (!watched) return;
+  const bool writes = op.kind == OpKind::Write || op.kind == OpKind::AtomicSet;
+  loop_log_.push_back({op.kind, op.target, writes ? op.arg0 : result.value});
+}
+
+bool VmThread::iteration_repeats(const LoopPass& pass) const {
+  if (pass.changed || stack_.size() != pass.stack || pass.depth != frames_.size()) return false;
+  const Frame& frame = frames_.back();
+  return std::equal(pass.locals.begin(), pass.locals.end(), slots_.begin() + frame.base, slots_.end());
+}
+
+bool VmThread::push_frame(std::uint32_t body, After after, std::uint32_t line) {
+  if (frames_.size() >= limits_.max_call_depth) {
+    const CodeBody& callee = compiled_.bodies[body];
+    model_error(fmt::format("call depth limit ({}) exceeded: {} (line {}) recurses without end; the "
+                            "call at line {} is {} frames deep",
+                            limits_.max_call_depth, callee.name,
+                            compiled_.layout->functions[callee.function].line, line, frames_.size()));
+  }
+  const CodeBody& code = compiled_.bodies[body];
+  const auto base = static_cast<std::uint32_t>(slots_.size());
+  slots_.resize(base + code.slot_count, 0);
+  frames_.push_back({body, 0, base, after, 0});
+  return true;
+}
+
+bool VmThread::return_from(bool has_value, std::uint32_t line) {
+  const Value value = has_value ? pop() : 0;
+  const Frame done = frames_.back();
+  const FunctionId callee = function_of(done);
+  if (frames_.size() == 1) {
+    if (module_of(done) != kNone) {
+      Op end;
+      end.kind = OpKind::ThreadEnd;
+      end.location = callee;
+      perform(end, line);
+    }
+    return false;
+  }
+  const Frame& caller = frames_[frames_.size() - 2];
+  if (module_of(done) != kNone || module_of(caller) != kNone) {
+    Op ret;
+    ret.kind = OpKind::Return;
+    ret.location = callee;
+    ret.other = function_of(caller);
+    if (perform(ret, line).exit_thread) return false;  // abandoned
+  }
+  slots_.resize(done.base);
+  frames_.pop_back();
+  while (loop_depth_ > 0 && loops_[loop_depth_ - 1].depth > frames_.size()) --loop_depth_;  // returned from inside
+  if (loop_depth_ == 0) loop_log_.clear();
+  switch (done.after) {
+    case After::Call:
+      if (compiled_.bodies[done.body].returns_int) stack_.push_back(value);
+      break;
+    case After::Callback:
+      break;
+    case After::FreeModule: {
+      Op free;
+      free.kind = OpKind::ModuleFree;
+      free.target = {preempt::ObjectKind::Module, done.module};
+      if (perform(free, line).exit_thread) return false;  // abandoned
+      stack_.push_back(0);  // delete_module succeeded
+      break;
+    }
+  }
+  return true;
+}
+
+bool VmThread::builtin(Builtin b, std::uint32_t line) {
+  const OpInfo& info = op_info(b);
+  const std::size_t argc = info.args.size();
+  Op op;
+  op.kind = b;
+  std::array<Value, 3> values{};
+  std::size_t value_count = 0;
+  const std::size_t first = stack_.size() - argc;
+  for (std::size_t i = 0; i < argc; ++i) {
+    const char letter = info.args[i];
+    const Value v = stack_[first + i];
+    if (letter == 'v') {
+      values[value_count++] = v;
+    } else {
+      op.target = {preempt::object_kind_of_letter(letter).value_or(preempt::ObjectKind::Int), static_cast<Addr>(v)};
+    }
+  }
+  stack_.resize(first);
+  op.arg0 = values[0];
+  op.arg1 = values[1];
+  const OpResult result = perform(op, line);
+  if (result.exit_thread) return false;
+  if (result.call != kNone) {
+    const bool frees = op.kind == OpKind::DeleteModule;
+    push_frame(result.call, frees ? After::FreeModule : After::Callback, line);
+    frames_.back().module = op.target.addr;
+    if (compiled_.bodies[result.call].param_count == 1) slots_[frames_.back().base] = result.call_arg;
+    return true;
+  }
+  if (info.returns_value) stack_.push_back(result.value);
+  return true;
+}
+
+void VmThread::hash_state(StateHasher& h) const {
+  h.add(frames_.size());
+  for (const Frame& f : frames_) {
+    h.add(f.body);
+    h.add(f.pc);
+    h.add(f.base);
+    h.add(static_cast<std::uint64_t>(f.after));
+    h.add(f.module);
+  }
+  h.add(slots_.size());
+  for (Value v : slots_) h.add(static_cast<std::uint64_t>(v));
+  h.add(stack_.size());
+  for (Value v : stack_) h.add(static_cast<std::uint64_t>(v));
+  h.add(await_site_);
+  h.add(await_base_);
+  // Within a spin loop's condition, what it read so far decides whether the thread, once
+  // stopped there, would see something new: two states that differ in it are not the same.
+  h.add(in_spin_ ? spin_reads_.size() + 1 : 0);
+  h.add(spin_modified_);
+  hash_reads(h, spin_reads_);
+  // Likewise the loops' iterations: whether one stops the thread depends on the locals it
+  // started with and on what it did so far.
+  h.add(loop_depth_);
+  for (std::size_t i = 0; i < loop_depth_; ++i) {
+    const LoopPass& pass = loops_[i];
+    h.add(pass.changed ? 1 : 0);
+    if (pass.changed) continue;
+    h.add(pass.log_begin);
+    for (Value v : pass.locals) h.add(static_cast<std::uint64_t>(v));
+  }
+  h.add(loop_log_.size());
+  hash_reads(h, loop_log_);
+  if (hash_self_) h.add(static_cast<std::uint64_t>(self_));
+}
+
+bool VmThread::future_accesses(AccessSet& out) const {
+  if (frames_.empty()) return false;
+  const AccessSummary& summary = interpreter_.summary();
+  for (std::size_t i = 0; i < frames_.size(); ++i) {
+    const Frame& f = frames_[i];
+    const bool innermost = i + 1 == frames_.size();
+    out.merge(summary.from(f.body, innermost && f.pc > 0 ? f.pc - 1 : f.pc));
+    if (f.after == After::FreeModule) out.merge(summary.module_free(f.module));
+  }
+  return true;
+}
+
+}  // namespace preempt::interp::detail

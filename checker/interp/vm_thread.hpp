@@ -1,0 +1,145 @@
+#pragma once
+// The VM's private parts, shared by its source files: a thread's frames and loop passes, value
+// arithmetic, and VmThread, one model thread's interpreter. Include vm.hpp to use the VM.
+//
+// vm_values.cpp  arithmetic with C semantics on 64-bit values, and await conditions (pure code)
+// vm_thread.cpp  steps, frames and calls, loop watching, the thread's state for hashing
+// vm.cpp         the dispatch loop and the Interpreter
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "checker/interp/vm.hpp"
+#include "checker/rt/state_hash.hpp"
+#include "checker/rt/thread_context.hpp"
+#include "checker/rt/violation_kind.hpp"
+
+namespace preempt::interp::detail {
+
+using Value = std::int64_t;
+using UValue = std::uint64_t;
+
+// What happens when a frame returns, besides going back to its caller.
+enum class After : std::uint8_t {
+  Call,        // a call from code: push the result if the function returns int
+  Callback,    // a kernel callback (release method): push nothing
+  FreeModule,  // a module exit function: free the module, then push delete_module's result (0)
+};
+
+// A loop being run: whether its current iteration can still turn out to repeat itself.
+struct LoopPass {
+  std::size_t depth = 0;          // frames_.size() when the loop started
+  std::size_t log_begin = 0;      // the iteration's first step in loop_log_
+  std::size_t stack = 0;          // operand stack depth at the top of the loop
+  bool changed = false;           // the iteration changed something, or took a step that cannot be
+                                  // checked again (an await, a call into module code)
+  std::vector<std::int64_t> locals;  // the frame's locals at the top of the iteration
+};
+
+struct Frame {
+  std::uint32_t body = 0;
+  std::uint32_t pc = 0;
+  std::uint32_t base = 0;        // first local slot of this frame
+  After after = After::Call;
+  Addr module = 0;               // FreeModule: the module to free (its object's address)
+};
+
+// A runtime fault of the model (index out of bounds, division by zero).
+struct Fault {
+  ViolationKind kind = ViolationKind::OutOfBounds;
+  std::string message;
+};
+
+// Arithmetic with C semantics on 64-bit two's complement values (vm_values.cpp).
+Value wrap_add(Value a, Value b);
+Value wrap_sub(Value a, Value b);
+Value unary(UnaryOp op, Value v);
+// False when the operator faults (a zero divisor); shift counts are taken modulo 64.
+bool binary(BinaryOp op, Value a, Value b, Value* out);
+std::string division_message(BinaryOp op, std::uint32_t line);
+std::string bounds_message(const ArrayInfo& array, Value index, std::uint32_t line);
+// Whether any code reads `self` (then a thread's state includes it).
+bool uses_self(const CompiledScenario& compiled);
+
+// One thread's interpreter. It is its own AwaitGuard: while blocked on `await`, the scheduler asks
+// it whether the condition holds, evaluated over the Store with this thread's locals.
+class VmThread final : public AwaitGuard, public StateSource {
+ public:
+  explicit VmThread(const Interpreter& interpreter)
+      : compiled_(interpreter.compiled_), limits_(interpreter.limits_), interpreter_(interpreter),
+        hash_self_(uses_self(interpreter.compiled_)) {
+    frames_.reserve(64);
+    slots_.reserve(256);
+    stack_.reserve(256);
+  }
+
+  void run(ThreadContext& context, std::uint32_t body, Value self);
+
+  bool holds(const Store& store) const override {
+    Fault fault;
+    Value value = 0;
+    // A faulting condition counts as "holds": the thread then takes the step, evaluates it again
+    // itself and reports the fault as a violation of its own.
+    if (!evaluate_await(store, &value, &fault)) return true;
+    return value != 0;
+  }
+  std::string describe() const override { return compiled_.awaits[await_site_].text; }
+  // Everything that decides what the thread does next: frames, locals, operands, the await it
+  // is at; `self` only if some code reads it (then copies of a thread array are told apart).
+  void hash_state(StateHasher& h) const override;
+  void reads(FootprintSink& sink) const override {
+    for (const AwaitSite::Read& r : compiled_.awaits[await_site_].reads) sink.read(r.space, r.first, r.last);
+  }
+  // Parked at a step: the innermost frame's pc is just past the instruction that announced it (or,
+  // for the free after an exit function, past the delete_module that ran it); each caller goes on
+  // at its pc; a frame running an exit function frees its module when it returns.
+  bool future_accesses(AccessSet& out) const override;
+
+ private:
+  bool evaluate_await(const Store& store, Value* out, Fault* fault) const;
+  OpResult perform(Op& op, std::uint32_t line);
+  bool push_frame(std::uint32_t body, After after, std::uint32_t line);
+  [[noreturn]] void fault(ViolationKind kind, std::string message, std::uint32_t line);
+  [[noreturn]] void model_error(std::string message);
+  Value pop() {
+    const Value v = stack_.back();
+    stack_.pop_back();
+    return v;
+  }
+  [[nodiscard]] FunctionId function_of(const Frame& f) const { return compiled_.bodies[f.body].function; }
+  [[nodiscard]] ModuleId module_of(const Frame& f) const { return compiled_.layout->module_of(function_of(f)); }
+  // Runs the builtin at the top of the stack; returns false when the thread must end.
+  bool builtin(Builtin b, std::uint32_t line);
+  // Returns from the innermost frame; returns false when the thread body ended.
+  bool return_from(bool has_value, std::uint32_t line);
+  // Loops: starts watching an iteration of loops_[i]; logs a step into the iterations watched;
+  // whether the iteration that just ended repeats itself exactly (locals, stack, nothing changed).
+  void begin_iteration(std::size_t i);
+  void log_loop_step(const Op& op, const OpResult& result);
+  [[nodiscard]] bool iteration_repeats(const LoopPass& pass) const;
+
+  const CompiledScenario& compiled_;
+  const VmLimits& limits_;
+  const Interpreter& interpreter_;
+  ThreadContext* context_ = nullptr;
+  std::vector<Frame> frames_;
+  std::vector<Value> slots_;
+  std::vector<Value> stack_;
+  Value self_ = 0;
+  bool hash_self_ = true;
+  std::uint32_t await_site_ = 0;
+  std::uint32_t await_base_ = 0;    // slot base of the frame that awaits
+  std::uint64_t local_budget_ = 0;  // instructions left before the next visible step
+  bool in_spin_ = false;            // evaluating a spin loop's condition: its steps are logged
+  SpinReads spin_reads_;            //   here, with what they returned (part of the thread's state)
+  bool spin_modified_ = false;      //   and whether one of them changed something
+  // The loops being run, innermost last (LoopEnter .. LoopLeave). loop_log_ holds the steps of the
+  // current iteration of each loop whose iteration has changed nothing so far, from its log_begin.
+  std::vector<LoopPass> loops_;     // [0, loop_depth_) are live; the rest keep their capacity
+  std::size_t loop_depth_ = 0;
+  SpinReads loop_log_;
+  SpinReads stopped_log_;           // a stopped iteration's steps, alive while reported
+  std::string message_;             // a reported failure's message, alive while reported
+};
+
+}  // namespace preempt::interp::detail

@@ -1,0 +1,140 @@
+#include <array>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "checker/interp/vm_thread.hpp"
+
+namespace preempt::interp::detail {
+
+Value wrap_add(Value a, Value b) { return static_cast<Value>(static_cast<UValue>(a) + static_cast<UValue>(b)); }
+Value wrap_sub(Value a, Value b) { return static_cast<Value>(static_cast<UValue>(a) - static_cast<UValue>(b)); }
+namespace {
+Value wrap_mul(Value a, Value b) { return static_cast<Value>(static_cast<UValue>(a) * static_cast<UValue>(b)); }
+
+}  // namespace
+
+Value unary(UnaryOp op, Value v) {
+  switch (op) {
+    case UnaryOp::Neg: return wrap_sub(0, v);
+    case UnaryOp::Not: return v == 0 ? 1 : 0;
+    case UnaryOp::BitNot: return ~v;
+  }
+  return 0;
+}
+
+// Binary operators with C semantics on 64-bit two's complement values; division truncates and a
+// zero divisor is a fault. Shift counts are taken modulo 64.
+bool binary(BinaryOp op, Value a, Value b, Value* out) {
+  constexpr Value kMin = std::numeric_limits<Value>::min();
+  switch (op) {
+    case BinaryOp::Mul: *out = wrap_mul(a, b); return true;
+    case BinaryOp::Div:
+      if (b == 0) return false;
+      *out = (a == kMin && b == -1) ? kMin : a / b;
+      return true;
+    case BinaryOp::Rem:
+      if (b == 0) return false;
+      *out = (a == kMin && b == -1) ? 0 : a % b;
+      return true;
+    case BinaryOp::Add: *out = wrap_add(a, b); return true;
+    case BinaryOp::Sub: *out = wrap_sub(a, b); return true;
+    case BinaryOp::Shl: *out = static_cast<Value>(static_cast<UValue>(a) << (static_cast<UValue>(b) & 63)); return true;
+    case BinaryOp::Shr: *out = a >> (static_cast<UValue>(b) & 63); return true;
+    case BinaryOp::Lt: *out = a < b; return true;
+    case BinaryOp::Le: *out = a <= b; return true;
+    case BinaryOp::Gt: *out = a > b; return true;
+    case BinaryOp::Ge: *out = a >= b; return true;
+    case BinaryOp::Eq: *out = a == b; return true;
+    case BinaryOp::Ne: *out = a != b; return true;
+    case BinaryOp::BitAnd: *out = a & b; return true;
+    case BinaryOp::BitXor: *out = a ^ b; return true;
+    case BinaryOp::BitOr: *out = a | b; return true;
+    case BinaryOp::LogicalAnd: *out = (a != 0 && b != 0); return true;
+    case BinaryOp::LogicalOr: *out = (a != 0 || b != 0); return true;
+  }
+  return false;
+}
+
+std::string division_message(BinaryOp op, std::uint32_t line) {
+  return fmt::format("{} by zero at line {}", op == BinaryOp::Div ? "division" : "remainder", line);
+}
+
+std::string bounds_message(const ArrayInfo& array, Value index, std::uint32_t line) {
+  return fmt::format("index {} is out of bounds for {}[{}] at line {}", index, array.name, array.size, line);
+}
+
+
+bool uses_self(const CompiledScenario& compiled) {
+  for (const CodeBody& body : compiled.bodies) {
+    for (const Instr& in : body.code) {
+      if (in.op == Opcode::LoadSelf) return true;
+    }
+  }
+  for (const AwaitSite& site : compiled.awaits) {
+    for (const Instr& in : site.code) {
+      if (in.op == Opcode::LoadSelf) return true;
+    }
+  }
+  return false;
+}
+
+bool VmThread::evaluate_await(const Store& store, Value* out, Fault* fault) const {
+  const std::vector<Instr>& code = compiled_.awaits[await_site_].code;
+  std::array<Value, 2 * kMaxNesting + 8> stack{};
+  std::size_t top = 0;
+  for (std::size_t pc = 0; pc < code.size(); ++pc) {
+    const Instr& in = code[pc];
+    switch (in.op) {
+      case Opcode::Const: stack[top++] = in.b; break;
+      case Opcode::LoadLocal: stack[top++] = slots_[await_base_ + in.a]; break;
+      case Opcode::LoadSelf: stack[top++] = self_; break;
+      case Opcode::ElemIndex: {
+        const Value index = stack[top - 1];
+        const ArrayInfo& array = compiled_.arrays[in.a];
+        if (index < 0 || index >= static_cast<Value>(array.size)) {
+          *fault = {ViolationKind::OutOfBounds, bounds_message(array, index, in.line)};
+          return false;
+        }
+        stack[top - 1] = static_cast<Value>(array.base) + index * static_cast<Value>(array.stride);
+        break;
+      }
+      case Opcode::LoadShared:
+        if (in.b == 1) {
+          stack[top - 1] = store.get(static_cast<Addr>(stack[top - 1]));
+        } else {
+          stack[top++] = store.get(in.a);
+        }
+        break;
+      case Opcode::Unary: stack[top - 1] = unary(static_cast<UnaryOp>(in.a), stack[top - 1]); break;
+      case Opcode::Binary: {
+        const auto op = static_cast<BinaryOp>(in.a);
+        Value result = 0;
+        if (!binary(op, stack[top - 2], stack[top - 1], &result)) {
+          *fault = {ViolationKind::DivisionByZero, division_message(op, in.line)};
+          return false;
+        }
+        stack[top - 2] = result;
+        --top;
+        break;
+      }
+      case Opcode::Jump: pc = in.a - 1; break;
+      case Opcode::JumpIfFalse:
+        if (stack[--top] == 0) pc = in.a - 1;
+        break;
+      case Opcode::Primitive: {
+        const Value cell = store.get(static_cast<Addr>(stack[top - 1]));
+        const auto which = static_cast<Builtin>(in.a);
+        // completion_done: the only other builtin the front end allows in await
+        stack[top - 1] = which == Builtin::AtomicRead ? cell : (cell != 0 ? 1 : 0);
+        break;
+      }
+      default:
+        break;  // not produced for await conditions
+    }
+  }
+  *out = top > 0 ? stack[top - 1] : 0;
+  return true;
+}
+
+}  // namespace preempt::interp::detail
