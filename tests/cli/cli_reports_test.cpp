@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
