@@ -73,7 +73,8 @@ int CheckCommand::run() const {
       html_written = true;
       if (!write_html_file(html, report)) code = worst_exit(code, kExitBadInput);
     }
-    outputs.checked(report);
+    const auto& source = scenario->program().source;
+    outputs.checked(report, nullptr, source ? std::string_view(source->text()) : std::string_view());
     if (json) {
       std::cout << to_json(report).dump() << "\n";
     } else {

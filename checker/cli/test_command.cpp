@@ -111,7 +111,9 @@ int TestCommand::run() const {
     report.program = &scenario->model();
     report.table = options.trace == "table";
     why.empty() ? ++passed : ++failed;
-    outputs.checked(report, &why);
+    const auto& source = scenario->program().source;
+    outputs.checked(report, &why, source ? std::string_view(source->text()) : std::string_view(),
+                    scenario->program().expectation.loc.line);
     if (json) {
       nlohmann::ordered_json j = to_json(report);
       j["test"] = {{"expected", expected_text(scenario->program().expectation)},
