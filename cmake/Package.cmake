@@ -67,7 +67,9 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 # (preempt.pc's prefix) names /usr, not the staging folder.
 set(CPACK_SET_DESTDIR ON)
 set(CPACK_INSTALL_PREFIX /usr)
-set(CPACK_STRIP_FILES ON)
+set(CPACK_STRIP_FILES ON)                         # the binary; the archives: PackageStrip.cmake
+set(CPACK_PREEMPT_STRIP "${CMAKE_STRIP}")
+set(CPACK_PRE_BUILD_SCRIPTS "${CMAKE_CURRENT_LIST_DIR}/PackageStrip.cmake")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)           # preempt_0.1.0_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)

@@ -14,6 +14,7 @@ profile="${1:-test}"
 MAIN=(build-essential cmake ninja-build libboost-context-dev libcli11-dev libfmt-dev nlohmann-json3-dev)
 TEST=(catch2                                     # the unit and CLI tests (Catch2 v2 or v3)
       python3 python3-jsonschema libxml2-utils   # SARIF and JUnit validation, the doc examples
+      python3-yaml                               # the CI steps test reads action.yml
       chromium graphviz                          # the --html page in a browser, the --dot file
       clang libclang-rt-14-dev                   # the fuzz targets (scripts/fuzz.sh)
       valgrind                                   # memcheck of the CLI

@@ -2,10 +2,12 @@
 # ctest package.deb: build the Debian package of this build with CPack, look at its control data and
 # contents, unpack it with `dpkg -x` into a scratch folder (no root, nothing installed) and run the
 # unpacked preempt on the unpacked scenario library: the dm race must be found (exit 1), its fix
-# proved safe (exit 0), and every scenario must meet its `expect` line (exit 0).
-# Usage: deb_test.sh BUILD_DIR SCRATCH_DIR. Exit 77 (skipped) without dpkg-deb.
+# proved safe (exit 0), and every scenario must meet its `expect` line (exit 0); tests/consumer must
+# build against the unpacked headers, archives and CMake package (relocatable) and find the race.
+# Usage: deb_test.sh BUILD_DIR SOURCE_DIR SCRATCH_DIR CXX_COMPILER CMAKE_GENERATOR.
+# Exit 77 (skipped) without dpkg-deb.
 set -euo pipefail
-build="$1" scratch="$2"
+build="$1" source="$2" scratch="$3" cxx="$4" generator="$5"
 fail() { echo "FAIL: $*"; exit 1; }
 command -v dpkg-deb >/dev/null 2>&1 || { echo "SKIP: dpkg-deb is not installed"; exit 77; }
 rm -rf "$scratch"
@@ -61,4 +63,12 @@ grep -q 'unloaded-code: sysfs_reader returns into dm_kobject_release' "$scratch/
 "$preempt" check "$scenarios/dm-sysfs-exit/fixed.scn" >"$scratch/fixed.out" || { cat "$scratch/fixed.out"; fail "fixed.scn is not safe"; }
 "$preempt" test "$scenarios" >"$scratch/test.out" || { cat "$scratch/test.out"; fail "preempt test on the unpacked library"; }
 tail -n 1 "$scratch/test.out"
+
+echo "== tests/consumer against the unpacked package (find_package, CMAKE_PREFIX_PATH=ROOT/usr)"
+cmake -S "$source/tests/consumer" -B "$scratch/consumer" -G "$generator" -DCMAKE_CXX_COMPILER="$cxx" \
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$root/usr" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+  >"$scratch/consumer.log" 2>&1 || { cat "$scratch/consumer.log"; fail "configure the consumer"; }
+grep -q "^preempt_DIR:PATH=$root/usr/" "$scratch/consumer/CMakeCache.txt" || fail "find_package did not use the package"
+cmake --build "$scratch/consumer" >>"$scratch/consumer.log" 2>&1 || { cat "$scratch/consumer.log"; fail "build the consumer"; }
+"$scratch/consumer/dm_race" | tail -n 1
 echo "package.deb: OK"
