@@ -5,6 +5,9 @@
 #   preempt_catch2_main   the same with a main(): v3's Catch2::Catch2WithMain; with v2 the main is
 #                         the test_main.cpp files (CATCH_CONFIG_MAIN), which v3 compiles to nothing
 #   catch_discover_tests  from Catch2's own Catch.cmake (its cmake dir, the same for v2 and v3)
+#   PREEMPT_CATCH2_WARN   the test runner's option that fails a run whose test spec matches no test:
+#                         `--warn NoTests` in v2, `--warn UnmatchedTestSpec` in v3 (which has no
+#                         NoTests and rejects it); for catch_discover_tests(... EXTRA_ARGS)
 find_package(Catch2 3 QUIET CONFIG)
 if(Catch2_FOUND)
   set(PREEMPT_CATCH2_MAJOR 3)
@@ -22,6 +25,9 @@ target_link_libraries(preempt_catch2_main INTERFACE preempt_catch2)
 if(PREEMPT_CATCH2_MAJOR EQUAL 3)
   target_compile_definitions(preempt_catch2 INTERFACE PREEMPT_CATCH2_V3)
   target_link_libraries(preempt_catch2_main INTERFACE Catch2::Catch2WithMain)
+  set(PREEMPT_CATCH2_WARN --warn UnmatchedTestSpec)
+else()
+  set(PREEMPT_CATCH2_WARN --warn NoTests)
 endif()
 
 if(EXISTS "${Catch2_DIR}/Catch.cmake")

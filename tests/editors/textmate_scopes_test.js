@@ -110,7 +110,7 @@ function checkFile(file, grammar, lists) {
       if (inText) return;
       const word = t.text.trim();
       const next = tokens.slice(k + 1).map((n) => n.text).join("").trimStart();
-      if (lists.keywords.has(word) && !t.scopes.some((s) => /^(keyword|storage|variable\.language|constant\.language|entity\.name\.type)/.test(s))) {
+      if (lists.keywords.has(word) && !t.scopes.some((s) => /^(keyword|storage|variable\.language|constant\.language|entity\.name\.type|variable\.other\.member)/.test(s))) {
         fail(`${where}: a reserved word without a keyword scope`);
       }
       if (lists.builtins.has(word) && next.startsWith("(") && !has(t, "support.function.builtin")) {
@@ -229,6 +229,10 @@ async function main() {
   kExpect("if (dev->owner == NULL)", "NULL", "constant.language.null.scn");
   kExpect("if (dev->owner == NULL)", "==", "keyword.operator.comparison.scn");
   kExpect("dev->owner = THIS_MODULE;", "THIS_MODULE", "support.constant.this-module.scn");
+  kExpect("dev->owner = THIS_MODULE;", "owner", "variable.other.member.scn");
+  kExpect("if (dev->module->init)", "module", "variable.other.member.scn");
+  kExpect("if (dev->module->init)", "init", "variable.other.member.scn");
+  kExpect("char c = ", "'\\0'", "string.quoted.single.scn");
   kExpect("kzalloc(sizeof(struct foo_dev))", "sizeof", "keyword.operator.sizeof.scn");
   kExpect("void foo_release(void) in foo {", "foo_release", "entity.name.function.scn");
   kExpect("void foo_release(void) in foo {", "void", "storage.type.scn", 2);

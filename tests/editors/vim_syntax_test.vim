@@ -63,6 +63,7 @@ call s:Expect(s:k, 'dev->owner == NULL', '->', 'scnArrow')
 call s:Expect(s:k, '= THIS_MODULE', 'THIS_MODULE', 'scnSpecialConstant')
 call s:Expect(s:k, 'sizeof(struct', 'sizeof', 'scnOperator')
 call s:Expect(s:k, '^scenario', '\n', 'scnEscape')
+call s:Expect(s:k, 'char c = ', "'", 'scnCharacter')
 
 " -es shows no :echo: the result goes to the file $PREEMPT_VIM_LOG (vim_syntax_test.sh prints it).
 if empty(s:failures)

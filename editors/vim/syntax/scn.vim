@@ -45,6 +45,7 @@ syn region scnExpect matchgroup=scnDeclaration start="\<expect\>" end=";" keepen
 syn keyword scnExpectWord safe violation executions contained
 
 syn region scnString start=+"+ skip=+\\\\\|\\"+ end=+"+ end=+$+ contains=scnEscape,scnBadEscape
+syn match scnCharacter "'\%(\\.\|[^'\\]\)'"
 syn match scnBadEscape "\\." contained
 syn match scnEscape "\\[\"\\nt]" contained
 
@@ -78,6 +79,7 @@ hi def link scnViolationKind    Constant
 hi def link scnExpectWord       Keyword
 hi def link scnString           String
 hi def link scnEscape           SpecialChar
+hi def link scnCharacter        Character
 hi def link scnBadEscape        Error
 hi def link scnNumber           Number
 hi def link scnDefine           Macro
