@@ -272,7 +272,7 @@ TEST_CASE("check --sarif: a compile error's region is the token at its column", 
   CHECK(region["snippet"]["text"] == "nowhere");
 }
 
-TEST_CASE("--sarif: fingerprints survive moved lines, and tell findings apart", "[cli][reports][sarif]") {
+TEST_CASE("check --sarif: fingerprints survive moved lines, and tell findings apart", "[cli][reports][sarif]") {
   const auto fingerprint_and_line = [](const std::string& scenario, const std::string& name) {
     const auto [run, sarif_text] = run_writing("check " + scenario, "--sarif", name, Schema::Sarif);
     INFO(run.out << run.err);
