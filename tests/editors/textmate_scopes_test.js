@@ -31,7 +31,7 @@ function fail(message) {
   if (failures <= 50) console.log(`FAIL ${message}`);
 }
 
-function findFile(name) {
+function findFile(name, required = true) {
   const skip = new Set([".git", "node_modules", "editors", "tests", "fuzz", "bench", "docs", "scenarios"]);
   const found = [];
   (function walk(dir) {
@@ -43,8 +43,20 @@ function findFile(name) {
       }
     }
   })(root);
-  if (found.length !== 1) throw new Error(`expected one ${name}, found ${found.join(", ") || "none"}`);
+  if (found.length > 1 || (required && found.length === 0)) {
+    throw new Error(`expected one ${name}, found ${found.join(", ") || "none"}`);
+  }
   return found[0];
+}
+
+// The builtins: builtins.def, or else the rows of the operations table (ops.def) whose Result
+// column is Int or Void -- as editors/generate.py reads them.
+function builtinNames() {
+  const builtins = findFile("builtins.def", false);
+  if (builtins) return spellings("builtins.def", "PREEMPT_BUILTIN");
+  const text = fs.readFileSync(findFile("ops.def"), "utf8");
+  const re = /^\s*PREEMPT_OP\(\s*\w+\s*,\s*"([^"]+)"\s*,\s*\w+\s*,\s*"[^"]*"\s*,\s*(\w+)/gm;
+  return [...text.matchAll(re)].filter((m) => m[2] === "Int" || m[2] === "Void").map((m) => m[1]);
 }
 
 function spellings(defName, macro) {
@@ -158,7 +170,7 @@ async function main() {
   const grammar = await loadGrammar();
   const lists = {
     keywords: new Set(spellings("token_kinds.def", "PREEMPT_KEYWORD").filter((w) => /^\w+$/.test(w))),
-    builtins: new Set(spellings("builtins.def", "PREEMPT_BUILTIN")),
+    builtins: new Set(builtinNames()),
     kinds: new Set(spellings("violation_kinds.def", "PREEMPT_VIOLATION")),
   };
   const files = scenarioFiles(path.join(root, "scenarios"));
