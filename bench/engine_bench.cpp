@@ -9,7 +9,7 @@
 
 #include "checker/api/preempt.hpp"
 #include "checker/explore/explorer.hpp"
-#include "checker/lang/scenario.hpp"
+#include "checker/interp/scenario.hpp"
 #include "checker/rt/fiber.hpp"
 
 namespace {
@@ -117,7 +117,7 @@ int main() {
   }
   for (int readers = 1; readers <= 4; ++readers) {
     std::string errors;
-    const auto scenario = preempt::lang::load_scenario_text("dm.scn", dm_fixed_scenario(readers), &errors);
+    const auto scenario = preempt::interp::load_scenario_text("dm.scn", dm_fixed_scenario(readers), &errors);
     if (!scenario) {
       std::fprintf(stderr, "%s", errors.c_str());
       return 1;

@@ -3,11 +3,22 @@
 (family, N, strategy): verdict, executions, steps, time, executions/s, steps/s, peak RSS.
 
     bench/families.py [--preempt build/preempt] [--budget SECONDS] [--strategies dfs,dpor]
-                      [--families dm,philosophers,seqlock,counter,filter] [--max-n N]
+                      [--families dm,philosophers,seqlock,counter,filter,peterson,bakery] [--max-n N]
+                      [--variant fixed|buggy]
 
 Each run is `preempt check --format json --no-minimize --max-time BUDGET`; a run cut by the budget
 shows its verdict as `incomplete` and the figures of what it explored. Growth with N is the ratio
-of executions to the row before. Peak RSS is the child's own ru_maxrss (os.wait4).
+of executions to the row before. Peak RSS is measured by GNU time (/usr/bin/time -f %M): the
+ru_maxrss that os.wait4 gives a child of this script includes the size of the Python process it
+was forked from (Linux keeps the maximum across execve), a floor of about 14 MiB.
+
+Every family has a correct version ("fixed", the default) and one with a known bug ("buggy"):
+dm releases in module code (unloaded-code), the philosophers take their left fork first
+(deadlock), the seqlock readers skip the recheck of the count, the counter increments with a read
+and a write (both: assertion; the counter only from N = 2 on), the filter and Peterson locks make
+themselves the victim before announcing their level, the bakery lock has no `choosing` flags
+(assertion). bench/spin/gen_families.py writes the same models in Promela, one atomic step per
+visible step, and bench/spin/compare.py runs SPIN beside preempt on them.
 """
 import argparse
 import json
@@ -20,29 +31,35 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def dm(n):
-    return subprocess.run([sys.executable, os.path.join(HERE, "spin", "gen_dm.py"), "scn", str(n), "fixed"],
+def dm(n, variant="fixed"):
+    """The dm_kobject_release race with N sysfs readers; buggy: the release method is module code."""
+    return subprocess.run([sys.executable, os.path.join(HERE, "spin", "gen_dm.py"), "scn", str(n), variant],
                           check=True, capture_output=True, text=True).stdout
 
 
-def philosophers(n):
-    """N philosophers, forks taken in a global order (lowest first): deadlock-free."""
-    s = [f'scenario "{n} dining philosophers, ordered forks";']
+def philosophers(n, variant="fixed"):
+    """N philosophers, forks taken in a global order (lowest first): deadlock-free. Buggy: each
+    takes its left fork, then its right one: the circular wait deadlocks."""
+    ordered = variant == "fixed"
+    s = [f'scenario "{n} dining philosophers, {"ordered" if ordered else "left then right"} forks";']
     s += [f"mutex fork{i};" for i in range(n)]
     s.append("int meals;")
     for i in range(n):
-        a, b = sorted((i, (i + 1) % n))
+        a, b = sorted((i, (i + 1) % n)) if ordered else (i, (i + 1) % n)
         s.append(f"thread phil{i} {{ mutex_lock(fork{a}); mutex_lock(fork{b}); atomic_inc(meals); "
                  f"mutex_unlock(fork{b}); mutex_unlock(fork{a}); }}")
     s.append(f"final {{ assert(meals == {n}); }}")
-    s.append("expect safe;")
+    s.append("expect safe;" if ordered else "expect violation deadlock;")
     return "\n".join(s) + "\n"
 
 
-def seqlock(n):
+def seqlock(n, variant="fixed"):
     """One writer under a spinlock bumping a sequence count around two stores; N lockless readers
-    that retry-check the count: a reader that saw an even, unchanged count saw a consistent pair."""
-    return f"""scenario "seqlock: one writer, {n} readers";
+    that retry-check the count: a reader that saw an even, unchanged count saw a consistent pair.
+    Buggy: the readers trust an even count without reading it again."""
+    check = "s % 2 == 0 && seq == s" if variant == "fixed" else "s % 2 == 0"
+    expect = "safe" if variant == "fixed" else "violation assertion"
+    return f"""scenario "seqlock: one writer, {n} readers{"" if variant == "fixed" else ", no recheck"}";
 spinlock lock;
 int seq;
 int d0;
@@ -56,14 +73,25 @@ thread reader[{n}] {{
     int s = seq;
     int a = d0;
     int b = d1;
-    if (s % 2 == 0 && seq == s) {{ assert(a == b); }}
+    if ({check}) {{ assert(a == b); }}
 }}
-expect safe;
+expect {expect};
 """
 
 
-def counter(n):
-    """N threads incrementing a counter with a compare-and-swap retry loop (lock-free)."""
+def counter(n, variant="fixed"):
+    """N threads incrementing a counter with a compare-and-swap retry loop (lock-free). Buggy: a
+    plain read then write, which loses updates (from N = 2 on)."""
+    if variant == "buggy":
+        return f"""scenario "counter: {n} threads, read then write";
+int c;
+thread t[{n}] {{
+    int v = c;
+    c = v + 1;
+}}
+final {{ assert(c == {n}); }}
+expect {"safe" if n == 1 else "violation assertion"};
+"""
     return f"""scenario "lock-free counter: {n} threads, cmpxchg retry loop";
 int c;
 thread t[{n}] {{
@@ -78,19 +106,21 @@ expect safe;
 """
 
 
-def filter_lock(n):
+def filter_lock(n, variant="fixed"):
     """Peterson's filter lock for N threads: N-1 levels with a victim each; a thread waits, with an
     await over every other thread's level, until none is at its level or above or it is no longer
-    the victim. Exercises dpor on awaits whose conditions read many variables."""
+    the victim. Exercises dpor on awaits whose conditions read many variables. Buggy: a thread
+    makes itself the victim before it announces its level."""
     others = " && ".join(f"level[(self + {d}) % {n}] < l" for d in range(1, n))
-    return f"""scenario "filter lock, {n} threads";
+    enter = ("level[self] = l;\n        victim[l] = self;" if variant == "fixed"
+             else "victim[l] = self;            // BUG: victim first ...\n        level[self] = l;             // ... level second")
+    return f"""scenario "filter lock, {n} threads{"" if variant == "fixed" else ", victim before level"}";
 int level[{n}];
 int victim[{n}];
 int in_cs;
 thread p[{n}] {{
     for (int l = 1; l < {n}; l++) {{
-        level[self] = l;
-        victim[l] = self;
+        {enter}
         await(({others}) || victim[l] != self);
     }}
     atomic_inc(in_cs);
@@ -98,26 +128,91 @@ thread p[{n}] {{
     atomic_dec(in_cs);
     level[self] = 0;
 }}
-expect safe;
+expect {"safe" if variant == "fixed" else "violation assertion"};
+"""
+
+
+def peterson(n, variant="fixed"):
+    """Peterson's lock for N threads as his 1981 paper writes it for N processes, waiting with a
+    busy loop: at each of the N-1 levels a thread announces the level, makes itself its victim, and
+    spins while it is the victim and some other thread is at that level or above. The loop's
+    condition reads one shared int per step (victim first, then the others' levels in turn), so it
+    is a spin loop (scenario-language.md, section 5), not an await: the filter family is the same
+    algorithm waiting with an await. Buggy: the victim is written before the level (for N = 2,
+    scenarios/classic/peterson-broken.scn)."""
+    others = " || ".join(f"level[(self + {d}) % {n}] >= l" for d in range(1, n))
+    enter = ("level[self] = l;\n        victim[l] = self;" if variant == "fixed"
+             else "victim[l] = self;            // BUG: victim first ...\n        level[self] = l;             // ... level second")
+    return f"""scenario "Peterson's lock, {n} threads, spin loops{"" if variant == "fixed" else ", victim before level"}";
+int level[{n}];
+int victim[{n}];
+int in_cs;
+thread p[{n}] {{
+    for (int l = 1; l < {n}; l++) {{
+        {enter}
+        while (victim[l] == self && ({others})) {{ }}
+    }}
+    atomic_inc(in_cs);
+    assert(atomic_read(in_cs) == 1);
+    atomic_dec(in_cs);
+    level[self] = 0;
+}}
+expect {"safe" if variant == "fixed" else "violation assertion"};
+"""
+
+
+def bakery(n, variant="fixed"):
+    """Lamport's bakery lock for N threads (scenarios/classic/bakery.scn for N = 2): a thread raises
+    `choosing`, reads the other threads' tickets one by one, takes one more than the largest, lowers
+    `choosing`; then, for every other thread in turn, awaits that it is not choosing, and that it
+    holds no ticket, a larger one, or the same one and a larger index. Buggy: no `choosing` flags
+    (scenarios/classic/bakery-broken.scn): a thread can read a ticket before another stores it."""
+    fixed = variant == "fixed"
+    choose = "choosing[self] = 1;\n    " if fixed else ""
+    chosen = "\n    choosing[self] = 0;" if fixed else ""
+    wait_choosing = "\n        await(choosing[j] == 0);" if fixed else ""
+    return f"""scenario "bakery lock, {n} threads{"" if fixed else ", no choosing flags"}";
+{"int choosing[" + str(n) + "];" if fixed else ""}
+int number[{n}];
+int in_cs;
+thread p[{n}] {{
+    {choose}int ticket = 0;
+    for (int d = 1; d < {n}; d++) {{
+        int x = number[(self + d) % {n}];
+        if (x > ticket) {{ ticket = x; }}
+    }}
+    ticket = ticket + 1;
+    number[self] = ticket;{chosen}
+    for (int d = 1; d < {n}; d++) {{
+        int j = (self + d) % {n};{wait_choosing}
+        await(number[j] == 0 || number[j] > ticket || (number[j] == ticket && j > self));
+    }}
+    atomic_inc(in_cs);
+    assert(atomic_read(in_cs) == 1);
+    atomic_dec(in_cs);
+    number[self] = 0;
+}}
+expect {"safe" if fixed else "violation assertion"};
 """
 
 
 FAMILIES = {"dm": (dm, range(1, 8)), "philosophers": (philosophers, range(2, 8)),
             "seqlock": (seqlock, range(1, 6)), "counter": (counter, range(1, 6)),
-            "filter": (filter_lock, range(2, 7))}
+            "filter": (filter_lock, range(2, 7)), "peterson": (peterson, range(2, 6)),
+            "bakery": (bakery, range(2, 6))}
 
 
 def run(preempt, path, strategy, budget):
     start = time.monotonic()
-    with tempfile.TemporaryFile("w+") as out:
-        child = subprocess.Popen([preempt, "check", "--format", "json", "--no-minimize", "--strategy", strategy,
-                                  "--max-time", str(budget), path], stdout=out, stderr=subprocess.DEVNULL)
-        _, _, usage = os.wait4(child.pid, 0)  # this child's own rusage: its peak RSS
-        child.returncode = 0
+    with tempfile.TemporaryFile("w+") as out, tempfile.NamedTemporaryFile("r") as rss:
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name, preempt, "check", "--format", "json",
+                        "--no-minimize", "--strategy", strategy, "--max-time", str(budget), path],
+                       stdout=out, stderr=subprocess.DEVNULL)
         wall = time.monotonic() - start
         out.seek(0)
         j = json.loads(out.readline())
-    return j, wall, usage.ru_maxrss
+        peak_kib = int(rss.read().split()[-1])
+    return j, wall, peak_kib
 
 
 def main():
@@ -127,6 +222,7 @@ def main():
     ap.add_argument("--strategies", default="dfs,dpor")
     ap.add_argument("--families", default=",".join(FAMILIES))
     ap.add_argument("--max-n", type=int, default=99)
+    ap.add_argument("--variant", choices=("fixed", "buggy"), default="fixed")
     args = ap.parse_args()
     print("| family | N | strategy | verdict | executions | growth | steps | time s | executions/s | steps/s | peak RSS MiB |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -140,7 +236,7 @@ def main():
                         break
                     path = os.path.join(tmp, f"{family}-{n}.scn")
                     with open(path, "w") as f:
-                        f.write(make(n))
+                        f.write(make(n, args.variant))
                     j, wall, rss = run(args.preempt, path, strategy, args.budget)
                     ex, steps, secs = j["executions"], j["steps"], max(j["seconds"], 1e-6)
                     growth = f"{ex / previous:.1f}x" if previous else ""
@@ -150,7 +246,7 @@ def main():
                     previous = ex
                     if j["verdict"] == "incomplete":
                         break  # larger N will not finish either
-                    if j["verdict"] not in ("safe",):
+                    if j["verdict"] != ("safe" if args.variant == "fixed" else "violation"):
                         print(f"!!! {family} N={n} {strategy}: unexpected verdict {j['verdict']}: "
                               f"{j.get('error', '')}", file=sys.stderr)
 

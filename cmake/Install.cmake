@@ -141,14 +141,13 @@ preempt_export_dependency(Boost 1.74 COMPONENTS context LIBS -lboost_context)
 preempt_export_dependency(fmt PKG_CONFIG fmt)
 preempt_export_dependency(nlohmann_json 3 PKG_CONFIG nlohmann_json)
 
-preempt_export_library(preempt_report HEADERS checker/report)
 preempt_export_library(preempt_rt HEADERS checker/rt)
 preempt_export_library(preempt_models HEADERS models)
 preempt_export_library(preempt_explore HEADERS checker/explore)
 preempt_export_library(preempt_api HEADERS checker/api)
 preempt_export_library(preempt_reports HEADERS checker/report)
 preempt_export_library(preempt_lang_front HEADERS checker/lang)
-preempt_export_library(preempt_lang HEADERS checker/lang)
+preempt_export_library(preempt_interp HEADERS checker/interp)
 # -------------------------------------------------------------------------------------------------------
 
 # preempt::preempt: every exported library, with their dependencies and C++20.

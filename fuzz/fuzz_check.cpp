@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "checker/explore/explorer.hpp"
-#include "checker/lang/scenario.hpp"
+#include "checker/interp/scenario.hpp"
 #include "checker/report/report.hpp"
 
 namespace {
@@ -24,7 +24,7 @@ preempt::CheckConfig small_limits() {
   return config;
 }
 
-void check_replay(const preempt::lang::LoadedScenario& scenario, const preempt::ExploreResult& result,
+void check_replay(const preempt::interp::LoadedScenario& scenario, const preempt::ExploreResult& result,
                   const preempt::CheckConfig& config) {
   if (result.violations.empty()) return;
   const preempt::Counterexample& found = result.violations.front();
@@ -38,7 +38,7 @@ bool complete(const preempt::ExploreResult& result) {
   return result.verdict != preempt::Verdict::Error && result.incomplete_reasons.empty();
 }
 
-void check_dpor(const preempt::lang::LoadedScenario& scenario, const preempt::ExploreResult& dfs,
+void check_dpor(const preempt::interp::LoadedScenario& scenario, const preempt::ExploreResult& dfs,
                 preempt::CheckConfig config) {
   config.strategy = preempt::StrategyKind::Dpor;
   config.check_canonical = true;
@@ -54,9 +54,9 @@ void check_dpor(const preempt::lang::LoadedScenario& scenario, const preempt::Ex
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   std::string errors;
-  preempt::lang::VmLimits limits;
+  preempt::interp::VmLimits limits;
   limits.max_local_instructions = 20'000;  // keeps one input well under the fuzzer's -timeout
-  const auto scenario = preempt::lang::load_scenario_text("fuzz.scn", text, &errors, limits);
+  const auto scenario = preempt::interp::load_scenario_text("fuzz.scn", text, &errors, limits);
   if (!scenario) return 0;
   const preempt::CheckConfig config = small_limits();
   const preempt::ExploreResult result = preempt::explore(scenario->model(), config);

@@ -3,44 +3,37 @@
 
 namespace preempt::models {
 
-namespace {
-using Done = std::uint64_t;
-constexpr Done kAll = CompletionState::kCompleteAll;
-
-// Consumes one completion, as wait_for_completion and try_wait_for_completion do.
-void consume(CompletionState& c) {
-  if (c.done != kAll) --c.done;
-}
-}  // namespace
-
 void apply_completion(const Op& op, StepContext& ctx, StepEffect& effect) {
-  CompletionState& c = ctx.store.completions[op.target.index];
-  const auto old = static_cast<std::int64_t>(c.done);
+  std::int64_t& done = ctx.store.at(op.target.addr);
+  const std::int64_t old = done;
+  // Consumes one completion, as wait_for_completion and try_wait_for_completion do.
+  const auto consume = [&] {
+    if (done != kCompleteAll) --done;
+  };
   switch (op.kind) {
     case OpKind::Complete:
-      if (c.done != kAll) ++c.done;
+      if (done != kCompleteAll) ++done;
       break;
     case OpKind::CompleteAll:
-      c.done = kAll;
+      done = kCompleteAll;
       break;
     case OpKind::WaitForCompletion:
-      consume(c);  // only applied when enabled: done > 0
+      consume();  // only applied when enabled: done > 0
       break;
     case OpKind::TryWaitForCompletion:
-      effect.result.value = c.done == 0 ? 0 : 1;
-      if (c.done != 0) consume(c);
+      effect.result.value = done == 0 ? 0 : 1;
+      if (done != 0) consume();
       break;
     case OpKind::CompletionDone:
-      effect.result.value = c.done != 0 ? 1 : 0;
+      effect.result.value = done != 0 ? 1 : 0;
       return;
     case OpKind::ReinitCompletion:
-      c.done = 0;
+      done = 0;
       break;
     default:
       return;
   }
-  const auto now = static_cast<std::int64_t>(c.done);
-  if (now != old || op.kind == OpKind::ReinitCompletion) effect.change(old, now);
+  if (done != old || op.kind == OpKind::ReinitCompletion) effect.change(op.target.addr, old, done);
 }
 
 }  // namespace preempt::models

@@ -7,28 +7,29 @@
 namespace preempt::models {
 
 void apply_kobject(const Op& op, StepContext& ctx, StepEffect& effect) {
-  KobjectState& kobj = ctx.store.kobjects[op.target.index];
+  const Addr addr = op.target.addr;
+  std::int64_t& refcount = ctx.store.at(addr);
   const std::string name = ctx.layout.object_name(op.target);
-  const std::int64_t old = kobj.refcount;
+  const std::int64_t old = refcount;
   switch (op.kind) {
     case OpKind::KobjectGet:
       if (old <= 0) {
         effect.fail(ViolationKind::UseAfterFree,
                     fmt::format("kobject_get({}) on a freed object: its last reference was dropped "
                                 "at step {}",
-                                name, kobj.released_at_step));
+                                name, ctx.store.marked_at(addr)));
         return;
       }
-      kobj.refcount = old + 1;
-      effect.change(old, old + 1);
+      refcount = old + 1;
+      effect.change(addr, old, old + 1);
       return;
     case OpKind::KobjectGetUnlessZero:
       if (old <= 0) {
         effect.result.value = 0;
         return;
       }
-      kobj.refcount = old + 1;
-      effect.change(old, old + 1);
+      refcount = old + 1;
+      effect.change(addr, old, old + 1);
       effect.result.value = 1;
       return;
     case OpKind::KobjectPut:
@@ -36,14 +37,14 @@ void apply_kobject(const Op& op, StepContext& ctx, StepEffect& effect) {
         effect.fail(ViolationKind::RefcountUnderflow,
                     fmt::format("kobject_put({}) drops a reference that does not exist: the refcount "
                                 "is already 0 (last reference dropped at step {})",
-                                name, kobj.released_at_step));
+                                name, ctx.store.marked_at(addr)));
         return;
       }
-      kobj.refcount = old - 1;
-      effect.change(old, old - 1);
-      if (kobj.refcount == 0) {
-        kobj.released_at_step = ctx.step;
-        effect.result.call = ctx.layout.release_of(op.target.index, &effect.result.call_arg);
+      refcount = old - 1;
+      effect.change(addr, old, old - 1);
+      if (refcount == 0) {
+        ctx.store.mark(addr, ctx.step);
+        effect.result.call = ctx.layout.release_of(addr, &effect.result.call_arg);
       }
       return;
     default:

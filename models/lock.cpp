@@ -1,51 +1,48 @@
-// Owner-checked mutexes and spinlocks. A thread holding a spinlock must not sleep: the engine checks
-// may_sleep() before applying a step; this file only tracks ownership and spin depth.
+// Owner-checked mutexes and spinlocks. Holding a spinlock puts the thread in atomic context, where
+// it must not sleep (rules.cpp); a thread must not end holding either (check_exit).
 #include <fmt/format.h>
 
 #include "models/step.hpp"
 
 namespace preempt::models {
 
-namespace {
-bool is_spin(OpKind kind) {
-  return kind == OpKind::SpinLock || kind == OpKind::SpinTrylock || kind == OpKind::SpinUnlock;
-}
-}  // namespace
-
 void apply_lock(const Op& op, StepContext& ctx, StepEffect& effect) {
-  const bool spin = is_spin(op.kind);
-  LockState& lock = spin ? ctx.store.spinlocks[op.target.index] : ctx.store.mutexes[op.target.index];
-  const auto owner_code = [](ThreadId t) { return t == kNone ? std::int64_t{-1} : std::int64_t{t}; };
-  const std::int64_t old = owner_code(lock.owner);
+  const bool spin = op.target.kind == ObjectKind::Spinlock;
+  const Addr addr = op.target.addr;
+  std::int64_t& owner = ctx.store.at(addr);
+  const std::int64_t old = owner;
+  const std::int64_t mine = owner_cell(ctx.thread);
   switch (op.kind) {
     case OpKind::MutexLock: case OpKind::SpinLock:
-      lock.owner = ctx.thread;  // only applied when enabled: the lock is free
+      owner = mine;  // only applied when enabled: the lock is free
       break;
     case OpKind::MutexTrylock: case OpKind::SpinTrylock:
-      effect.result.value = lock.owner == kNone ? 1 : 0;
-      if (lock.owner != kNone) return;
-      lock.owner = ctx.thread;
+      effect.result.value = owner == 0 ? 1 : 0;
+      if (owner != 0) return;
+      owner = mine;
       break;
     case OpKind::MutexUnlock: case OpKind::SpinUnlock: {
-      if (lock.owner != ctx.thread) {
+      if (owner != mine) {
         const std::string what = fmt::format("{}({})", op_name(op.kind), ctx.layout.object_name(op.target));
+        const std::string& me = ctx.names.thread_name(ctx.thread);
         effect.fail(ViolationKind::LockMisuse,
-                    lock.owner == kNone
-                        ? fmt::format("{} by {}, but it is not locked", what, ctx.names.thread_name(ctx.thread))
-                        : fmt::format("{} by {}, but it is held by {}", what, ctx.names.thread_name(ctx.thread),
-                                      ctx.names.thread_name(lock.owner)));
+                    owner == 0 ? fmt::format("{} by {}, but it is not locked", what, me)
+                               : fmt::format("{} by {}, but it is held by {}", what, me,
+                                             ctx.names.thread_name(owner_of(owner))));
         return;
       }
-      lock.owner = kNone;
-      if (spin) --ctx.spin_depth;
-      effect.change(old, -1);
+      owner = 0;
+      if (spin) --ctx.kernel.spinlocks;
+      --ctx.kernel.locks;
+      effect.change(addr, old, 0);
       return;
     }
     default:
       return;
   }
-  if (spin) ++ctx.spin_depth;
-  effect.change(old, owner_code(lock.owner));
+  if (spin) ++ctx.kernel.spinlocks;
+  ++ctx.kernel.locks;
+  effect.change(addr, old, owner);
 }
 
 }  // namespace preempt::models

@@ -4,7 +4,7 @@
 namespace preempt::models {
 
 void apply_memory(const Op& op, StepContext& ctx, StepEffect& effect) {
-  std::int64_t& cell = ctx.store.ints[op.target.index];
+  std::int64_t& cell = ctx.store.at(op.target.addr);
   const std::int64_t old = cell;
   // Wrapping arithmetic, as two's complement ints in the kernel would (no UB on overflow).
   const auto wrap = [](std::int64_t a, std::int64_t b) {
@@ -31,7 +31,7 @@ void apply_memory(const Op& op, StepContext& ctx, StepEffect& effect) {
     default: return;
   }
   cell = next;
-  effect.change(old, next);
+  effect.change(op.target.addr, old, next);
   if (op.kind == OpKind::AtomicDecAndTest) effect.result.value = next == 0 ? 1 : 0;
   if (op.kind == OpKind::AtomicIncReturn || op.kind == OpKind::AtomicDecReturn) {
     effect.result.value = next;

@@ -1,90 +1,94 @@
 // Loadable modules: live -> going -> unloaded, with the module refcount (kernel/module/main.c).
-// delete_module marks a module with refcount 0 going, runs its exit function (if any) as a nested
-// call in the module's code, then frees it in a separate step (ModuleFree).
+// A module's object has two cells: 0 its refcount, 1 its status. delete_module marks a module with
+// refcount 0 going, runs its exit function (if any) as a nested call in the module's code, then
+// frees it in a separate step (ModuleFree).
 #include <fmt/format.h>
 
+#include "checker/rt/errno.hpp"
 #include "models/step.hpp"
 
 namespace preempt::models {
 
 namespace {
-constexpr std::int64_t kENOENT = 2;
-constexpr std::int64_t kEBUSY = 16;
 
-void unload(ModuleState& m, std::uint32_t step, StepEffect& effect) {
-  m.status = ModuleStatus::Unloaded;
-  m.unloaded_at_step = step;
-  effect.change(static_cast<std::int64_t>(ModuleStatus::Going),
-                static_cast<std::int64_t>(ModuleStatus::Unloaded));
+constexpr auto kLive = static_cast<std::int64_t>(ModuleStatus::Live);
+constexpr auto kGoing = static_cast<std::int64_t>(ModuleStatus::Going);
+constexpr auto kUnloaded = static_cast<std::int64_t>(ModuleStatus::Unloaded);
+
+void unload(StepContext& ctx, Addr status, StepEffect& effect) {
+  effect.change(status, ctx.store.at(status), kUnloaded);
+  ctx.store.at(status) = kUnloaded;
+  ctx.store.mark(status, ctx.step);
 }
 
-void put(const Op& op, StepEffect& effect, ModuleState& m, const std::string& name) {
-  if (m.refcount <= 0) {
+void put(const Op& op, StepContext& ctx, StepEffect& effect, ModuleId id) {
+  const Addr addr = op.target.addr;
+  std::int64_t& refcount = ctx.store.at(addr);
+  const std::string& name = ctx.layout.modules[id].name;
+  if (refcount <= 0) {
     effect.fail(ViolationKind::RefcountUnderflow,
-                m.status == ModuleStatus::Unloaded
-                    ? fmt::format("{}({}) on a module that was unloaded at step {}", op_name(op.kind),
-                                  name, m.unloaded_at_step)
+                ctx.store.get(addr + 1) == kUnloaded
+                    ? fmt::format("{}({}) on a module that was unloaded at step {}", op_name(op.kind), name,
+                                  ctx.store.marked_at(addr + 1))
                     : fmt::format("{}({}) drops a module reference that does not exist: the refcount "
                                   "is already 0",
                                   op_name(op.kind), name));
-    effect.module = op.target.index;
+    effect.module = id;
     return;
   }
-  effect.change(m.refcount, m.refcount - 1);
-  --m.refcount;
+  effect.change(addr, refcount, refcount - 1);
+  --refcount;
 }
+
 }  // namespace
 
 void apply_module(const Op& op, StepContext& ctx, StepEffect& effect) {
-  ModuleState& m = ctx.store.modules[op.target.index];
-  const ModuleInfo& info = ctx.layout.modules[op.target.index];
+  const Addr addr = op.target.addr;
+  const ModuleId id = ctx.layout.module_at(addr);
+  const ModuleInfo& info = ctx.layout.modules[id];
+  std::int64_t& refcount = ctx.store.at(addr);
+  const std::int64_t status = ctx.store.get(addr + 1);
   switch (op.kind) {
     case OpKind::ModuleGet:
-      if (m.status == ModuleStatus::Unloaded) {
+      if (status == kUnloaded) {
         effect.fail(ViolationKind::UseAfterFree,
                     fmt::format("__module_get({}) on a module that was unloaded at step {}", info.name,
-                                m.unloaded_at_step));
-        effect.module = op.target.index;
+                                ctx.store.marked_at(addr + 1)));
+        effect.module = id;
         return;
       }
-      effect.change(m.refcount, m.refcount + 1);
-      ++m.refcount;
+      effect.change(addr, refcount, refcount + 1);
+      ++refcount;
       return;
     case OpKind::TryModuleGet:
-      effect.result.value = m.status == ModuleStatus::Live ? 1 : 0;
-      if (m.status != ModuleStatus::Live) return;
-      effect.change(m.refcount, m.refcount + 1);
-      ++m.refcount;
+      effect.result.value = status == kLive ? 1 : 0;
+      if (status != kLive) return;
+      effect.change(addr, refcount, refcount + 1);
+      ++refcount;
       return;
-    case OpKind::ModulePut:
-      put(op, effect, m, info.name);
-      return;
-    case OpKind::ModulePutAndExit:
-      put(op, effect, m, info.name);
-      effect.result.exit_thread = true;
+    case OpKind::ModulePut: case OpKind::ModulePutAndExit:
+      put(op, ctx, effect, id);
       return;
     case OpKind::DeleteModule:
-      if (m.status == ModuleStatus::Unloaded) {
+      if (status == kUnloaded) {
         effect.result.value = -kENOENT;
         return;
       }
-      if (m.refcount != 0 || m.status != ModuleStatus::Live) {
+      if (refcount != 0 || status != kLive) {
         effect.result.value = -kEBUSY;
         return;
       }
       effect.result.value = 0;
       if (info.exit_function != kNone) {
-        m.status = ModuleStatus::Going;
-        effect.change(static_cast<std::int64_t>(ModuleStatus::Live),
-                      static_cast<std::int64_t>(ModuleStatus::Going));
+        effect.change(addr + 1, kLive, kGoing);
+        ctx.store.at(addr + 1) = kGoing;
         effect.result.call = info.exit_function;
         return;
       }
-      unload(m, ctx.step, effect);
-      effect.before = static_cast<std::int64_t>(ModuleStatus::Live);
+      unload(ctx, addr + 1, effect);
       return;
     case OpKind::ModuleFree:
-      unload(m, ctx.step, effect);
+      unload(ctx, addr + 1, effect);
       return;
     default:
       return;

@@ -1,156 +1,84 @@
+// The dispatch from an operation to its family's semantics, and what the table of operations
+// (ops.def) says about blocking, observing and waiting.
 #include "models/step.hpp"
 
 #include <fmt/format.h>
 
+#include "checker/rt/wording.hpp"
+
 namespace preempt::models {
 
-bool enabled(const Store& store, const Op& op, ThreadId thread) {
-  (void)thread;
-  switch (op.kind) {
-    case OpKind::WaitForCompletion: return store.completions[op.target.index].done > 0;
-    case OpKind::MutexLock: return store.mutexes[op.target.index].owner == kNone;
-    case OpKind::SpinLock: return store.spinlocks[op.target.index].owner == kNone;
-    case OpKind::Await: return op.guard->holds(store);
-    default: return true;
+bool enabled(const Store& store, const Op& op, const ThreadKernel& kernel) {
+  const OpInfo& info = op_info(op.kind);
+  // In atomic context a sleeping operation is "enabled": taking it is the violation.
+  if (kernel.spinlocks > 0 && info.sleeps) return true;
+  switch (info.block) {
+    case Block::Never: return true;
+    case Block::UntilPositive: return store.get(op.target.addr) > 0;
+    case Block::UntilFree: return store.get(op.target.addr) == 0;
+    case Block::UntilGuard: return op.guard()->holds(store);
   }
-}
-
-bool may_block(OpKind kind) {
-  return kind == OpKind::MutexLock || kind == OpKind::SpinLock || kind == OpKind::WaitForCompletion ||
-         kind == OpKind::Await;
-}
-
-void assign_changed(Store& store, const Op& op, std::int64_t value) {
-  const std::uint32_t i = op.target.index;
-  const ThreadId owner = value < 0 ? kNone : static_cast<ThreadId>(value);  // lock owners: -1 is free
-  switch (op.kind) {
-    case OpKind::Read: case OpKind::Write: case OpKind::AtomicRead: case OpKind::AtomicSet:
-    case OpKind::AtomicInc: case OpKind::AtomicDec: case OpKind::AtomicAdd: case OpKind::AtomicSub:
-    case OpKind::AtomicDecAndTest: case OpKind::AtomicIncReturn: case OpKind::AtomicDecReturn:
-    case OpKind::Cmpxchg: case OpKind::Xchg:
-      store.ints[i] = value;
-      return;
-    case OpKind::KobjectGet: case OpKind::KobjectGetUnlessZero: case OpKind::KobjectPut:
-      store.kobjects[i].refcount = value;
-      return;
-    case OpKind::Complete: case OpKind::CompleteAll: case OpKind::WaitForCompletion:
-    case OpKind::TryWaitForCompletion: case OpKind::CompletionDone: case OpKind::ReinitCompletion:
-      store.completions[i].done = static_cast<std::uint64_t>(value);
-      return;
-    case OpKind::MutexLock: case OpKind::MutexTrylock: case OpKind::MutexUnlock:
-      store.mutexes[i].owner = owner;
-      return;
-    case OpKind::SpinLock: case OpKind::SpinTrylock: case OpKind::SpinUnlock:
-      store.spinlocks[i].owner = owner;
-      return;
-    case OpKind::ModuleGet: case OpKind::TryModuleGet: case OpKind::ModulePut: case OpKind::ModulePutAndExit:
-      store.modules[i].refcount = value;  // these record the refcount
-      return;
-    case OpKind::DeleteModule: case OpKind::ModuleFree:
-      store.modules[i].status = static_cast<ModuleStatus>(value);  // these record the status
-      return;
-    case OpKind::Call: case OpKind::Return: case OpKind::ThreadEnd: case OpKind::Schedule:
-    case OpKind::Await: case OpKind::DoExit: case OpKind::Spawn: case OpKind::Fail: case OpKind::AssumeFail:
-    case OpKind::SpinFail: case OpKind::Fault: case OpKind::Stuck:
-      return;  // control steps change no object
-  }
-}
-
-bool may_sleep(OpKind kind) {
-  return kind == OpKind::MutexLock || kind == OpKind::WaitForCompletion || kind == OpKind::Schedule;
+  return true;
 }
 
 void apply(const Op& op, StepContext& ctx, StepEffect& effect) {
-  switch (op.kind) {
-    case OpKind::Read: case OpKind::Write: case OpKind::AtomicRead: case OpKind::AtomicSet:
-    case OpKind::AtomicInc: case OpKind::AtomicDec: case OpKind::AtomicAdd: case OpKind::AtomicSub:
-    case OpKind::AtomicDecAndTest: case OpKind::AtomicIncReturn: case OpKind::AtomicDecReturn:
-    case OpKind::Cmpxchg: case OpKind::Xchg:
-      apply_memory(op, ctx, effect);
-      return;
-    case OpKind::KobjectGet: case OpKind::KobjectGetUnlessZero: case OpKind::KobjectPut:
-      apply_kobject(op, ctx, effect);
-      return;
-    case OpKind::Complete: case OpKind::CompleteAll: case OpKind::WaitForCompletion:
-    case OpKind::TryWaitForCompletion: case OpKind::CompletionDone: case OpKind::ReinitCompletion:
-      apply_completion(op, ctx, effect);
-      return;
-    case OpKind::MutexLock: case OpKind::MutexTrylock: case OpKind::MutexUnlock:
-    case OpKind::SpinLock: case OpKind::SpinTrylock: case OpKind::SpinUnlock:
-      apply_lock(op, ctx, effect);
-      return;
-    case OpKind::ModuleGet: case OpKind::TryModuleGet: case OpKind::ModulePut:
-    case OpKind::ModulePutAndExit: case OpKind::DeleteModule: case OpKind::ModuleFree:
-      apply_module(op, ctx, effect);
-      return;
-    case OpKind::DoExit:
-      effect.result.exit_thread = true;
-      return;
-    case OpKind::Call: case OpKind::Return: case OpKind::ThreadEnd: case OpKind::Schedule:
-    case OpKind::Await: case OpKind::Spawn: case OpKind::Fail: case OpKind::AssumeFail:
-    case OpKind::SpinFail: case OpKind::Fault: case OpKind::Stuck:
-      return;  // control steps: the engine handles them; no object changes
+  switch (op_info(op.kind).family) {
+    case OpFamily::Memory: apply_memory(op, ctx, effect); break;
+    case OpFamily::Kobject: apply_kobject(op, ctx, effect); break;
+    case OpFamily::Completion: apply_completion(op, ctx, effect); break;
+    case OpFamily::Lock: apply_lock(op, ctx, effect); break;
+    case OpFamily::Module: apply_module(op, ctx, effect); break;
+    case OpFamily::Sched: case OpFamily::Lang: case OpFamily::Check:
+      break;  // the engine and the thread's code handle these; no object changes
   }
+  if (op_info(op.kind).control == Control::Exit && !effect.violation) effect.result.exit_thread = true;
 }
 
-std::string describe_wait(const Store& store, const ModelLayout& layout, const ThreadNames& names,
-                          const Op& op) {
-  const auto holder = [&](ThreadId owner) {
-    return owner == kNone ? std::string("nobody") : names.thread_name(owner);
-  };
-  switch (op.kind) {
-    case OpKind::WaitForCompletion:
-      return fmt::format("waits for completion {} (done = 0)", layout.object_name(op.target));
-    case OpKind::MutexLock:
-      return fmt::format("waits for mutex {}, held by {}", layout.object_name(op.target),
-                         holder(store.mutexes[op.target.index].owner));
-    case OpKind::SpinLock:
-      return fmt::format("spins on spinlock {}, held by {}", layout.object_name(op.target),
-                         holder(store.spinlocks[op.target.index].owner));
-    case OpKind::Await:
-      return fmt::format("waits until {}", op.guard->describe());
-    default:
-      return fmt::format("is blocked in {}", op_name(op.kind));
+std::optional<std::int64_t> read_now(const Store& store, OpKind kind, ObjectRef target) {
+  const Observe observe = op_info(kind).observe;
+  if (observe.mode == Observe::Constant) return 0;
+  if (observe.mode == Observe::Nothing) return std::nullopt;
+  const std::int64_t cell = store.get(target.addr + observe.offset);
+  switch (observe.mode) {
+    case Observe::Value: return cell;  // the value found
+    case Observe::NonZero: return cell != 0 ? 1 : 0;
+    case Observe::Zero: return cell == 0 ? 1 : 0;
+    case Observe::Nothing: case Observe::Constant: break;
   }
+  return std::nullopt;
 }
 
 namespace {
 
-// What a step that changed nothing saw, that decides whether it would do the same again.
-enum class Observed : std::uint8_t { Nothing, Int, Done, MutexFree, SpinlockFree, RefcountNonZero, ModuleLive, Constant };
-
-Observed observed_by(OpKind kind) {
-  switch (kind) {
-    case OpKind::Read: case OpKind::AtomicRead: case OpKind::Xchg: case OpKind::Cmpxchg:
-    case OpKind::Write: case OpKind::AtomicSet:  // a write that stored the value it found
-      return Observed::Int;
-    case OpKind::CompletionDone: case OpKind::TryWaitForCompletion: return Observed::Done;
-    case OpKind::MutexTrylock: return Observed::MutexFree;
-    case OpKind::SpinTrylock: return Observed::SpinlockFree;
-    case OpKind::KobjectGetUnlessZero: return Observed::RefcountNonZero;
-    case OpKind::TryModuleGet: return Observed::ModuleLive;
-    case OpKind::Schedule: return Observed::Constant;
-    default: return Observed::Nothing;
+// The words of a pending step for its `wait` template.
+class WaitWords final : public WordSource {
+ public:
+  WaitWords(const Store& store, const ModelLayout& layout, const ThreadNames& names, const Op& op)
+      : store_(store), layout_(layout), names_(names), op_(op) {}
+  std::string field(std::string_view name) const override {
+    if (name == "obj") return layout_.object_name(op_.target);
+    if (name == "holder") {
+      const ThreadId owner = owner_of(store_.get(op_.target.addr));
+      return owner == kNone ? std::string("nobody") : names_.thread_name(owner);
+    }
+    if (name == "guard") return op_.guard() != nullptr ? op_.guard()->describe() : std::string("?");
+    return "?";
   }
-}
+  bool holds(std::string_view) const override { return false; }
+
+ private:
+  const Store& store_;
+  const ModelLayout& layout_;
+  const ThreadNames& names_;
+  const Op& op_;
+};
 
 }  // namespace
 
-bool can_read_again(OpKind kind) { return observed_by(kind) != Observed::Nothing; }
-
-std::optional<std::int64_t> read_now(const Store& store, OpKind kind, ObjectRef target) {
-  const std::uint32_t i = target.index;
-  switch (observed_by(kind)) {
-    case Observed::Int: return store.ints[i];  // the value found
-    case Observed::Done: return store.completions[i].done != 0 ? 1 : 0;
-    case Observed::MutexFree: return store.mutexes[i].owner == kNone ? 1 : 0;
-    case Observed::SpinlockFree: return store.spinlocks[i].owner == kNone ? 1 : 0;
-    case Observed::RefcountNonZero: return store.kobjects[i].refcount != 0 ? 1 : 0;
-    case Observed::ModuleLive: return store.modules[i].status == ModuleStatus::Live ? 1 : 0;
-    case Observed::Constant: return 0;
-    case Observed::Nothing: break;
-  }
-  return std::nullopt;
+std::string describe_wait(const Store& store, const ModelLayout& layout, const ThreadNames& names, const Op& op) {
+  const std::string_view wait = op_info(op.kind).wait;
+  if (wait.empty()) return fmt::format("is blocked in {}", op_name(op.kind));
+  return render(wait, WaitWords(store, layout, names, op));
 }
 
 }  // namespace preempt::models

@@ -1,15 +1,21 @@
 #pragma once
-// The kernel models: the exact semantics of every visible operation, as pure transitions of the
-// Store. The engine calls enabled() to know whether a parked thread can run and apply() when the
-// scheduler picks it. Models never touch fibers or schedule anything themselves.
+// The kernel models: the exact semantics of every visible operation, as transitions of the Store,
+// and the kernel's rules about who may run what (code of unloaded modules, sleeping in atomic
+// context, locks held at exit). The engine asks enabled() whether a parked thread can run,
+// check_step() before a step takes effect, apply() when the scheduler picks it, check_call() for
+// a function the step calls, and check_exit() when a thread ends. Models never touch fibers or
+// schedule anything themselves. What each operation is -- family, footprint, blocking, sleeping,
+// words -- is its row of checker/rt/ops.def; the per-family semantics are one file each.
 #include <cstdint>
 #include <optional>
 #include <string>
 
-#include "checker/report/violation_kind.hpp"
 #include "checker/rt/layout.hpp"
 #include "checker/rt/op.hpp"
+#include "checker/rt/state_hash.hpp"
 #include "checker/rt/store.hpp"
+#include "checker/rt/trace.hpp"
+#include "checker/rt/violation_kind.hpp"
 
 namespace preempt::models {
 
@@ -20,20 +26,32 @@ class ThreadNames {
   [[nodiscard]] virtual const std::string& thread_name(ThreadId thread) const = 0;
 };
 
-// What one step did: its result for the thread, the state change for the trace, and any violation.
+// What the kernel knows about a thread besides its code: the locks it holds. Part of the state.
+struct ThreadKernel {
+  std::uint32_t spinlocks = 0;  // spinlocks held: the thread is in atomic context
+  std::uint32_t locks = 0;      // mutexes and spinlocks held
+
+  void hash(StateHasher& h) const {
+    h.add(spinlocks);
+    h.add(locks);
+  }
+};
+
+// What one step did: its result for the thread, the cell it changed for the trace, and any
+// violation.
 struct StepEffect {
   OpResult result;
+  Addr changed = kNoAddr;
   std::int64_t before = 0;
   std::int64_t after = 0;
-  bool changed = false;
   std::optional<ViolationKind> violation;
   ModuleId module = kNone;  // module involved in the violation, if any
   std::string message;
 
-  void change(std::int64_t from, std::int64_t to) {
+  void change(Addr cell, std::int64_t from, std::int64_t to) {
+    changed = cell;
     before = from;
     after = to;
-    changed = true;
   }
   void fail(ViolationKind kind, std::string why) {
     violation = kind;
@@ -46,21 +64,26 @@ struct StepContext {
   const ModelLayout& layout;
   const ThreadNames& names;
   ThreadId thread;
-  std::uint32_t& spin_depth;  // spinlocks the thread holds
-  std::uint32_t step;         // this step's number
+  ThreadKernel& kernel;
+  std::uint32_t step;  // this step's number
 };
 
-// True when the thread that announced `op` can take the step now.
-[[nodiscard]] bool enabled(const Store& store, const Op& op, ThreadId thread);
-// The operations enabled() may refuse (the thread blocks): mutex_lock, spin_lock,
-// wait_for_completion, await. Every other step can run in any state.
-[[nodiscard]] bool may_block(OpKind kind);
-// Sets the object that a step announcing `op` changed (TraceEntry::changed) to `value`, one of the
-// before/after values recorded for the step. Undoing a trace's changes in reverse order, or redoing
-// them in order, rebuilds the store before or after any of its steps: every value enabled() reads
-// exactly (bookkeeping kept only for messages, such as the step a module was unloaded at, is not).
-void assign_changed(Store& store, const Op& op, std::int64_t value);
-// Applies `op` for ctx.thread. Control steps (call, return, schedule, ...) change no state.
+// True when a thread in state `kernel` that announced `op` can take the step now. A sleeping
+// operation in atomic context always can: taking it is the violation.
+[[nodiscard]] bool enabled(const Store& store, const Op& op, const ThreadKernel& kernel);
+// Whether enabled() may refuse steps of this kind (the thread blocks).
+[[nodiscard]] inline bool may_block(OpKind kind) { return op_info(kind).block != Block::Never; }
+// The rules checked before a step takes effect: code of an unloaded module (the function the step
+// runs in, the callee of a call, the caller a return lands in), a sleeping operation in atomic
+// context. `previous` is the thread's step before this one (null: none). True, with the violation
+// in `effect`, when the step must not take effect.
+[[nodiscard]] bool check_step(const Op& op, const Op* previous, const StepContext& ctx, StepEffect& effect);
+// A function a step calls (a release method, an exit function) must not be code of an unloaded
+// module. True, with the violation in `effect`, when it is.
+[[nodiscard]] bool check_call(FunctionId callee, const StepContext& ctx, StepEffect& effect);
+// A thread that ends must not hold a lock. True, with the violation in `effect`, when it does.
+[[nodiscard]] bool check_exit(const StepContext& ctx, StepEffect& effect);
+// Applies `op` for ctx.thread.
 void apply(const Op& op, StepContext& ctx, StepEffect& effect);
 // What a step that changed nothing would return if it ran in `store` (a read, an xchg or cmpxchg
 // that wrote what it found, a failed trylock; for a write that stored the value it found, the value
@@ -68,18 +91,16 @@ void apply(const Op& op, StepContext& ctx, StepEffect& effect);
 // its pass saw.
 [[nodiscard]] std::optional<std::int64_t> read_now(const Store& store, OpKind kind, ObjectRef target);
 // Whether read_now() can tell for steps of this kind.
-[[nodiscard]] bool can_read_again(OpKind kind);
-// The operations that may sleep, forbidden while holding a spinlock.
-[[nodiscard]] bool may_sleep(OpKind kind);
+[[nodiscard]] inline bool can_read_again(OpKind kind) { return op_info(kind).observe.mode != Observe::Nothing; }
 // Why a blocked thread cannot take `op` ("waits for completion kobj_holder (done = 0)").
-[[nodiscard]] std::string describe_wait(const Store& store, const ModelLayout& layout,
-                                        const ThreadNames& names, const Op& op);
+[[nodiscard]] std::string describe_wait(const Store& store, const ModelLayout& layout, const ThreadNames& names,
+                                        const Op& op);
 
-// The per-family transitions, one file each (module.cpp, kobject.cpp, ...).
-void apply_module(const Op& op, StepContext& ctx, StepEffect& effect);
+// The per-family transitions, one file each (memory.cpp, kobject.cpp, ...).
+void apply_memory(const Op& op, StepContext& ctx, StepEffect& effect);
 void apply_kobject(const Op& op, StepContext& ctx, StepEffect& effect);
 void apply_completion(const Op& op, StepContext& ctx, StepEffect& effect);
 void apply_lock(const Op& op, StepContext& ctx, StepEffect& effect);
-void apply_memory(const Op& op, StepContext& ctx, StepEffect& effect);
+void apply_module(const Op& op, StepContext& ctx, StepEffect& effect);
 
 }  // namespace preempt::models

@@ -23,9 +23,9 @@ cmake --build build-fuzz --target "${targets[@]}"
 dict=build-fuzz/scenario.dict
 {
   sed -n 's/^PREEMPT_\(TOKEN\|KEYWORD\)([A-Za-z]*, "\([^" ]*\)").*/"\2"/p' checker/lang/token_kinds.def
-  sed -n 's/^PREEMPT_BUILTIN([A-Za-z]*, "\([a-z_0-9]*\)".*/"\1("/p' checker/lang/builtins.def
-  for w in safe violation executions dfs dpor release exit unloaded-code use-after-free deadlock \
-           assertion refcount-underflow lock-misuse sleep-in-atomic out-of-bounds division-by-zero; do
+  sed -n 's/^PREEMPT_OP([A-Za-z]*, "\([a-z_0-9]*\)", [A-Za-z]*, "[A-Za-z]*", \(Int\|Void\),.*/"\1("/p' checker/rt/ops.def
+  sed -n 's/^PREEMPT_VIOLATION([A-Za-z]*, "\([a-z-]*\)".*/"\1"/p' checker/rt/violation_kinds.def
+  for w in safe violation executions dfs dpor stateful release exit; do
     echo "\"$w\""
   done
 } >"$dict"

@@ -2,6 +2,12 @@
 # SPIN against preempt on the dm_kobject_release race with N sysfs readers, buggy and fixed.
 #
 #   bench/spin/compare.sh [FIRST..LAST | FIRST LAST] [options]     (default 1..6)
+#   bench/spin/compare.sh families [compare.py options]            every family: see below
+#
+# `compare.sh families ...` runs bench/spin/compare.py: SPIN beside preempt (dpor and stateful) on
+# every family of bench/families.py, fixed and buggy, N upward until each tool exceeds the budget,
+# one markdown table per family (`compare.sh families --help` for its options). The rest of this
+# comment is about the dm table this script prints itself.
 #
 #   --budget S          wall-time budget per tool, per N, per variant (default 60). A run that
 #                       exceeds it is reported as "timeout", and larger N are skipped for that
@@ -27,6 +33,10 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+if [[ ${1:-} == families ]]; then
+  shift
+  exec python3 "$here/compare.py" "$@"
+fi
 preempt=${PREEMPT:-$here/../../build/preempt}
 first=1 last=6 budget=60 strategy=dfs keep="" only="" preempt_flags=""
 pan_flags="-m10000 -w20" cflags="-O2 -DSAFETY"

@@ -29,29 +29,30 @@ void Model::set_exit(Module m, Function exit_function) {
 }
 
 Int Model::shared_int(std::string name, std::int64_t initial) {
-  const std::uint32_t index = layout_->add_group({std::move(name), ObjectKind::Int, 0, 0, kNone});
-  layout_->initial.ints[index] = initial;
-  return Int{index};
+  const Addr addr = layout_->add_group({std::move(name), ObjectKind::Int, 0, 0, kNone});
+  layout_->initial.cells[addr] = initial;
+  return Int{static_cast<std::uint32_t>(addr)};
 }
 
 IntArray Model::int_array(std::string name, std::uint32_t size) {
-  return IntArray{layout_->add_group({std::move(name), ObjectKind::Int, 0, size, kNone}), size};
+  return IntArray{static_cast<std::uint32_t>(layout_->add_group({std::move(name), ObjectKind::Int, 0, size, kNone})),
+                  size};
 }
 
 Kobject Model::kobject(std::string name, Function release) {
-  return Kobject{layout_->add_group({std::move(name), ObjectKind::Kobject, 0, 0, release.id})};
+  return Kobject{static_cast<std::uint32_t>(layout_->add_group({std::move(name), ObjectKind::Kobject, 0, 0, release.id}))};
 }
 
 Completion Model::completion(std::string name) {
-  return Completion{layout_->add_group({std::move(name), ObjectKind::Completion, 0, 0, kNone})};
+  return Completion{static_cast<std::uint32_t>(layout_->add_group({std::move(name), ObjectKind::Completion, 0, 0, kNone}))};
 }
 
 Mutex Model::mutex(std::string name) {
-  return Mutex{layout_->add_group({std::move(name), ObjectKind::Mutex, 0, 0, kNone})};
+  return Mutex{static_cast<std::uint32_t>(layout_->add_group({std::move(name), ObjectKind::Mutex, 0, 0, kNone}))};
 }
 
 Spinlock Model::spinlock(std::string name) {
-  return Spinlock{layout_->add_group({std::move(name), ObjectKind::Spinlock, 0, 0, kNone})};
+  return Spinlock{static_cast<std::uint32_t>(layout_->add_group({std::move(name), ObjectKind::Spinlock, 0, 0, kNone}))};
 }
 
 FunctionId Model::add_function(std::string name, ModuleId module, Body body) {
@@ -128,7 +129,12 @@ const std::string& Thread::name() const { return context_.name(); }
 Op Thread::make(OpKind kind, ObjectKind object_kind, std::uint32_t index) const {
   Op op;
   op.kind = kind;
-  op.target = {object_kind, index};
+  // A module handle is the module's id; every other handle is its object's address.
+  if (index == kNone) {
+    op.target = {object_kind, kNoAddr};
+  } else {
+    op.target = {object_kind, object_kind == ObjectKind::Module ? model_.layout().modules.at(index).addr : Addr{index}};
+  }
   op.location = stack_.back();
   return op;
 }
@@ -306,9 +312,9 @@ class EqualGuard final : public AwaitGuard {
  public:
   EqualGuard(std::uint32_t index, std::int64_t value, std::string text)
       : index_(index), value_(value), text_(std::move(text)) {}
-  bool holds(const Store& store) const override { return store.ints[index_] == value_; }
+  bool holds(const Store& store) const override { return store.get(index_) == value_; }
   std::string describe() const override { return text_; }
-  void reads(FootprintSink& sink) const override { sink.read(Space::Int, index_, index_); }
+  void reads(FootprintSink& sink) const override { sink.read(Space::Cell, index_, index_); }
 
  private:
   std::uint32_t index_;
@@ -322,7 +328,7 @@ void Thread::await_equal(Int x, std::int64_t value, Loc loc) {
                          fmt::format("{} == {}", model_.layout().object_name({ObjectKind::Int, x.index}), value));
   Op op = make(OpKind::Await, ObjectKind::Int, x.index);
   op.arg0 = value;
-  op.guard = &guard;
+  op.payload = static_cast<const AwaitGuard*>(&guard);
   perform(op, loc);
 }
 

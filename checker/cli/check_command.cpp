@@ -7,11 +7,8 @@
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/html_output.hpp"
 #include "checker/cli/options.hpp"
-#include "checker/cli/progress.hpp"
 #include "checker/cli/report_outputs.hpp"
-#include "checker/cli/scenario_files.hpp"
-#include "checker/explore/explorer.hpp"
-#include "checker/lang/scenario.hpp"
+#include "checker/cli/scenario_runs.hpp"
 #include "checker/report/report.hpp"
 
 namespace preempt::cli {
@@ -30,61 +27,45 @@ struct CheckCommand {
 int CheckCommand::run() const {
   install_interrupt_handler();
   ReportOutputs outputs(reports);
-  const ScenarioFiles files = collect_scenarios(paths);
-  int code = kExitSafe;
-  for (const std::string& error : files.errors) {
-    std::cerr << error << "\n";
-    code = kExitBadInput;
-  }
   const bool json = options.format == "json";
+  int code = kExitSafe;
   bool first = true;
   bool html_written = false;
-  for (const std::string& path : files.files) {
-    if (g_stop_requested.load()) {
-      std::cerr << path << ": not checked (interrupted)\n";
-      code = worst_exit(code, kExitIncomplete);
-      continue;
-    }
-    std::string errors;
-    const auto scenario = lang::load_scenario(path, &errors);
-    if (!scenario) {
-      std::cerr << errors;
-      outputs.not_loaded(path, errors);
-      if (json) {
-        nlohmann::ordered_json j;
-        j["scenario"] = path;
-        j["verdict"] = "error";
-        j["error"] = errors;
-        std::cout << j.dump() << "\n";
-      }
-      code = worst_exit(code, kExitBadInput);
-      continue;
-    }
-    CheckConfig config = options.config();
-    ProgressLine progress(json);
-    progress.attach(config);
-    const ExploreResult result = explore(scenario->model(), outputs.observe(path, scenario->layout(), config));
-    progress.clear();
-    ScenarioReport report{path, &scenario->layout(), &result, options.strategy_label(), config.preemption_bound, false,
-                                options.shown_seed()};
-    report.program = &scenario->model();
-    report.table = options.trace == "table";
-    if (!html.empty() && !html_written && (!result.violations.empty() || path == files.files.back())) {
-      html_written = true;
-      if (!write_html_file(html, report)) code = worst_exit(code, kExitBadInput);
-    }
-    const auto& source = scenario->program().source;
-    outputs.checked(report, nullptr, source ? std::string_view(source->text()) : std::string_view());
+  ScenarioHandlers handlers;
+  handlers.not_run = [&](const std::string& path) {
+    std::cerr << path << ": not checked (interrupted)\n";
+    code = worst_exit(code, kExitIncomplete);
+  };
+  handlers.not_loaded = [&](const std::string& path, const std::string& errors) {
+    std::cerr << errors;
     if (json) {
-      std::cout << to_json(report).dump() << "\n";
+      nlohmann::ordered_json j;
+      j["scenario"] = path;
+      j["verdict"] = "error";
+      j["error"] = errors;
+      std::cout << j.dump() << "\n";
+    }
+    code = worst_exit(code, kExitBadInput);
+  };
+  handlers.configure = [&](const std::string&, CheckConfig& config) { config.walkthrough = !html.empty(); };
+  handlers.checked = [&](const ScenarioRun& run) {
+    const ExploreResult& result = run.result;
+    if (!html.empty() && !html_written && (!result.violations.empty() || run.last)) {
+      html_written = true;
+      if (!write_html_file(html, run.report)) code = worst_exit(code, kExitBadInput);
+    }
+    const auto& source = run.scenario.program().source;
+    outputs.checked(run.report, nullptr, source ? std::string_view(source->text()) : std::string_view());
+    if (json) {
+      std::cout << to_json(run.report).dump() << "\n";
     } else {
       if (!first) std::cout << "\n";
-      write_text(std::cout, report);
+      write_text(std::cout, run.report);
     }
     first = false;
-    std::cout.flush();
     code = worst_exit(code, exit_code_of(result.verdict));
-  }
+  };
+  if (!run_scenarios(paths, options, outputs, handlers)) code = worst_exit(code, kExitBadInput);
   return worst_exit(code, outputs.finish());
 }
 

@@ -1,5 +1,7 @@
 #include "checker/cli/options.hpp"
 
+#include "checker/rt/strategy_names.hpp"
+
 #include <csignal>
 
 #include "checker/explore/explorer.hpp"
@@ -13,7 +15,7 @@ void CommonOptions::add_to(CLI::App& command, bool exploring) {
                        "class of equivalent interleavings), dfs (every interleaving), random (sample "
                        "schedules uniformly), pct (probabilistic concurrency testing) or stateful (search of "
                        "the state graph with state caching and symmetry)")
-        ->check(CLI::IsMember({"dpor", "dfs", "random", "pct", "stateful"}))
+        ->check(CLI::IsMember(std::vector<std::string>(kStrategyNames.begin(), kStrategyNames.end())))
         ->capture_default_str();
     command.add_option("--seed", seed, "random, pct: the seed; the same seed gives the same executions")
         ->check(CLI::NonNegativeNumber)
@@ -59,11 +61,10 @@ void CommonOptions::add_to(CLI::App& command, bool exploring) {
 
 CheckConfig CommonOptions::config() const {
   CheckConfig config;
-  config.strategy = strategy == "dfs"      ? StrategyKind::Dfs
-                    : strategy == "random" ? StrategyKind::Random
-                    : strategy == "pct"    ? StrategyKind::Pct
-                    : strategy == "stateful" ? StrategyKind::Stateful
-                                           : StrategyKind::Dpor;
+  config.strategy = StrategyKind::Dpor;
+  for (std::size_t i = 0; i < kStrategyNames.size(); ++i) {
+    if (kStrategyNames[i] == strategy) config.strategy = static_cast<StrategyKind>(i);
+  }
   config.symmetry = !no_symmetry;
   config.reduction = !no_reduction;
   config.max_memory_bytes = max_memory_mib << 20;
@@ -76,6 +77,7 @@ CheckConfig CommonOptions::config() const {
   config.max_executions = max_executions;
   config.max_seconds = max_time;
   config.preemption_bound = preemption_bound;
+  config.explain = true;  // every command tells which races decide the violations it reports
   return config;
 }
 

@@ -4,8 +4,8 @@
 // checker explores the scenario with DPOR and says how many distinct failing classes exist and
 // which one the user found. With stdin not a terminal it reads one choice per line (scripts, tests).
 //
-// Every turn replays the user's choices from the initial state (the engine is deterministic), so
-// undo is only dropping the last choice.
+// Every turn replays the user's choices from the state after init (explore/stepper.hpp), so undo is
+// only dropping the last choice.
 #include <unistd.h>
 
 #include <iostream>
@@ -17,11 +17,11 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
-#include "checker/explore/execution.hpp"
 #include "checker/explore/explorer.hpp"
 #include "checker/explore/schedule.hpp"
-#include "checker/lang/scenario.hpp"
-#include "checker/report/explain.hpp"
+#include "checker/interp/scenario.hpp"
+#include "checker/explore/stepper.hpp"
+#include "checker/report/explanation_text.hpp"
 #include "checker/report/narrative.hpp"
 #include "checker/report/report.hpp"
 #include "checker/report/state_text.hpp"
@@ -36,84 +36,30 @@ struct ThreadView {
   bool enabled = false;
   std::string next;    // its next step, in the trace's words ("" when it has finished)
   std::string where;   // "dm_sysfs_exit [module dm], line 14"
-  std::string status;  // describe_thread: "can run (...)", "waits for ...", "has finished"
+  std::string status;  // "can run (...)", "waits for ...", "has finished"
 };
 
-// Where a scheduling point stands: the threads and the state, or the end of the execution.
-struct Turn {
-  bool over = false;
-  ExecutionEnd end = ExecutionEnd::Complete;
-  std::string error;
-  Counterexample execution;  // the steps so far
-  std::vector<ThreadView> threads;
-  std::vector<ObjectState> state;
-};
-
-// Replays the user's choices, then records the view at the next scheduling point and stops.
-class PlayChooser final : public Chooser {
- public:
-  PlayChooser(const std::vector<ThreadId>& choices, const ModelLayout& layout, Turn& turn)
-      : choices_(choices), layout_(layout), turn_(turn) {}
-  ThreadId choose(const SchedulingPoint& point) override {
-    if (position_ < choices_.size()) return choices_[position_++];
-    const Execution& x = *point.execution;
-    const std::vector<std::string> names = x.thread_names();
-    for (ThreadId t = 0; t < x.thread_count(); ++t) {
-      ThreadView view;
-      view.name = names[t];
-      view.enabled = x.is_enabled(t);
-      view.status = x.describe_thread(t);
-      if (x.waiting_at_end(t)) {
-        TraceEntry next;
-        next.thread = t;
-        next.op = x.pending(t);
-        next.op.guard = nullptr;
-        next.op.payload = nullptr;
-        view.next = describe_step(next, layout_, names).op;
-        view.where = layout_.describe_location(next.op.location);
-        if (next.op.line != 0) view.where += fmt::format(", line {}", next.op.line);
-      }
-      turn_.threads.push_back(std::move(view));
+// The threads of a scheduling point in the words the game shows.
+std::vector<ThreadView> thread_views(const Position& at, const ModelLayout& layout) {
+  std::vector<ThreadView> views;
+  const std::vector<std::string>& names = at.so_far.thread_names;
+  for (ThreadId t = 0; t < at.point.threads.size(); ++t) {
+    const ThreadPosition& p = at.point.threads[t];
+    ThreadView view;
+    view.name = t < names.size() ? names[t] : "?";
+    view.enabled = p.status == ThreadPosition::Status::Runnable;
+    view.status = p.why;
+    if (p.next) {
+      TraceEntry next;
+      next.thread = t;
+      next.op = *p.next;
+      view.next = describe_step(next, layout, names).op;
+      view.where = layout.describe_location(p.function);
+      if (p.line != 0) view.where += fmt::format(", line {}", p.line);
     }
-    turn_.state = describe_store(x.store(), layout_, names);
-    stopped_ = true;
-    return kNone;
+    views.push_back(std::move(view));
   }
-  [[nodiscard]] const std::string& error() const override { return error_; }
-  [[nodiscard]] bool stopped() const { return stopped_; }
-
- private:
-  const std::vector<ThreadId>& choices_;
-  const ModelLayout& layout_;
-  Turn& turn_;
-  std::size_t position_ = 0;
-  bool stopped_ = false;
-  std::string error_;
-};
-
-Turn play_turn(const ModelProgram& program, const std::vector<ThreadId>& choices) {
-  Turn turn;
-  Execution x(program, 10000);
-  if (program.init) {
-    const ExecutionEnd end = x.run_solo(*program.init);
-    if (end != ExecutionEnd::Complete) {
-      turn.over = true;
-      turn.end = end;
-      turn.error = x.error();
-      turn.execution = counterexample_of(x);
-      return turn;
-    }
-    x.set_initial(x.store());
-  }
-  PlayChooser chooser(choices, *program.layout, turn);
-  const ExecutionEnd end = x.run(chooser);
-  turn.execution = counterexample_of(x);
-  if (!chooser.stopped()) {
-    turn.over = true;
-    turn.end = end;
-    turn.error = x.error();
-  }
-  return turn;
+  return views;
 }
 
 // Violations that differ only in step numbers ("unloaded at step 9") are one class.
@@ -123,8 +69,8 @@ std::string class_key(const Violation& v) {
 }
 
 // The end of the game: the whole execution, its violation, and the failing classes of the scenario.
-int finish_game(const Turn& turn, const ModelProgram& program, const ModelLayout& layout) {
-  const Counterexample& c = turn.execution;
+int finish_game(const Position& turn, Stepper& stepper, const ModelProgram& program, const ModelLayout& layout) {
+  Counterexample c = turn.so_far;
   std::cout << "\nthe execution you scheduled:\n";
   write_narrative(std::cout, c, layout);
   std::cout << "\n";
@@ -136,7 +82,8 @@ int finish_game(const Turn& turn, const ModelProgram& program, const ModelLayout
   if (turn.end == ExecutionEnd::Dropped) std::cout << "a failed assume() dropped the execution\n";
   if (c.violation) {
     std::cout << fmt::format("  {}: {}\n", violation_spelling(c.violation->kind), c.violation->message);
-    std::cout << explanation_text(explain(c, program, {}));
+    c.explanation = stepper.explain(c);
+    std::cout << explanation_text(c, layout);
   } else if (turn.end == ExecutionEnd::Complete) {
     std::cout << "every thread finished: no violation in this execution\n";
   }
@@ -187,7 +134,7 @@ struct PlayCommand {
 
 int PlayCommand::run() const {
   std::string errors;
-  const auto scenario = lang::load_scenario(path, &errors);
+  const auto scenario = interp::load_scenario(path, &errors);
   if (!scenario) {
     std::cerr << errors;
     return kExitBadInput;
@@ -198,21 +145,27 @@ int PlayCommand::run() const {
   std::cout << fmt::format("{}: {}\nYou are the scheduler: at each step name the thread that runs next "
                            "(or `undo`, `quit`).\n",
                            path, layout.title);
+  CheckConfig config;
+  config.explain = true;
+  Stepper stepper(program, config);
   std::vector<ThreadId> choices;
-  Turn turn;
+  Position turn;
   while (true) {
-    turn = play_turn(program, choices);
+    turn = stepper.at(choices);
     if (turn.over) break;
-    const auto& trace = turn.execution.trace;
+    const auto& trace = turn.so_far.trace;
     std::cout << "\n";
     if (!trace.empty()) {
-      std::cout << fmt::format("step {}: {}\n", trace.back().step, narrate_step(turn.execution, trace.size() - 1, layout));
+      std::cout << fmt::format("step {}: {}\n", trace.back().step, narrate_step(turn.so_far, trace.size() - 1, layout));
     }
     std::cout << fmt::format("state after step {}:\n", trace.size());
-    for (const ObjectState& o : turn.state) std::cout << fmt::format("  {:<20} {}\n", o.name, o.state);
+    for (const ObjectState& o : describe_store(turn.point.state, layout, turn.so_far.thread_names)) {
+      std::cout << fmt::format("  {:<20} {}\n", o.name, o.state);
+    }
     std::cout << "threads:\n";
     std::vector<std::string> runnable;
-    for (const ThreadView& t : turn.threads) {
+    const std::vector<ThreadView> threads = thread_views(turn, layout);
+    for (const ThreadView& t : threads) {
       if (t.next.empty()) {
         std::cout << fmt::format("  {:<14} {}\n", t.name, t.status);
         continue;
@@ -246,19 +199,19 @@ int PlayCommand::run() const {
       continue;
     }
     bool taken = false;
-    for (ThreadId t = 0; t < turn.threads.size(); ++t) {
-      if (turn.threads[t].name != line) continue;
-      if (turn.threads[t].enabled) {
+    for (ThreadId t = 0; t < threads.size(); ++t) {
+      if (threads[t].name != line) continue;
+      if (threads[t].enabled) {
         choices.push_back(t);
         taken = true;
       } else {
-        std::cout << fmt::format("{} cannot run now: it {}\n", line, turn.threads[t].status);
+        std::cout << fmt::format("{} cannot run now: it {}\n", line, threads[t].status);
         taken = true;  // answered
       }
     }
     if (!taken) std::cout << fmt::format("no runnable thread '{}': choose one of {}undo, quit\n", line, options);
   }
-  return finish_game(turn, program, layout);
+  return finish_game(turn, stepper, program, layout);
 }
 
 }  // namespace

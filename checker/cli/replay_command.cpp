@@ -7,7 +7,7 @@
 #include "checker/cli/html_output.hpp"
 #include "checker/cli/options.hpp"
 #include "checker/explore/explorer.hpp"
-#include "checker/lang/scenario.hpp"
+#include "checker/interp/scenario.hpp"
 #include "checker/report/report.hpp"
 
 namespace preempt::cli {
@@ -22,15 +22,15 @@ struct ReplayCommand {
 
   [[nodiscard]] int run() const {
     std::string errors;
-    const auto scenario = lang::load_scenario(path, &errors);
+    const auto scenario = interp::load_scenario(path, &errors);
     if (!scenario) {
       std::cerr << errors;
       return kExitBadInput;
     }
-    const CheckConfig config = options.config();
+    CheckConfig config = options.config();
+    config.walkthrough = !html.empty();
     const ExploreResult result = replay(scenario->model(), schedule, config);
     ScenarioReport report{path, &scenario->layout(), &result, "replay", std::nullopt, true};
-    report.program = &scenario->model();
     report.table = options.trace == "table";
     if (!html.empty() && !write_html_file(html, report)) return kExitBadInput;
     if (options.format == "json") {

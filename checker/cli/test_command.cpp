@@ -8,11 +8,8 @@
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/options.hpp"
-#include "checker/cli/progress.hpp"
 #include "checker/cli/report_outputs.hpp"
-#include "checker/cli/scenario_files.hpp"
-#include "checker/explore/explorer.hpp"
-#include "checker/lang/scenario.hpp"
+#include "checker/cli/scenario_runs.hpp"
 #include "checker/report/report.hpp"
 
 namespace preempt::cli {
@@ -66,69 +63,51 @@ std::string mismatch(const lang::Program& program, const ExploreResult& r, const
 int TestCommand::run() const {
   install_interrupt_handler();
   ReportOutputs outputs(reports);
-  const ScenarioFiles files = collect_scenarios(paths);
-  bool bad_input = false;
-  for (const std::string& error : files.errors) {
-    std::cerr << error << "\n";
-    bad_input = true;
-  }
   const bool json = options.format == "json";
+  bool bad_input = false;
   std::size_t passed = 0;
   std::size_t failed = 0;
-  for (const std::string& path : files.files) {
-    if (g_stop_requested.load()) {
-      std::cout << "FAIL " << path << ": not run (interrupted)\n";
-      outputs.not_run(path);
-      ++failed;
-      continue;
-    }
-    std::string errors;
-    const auto scenario = lang::load_scenario(path, &errors);
-    if (!scenario) {
-      ++failed;
-      bad_input = true;
-      outputs.not_loaded(path, errors);
-      if (json) {
-        nlohmann::ordered_json j;
-        j["scenario"] = path;
-        j["verdict"] = "error";
-        j["error"] = errors;
-        j["test"] = {{"passed", false}, {"reason", "the scenario does not compile"}};
-        std::cout << j.dump() << "\n";
-      } else {
-        std::cout << "FAIL " << path << ": the scenario does not compile\n" << errors;
-      }
-      continue;
-    }
-    CheckConfig config = options.config();
-    ProgressLine progress(json);
-    progress.attach(config);
-    const ExploreResult result = explore(scenario->model(), outputs.observe(path, scenario->layout(), config));
-    progress.clear();
-    const std::string why = mismatch(scenario->program(), result, options.strategy);
-    ScenarioReport report{path, &scenario->layout(), &result, options.strategy_label(), config.preemption_bound, false,
-                          options.shown_seed()};
-    report.program = &scenario->model();
-    report.table = options.trace == "table";
-    why.empty() ? ++passed : ++failed;
-    const auto& source = scenario->program().source;
-    outputs.checked(report, &why, source ? std::string_view(source->text()) : std::string_view(),
-                    scenario->program().expectation.loc.line);
+  ScenarioHandlers handlers;
+  handlers.not_run = [&](const std::string& path) {
+    std::cout << "FAIL " << path << ": not run (interrupted)\n";
+    ++failed;
+  };
+  handlers.not_loaded = [&](const std::string& path, const std::string& errors) {
+    ++failed;
+    bad_input = true;
     if (json) {
-      nlohmann::ordered_json j = to_json(report);
-      j["test"] = {{"expected", expected_text(scenario->program().expectation)},
+      nlohmann::ordered_json j;
+      j["scenario"] = path;
+      j["verdict"] = "error";
+      j["error"] = errors;
+      j["test"] = {{"passed", false}, {"reason", "the scenario does not compile"}};
+      std::cout << j.dump() << "\n";
+    } else {
+      std::cout << "FAIL " << path << ": the scenario does not compile\n" << errors;
+    }
+  };
+  handlers.checked = [&](const ScenarioRun& run) {
+    const ExploreResult& result = run.result;
+    const std::string why = mismatch(run.scenario.program(), result, options.strategy);
+    why.empty() ? ++passed : ++failed;
+    const auto& source = run.scenario.program().source;
+    outputs.checked(run.report, &why, source ? std::string_view(source->text()) : std::string_view(),
+                    run.scenario.program().expectation.loc.line);
+    if (json) {
+      nlohmann::ordered_json j = to_json(run.report);
+      j["test"] = {{"expected", expected_text(run.scenario.program().expectation)},
                    {"passed", why.empty()},
                    {"reason", why}};
       std::cout << j.dump() << "\n";
     } else if (why.empty()) {
-      std::cout << fmt::format("PASS {}: {} ({} execution{}, {:.3f} s)\n", path, outcome_text(result),
+      std::cout << fmt::format("PASS {}: {} ({} execution{}, {:.3f} s)\n", run.path, outcome_text(result),
                                result.executions, result.executions == 1 ? "" : "s", result.seconds);
     } else {
-      std::cout << fmt::format("FAIL {}: {}\n", path, why);
-      write_text(std::cout, report);
+      std::cout << fmt::format("FAIL {}: {}\n", run.path, why);
+      write_text(std::cout, run.report);
     }
-    std::cout.flush();
-  }
+  };
+  if (!run_scenarios(paths, options, outputs, handlers)) bad_input = true;
   if (!json) std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
   if (outputs.finish() != kExitSafe) bad_input = true;
   if (bad_input) return kExitBadInput;

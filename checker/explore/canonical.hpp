@@ -2,7 +2,7 @@
 // The canonical form of an execution's Mazurkiewicz trace: its Foata normal form. Two executions
 // are the same trace (differ only in the order of independent steps) exactly when their forms are
 // equal. Used to check the reduction: DPOR must never explore one trace twice, and must explore
-// every trace the exhaustive strategy reaches. Needs an execution run with record_footprints(true).
+// every trace the exhaustive strategy reaches. Needs an execution run with ExecutionOptions::record_footprints.
 #include <string>
 
 namespace preempt {

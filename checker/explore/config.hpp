@@ -9,12 +9,15 @@ namespace preempt {
 class Execution;
 enum class ExecutionEnd : std::uint8_t;
 
+// The strategies, one per row of rt/strategies.def (their names), in that order:
+//   Dfs       exhaustive: every interleaving of the visible steps
+//   Dpor      optimal DPOR: one execution per Mazurkiewicz trace (equivalence class of interleavings)
+//   Random    sampling: a uniformly random enabled thread at every point
+//   Pct       sampling: probabilistic concurrency testing with bug depth pct_depth
+//   Stateful  depth-first search of the state graph with state caching (scenario models)
 enum class StrategyKind : std::uint8_t {
-  Dfs,   // exhaustive: every interleaving of the visible steps
-  Dpor,  // optimal DPOR: one execution per Mazurkiewicz trace (equivalence class of interleavings)
-  Random,  // sampling: a uniformly random enabled thread at every point
-  Pct,     // sampling: probabilistic concurrency testing with bug depth pct_depth
-  Stateful,  // depth-first search of the state graph with state caching (scenario models)
+#define PREEMPT_STRATEGY(name, spelling) name,
+#include "checker/rt/strategies.def"
 };
 
 // A running exploration's progress, as CheckConfig::progress sees it.
@@ -39,6 +42,13 @@ struct CheckConfig {
   // (preemption-bounded exhaustive searches with bound 0, 1, ...), within this many executions.
   bool minimize = true;
   std::uint64_t minimize_budget = 200000;
+  // For the reported counterexamples (and a replayed execution): explain the races that decide
+  // each violation (explain.hpp: at most explain_replays reversals replayed, explain_races kept),
+  // and record the state at every step of the first one (walkthrough.hpp).
+  bool explain = false;
+  std::uint32_t explain_replays = 12;
+  std::uint32_t explain_races = 3;
+  bool walkthrough = false;
   // Debugging the reduction: compute every execution's canonical trace (canonical.hpp) and stop
   // with an error if one is explored twice. Costs a footprint per step and a set of all traces.
   bool check_canonical = false;

@@ -176,7 +176,7 @@ ThreadId DporChooser::choose(const SchedulingPoint& point) {
     for (std::size_t i = 0; pick == kNone && i < point.enabled.size(); ++i) {
       if (!asleep(point.enabled[i])) pick = point.enabled[i];
     }
-    if (pick == kNone && execution.ended()) {
+    if (pick == kNone && execution.outcome().end.has_value()) {
       error_ = "every enabled thread is asleep";  // after the reported end: the run just stops
       return kNone;
     }
@@ -281,11 +281,11 @@ bool DporChooser::runnable_after(const Execution& execution, std::size_t j, std:
   scratch_.assign_from(execution.store());
   for (std::size_t m = k; m-- > j;) {
     const TraceEntry& e = entry_of(execution, m);
-    if (e.changed) models::assign_changed(scratch_, e.op, e.before);
+    if (e.changed()) scratch_.at(e.changed_addr) = e.before;
   }
   for (std::size_t m = j + 1; m < k; ++m) {
     const TraceEntry& e = entry_of(execution, m);
-    if (e.changed && !after(m, j, excluded_)) models::assign_changed(scratch_, e.op, e.after);
+    if (e.changed() && !after(m, j, excluded_)) scratch_.at(e.changed_addr) = e.after;
   }
   return execution.enabled_in(thread, scratch_);
 }
@@ -362,8 +362,8 @@ void DporChooser::finish(const Execution& execution) {
   if (n > 0) levels_[n - 1].entry = last_step_entry(execution);
   // A violation after the reported end that does not depend on the step that ended the execution
   // is reachable without it: its causal past, in this order, is an execution that ends there.
-  reported_choices_ = execution.choices_before_end();
-  for (const Execution::LaterViolation& later : execution.later_violations()) {
+  reported_choices_ = execution.outcome().choices;
+  for (const LaterViolation& later : execution.outcome().later_violations) {
     const std::size_t k = later.choice;
     if (reported_choices_ == 0 || k >= n || happens_before(reported_choices_ - 1, k)) continue;
     std::vector<ThreadId> schedule;

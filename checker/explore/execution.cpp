@@ -14,8 +14,8 @@ const std::string kUnknownThread = "?";
 
 }  // namespace
 
-Execution::Execution(const ModelProgram& program, std::uint32_t max_steps)
-    : program_(program), layout_(*program.layout), max_steps_(max_steps) {
+Execution::Execution(const ModelProgram& program, const ExecutionOptions& options)
+    : program_(program), layout_(*program.layout), options_(options) {
   initial_.assign_from(layout_.initial);
   trace_.reserve(1024);
 }
@@ -38,9 +38,7 @@ bool Execution::enabled_in(ThreadId thread, const Store& store) const {
   if (thread >= thread_count_) return false;
   const ThreadContext& t = *slots_[thread];
   if (t.status() != ThreadStatus::Pending || halted_[thread] != 0) return false;
-  // A sleeping op under a spinlock is "enabled": taking it reports sleep-in-atomic.
-  if (t.spin_depth > 0 && models::may_sleep(t.pending().kind)) return true;
-  return models::enabled(store, t.pending(), thread);
+  return models::enabled(store, t.pending(), kernel_[thread]);
 }
 
 std::optional<Fingerprint> Execution::fingerprint(bool symmetry) const {
@@ -51,11 +49,12 @@ std::optional<Fingerprint> Execution::fingerprint(bool symmetry) const {
     StateHasher h;
     h.add(static_cast<std::uint64_t>(thread.status()));
     h.add(halted_[t]);
-    h.add(thread.spin_depth);
+    kernel_[t].hash(h);
     if (thread.status() == ThreadStatus::Pending || thread.status() == ThreadStatus::Reporting) {
       const Op& op = thread.pending();
       h.add(static_cast<std::uint64_t>(op.kind));
-      h.add((std::uint64_t{static_cast<std::uint8_t>(op.target.kind)} << 32) | op.target.index);
+      h.add(static_cast<std::uint64_t>(op.target.kind));
+      h.add(op.target.addr);
       h.add(static_cast<std::uint64_t>(op.arg0));
       h.add(static_cast<std::uint64_t>(op.arg1));
       h.add(op.location);
@@ -88,16 +87,43 @@ std::optional<Fingerprint> Execution::fingerprint(bool symmetry) const {
     h.add(keys[i].local.hi);
     h.add(keys[i].local.lo);
   }
-  for (std::int64_t v : store_.ints) h.add(static_cast<std::uint64_t>(v));
-  for (const KobjectState& k : store_.kobjects) h.add(static_cast<std::uint64_t>(k.refcount));
-  for (const CompletionState& c : store_.completions) h.add(c.done);
-  for (const LockState& m : store_.mutexes) h.add(owner(m.owner));
-  for (const LockState& s : store_.spinlocks) h.add(owner(s.owner));
-  for (const ModuleState& m : store_.modules) {
-    h.add(static_cast<std::uint64_t>(m.refcount));
-    h.add(static_cast<std::uint64_t>(m.status));
+  const std::vector<CellRole>& roles = layout_.roles;
+  for (std::size_t c = 0; c < store_.cells.size(); ++c) {
+    const std::int64_t v = store_.cells[c];
+    h.add(roles[c] == CellRole::Owner ? owner(owner_of(v)) : static_cast<std::uint64_t>(v));
   }
   return h.result();
+}
+
+Snapshot Execution::snapshot() const {
+  const Execution& x = *this;
+  Snapshot s;
+  s.step = x.outcome().steps;
+  s.state = x.store();
+  const ModelLayout& layout = x.layout();
+  for (ThreadId t = 0; t < x.thread_count(); ++t) {
+    ThreadPosition p;
+    p.why = x.describe_thread(t);
+    p.function = slots_[t]->body();
+    switch (slots_[t]->status()) {
+      case ThreadStatus::Idle: p.status = ThreadPosition::Status::NotStarted; break;
+      case ThreadStatus::Finished: p.status = ThreadPosition::Status::Finished; break;
+      case ThreadStatus::Reporting: p.status = ThreadPosition::Status::Stopped; break;
+      case ThreadStatus::Running: case ThreadStatus::Pending:
+        p.status = x.is_enabled(t) ? ThreadPosition::Status::Runnable : ThreadPosition::Status::Blocked;
+        break;
+    }
+    if (x.waiting_at_end(t)) {
+      Op next = x.pending(t);
+      next.payload = {};
+      p.function = next.location;
+      p.line = next.line;
+      p.next = next;
+    }
+    p.module = layout.module_of(p.function);
+    s.threads.push_back(std::move(p));
+  }
+  return s;
 }
 
 bool Execution::future_accesses(ThreadId thread, AccessSet& out) const {
@@ -139,23 +165,25 @@ void Execution::begin() {
   store_.assign_from(initial_);
   trace_.clear();
   footprints_.clear();
-  later_violations_.clear();
   spawned_.clear();
-  violation_.reset();
-  error_.clear();
-  cut_after_end_.clear();
-  end_.reset();
+  outcome_.end.reset();
+  outcome_.violation.reset();
+  outcome_.error.clear();
+  outcome_.steps = 0;
+  outcome_.choices = 0;
+  outcome_.dropped_at_spin = false;
+  outcome_.limit_thread = kNone;
+  outcome_.limit_line = 0;
+  outcome_.cut_after_end.clear();
+  outcome_.later_violations.clear();
   spinning_ = 0;
-  dropped_at_spin_ = false;
   run_on_ = false;
   choices_ = 0;
-  choices_at_end_ = 0;
-  steps_at_end_ = 0;
   reported_length_ = 0;
   steps_ = 0;
   thread_count_ = 0;
-  limit_thread_ = kNone;
-  limit_line_ = 0;
+  kernel_.clear();
+  last_entry_.clear();
 }
 
 void Execution::finish() {
@@ -169,6 +197,8 @@ ThreadContext& Execution::start_thread(const ThreadSpec& spec) {
   if (halted_.size() < thread_count_) halted_.push_back(0);
   blocked_[id] = 0;
   halted_[id] = 0;
+  kernel_.emplace_back();
+  last_entry_.push_back(kNoEntry);
   ThreadContext& thread = *slots_[id];
   thread.attach_store(&store_);
   thread.stop_spins = stop_spins_ || phase_ != Phase::Threads;  // alone, a pass would loop for ever
@@ -182,13 +212,13 @@ ExecutionEnd Execution::run(Chooser& chooser) {
   begin();
   phase_ = Phase::Threads;
   maximal_ = chooser.wants_maximal_executions();
-  stop_spins_ = chooser.stops_spin_loops() && !loops_as_written_;
+  stop_spins_ = chooser.stops_spin_loops() && !options_.loops_as_written;
   for (const ThreadSpec& spec : program_.threads) {
     start_thread(spec);
-    if (end_ && !run_on_) return *end_;
+    if (outcome_.end && !run_on_) return *outcome_.end;
   }
   ThreadId previous = kNone;
-  while (!end_ || run_on_) {
+  while (!outcome_.end || run_on_) {
     note_wakeups();
     if (enabled_.empty()) {
       if (run_on_) break;
@@ -202,17 +232,19 @@ ExecutionEnd Execution::run(Chooser& chooser) {
       }
       if (unfinished) {
         deadlock();
+      } else if (program_.final) {
+        continue_alone(Phase::Final, *program_.final);
       } else {
-        run_final();
+        end_with(ExecutionEnd::Complete);
       }
       break;
     }
-    if (steps_ >= max_steps_) {
+    if (steps_ >= options_.max_steps) {
       if (run_on_) {
-        cut_after_end_ = fmt::format("the step limit ({} steps)", max_steps_);
+        outcome_.cut_after_end = fmt::format("the step limit ({} steps)", options_.max_steps);
         break;
       }
-      limit_thread_ = previous;
+      outcome_.limit_thread = previous;
       end_with(ExecutionEnd::StepLimit);
       break;
     }
@@ -220,40 +252,27 @@ ExecutionEnd Execution::run(Chooser& chooser) {
     const ThreadId pick = chooser.choose({enabled_, previous, previous_enabled, steps_ + 1, this});
     if (pick == kNone) {
       if (run_on_) {
-        cut_after_end_ = chooser.error();
+        outcome_.cut_after_end = chooser.error();
         break;
       }
-      error_ = chooser.error();
+      outcome_.error = chooser.error();
       end_with(ExecutionEnd::Stopped);
       break;
     }
     ++choices_;
+    if (!outcome_.end) outcome_.choices = choices_;
     step(pick, previous_enabled && pick != previous, Phase::Threads);
     previous = pick;
   }
   run_on_ = false;
-  return *end_;
+  return *outcome_.end;
 }
 
-ExecutionEnd Execution::run_solo(const ThreadSpec& solo) {
+ExecutionEnd Execution::run_alone(Phase phase, const ThreadSpec& spec) {
   begin();
-  phase_ = Phase::Init;
   stop_spins_ = true;
-  ThreadContext& thread = start_thread(solo);
-  while (!end_ && thread.status() == ThreadStatus::Pending) {
-    if (!is_enabled(thread.id())) {
-      deadlock();
-      break;
-    }
-    if (steps_ >= max_steps_) {
-      limit_thread_ = thread.id();
-      end_with(ExecutionEnd::StepLimit);
-      break;
-    }
-    step(thread.id(), false, Phase::Init);
-  }
-  if (!end_) end_with(ExecutionEnd::Complete);
-  return *end_;
+  continue_alone(phase, spec);
+  return *outcome_.end;
 }
 
 // Recomputes the enabled set and credits the last step with the threads it unblocked.
@@ -277,14 +296,14 @@ void Execution::note_wakeups() {
 }
 
 void Execution::end_with(ExecutionEnd end) {
-  if (end_) {
+  if (outcome_.end) {
     run_on_ = false;
     return;
   }
-  end_ = end;
-  steps_at_end_ = steps_;
+  outcome_.end = end;
+  outcome_.steps = steps_;
+  outcome_.choices = choices_;
   reported_length_ = trace_.size();
-  choices_at_end_ = choices_;
   run_on_ = maximal_ && phase_ == Phase::Threads && (end == ExecutionEnd::Violation || end == ExecutionEnd::Dropped);
 }
 
@@ -294,67 +313,22 @@ void Execution::halt(ThreadId thread) {
 
 void Execution::fail(ViolationKind kind, ThreadId thread, std::string message, ModuleId module) {
   if (run_on_) {
-    if (kind != ViolationKind::Deadlock && choices_ > 0) later_violations_.push_back({choices_ - 1, kind});
+    if (kind != ViolationKind::Deadlock && choices_ > 0) outcome_.later_violations.push_back({choices_ - 1, kind});
     halt(thread);
     return;
   }
-  violation_ = Violation{kind, thread, module, steps_, std::move(message)};
+  outcome_.violation = Violation{kind, thread, module, steps_, std::move(message)};
   end_with(ExecutionEnd::Violation);
   if (kind == ViolationKind::Deadlock) run_on_ = false;  // nothing can run on; no one is at fault
   if (run_on_) halt(thread);
 }
 
-// Every step that executes code of an unloaded module is a violation: the code of the step's own
-// function, the callee of a call, the caller a return lands in, and a function the step calls.
-bool Execution::check_code(const ThreadContext& thread, const Op& op, FunctionId callee) {
-  const auto unloaded = [&](FunctionId f) {
-    const ModuleId m = layout_.module_of(f);
-    return m != kNone && store_.modules[m].status == ModuleStatus::Unloaded ? m : kNone;
-  };
-  const auto report = [&](ModuleId m, const std::string& what) {
-    fail(ViolationKind::UnloadedCode, thread.id(),
-         fmt::format("{} {}: code of module {}, unloaded at step {}", thread.name(), what,
-                     layout_.modules[m].name, store_.modules[m].unloaded_at_step),
-         m);
-    return true;
-  };
-  const std::string where = layout_.function_name(op.location);
-  // The thread resumes in its module function after a primitive returned: say so, as the kernel
-  // would crash there ("complete() returns into dm_kobject_release").
-  const auto resumed = [&] {
-    for (std::size_t i = trace_.size() - 1; i-- > 0;) {
-      if (trace_[i].thread == thread.id()) return returns_from_primitive(trace_[i], op);
-    }
-    return false;
-  };
-  switch (op.kind) {
-    case OpKind::Call:
-      if (ModuleId m = unloaded(op.location); m != kNone) {
-        return report(m, fmt::format("calls {} from {}", layout_.function_name(op.other), where));
-      }
-      if (ModuleId m = unloaded(op.other); m != kNone) {
-        return report(m, fmt::format("calls {}", layout_.function_name(op.other)));
-      }
-      return false;
-    case OpKind::Return: case OpKind::ThreadEnd:
-      if (ModuleId m = unloaded(op.location); m != kNone) {
-        return report(m, fmt::format("returns {} {}", resumed() ? "into" : "from", where));
-      }
-      if (ModuleId m = unloaded(op.other); m != kNone) {
-        return report(m, fmt::format("returns into {}", layout_.function_name(op.other)));
-      }
-      return false;
-    default:
-      break;
-  }
-  if (ModuleId m = unloaded(op.location); m != kNone) {
-    return report(m, resumed() ? fmt::format("returns into {}", where)
-                               : fmt::format("executes {} in {}", op_name(op.kind), where));
-  }
-  if (ModuleId m = unloaded(callee); m != kNone) {
-    return report(m, fmt::format("calls {}", layout_.function_name(callee)));
-  }
-  return false;
+models::StepContext Execution::context(ThreadId thread, std::uint32_t step) {
+  return {store_, layout_, *this, thread, kernel_[thread], step};
+}
+
+void Execution::fail_with(ThreadId thread, const models::StepEffect& effect) {
+  fail(*effect.violation, thread, effect.message, effect.module);
 }
 
 void Execution::step(ThreadId id, bool preempted, Phase phase) {
@@ -362,42 +336,45 @@ void Execution::step(ThreadId id, bool preempted, Phase phase) {
   const Op op = thread.pending();
   TraceEntry& entry = trace_.emplace_back();
   entry.step = ++steps_;
+  if (!outcome_.end) outcome_.steps = steps_;
   entry.thread = id;
   entry.op = op;
-  entry.op.guard = nullptr;  // both point into the thread's stack: the trace outlives them
-  entry.op.payload = nullptr;
+  entry.op.payload = {};  // it points into the thread's stack: the trace outlives it
   entry.preempted = preempted;
   entry.phase = phase;
-  if (record_footprints_) footprints_.push_back(footprint_of(op, layout_));
-  if (check_code(thread, op, kNone)) return;
-  if (thread.spin_depth > 0 && models::may_sleep(op.kind)) {
-    fail(ViolationKind::SleepInAtomic, id,
-         fmt::format("{} calls {} while holding a spinlock", thread.name(), op_name(op.kind)));
+  if (options_.record_footprints) footprints_.push_back(footprint_of(op, layout_));
+  const std::size_t previous = last_entry_[id];
+  last_entry_[id] = trace_.size() - 1;
+  models::StepContext ctx = context(id, entry.step);
+  models::StepEffect effect;
+  if (models::check_step(op, previous == kNoEntry ? nullptr : &trace_[previous].op, ctx, effect)) {
+    fail_with(id, effect);
     return;
   }
-  models::StepEffect effect;
-  models::StepContext context{store_, layout_, *this, id, thread.spin_depth, entry.step};
-  models::apply(op, context, effect);
+  models::apply(op, ctx, effect);
+  entry.changed_addr = effect.changed;
   entry.before = effect.before;
   entry.after = effect.after;
-  entry.changed = effect.changed;
   entry.value = effect.result.value;
   entry.called = effect.result.call;
-  effect.result.modified = effect.changed && effect.before != effect.after;
+  effect.result.modified = effect.changed != kNoAddr && effect.before != effect.after;
   if (effect.violation) {
     fail(*effect.violation, id, fmt::format("{}: {}", thread.name(), effect.message), effect.module);
     return;
   }
-  if (effect.result.call != kNone && check_code(thread, Op{}, effect.result.call)) return;
+  if (effect.result.call != kNone && models::check_call(effect.result.call, ctx, effect)) {
+    fail_with(id, effect);
+    return;
+  }
   if (op.kind == OpKind::Spawn) {
-    const auto* request = static_cast<const SpawnRequest*>(op.payload);
+    const SpawnRequest* request = std::get<const SpawnRequest*>(op.payload);
     spawned_.push_back(request->spec);
     effect.result.value = thread_count_;
     entry.value = thread_count_;  // the id of the thread it creates
     thread.set_result(effect.result);
     thread.resume();
     after_resume(thread);
-    if (!end_ || run_on_) start_thread(spawned_.back());
+    if (!outcome_.end || run_on_) start_thread(spawned_.back());
     return;
   }
   thread.set_result(effect.result);
@@ -407,37 +384,24 @@ void Execution::step(ThreadId id, bool preempted, Phase phase) {
 
 void Execution::after_resume(ThreadContext& thread) {
   if (thread.status() == ThreadStatus::Finished) {
-    for (std::size_t m = 0; m < store_.mutexes.size(); ++m) {
-      if (store_.mutexes[m].owner == thread.id()) {
-        fail(ViolationKind::LockMisuse, thread.id(),
-             fmt::format("{} exits holding mutex {}", thread.name(),
-                         layout_.object_name({ObjectKind::Mutex, static_cast<std::uint32_t>(m)})));
-        return;
-      }
-    }
-    for (std::size_t s = 0; s < store_.spinlocks.size(); ++s) {
-      if (store_.spinlocks[s].owner == thread.id()) {
-        fail(ViolationKind::LockMisuse, thread.id(),
-             fmt::format("{} exits holding spinlock {}", thread.name(),
-                         layout_.object_name({ObjectKind::Spinlock, static_cast<std::uint32_t>(s)})));
-        return;
-      }
-    }
+    models::StepEffect effect;
+    if (models::check_exit(context(thread.id(), steps_), effect)) fail_with(thread.id(), effect);
     return;
   }
   if (thread.status() != ThreadStatus::Reporting) return;
   const Op& op = thread.pending();
-  const char* message = static_cast<const char*>(op.payload);
+  const char* message = op.message();
   switch (op.kind) {
     case OpKind::Fail: {
       // The failing check is a step of its own in the trace, so the story ends where it failed.
       TraceEntry& entry = trace_.emplace_back();
       entry.step = ++steps_;
+      if (!outcome_.end) outcome_.steps = steps_;
       entry.thread = thread.id();
       entry.op = op;
-      entry.op.payload = nullptr;
+      entry.op.payload = {};
       entry.phase = phase_;
-      if (record_footprints_) footprints_.emplace_back();
+      if (options_.record_footprints) footprints_.emplace_back();
       fail(static_cast<ViolationKind>(op.arg0), thread.id(),
            fmt::format("{}: {}", thread.name(), message != nullptr ? message : "check failed"));
       return;
@@ -458,21 +422,21 @@ void Execution::after_resume(ThreadContext& thread) {
       return;
     case OpKind::Stuck:
       if (run_on_) {
-        cut_after_end_ = fmt::format("thread {} looping without a visible step at line {}", thread.name(), op.line);
+        outcome_.cut_after_end = fmt::format("thread {} looping without a visible step at line {}", thread.name(), op.line);
         halt(thread.id());
         return;
       }
-      limit_thread_ = thread.id();
-      limit_line_ = op.line;
+      outcome_.limit_thread = thread.id();
+      outcome_.limit_line = op.line;
       end_with(ExecutionEnd::StepLimit);
       return;
     default:
       if (run_on_) {
-        cut_after_end_ = fmt::format("thread {} failing: {}", thread.name(), message != nullptr ? message : "?");
+        outcome_.cut_after_end = fmt::format("thread {} failing: {}", thread.name(), message != nullptr ? message : "?");
         run_on_ = false;
         return;
       }
-      error_ = fmt::format("thread {} failed: {}", thread.name(), message != nullptr ? message : "?");
+      outcome_.error = fmt::format("thread {} failed: {}", thread.name(), message != nullptr ? message : "?");
       end_with(ExecutionEnd::ModelError);
       return;
   }
@@ -482,9 +446,9 @@ void Execution::end_spinning() {
   for (std::uint32_t t = 0; t < thread_count_; ++t) {
     const ThreadContext& thread = *slots_[t];
     if (thread.status() != ThreadStatus::Reporting || thread.pending().kind != OpKind::SpinFail) continue;
-    for (const SpinRead& read : *static_cast<const SpinReads*>(thread.pending().payload)) {
+    for (const SpinRead& read : *std::get<const SpinReads*>(thread.pending().payload)) {
       if (models::read_now(store_, read.kind, read.target) != read.value) {
-        dropped_at_spin_ = true;
+        outcome_.dropped_at_spin = true;
         end_with(ExecutionEnd::Dropped);
         return;
       }
@@ -507,26 +471,22 @@ void Execution::deadlock() {
        fmt::format("no thread can run: {}", why));
 }
 
-void Execution::run_final() {
-  if (!program_.final) {
-    end_with(ExecutionEnd::Complete);
-    return;
-  }
-  phase_ = Phase::Final;
-  ThreadContext& thread = start_thread(*program_.final);
-  while (!end_ && thread.status() == ThreadStatus::Pending) {
+void Execution::continue_alone(Phase phase, const ThreadSpec& spec) {
+  phase_ = phase;
+  ThreadContext& thread = start_thread(spec);
+  while (!outcome_.end && thread.status() == ThreadStatus::Pending) {
     if (!is_enabled(thread.id())) {
       deadlock();
       return;
     }
-    if (steps_ >= max_steps_) {
-      limit_thread_ = thread.id();
+    if (steps_ >= options_.max_steps) {
+      outcome_.limit_thread = thread.id();
       end_with(ExecutionEnd::StepLimit);
       return;
     }
-    step(thread.id(), false, Phase::Final);
+    step(thread.id(), false, phase);
   }
-  if (!end_) end_with(ExecutionEnd::Complete);
+  if (!outcome_.end) end_with(ExecutionEnd::Complete);
 }
 
 }  // namespace preempt

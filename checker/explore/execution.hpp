@@ -26,6 +26,8 @@
 #include "checker/explore/chooser.hpp"
 #include "checker/explore/footprint.hpp"
 #include "checker/explore/program.hpp"
+#include "checker/explore/result.hpp"
+#include "checker/explore/walkthrough.hpp"
 #include "checker/rt/fiber.hpp"
 #include "checker/rt/store.hpp"
 #include "checker/rt/trace.hpp"
@@ -33,38 +35,88 @@
 
 namespace preempt {
 
-enum class ExecutionEnd : std::uint8_t {
-  Complete,    // every thread finished (and final passed)
-  Violation,   // violation() says what
-  Dropped,     // an assume() failed: the execution does not count
-  StepLimit,   // cut at max_steps
-  ModelError,  // the model itself is broken (error() says why)
-  Stopped,     // the chooser stopped it (its error() says why)
+// Limits and switches of an Execution.
+struct ExecutionOptions {
+  std::uint32_t max_steps = 10000;  // steps per execution; more: the execution is cut
+  bool record_footprints = false;   // debugging the reduction: keep each step's footprint
+  bool loops_as_written = false;    // testing: run loops as written even when the chooser would stop
+                                    // passes that repeat themselves
+};
+
+// A violation in the part after the reported end: the scheduling choice whose step caused it.
+struct LaterViolation {
+  std::uint32_t choice = 0;
+  ViolationKind kind = ViolationKind::Assertion;
+};
+
+// How an execution ended, as far as it has: what the reported end was, and what happened after.
+struct Outcome {
+  std::optional<ExecutionEnd> end;    // the reported end; unset while the execution goes on
+  std::optional<Violation> violation;
+  std::string error;                  // ModelError, Stopped: why
+  std::uint32_t steps = 0;            // steps up to the reported end (so far, before it)
+  std::uint32_t choices = 0;          // scheduling choices before the reported end (so far, before it)
+  // Dropped because a thread stopped at a spin loop would read new values if it ran its
+  // condition again (the executions in which it does are explored on their own).
+  bool dropped_at_spin = false;
+  // StepLimit: the thread that was running when the limit hit, and non-zero when it ran without
+  // end between two visible steps, the line it loops at.
+  ThreadId limit_thread = kNone;
+  std::uint32_t limit_line = 0;
+  // Why the run after the reported end stopped before every thread had finished or blocked (a step
+  // limit, a thread looping without a visible step, a model error): races of the steps it never
+  // took were not seen. Empty when that part ran to its end.
+  std::string cut_after_end;
+  std::vector<LaterViolation> later_violations;  // in the part after the reported end
 };
 
 class Execution final : public models::ThreadNames {
  public:
-  Execution(const ModelProgram& program, std::uint32_t max_steps);
+  Execution(const ModelProgram& program, const ExecutionOptions& options);
   ~Execution() override;
   Execution(const Execution&) = delete;
   Execution& operator=(const Execution&) = delete;
 
   // The state every execution starts from (default: the layout's initial store).
   void set_initial(const Store& store) { initial_.assign_from(store); }
-  // Runs `threads` (or only `solo`, for init) to the end.
+  // Runs the program's threads to the end (then `final`, alone, after a complete execution).
   ExecutionEnd run(Chooser& chooser);
-  ExecutionEnd run_solo(const ThreadSpec& solo);
+  // Runs `spec` alone in `phase` (init), from the initial state, to its end.
+  ExecutionEnd run_alone(Phase phase, const ThreadSpec& spec);
 
+  [[nodiscard]] const Outcome& outcome() const { return outcome_; }
   // Every step run, including those after the reported end (see above).
   [[nodiscard]] const std::vector<TraceEntry>& trace() const { return trace_; }
   // The steps up to and including the reported end.
   [[nodiscard]] std::span<const TraceEntry> reported_trace() const {
-    return {trace_.data(), end_ ? reported_length_ : trace_.size()};
+    return {trace_.data(), outcome_.end ? reported_length_ : trace_.size()};
   }
-  // The fingerprint of the current state (store, and every thread's status, pending step and local
-  // state), for state caching; nullopt when a thread's state cannot be hashed (C++ models). With
-  // `symmetry`, threads running the same code (copies of a thread array) are anonymous: states
-  // that differ only by a permutation of them, lock owners included, get the same fingerprint.
+  // ExecutionOptions::record_footprints: footprints()[i] belongs to trace()[i].
+  [[nodiscard]] const std::vector<Footprint>& footprints() const { return footprints_; }
+  [[nodiscard]] const Store& store() const { return store_; }
+  [[nodiscard]] const ModelLayout& layout() const { return layout_; }
+  // Where the execution stands now: the state and each thread's position (walkthrough.hpp).
+  [[nodiscard]] Snapshot snapshot() const;
+
+  [[nodiscard]] std::uint32_t thread_count() const { return thread_count_; }
+  [[nodiscard]] const std::string& thread_name(ThreadId thread) const override;
+  [[nodiscard]] std::vector<std::string> thread_names() const;
+  // The step a parked thread announced.
+  [[nodiscard]] const Op& pending(ThreadId thread) const { return slots_[thread]->pending(); }
+  // Why a parked thread cannot run now ("waits for mutex B, held by t2"), or its state.
+  [[nodiscard]] std::string describe_thread(ThreadId thread) const;
+  // A thread parked at a step it has not taken, not halted by a fault (after run(): blocked or
+  // never scheduled again).
+  [[nodiscard]] bool waiting_at_end(ThreadId thread) const;
+  // Whether a parked thread's pending step could run if the shared objects were as in `store` (a
+  // state the strategy rebuilt; the thread's own state, such as the spinlocks it holds, as now).
+  [[nodiscard]] bool enabled_in(ThreadId thread, const Store& store) const;
+
+  // State caching. The fingerprint of the current state (store, and every thread's status,
+  // pending step and local state); nullopt when a thread's state cannot be hashed (C++ models).
+  // With `symmetry`, threads running the same code (copies of a thread array) are anonymous:
+  // states that differ only by a permutation of them, lock owners included, get the same
+  // fingerprint.
   [[nodiscard]] std::optional<Fingerprint> fingerprint(bool symmetry) const;
   // After fingerprint(): each thread's place in the canonical order of the threads that the
   // fingerprint hashed (its own id without symmetry). States with equal fingerprints map onto each
@@ -73,60 +125,18 @@ class Execution final : public models::ThreadNames {
   // Adds to `out` every object that the steps `thread` may still take may touch (nothing for a
   // thread that has finished or stopped); false when its model cannot tell (C++ models).
   [[nodiscard]] bool future_accesses(ThreadId thread, AccessSet& out) const;
-  // Debugging the reduction: record each step's footprint (footprints()[i] belongs to trace()[i]).
-  void record_footprints(bool on) { record_footprints_ = on; }
-  // Run loops as written even when the chooser would stop passes that repeat themselves (testing).
-  void run_loops_as_written(bool on) { loops_as_written_ = on; }
-  [[nodiscard]] const std::vector<Footprint>& footprints() const { return footprints_; }
-  // Violations in the part after the reported end: the scheduling choice whose step caused each.
-  struct LaterViolation {
-    std::uint32_t choice = 0;
-    ViolationKind kind = ViolationKind::Assertion;
-  };
-  [[nodiscard]] const std::vector<LaterViolation>& later_violations() const { return later_violations_; }
-  // Why the run after the reported end stopped before every thread had finished or blocked (a step
-  // limit, a thread looping without a visible step, a model error): races of the steps it never
-  // took were not seen. Empty when that part ran to its end.
-  [[nodiscard]] const std::string& cut_after_end() const { return cut_after_end_; }
-  // The execution was dropped because a thread stopped at a spin loop would read new values if it
-  // ran its condition again (the executions in which it does are explored on their own).
-  [[nodiscard]] bool dropped_at_spin() const { return dropped_at_spin_; }
-  // Whether the reported end has happened (the run may still be going on after it).
-  [[nodiscard]] bool ended() const { return end_.has_value(); }
-  // The reported end, once it has happened.
-  [[nodiscard]] std::optional<ExecutionEnd> end() const { return end_; }
-  // Scheduling choices made before the reported end (choices after it only complete the run).
-  [[nodiscard]] std::uint32_t choices_before_end() const { return end_ ? choices_at_end_ : choices_; }
-  [[nodiscard]] const std::optional<Violation>& violation() const { return violation_; }
-  [[nodiscard]] const std::string& error() const { return error_; }
-  [[nodiscard]] std::uint32_t steps() const { return end_ ? steps_at_end_ : steps_; }
-  [[nodiscard]] const Store& store() const { return store_; }
-  [[nodiscard]] std::uint32_t thread_count() const { return thread_count_; }
-  [[nodiscard]] const std::string& thread_name(ThreadId thread) const override;
-  [[nodiscard]] std::vector<std::string> thread_names() const;
-  // Why a parked thread cannot run now ("waits for mutex B, held by t2"), or its state.
-  [[nodiscard]] std::string describe_thread(ThreadId thread) const;
-  [[nodiscard]] bool is_enabled(ThreadId thread) const;
-  // Whether a parked thread's pending step could run if the shared objects were as in `store` (a
-  // state the strategy rebuilt; the thread's own state, such as the spinlocks it holds, as now).
-  [[nodiscard]] bool enabled_in(ThreadId thread, const Store& store) const;
-  // A thread parked at a step it has not taken, not halted by a fault (after run(): blocked or
-  // never scheduled again).
-  [[nodiscard]] bool waiting_at_end(ThreadId thread) const;
-  // The step a parked thread announced.
-  [[nodiscard]] const Op& pending(ThreadId thread) const { return slots_[thread]->pending(); }
-  // The thread that was running when the step limit hit, and where.
-  [[nodiscard]] ThreadId limit_thread() const { return limit_thread_; }
-  // Non-zero when a thread ran without end between two visible steps: the line it loops at.
-  [[nodiscard]] std::uint32_t limit_line() const { return limit_line_; }
 
  private:
   void begin();
+  [[nodiscard]] bool is_enabled(ThreadId thread) const;
   void finish();
   ThreadContext& start_thread(const ThreadSpec& spec);
   void step(ThreadId thread, bool preempted, Phase phase);
   void after_resume(ThreadContext& thread);
-  bool check_code(const ThreadContext& thread, const Op& op, FunctionId callee);
+  // The models' context for a step (or an exit) of `thread`.
+  [[nodiscard]] models::StepContext context(ThreadId thread, std::uint32_t step);
+  // Ends the execution with the violation a model check put in `effect`.
+  void fail_with(ThreadId thread, const models::StepEffect& effect);
   // Records the reported end (the first one); later calls only stop the run going on.
   void end_with(ExecutionEnd end);
   // Whether the run goes on after its reported end, and halting a thread in that part.
@@ -137,12 +147,13 @@ class Execution final : public models::ThreadNames {
   // Nothing can run and some threads stopped at spin loops: drops the execution if one of them
   // would read something new, else reports that they spin for ever.
   void end_spinning();
-  void run_final();
+  // Runs `spec` alone in `phase` (init, final) until it ends, blocks or reaches the step limit.
+  void continue_alone(Phase phase, const ThreadSpec& spec);
   void note_wakeups();
 
   const ModelProgram& program_;
   const ModelLayout& layout_;
-  std::uint32_t max_steps_;
+  ExecutionOptions options_;
   StackPool pool_;
   std::vector<std::unique_ptr<ThreadContext>> slots_;
   std::uint32_t thread_count_ = 0;
@@ -151,7 +162,6 @@ class Execution final : public models::ThreadNames {
   Store store_;
   std::vector<TraceEntry> trace_;
   std::vector<Footprint> footprints_;
-  std::vector<LaterViolation> later_violations_;
   // Scratch of fingerprint(), called at every scheduling point of a stateful search.
   struct ThreadKey {
     FunctionId group;   // the thread's code: copies of a thread array share it
@@ -160,28 +170,21 @@ class Execution final : public models::ThreadNames {
   mutable std::vector<ThreadKey> fingerprint_keys_;
   mutable std::vector<std::uint32_t> fingerprint_order_;
   mutable std::vector<ThreadId> fingerprint_rank_;
-  bool record_footprints_ = false;
-  bool loops_as_written_ = false;
   std::vector<ThreadId> enabled_;
   std::vector<char> blocked_;       // per slot: parked and not enabled at the last point
   std::vector<char> halted_;        // per slot: stopped by its fault, after the reported end
+  std::vector<models::ThreadKernel> kernel_;  // per slot: the locks it holds
+  std::vector<std::size_t> last_entry_;        // per slot: its latest step in trace_ (kNoEntry: none)
+  static constexpr std::size_t kNoEntry = ~std::size_t{0};
   bool maximal_ = false;            // the chooser wants maximal executions
   bool stop_spins_ = true;          // the chooser stops spin loops (Chooser::stops_spin_loops)
   bool run_on_ = false;             // running on after the reported end
   std::uint32_t spinning_ = 0;      // threads stopped at a spin loop (SpinReads in rt/op.hpp)
-  bool dropped_at_spin_ = false;
-  std::uint32_t choices_ = 0;
-  std::uint32_t choices_at_end_ = 0;
-  std::uint32_t steps_at_end_ = 0;
+  std::uint32_t choices_ = 0;       // every scheduling choice, after the reported end too
+  std::uint32_t steps_ = 0;         // every step, after the reported end too
   std::size_t reported_length_ = 0;
-  std::uint32_t steps_ = 0;
   Phase phase_ = Phase::Threads;
-  std::optional<ExecutionEnd> end_;
-  std::optional<Violation> violation_;
-  std::string error_;
-  std::string cut_after_end_;
-  ThreadId limit_thread_ = kNone;
-  std::uint32_t limit_line_ = 0;
+  Outcome outcome_;
 };
 
 }  // namespace preempt

@@ -9,6 +9,7 @@
 
 #include "checker/explore/canonical.hpp"
 #include "checker/explore/dfs.hpp"
+#include "checker/explore/explain.hpp"
 #include "checker/explore/dpor.hpp"
 #include "checker/explore/execution.hpp"
 #include "checker/explore/minimal.hpp"
@@ -45,7 +46,7 @@ std::uint32_t count_preemptions(const std::vector<TraceEntry>& trace) {
 // Returns false (with `result` filled) when init itself fails.
 bool run_init(const ModelProgram& program, Execution& execution, ExploreResult& result) {
   if (!program.init) return true;
-  const ExecutionEnd end = execution.run_solo(*program.init);
+  const ExecutionEnd end = execution.run_alone(Phase::Init, *program.init);
   switch (end) {
     case ExecutionEnd::Complete:
       execution.set_initial(execution.store());
@@ -64,28 +65,23 @@ bool run_init(const ModelProgram& program, Execution& execution, ExploreResult& 
       return false;
     case ExecutionEnd::ModelError: case ExecutionEnd::Stopped:
       result.verdict = Verdict::Error;
-      result.error = execution.error();
+      result.error = execution.outcome().error;
       return false;
   }
   return false;
 }
 
-// An Execution whose initial state is the one init leaves; null when init itself fails (the
-// exploration has reported that already).
-std::unique_ptr<Execution> execution_after_init(const ModelProgram& program, std::uint32_t max_steps) {
-  auto execution = std::make_unique<Execution>(program, max_steps);
-  ExploreResult ignored;
-  if (!run_init(program, *execution, ignored)) return nullptr;
-  return execution;
+ExecutionOptions execution_options(const CheckConfig& config) {
+  return {config.max_steps, config.check_canonical, config.loops_as_written};
 }
 
 std::string step_limit_reason(const Execution& execution, std::uint32_t max_steps) {
-  const ThreadId t = execution.limit_thread();
+  const ThreadId t = execution.outcome().limit_thread;
   if (t == kNone) return fmt::format("an execution exceeded the step limit ({} steps)", max_steps);
-  if (execution.limit_line() != 0) {
+  if (execution.outcome().limit_line != 0) {
     return fmt::format("thread {} loops without end at line {}: it ran the local instruction limit "
                        "without a visible step",
-                       execution.thread_name(t), execution.limit_line());
+                       execution.thread_name(t), execution.outcome().limit_line);
   }
   const auto trace = execution.reported_trace();
   std::uint32_t line = 0;
@@ -110,14 +106,11 @@ std::string step_limit_reason(const Execution& execution, std::uint32_t max_step
 }
 
 // Runs a schedule a strategy found to reach a violation and records that violation.
-void run_witness(const ModelProgram& program, const std::vector<ThreadId>& witness,
-                 const std::vector<std::string>& names, const CheckConfig& config, ExploreResult& result) {
+void run_witness(Execution& execution, const std::vector<ThreadId>& witness, const std::vector<std::string>& names,
+                 const CheckConfig& config, ExploreResult& result) {
   if (!result.violations.empty() && config.stop_at_first_violation) return;
   std::vector<std::string> steps;
   for (ThreadId t : witness) steps.push_back(names[t]);
-  const std::unique_ptr<Execution> started_execution = execution_after_init(program, config.max_steps);
-  if (!started_execution) return;
-  Execution& execution = *started_execution;
   ReplayChooser chooser(std::move(steps));
   if (execution.run(chooser) == ExecutionEnd::Violation) result.violations.push_back(counterexample_of(execution));
 }
@@ -166,12 +159,9 @@ bool is_better(const Counterexample& a, const Counterexample& b) {
 
 // Stateful: the minimal counterexample by a best-first search over states (minimal.hpp), within the
 // same budget of executions as the stateless search below.
-void minimize_over_states(const ModelProgram& program, const CheckConfig& config, ExploreResult& result,
+void minimize_over_states(Execution& execution, const CheckConfig& config, ExploreResult& result,
                           Clock::time_point started) {
   Counterexample& found = result.violations.front();
-  const std::unique_ptr<Execution> started_execution = execution_after_init(program, config.max_steps);
-  if (!started_execution) return;
-  Execution& execution = *started_execution;
   std::uint64_t asked = 0;
   const std::function<bool()> keep_going = [&] {
     return asked++ < config.minimize_budget && !out_of_time(config, started);
@@ -189,12 +179,8 @@ void minimize_over_states(const ModelProgram& program, const CheckConfig& config
 // steps: preemption-bounded exhaustive searches with bound 0, 1, ... up to the counterexample's
 // own count; the first bound with a violation is the minimum, if every lower bound was searched
 // to the end. Keeps only the best execution seen, so memory stays bounded.
-void minimize(const ModelProgram& program, const CheckConfig& config, ExploreResult& result,
-              Clock::time_point started) {
+void minimize(Execution& execution, const CheckConfig& config, ExploreResult& result, Clock::time_point started) {
   Counterexample& found = result.violations.front();
-  const std::unique_ptr<Execution> started_execution = execution_after_init(program, config.max_steps);
-  if (!started_execution) return;
-  Execution& execution = *started_execution;
   for (std::uint32_t bound = 0; bound <= found.preemptions; ++bound) {
     DfsChooser dfs(bound);
     std::optional<Counterexample> best;
@@ -207,7 +193,7 @@ void minimize(const ModelProgram& program, const CheckConfig& config, ExploreRes
       const ExecutionEnd end = execution.run(dfs);
       dfs.finish(execution);
       ++result.minimize_executions;
-      if (end == ExecutionEnd::Violation && (!best || execution.steps() < best->trace.size())) {
+      if (end == ExecutionEnd::Violation && (!best || execution.outcome().steps < best->trace.size())) {
         best = counterexample_of(execution);
       } else if (end == ExecutionEnd::ModelError || end == ExecutionEnd::Stopped) {
         return;  // leave the counterexample as found
@@ -241,11 +227,11 @@ bool tally(const Execution& execution, ExecutionEnd end, const CheckConfig& conf
     }
     result.distinct_traces = traces.size();
   }
-  result.steps += execution.steps();
-  result.max_depth = std::max(result.max_depth, execution.steps());
+  result.steps += execution.outcome().steps;
+  result.max_depth = std::max(result.max_depth, execution.outcome().steps);
   if (end == ExecutionEnd::Violation) {
     result.violations.push_back(counterexample_of(execution));
-  } else if (end == ExecutionEnd::Dropped && execution.dropped_at_spin()) {
+  } else if (end == ExecutionEnd::Dropped && execution.outcome().dropped_at_spin) {
     ++result.spin_dropped;
   } else if (end == ExecutionEnd::Dropped) {
     ++result.dropped;
@@ -274,11 +260,27 @@ std::unique_ptr<Strategy> make_strategy(const ModelProgram& program, const Check
   return std::make_unique<DfsChooser>(config.preemption_bound);
 }
 
+// Explains `c` and, when asked and `first`, records its walkthrough.
+void describe(Execution& execution, const CheckConfig& config, Counterexample& c, bool first) {
+  if (config.explain && c.violation) {
+    c.explanation = explain(execution, c, config, config.explain_replays, config.explain_races);
+  }
+  if (config.walkthrough && first) c.walkthrough = walk(execution, c);
+}
+
+// The reported counterexamples, explained (at most kMaxExplained of them) and the first walked.
+void describe_counterexamples(Execution& execution, const CheckConfig& config, ExploreResult& result) {
+  constexpr std::size_t kMaxExplained = 10;
+  for (std::size_t i = 0; i < result.violations.size() && i < kMaxExplained; ++i) {
+    describe(execution, config, result.violations[i], i == 0);
+  }
+}
+
 }  // namespace
 
 Counterexample counterexample_of(const Execution& execution) {
   Counterexample example;
-  example.violation = execution.violation();
+  example.violation = execution.outcome().violation;
   const auto trace = execution.reported_trace();
   example.trace.assign(trace.begin(), trace.end());
   example.thread_names = execution.thread_names();
@@ -290,14 +292,12 @@ Counterexample counterexample_of(const Execution& execution) {
 ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
   ExploreResult result;
   const auto started = Clock::now();
-  Execution execution(program, config.max_steps);
+  Execution execution(program, execution_options(config));
   if (!run_init(program, execution, result)) {
     result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return result;
   }
   std::unique_ptr<Strategy> strategy = make_strategy(program, config);
-  execution.record_footprints(config.check_canonical);
-  execution.run_loops_as_written(config.loops_as_written);
   std::unordered_set<std::string> traces;
   ProgressTicker progress(config, started);
   bool more = true;
@@ -322,11 +322,11 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
     }
     const ExecutionEnd end = execution.run(*strategy);
     strategy->finish(execution);
-    if (!execution.cut_after_end().empty() && result.cut_after_end++ == 0) {
+    if (!execution.outcome().cut_after_end.empty() && result.cut_after_end++ == 0) {
       result.incomplete_reasons.push_back(fmt::format(
           "the run after an execution's early end stopped at {}: the races of the steps it did not take "
           "were not explored",
-          execution.cut_after_end()));
+          execution.outcome().cut_after_end));
     }
     if (strategy->abandoned()) {
       ++result.abandoned;
@@ -344,18 +344,18 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
     }
     if (!config.stop_at_first_violation || end != ExecutionEnd::Violation) {
       for (const auto& witness : strategy->take_witnesses()) {
-        run_witness(program, witness, execution.thread_names(), config, result);
+        run_witness(execution, witness, execution.thread_names(), config, result);
       }
     }
     if (!rerun && !tally(execution, end, config, traces, result)) break;
     if (end == ExecutionEnd::ModelError || end == ExecutionEnd::Stopped) {
       result.verdict = Verdict::Error;
-      result.error = execution.error();
+      result.error = execution.outcome().error;
       break;
     }
     // A violation ends the search here, whether this execution had it or a witness found it.
     if (config.stop_at_first_violation && !result.violations.empty()) break;
-    progress.after(result.executions + result.reruns, execution.steps());
+    progress.after(result.executions + result.reruns, execution.outcome().steps);
     more = strategy->next();
   }
   if (const std::string why = strategy->not_covered(); !why.empty()) result.incomplete_reasons.push_back(why);
@@ -363,11 +363,12 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
   if (!result.violations.empty() && config.minimize && config.stop_at_first_violation &&
       result.verdict != Verdict::Error) {
     if (config.strategy == StrategyKind::Stateful && !config.preemption_bound) {
-      minimize_over_states(program, config, result, started);
+      minimize_over_states(execution, config, result, started);
     } else {
-      minimize(program, config, result, started);
+      minimize(execution, config, result, started);
     }
   }
+  describe_counterexamples(execution, config, result);
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   if (result.verdict == Verdict::Error) return result;
   if (!result.violations.empty()) {
@@ -380,8 +381,7 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
   return result;
 }
 
-ExploreResult replay(const ModelProgram& program, std::string_view schedule,
-                     const CheckConfig& config) {
+ExploreResult replay_on(Execution& execution, std::string_view schedule, const CheckConfig& config) {
   ExploreResult result;
   std::string error;
   auto steps = decode_schedule(schedule, &error);
@@ -390,13 +390,11 @@ ExploreResult replay(const ModelProgram& program, std::string_view schedule,
     result.error = "bad schedule: " + error;
     return result;
   }
-  Execution execution(program, config.max_steps);
-  if (!run_init(program, execution, result)) return result;
   ReplayChooser chooser(std::move(*steps));
   const ExecutionEnd end = execution.run(chooser);
   result.executions = 1;
-  result.steps = execution.steps();
-  result.max_depth = execution.steps();
+  result.steps = execution.outcome().steps;
+  result.max_depth = execution.outcome().steps;
   if (chooser.ran_past_end()) {
     result.note = fmt::format("the schedule ended after {} steps; the execution went on without "
                               "preemptions",
@@ -421,8 +419,21 @@ ExploreResult replay(const ModelProgram& program, std::string_view schedule,
       break;
     case ExecutionEnd::ModelError: case ExecutionEnd::Stopped:
       result.verdict = Verdict::Error;
-      result.error = execution.error();
+      result.error = execution.outcome().error;
       break;
+  }
+  return result;
+}
+
+ExploreResult replay(const ModelProgram& program, std::string_view schedule, const CheckConfig& config) {
+  ExploreResult result;
+  Execution execution(program, execution_options(config));
+  if (!run_init(program, execution, result)) return result;
+  result = replay_on(execution, schedule, config);
+  if (result.replayed) {
+    // The replayed execution is what the writers show; a violation is the same execution.
+    describe(execution, config, *result.replayed, true);
+    if (!result.violations.empty()) result.violations.front() = *result.replayed;
   }
   return result;
 }

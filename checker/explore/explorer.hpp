@@ -23,4 +23,11 @@ class Execution;
 [[nodiscard]] ExploreResult replay(const ModelProgram& program, std::string_view schedule,
                                    const CheckConfig& config);
 
+// Runs one schedule on `execution`, whose initial state is already the one after init, and
+// reports it as replay() does (without explaining it).
+[[nodiscard]] ExploreResult replay_on(Execution& execution, std::string_view schedule, const CheckConfig& config);
+// The snapshots of counterexample `c` replayed on `execution` (walkthrough.hpp); none for a trace
+// longer than kMaxWalkthroughSteps.
+[[nodiscard]] std::vector<Snapshot> walk(Execution& execution, const Counterexample& c);
+
 }  // namespace preempt

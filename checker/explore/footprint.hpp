@@ -4,11 +4,12 @@
 // common object and at least one of them writes it.
 //
 // Footprints are static: they follow from the announced Op alone (its kind, target, code
-// locations), never from the outcome, so the footprint of a thread's next step is known before it
-// runs. Operations that may or may not change their object (trylock, get_unless_zero, cmpxchg)
-// count as writes. A module has two objects: its refcount and its status; every step that executes
-// code of a module reads that module's status, delete_module reads the refcount and writes the
-// status, try_module_get reads the status and writes the refcount.
+// locations) and the operation's row of ops.def (which cells of its target it reads and writes),
+// never from the outcome, so the footprint of a thread's next step is known before it runs.
+// Operations that may or may not change their object (trylock, get_unless_zero, cmpxchg) count as
+// writes. A module's object has two cells, its refcount and its status; every step that executes
+// code of a module reads that module's status, and a step that may enter a release or exit
+// function reads the status of that function's module too.
 #include <array>
 #include <cstdint>
 
@@ -20,20 +21,20 @@
 namespace preempt {
 
 struct Access {
-  Space space = Space::Int;
+  Space space = Space::Cell;
   bool write = false;
-  std::uint32_t first = 0;  // an inclusive range of objects of that space
-  std::uint32_t last = 0;
+  std::uint64_t first = 0;  // an inclusive range of objects of that space
+  std::uint64_t last = 0;
 };
 
 struct Footprint {
   static constexpr std::size_t kCapacity = 8;
   std::array<Access, kCapacity> accesses{};
   std::uint8_t count = 0;
-  bool reads_all_ints = false;  // an await reading more ranges than fit
+  bool reads_all = false;  // an await reading more ranges than fit: it reads every cell
 
-  void add(Space space, bool write, std::uint32_t first, std::uint32_t last);
-  void add(Space space, bool write, std::uint32_t index) { add(space, write, index, index); }
+  void add(Space space, bool write, std::uint64_t first, std::uint64_t last);
+  void add(Space space, bool write, std::uint64_t index) { add(space, write, index, index); }
 };
 
 [[nodiscard]] Footprint footprint_of(const Op& op, const ModelLayout& layout);
@@ -42,7 +43,7 @@ struct Footprint {
 // Whether `writer` writes an object that `other` reads or writes: only then can it change whether
 // a blocking step `other` can run.
 [[nodiscard]] bool writes_into(const Footprint& writer, const Footprint& other);
-// Adds the objects of `fp` to `out` (sized for `index`): an await reading every int reads them all,
+// Adds the objects of `fp` to `out` (sized for `index`): an await reading every cell reads them all,
 // an access to a whole space covers the whole space.
 void add_footprint(AccessSet& out, const AccessIndex& index, const Footprint& fp);
 

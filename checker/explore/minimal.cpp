@@ -171,7 +171,7 @@ class Search {
   // Records where a probe's branch led: a node to relax, or the end of the execution.
   bool outcome(const Probe& probe, std::uint32_t parent) {
     if (probe.arrived()) return relax(*probe.key(), cost_of(execution_.trace()), parent, probe.taken());
-    if (execution_.end() == ExecutionEnd::Violation) {
+    if (execution_.outcome().end == ExecutionEnd::Violation) {
       const Cost cost = cost_of(execution_.reported_trace());
       if (!best_cost_ || cost < *best_cost_) {
         best_cost_ = cost;

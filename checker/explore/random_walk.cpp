@@ -83,7 +83,7 @@ ThreadId PctChooser::choose(const SchedulingPoint& point) {
 }
 
 void PctChooser::finish(const Execution& execution) {
-  longest_ = std::max(longest_, execution.steps());
+  longest_ = std::max(longest_, execution.outcome().steps);
   ++ran_;
 }
 

@@ -6,11 +6,24 @@
 #include <string>
 #include <vector>
 
+#include "checker/explore/explain.hpp"
+#include "checker/explore/walkthrough.hpp"
 #include "checker/rt/trace.hpp"
 
 namespace preempt {
 
 enum class Verdict : std::uint8_t { Safe, Violation, Incomplete, Error };
+
+// How one execution ended.
+enum class ExecutionEnd : std::uint8_t {
+  Complete,    // every thread finished (and final passed)
+  Violation,   // violation() says what
+  Dropped,     // an assume() failed: the execution does not count
+  StepLimit,   // cut at max_steps
+  ModelError,  // the model itself is broken (error() says why)
+  Stopped,     // the chooser stopped it (its error() says why)
+};
+
 [[nodiscard]] const char* verdict_name(Verdict verdict);
 
 // One execution, complete enough to print, replay and explain: a failing one (violation set), or
@@ -21,6 +34,8 @@ struct Counterexample {
   std::vector<std::string> thread_names;  // by ThreadId, as in this execution
   std::string schedule;                   // replayable: see schedule.hpp
   std::uint32_t preemptions = 0;
+  std::optional<Explanation> explanation;  // CheckConfig::explain: its deciding races
+  std::vector<Snapshot> walkthrough;       // CheckConfig::walkthrough: the state at each step
 };
 
 struct ExploreResult {

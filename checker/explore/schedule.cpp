@@ -1,5 +1,7 @@
 #include "checker/explore/schedule.hpp"
 
+#include <algorithm>
+
 #include <charconv>
 
 #include <fmt/format.h>
@@ -78,7 +80,7 @@ ThreadId ReplayChooser::choose(const SchedulingPoint& point) {
   const Execution& execution = *point.execution;
   for (ThreadId t = 0; t < execution.thread_count(); ++t) {
     if (execution.thread_name(t) != wanted) continue;
-    if (!execution.is_enabled(t)) {
+    if (std::find(point.enabled.begin(), point.enabled.end(), t) == point.enabled.end()) {
       error_ = fmt::format("the schedule does not fit the model: step {} names thread {}, which {}",
                            point.step, wanted, execution.describe_thread(t));
       return kNone;

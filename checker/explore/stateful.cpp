@@ -213,9 +213,9 @@ void StatefulChooser::expand(Level& level) {
 
 void StatefulChooser::finish(const Execution& execution) {
   if (cut_ || levels_.empty() || !levels_.back().reduced) return;
-  const auto end = execution.end();
-  if (!end || execution.choices_before_end() != levels_.size()) return;
-  const bool deadlock = execution.violation() && execution.violation()->kind == ViolationKind::Deadlock;
+  const auto end = execution.outcome().end;
+  if (!end || execution.outcome().choices != levels_.size()) return;
+  const bool deadlock = execution.outcome().violation && execution.outcome().violation->kind == ViolationKind::Deadlock;
   const bool killed = (*end == ExecutionEnd::Violation && !deadlock) || *end == ExecutionEnd::Dropped ||
                       *end == ExecutionEnd::StepLimit;
   if (killed) expand(levels_.back());

@@ -9,14 +9,7 @@ namespace preempt::lang {
 
 namespace {
 
-constexpr std::array kBuiltins = {
-#define PREEMPT_BUILTIN(Enumerator, name, args, returns_int, op) \
-  BuiltinInfo{name, args, returns_int},
-#include "checker/lang/builtins.def"
-};
-
 #define PREEMPT_SPELLING(Enumerator, spelling) std::string_view(spelling),
-constexpr std::array kObjectKindSpellings = {PREEMPT_OBJECT_KINDS(PREEMPT_SPELLING)};
 constexpr std::array kExprKindSpellings = {PREEMPT_EXPR_KINDS(PREEMPT_SPELLING)};
 constexpr std::array kUnaryOpSpellings = {PREEMPT_UNARY_OPS(PREEMPT_SPELLING)};
 constexpr std::array kBinaryOpSpellings = {PREEMPT_BINARY_OPS(PREEMPT_SPELLING)};
@@ -31,16 +24,13 @@ std::string_view lookup(const std::array<std::string_view, N>& table, Enum e) {
 
 }  // namespace
 
-const BuiltinInfo& builtin_info(Builtin builtin) { return kBuiltins[static_cast<size_t>(builtin)]; }
-
 std::optional<Builtin> find_builtin(std::string_view name) {
-  for (size_t i = 0; i < kBuiltins.size(); ++i) {
-    if (kBuiltins[i].name == name) return static_cast<Builtin>(i);
-  }
-  return std::nullopt;
+  Builtin op{};
+  if (!preempt::find_builtin_op(name, &op)) return std::nullopt;
+  return op;
 }
 
-std::string_view spelling(ObjectKind kind) { return lookup(kObjectKindSpellings, kind); }
+std::string_view spelling(ObjectKind kind) { return object_kind_info(kind).name; }
 std::string_view spelling(ExprKind kind) { return lookup(kExprKindSpellings, kind); }
 std::string_view spelling(UnaryOp op) { return lookup(kUnaryOpSpellings, op); }
 std::string_view spelling(BinaryOp op) { return lookup(kBinaryOpSpellings, op); }
@@ -48,14 +38,9 @@ std::string_view spelling(StmtKind kind) { return lookup(kStmtKindSpellings, kin
 std::string_view spelling(AssignOp op) { return lookup(kAssignOpSpellings, op); }
 
 std::optional<ObjectKind> object_kind_of_letter(char letter) {
-  switch (letter) {
-    case 'K': return ObjectKind::Kobject;
-    case 'C': return ObjectKind::Completion;
-    case 'M': return ObjectKind::Mutex;
-    case 'S': return ObjectKind::Spinlock;
-    case 'D': return ObjectKind::Module;
-    default: return std::nullopt;
-  }
+  const std::optional<ObjectKind> kind = preempt::object_kind_of_letter(letter);
+  if (!kind || *kind == ObjectKind::Int) return std::nullopt;  // I: a shared int, not an object
+  return kind;
 }
 
 const std::vector<ObjectDecl>& Program::objects(ObjectKind kind) const {
@@ -64,7 +49,7 @@ const std::vector<ObjectDecl>& Program::objects(ObjectKind kind) const {
     case ObjectKind::Completion: return completions;
     case ObjectKind::Mutex: return mutexes;
     case ObjectKind::Spinlock: return spinlocks;
-    case ObjectKind::Module: break;
+    case ObjectKind::Int: case ObjectKind::Module: break;
   }
   static const std::vector<ObjectDecl> kNone;
   return kNone;  // precondition violated: modules live in `modules`
@@ -118,7 +103,7 @@ class Dumper {
                            expr(*e.rhs, slots));
       case ExprKind::CallUser:
         return call(fmt::format("call {}", p_.functions.at(e.decl).name), e, slots);
-      case ExprKind::CallBuiltin: return call(std::string(builtin_info(e.builtin).name), e, slots);
+      case ExprKind::CallBuiltin: return call(std::string(op_info(e.builtin).name), e, slots);
       case ExprKind::ObjectRef:
         return fmt::format("{}:{}", spelling(e.object),
                            element(p_.object_name(e.object, e.decl), e, slots));

@@ -22,6 +22,8 @@
 #include <vector>
 
 #include "checker/lang/source.hpp"
+#include "checker/rt/ids.hpp"
+#include "checker/rt/op.hpp"
 
 namespace preempt::lang {
 
@@ -29,31 +31,20 @@ namespace preempt::lang {
 inline constexpr uint32_t kMaxNesting = 256;
 
 // ---------------------------------------------------------------------------------------------
-// Builtins (the list is checker/lang/builtins.def)
+// Builtins: the operations of checker/rt/ops.def whose Result column is Int or Void. Each is
+// called by its name; op_info(builtin) gives its argument letters and whether it returns a value.
 
-enum class Builtin : uint8_t {
-#define PREEMPT_BUILTIN(Enumerator, name, args, returns_int, op) Enumerator,
-#include "checker/lang/builtins.def"
-};
-
-struct BuiltinInfo {
-  std::string_view name;  // as written in scenarios: "kobject_put"
-  std::string_view args;  // one letter per argument: K C M S D I v (see builtins.def)
-  bool returns_int;       // false: a statement only
-};
-
-[[nodiscard]] const BuiltinInfo& builtin_info(Builtin builtin);
+using Builtin = preempt::OpKind;
 // The builtin called `name`, if any.
 [[nodiscard]] std::optional<Builtin> find_builtin(std::string_view name);
+
+// The objects of the language are the engine's (checker/rt/object_kinds.def).
+using preempt::ObjectKind;
 
 // ---------------------------------------------------------------------------------------------
 // Kinds of nodes and operators. X(Enumerator, "spelling") lists, used by dump() and by messages.
 
 // clang-format off
-#define PREEMPT_OBJECT_KINDS(X)                                                                  \
-  X(Kobject, "kobject") X(Completion, "completion") X(Mutex, "mutex") X(Spinlock, "spinlock")    \
-  X(Module, "module")
-
 #define PREEMPT_EXPR_KINDS(X)                                                                    \
   X(IntLit, "int") X(Local, "local") X(Shared, "shared") X(Self, "self") X(Unary, "unary")       \
   X(Binary, "binary") X(CallUser, "call") X(CallBuiltin, "builtin") X(ObjectRef, "object")
@@ -75,7 +66,6 @@ struct BuiltinInfo {
 // clang-format on
 
 #define PREEMPT_ENUMERATOR(Enumerator, spelling) Enumerator,
-enum class ObjectKind : uint8_t { PREEMPT_OBJECT_KINDS(PREEMPT_ENUMERATOR) };
 enum class ExprKind : uint8_t { PREEMPT_EXPR_KINDS(PREEMPT_ENUMERATOR) };
 enum class UnaryOp : uint8_t { PREEMPT_UNARY_OPS(PREEMPT_ENUMERATOR) };
 enum class BinaryOp : uint8_t { PREEMPT_BINARY_OPS(PREEMPT_ENUMERATOR) };
@@ -103,7 +93,7 @@ enum class AssignOp : uint8_t { PREEMPT_ASSIGN_OPS(PREEMPT_ENUMERATOR) };
 //   Unary        unary_op, operand (child)
 //   Binary       binary_op, lhs, rhs (children); LogicalAnd/LogicalOr short-circuit
 //   CallUser     decl (Program::functions; an int function when used as a value), args
-//   CallBuiltin  builtin, args: one per letter of builtin_info(builtin).args, in order:
+//   CallBuiltin  builtin, args: one per letter of op_info(builtin).args, in order:
 //                K C M S D -> an ObjectRef of that kind; I -> a Shared; v -> any int expression
 //   ObjectRef    object (the kind), decl (index in Program::objects(object), or in
 //                Program::modules for Module), index (child, only for an element of an array)

@@ -306,14 +306,14 @@ ExprPtr BodyResolver::user_call(const syn::Expr& e, const Global& g, bool as_val
 }
 
 ExprPtr BodyResolver::builtin_call(const syn::Expr& e, Builtin builtin, bool as_value) {
-  const BuiltinInfo& info = builtin_info(builtin);
+  const preempt::OpInfo& info = op_info(builtin);
   if (in_await_ && builtin != Builtin::AtomicRead && builtin != Builtin::CompletionDone) {
     error(e.loc, fmt::format("an await condition cannot call {}: only atomic_read and "
                              "completion_done may be called in it",
                              info.name));
     return placeholder(e.loc);
   }
-  if (as_value && !info.returns_int) {
+  if (as_value && !info.returns_value) {
     error(e.loc, fmt::format("{} returns no value; it cannot be used in an expression", info.name));
     return placeholder(e.loc);
   }

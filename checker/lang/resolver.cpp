@@ -1,5 +1,7 @@
 #include "checker/lang/resolver.hpp"
 
+#include "checker/rt/strategy_names.hpp"
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -73,7 +75,7 @@ using syn::DeclKind;
 
 constexpr std::array kViolationKinds = {
 #define PREEMPT_VIOLATION(Enumerator, spelling, summary) std::string_view(spelling),
-#include "checker/report/violation_kinds.def"
+#include "checker/rt/violation_kinds.def"
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -207,6 +209,13 @@ void Resolver::declare_violation(const syn::Decl& d) {
 }
 
 void Resolver::declare_executions(const syn::Decl& d) {
+  if (!is_strategy_name(d.name.text)) {
+    std::string names;
+    for (std::string_view s : kStrategyNames) names += (names.empty() ? "" : ", ") + std::string(s);
+    error(d.name.loc, fmt::format("unknown strategy '{}' in 'expect executions'; the strategies are: {}",
+                                  d.name.text, names));
+    return;
+  }
   for (const ExpectedExecutions& e : program_.expected_executions) {
     if (e.strategy == d.name.text) {
       error(d.name.loc,

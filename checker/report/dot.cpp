@@ -31,7 +31,7 @@ std::string end_text(const Execution& execution, ExecutionEnd end) {
   switch (end) {
     case ExecutionEnd::Complete: return "safe";
     case ExecutionEnd::Violation:
-      return execution.violation() ? fmt::format("violation {}", violation_spelling(execution.violation()->kind))
+      return execution.outcome().violation ? fmt::format("violation {}", violation_spelling(execution.outcome().violation->kind))
                                    : std::string("violation");
     case ExecutionEnd::Dropped: return "dropped (assume)";
     case ExecutionEnd::StepLimit: return "step limit";

@@ -4,8 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "checker/explore/execution.hpp"
-#include "checker/report/explain.hpp"
+#include "checker/report/explanation_text.hpp"
 #include "checker/report/narrative.hpp"
 #include "checker/report/state_text.hpp"
 #include "checker/report/step_text.hpp"
@@ -13,54 +12,6 @@
 namespace preempt {
 
 namespace {
-
-// Follows the threads of a trace, snapshotting the Store at every scheduling point: after[n] is the
-// state after step n (the point before step n + 1).
-class SnapshotChooser final : public Chooser {
- public:
-  explicit SnapshotChooser(std::vector<ThreadId> threads) : threads_(std::move(threads)) {}
-  ThreadId choose(const SchedulingPoint& point) override {
-    if (after.size() < point.step) after.resize(point.step);
-    after[point.step - 1] = point.execution->store();
-    if (position_ >= threads_.size()) return kNone;
-    return threads_[position_++];
-  }
-  [[nodiscard]] const std::string& error() const override { return error_; }
-  std::vector<std::optional<Store>> after;
-
- private:
-  std::vector<ThreadId> threads_;
-  std::size_t position_ = 0;
-  std::string error_;
-};
-
-// The state after each step 0..n of the execution (0: before the first step).
-std::vector<Store> replay_states(const ModelProgram& program, const Counterexample& c) {
-  Execution execution(program, static_cast<std::uint32_t>(c.trace.size() + 16));
-  if (program.init) {
-    if (execution.run_solo(*program.init) != ExecutionEnd::Complete) return {};
-    execution.set_initial(execution.store());
-  }
-  std::vector<ThreadId> threads;
-  for (const TraceEntry& e : c.trace) {
-    if (e.phase == Phase::Threads && e.op.kind != OpKind::Fail) threads.push_back(e.thread);
-  }
-  SnapshotChooser chooser(std::move(threads));
-  (void)execution.run(chooser);
-  std::vector<Store> states(c.trace.size() + 1);
-  chooser.after.resize(c.trace.size() + 1);
-  chooser.after[c.trace.size()] = execution.store();
-  // A step with no scheduling point after it (a failed check, final's steps) shows the next state
-  // known, at worst the end state.
-  for (std::size_t k = c.trace.size() + 1; k-- > 0;) {
-    if (chooser.after[k]) {
-      states[k] = *chooser.after[k];
-    } else {
-      states[k] = states[k + 1];
-    }
-  }
-  return states;
-}
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -104,21 +55,19 @@ nlohmann::ordered_json page_data(const ScenarioReport& report, const std::string
     s["final"] = e.phase == Phase::Final;
     d["steps"].push_back(std::move(s));
   }
-  if (report.program != nullptr) {
-    for (const Store& store : replay_states(*report.program, *c)) {
-      nlohmann::ordered_json objects = nlohmann::ordered_json::array();
-      for (const ObjectState& o : describe_store(store, layout, c->thread_names)) {
-        objects.push_back({o.name, o.kind, o.state});
-      }
-      d["states"].push_back(std::move(objects));
+  for (const Snapshot& point : c->walkthrough) {
+    nlohmann::ordered_json objects = nlohmann::ordered_json::array();
+    for (const ObjectState& o : describe_store(point.state, layout, c->thread_names)) {
+      objects.push_back({o.name, o.kind, o.state});
     }
+    d["states"].push_back(std::move(objects));
   }
   if (c->violation) {
     nlohmann::ordered_json v;
     v["kind"] = std::string(violation_spelling(c->violation->kind));
     v["message"] = c->violation->message;
     v["step"] = c->violation->step;
-    if (report.program != nullptr) v["explanation"] = explanation_text(explain(*c, *report.program, {}));
+    if (c->explanation) v["explanation"] = explanation_text(*c, layout);
     d["violation"] = std::move(v);
   }
   return d;

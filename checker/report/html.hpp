@@ -8,8 +8,8 @@
 // moves with buttons and the arrow keys (Home/End too); the URL hash #step=N or #step=end opens the
 // page at a step.
 //
-// The object states are computed by replaying the execution's schedule once and snapshotting the
-// Store at every scheduling point (the engine is deterministic, so the replay is the same run).
+// The object states come from the counterexample's walkthrough (explore/walkthrough.hpp), which the
+// exploration records when CheckConfig::walkthrough is set; without it the page has no states.
 #include <ostream>
 #include <string>
 
@@ -18,8 +18,8 @@
 namespace preempt {
 
 // Writes the page for report.result's replayed execution (replay) or its first violation (check);
-// with neither, a page with the verdict alone. report.program must be set (states are replayed);
-// `source` is the scenario text (for the source lines; may be empty).
+// with neither, a page with the verdict alone. `source` is the scenario text (for the source lines;
+// may be empty).
 void write_html(std::ostream& out, const ScenarioReport& report, const std::string& source);
 
 }  // namespace preempt

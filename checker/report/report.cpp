@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "checker/report/explain.hpp"
+#include "checker/report/explanation_text.hpp"
 #include "checker/report/narrative.hpp"
 #include "checker/report/step_text.hpp"
 #include "checker/report/words.hpp"
@@ -121,7 +121,7 @@ void write_text(std::ostream& out, const ScenarioReport& report) {
     out << "\n";
     if (c.violation) {
       out << fmt::format("  {}: {}\n", violation_spelling(c.violation->kind), c.violation->message);
-      if (report.program != nullptr) out << explanation_text(explain(c, *report.program, {}));
+      out << explanation_text(c, layout);
     }
     out << fmt::format("  preemptions: {}\n", c.preemptions);
     if (!r.violations.empty() && &c == &r.violations.front() && !r.minimality.empty()) out << "  minimal:  " << r.minimality << "\n";
@@ -166,7 +166,7 @@ nlohmann::ordered_json to_json(const ScenarioReport& report) {
       const std::string module = module_name(layout, c.violation->module);
       v["module"] = module.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(module);
       v["message"] = c.violation->message;
-      if (report.program != nullptr) v["explanation"] = explanation_json(explain(c, *report.program, {}));
+      if (c.explanation) v["explanation"] = explanation_json(c, layout);
     }
     v["schedule"] = c.schedule;
     v["preemptions"] = c.preemptions;

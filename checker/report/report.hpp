@@ -8,7 +8,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "checker/explore/program.hpp"
 #include "checker/explore/result.hpp"
 #include "checker/rt/layout.hpp"
 
@@ -22,8 +21,6 @@ struct ScenarioReport {
   std::optional<std::uint32_t> preemption_bound;
   bool replay = false;              // the report of `preempt replay` (one given execution)
   std::optional<std::uint64_t> seed;  // sampling strategies: shown so that the run can be repeated
-  // Set: each violation is explained (explain.hpp: its deciding races, checked by replaying them).
-  const ModelProgram* program = nullptr;
   bool table = false;               // the trace as a table of columns instead of the numbered story
 };
 

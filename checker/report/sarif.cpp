@@ -22,7 +22,7 @@ constexpr const char* kSrcRoot = "%SRCROOT%";
 constexpr const char* kCompileErrorRule = "compile-error";
 constexpr int kViolationKinds = 0
 #define PREEMPT_VIOLATION(name, spelling, summary) +1
-#include "checker/report/violation_kinds.def"
+#include "checker/rt/violation_kinds.def"
     ;
 
 // How to read and fix each kind, in Markdown (`code` spans); the plain text drops the backquotes.
@@ -90,7 +90,7 @@ Json rules() {
   Json list = Json::array();
 #define PREEMPT_VIOLATION(name, spelling, summary) \
   list.push_back(rule(spelling, #name, summary, std::string(violation_help(ViolationKind::name)) + std::string(kHowToRead)));
-#include "checker/report/violation_kinds.def"
+#include "checker/rt/violation_kinds.def"
   list.push_back(rule(kCompileErrorRule, "CompileError", "the scenario does not compile", std::string(kCompileErrorHelp)));
   return list;
 }

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "checker/rt/store.hpp"
 
 namespace preempt {
 
@@ -19,7 +18,7 @@ std::string function_text(const ModelLayout& layout, FunctionId f, ModuleTag tag
 }
 
 std::string done_text(std::int64_t done) {
-  return static_cast<std::uint64_t>(done) == CompletionState::kCompleteAll ? "UINT_MAX" : std::to_string(done);
+  return done == kCompleteAll ? "UINT_MAX" : std::to_string(done);
 }
 
 }  // namespace preempt

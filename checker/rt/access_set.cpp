@@ -5,9 +5,7 @@
 namespace preempt {
 
 AccessIndex::AccessIndex(const Store& shape) {
-  const std::array<std::size_t, kSpaces> sizes = {
-      shape.ints.size(),      shape.kobjects.size(), shape.completions.size(), shape.mutexes.size(),
-      shape.spinlocks.size(), shape.modules.size(),  shape.modules.size()};  // ModuleRef, ModuleStatus
+  const std::array<std::size_t, kSpaces> sizes = {shape.cells.size()};
   std::uint32_t bit = 0;
   for (std::size_t s = 0; s < kSpaces; ++s) {
     size_[s] = static_cast<std::uint32_t>(sizes[s]);
@@ -23,7 +21,7 @@ void AccessSet::reset(const AccessIndex& index) {
   bits_.assign(2 * std::size_t{words_}, 0);
 }
 
-void AccessSet::add(const AccessIndex& index, Space space, bool write, std::uint32_t first, std::uint32_t last) {
+void AccessSet::add(const AccessIndex& index, Space space, bool write, std::uint64_t first, std::uint64_t last) {
   index.for_each_bit(space, first, last, [&](std::uint32_t bit) {
     const std::uint64_t mask = std::uint64_t{1} << (bit % 64);
     bits_[bit / 64] |= mask;

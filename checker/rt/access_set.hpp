@@ -1,7 +1,7 @@
 #pragma once
 // AccessSet: the objects that some steps may touch, and which of them they may write, as bitsets
-// over every object of a model. AccessIndex numbers the objects (space by space, in the order of
-// the Store's tables), so two sets built from stores of the same shape can be compared.
+// over every object of a model. AccessIndex numbers the objects (space by space: the Store's cells
+// by address), so two sets built from stores of the same shape can be compared.
 //
 // The stateful strategy's partial-order reduction asks each thread for the objects its remaining
 // steps may touch (StateSource::future_accesses) and lets a thread run alone when its next step
@@ -20,11 +20,11 @@ namespace preempt {
 
 class AccessIndex {
  public:
-  static constexpr std::uint32_t kSpaces = 7;  // the enumerators of Space
-  static constexpr std::uint32_t kMaxBits = 256;
+  static constexpr std::uint32_t kSpaces = 1;  // the enumerators of Space
+  static constexpr std::uint32_t kMaxBits = 1024;
 
   AccessIndex() = default;
-  // Numbers the objects of every table of `shape` (the ModelLayout's initial store).
+  // Numbers the cells of `shape` (the ModelLayout's initial store).
   explicit AccessIndex(const Store& shape);
 
   // Words of one bitset.
@@ -32,7 +32,7 @@ class AccessIndex {
   // Calls f(bit) for each bit that objects first..last of `space` map to (last is clamped to the
   // space; a range as wide as the folded space covers all of its bits).
   template <class F>
-  void for_each_bit(Space space, std::uint32_t first, std::uint32_t last, F&& f) const {
+  void for_each_bit(Space space, std::uint64_t first, std::uint64_t last, F&& f) const {
     const auto s = static_cast<std::size_t>(space);
     if (size_[s] == 0 || first >= size_[s]) return;
     if (last >= size_[s]) last = size_[s] - 1;
@@ -40,7 +40,7 @@ class AccessIndex {
       for (std::uint32_t b = 0; b < bits_[s]; ++b) f(offset_[s] + b);
       return;
     }
-    for (std::uint32_t i = first; i <= last; ++i) f(offset_[s] + i % bits_[s]);
+    for (std::uint64_t i = first; i <= last; ++i) f(offset_[s] + static_cast<std::uint32_t>(i % bits_[s]));
   }
 
  private:
@@ -54,7 +54,7 @@ class AccessSet {
  public:
   // Empties the set and sizes it for `index` (no allocation when the size is unchanged).
   void reset(const AccessIndex& index);
-  void add(const AccessIndex& index, Space space, bool write, std::uint32_t first, std::uint32_t last);
+  void add(const AccessIndex& index, Space space, bool write, std::uint64_t first, std::uint64_t last);
   // Adds every object of `other` (same index).
   void merge(const AccessSet& other);
   // Whether one of the sets writes an object the other touches.

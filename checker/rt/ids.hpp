@@ -3,25 +3,59 @@
 // the engine never keys anything by address (determinism) and copies stay cheap.
 #include <cstdint>
 #include <limits>
+#include <string_view>
 
 namespace preempt {
 
 using ThreadId = std::uint32_t;    // index of a thread slot in one execution (creation order)
 using FunctionId = std::uint32_t;  // index into ModelLayout::functions
 using ModuleId = std::uint32_t;    // index into ModelLayout::modules
+using Addr = std::uint64_t;        // the first cell of an object in the Store
 
 inline constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+inline constexpr Addr kNoAddr = std::numeric_limits<Addr>::max();
 
-// The kinds of shared objects a model declares. Each kind has its own table in the Store.
-enum class ObjectKind : std::uint8_t { Int, Kobject, Completion, Mutex, Spinlock, Module };
+// The kinds of shared objects a model declares (object_kinds.def).
+enum class ObjectKind : std::uint8_t {
+#define PREEMPT_OBJECT(name, spelling, cells, initial, role0, role1) name,
+#include "checker/rt/object_kinds.def"
+};
 
-// A reference to one object: its kind and its index in that kind's table.
+// What the number in a cell means.
+enum class CellRole : std::uint8_t {
+  Value,         // an int
+  Count,         // a reference count
+  Done,          // a completion's done counter (UINT_MAX: complete_all)
+  Owner,         // a lock's owner: 0 free, t + 1 held by thread t
+  ModuleStatus,  // ModuleStatus below
+};
+
+// A module's status cell.
+enum class ModuleStatus : std::uint8_t { Live = 0, Going = 1, Unloaded = 2 };
+
+// The completion count complete_all() sets: UINT_MAX, as in the kernel.
+inline constexpr std::int64_t kCompleteAll = 0xffffffff;
+
+// A reference to one object: its kind and its first cell.
 struct ObjectRef {
   ObjectKind kind = ObjectKind::Int;
-  std::uint32_t index = kNone;
+  Addr addr = kNoAddr;
   friend bool operator==(const ObjectRef&, const ObjectRef&) = default;
 };
 
-[[nodiscard]] const char* object_kind_name(ObjectKind kind);
+struct ObjectKindInfo {
+  std::string_view name;
+  std::uint32_t cells;
+  std::int64_t initial;  // cell 0 at the start
+  CellRole roles[2];
+};
+[[nodiscard]] const ObjectKindInfo& object_kind_info(ObjectKind kind);
+[[nodiscard]] inline const char* object_kind_name(ObjectKind kind) { return object_kind_info(kind).name.data(); }
+
+// A lock owner cell's value for thread t, and back (kNone for a free lock).
+[[nodiscard]] inline std::int64_t owner_cell(ThreadId t) { return t == kNone ? 0 : std::int64_t{t} + 1; }
+[[nodiscard]] inline ThreadId owner_of(std::int64_t cell) {
+  return cell <= 0 ? kNone : static_cast<ThreadId>(cell - 1);
+}
 
 }  // namespace preempt

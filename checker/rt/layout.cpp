@@ -1,36 +1,32 @@
 #include "checker/rt/layout.hpp"
 
+#include <array>
+
 #include <fmt/format.h>
 
 namespace preempt {
 
-const char* object_kind_name(ObjectKind kind) {
-  switch (kind) {
-    case ObjectKind::Int: return "int";
-    case ObjectKind::Kobject: return "kobject";
-    case ObjectKind::Completion: return "completion";
-    case ObjectKind::Mutex: return "mutex";
-    case ObjectKind::Spinlock: return "spinlock";
-    case ObjectKind::Module: return "module";
-  }
-  return "?";
-}
+namespace {
+constexpr std::array kKinds = {
+#define PREEMPT_OBJECT(name, spelling, cells, initial, role0, role1) \
+  ObjectKindInfo{spelling, cells, initial, {CellRole::role0, CellRole::role1}},
+#include "checker/rt/object_kinds.def"
+};
+}  // namespace
 
-std::uint32_t ModelLayout::add_group(ObjectGroup group) {
-  const auto kind_index = static_cast<std::size_t>(group.kind);
-  if (owner_.size() <= kind_index) owner_.resize(kind_index + 1);
-  auto& owners = owner_[kind_index];
-  group.base = static_cast<std::uint32_t>(owners.size());
+const ObjectKindInfo& object_kind_info(ObjectKind kind) { return kKinds[static_cast<std::size_t>(kind)]; }
+
+Addr ModelLayout::add_group(ObjectGroup group) {
+  const ObjectKindInfo& info = object_kind_info(group.kind);
+  group.base = initial.cells.size();
   const std::uint32_t count = group.size == 0 ? 1 : group.size;
   const auto group_index = static_cast<std::uint32_t>(groups.size());
-  owners.insert(owners.end(), count, group_index);
-  switch (group.kind) {
-    case ObjectKind::Int: initial.ints.resize(owners.size(), 0); break;
-    case ObjectKind::Kobject: initial.kobjects.resize(owners.size()); break;
-    case ObjectKind::Completion: initial.completions.resize(owners.size()); break;
-    case ObjectKind::Mutex: initial.mutexes.resize(owners.size()); break;
-    case ObjectKind::Spinlock: initial.spinlocks.resize(owners.size()); break;
-    case ObjectKind::Module: initial.modules.resize(owners.size()); break;
+  for (std::uint32_t e = 0; e < count; ++e) {
+    for (std::uint32_t c = 0; c < info.cells; ++c) {
+      initial.cells.push_back(c == 0 ? info.initial : 0);
+      roles.push_back(info.roles[c < 2 ? c : 1]);
+      owner_.push_back(group_index);
+    }
   }
   groups.push_back(std::move(group));
   return groups.back().base;
@@ -42,29 +38,40 @@ FunctionId ModelLayout::add_function(FunctionInfo info) {
 }
 
 ModuleId ModelLayout::add_module(std::string name) {
-  const std::uint32_t index = add_group({name, ObjectKind::Module, 0, 0, kNone});
-  modules.push_back({std::move(name), kNone});
-  return index;
+  const auto id = static_cast<ModuleId>(modules.size());
+  const Addr addr = add_group({name, ObjectKind::Module, 0, 0, kNone, id});
+  modules.push_back({std::move(name), kNone, addr});
+  return id;
 }
 
-const ObjectGroup* ModelLayout::group_of(ObjectRef ref) const {
-  const auto kind_index = static_cast<std::size_t>(ref.kind);
-  if (kind_index >= owner_.size() || ref.index >= owner_[kind_index].size()) return nullptr;
-  return &groups[owner_[kind_index][ref.index]];
+const ObjectGroup* ModelLayout::group_of(Addr addr, std::uint32_t* index_out) const {
+  if (addr >= owner_.size()) return nullptr;
+  const ObjectGroup& group = groups[owner_[addr]];
+  if (index_out != nullptr) {
+    *index_out = static_cast<std::uint32_t>((addr - group.base) / object_kind_info(group.kind).cells);
+  }
+  return &group;
 }
 
 std::string ModelLayout::object_name(ObjectRef ref) const {
-  const ObjectGroup* group = group_of(ref);
-  if (group == nullptr) return fmt::format("{}#{}", object_kind_name(ref.kind), ref.index);
+  std::uint32_t index = 0;
+  const ObjectGroup* group = group_of(ref.addr, &index);
+  if (group == nullptr) return fmt::format("{}#{}", object_kind_name(ref.kind), ref.addr);
   if (group->size == 0) return group->name;
-  return fmt::format("{}[{}]", group->name, ref.index - group->base);
+  return fmt::format("{}[{}]", group->name, index);
 }
 
-FunctionId ModelLayout::release_of(std::uint32_t kobject, std::int64_t* index_out) const {
-  const ObjectGroup* group = group_of({ObjectKind::Kobject, kobject});
+FunctionId ModelLayout::release_of(Addr addr, std::int64_t* index_out) const {
+  std::uint32_t index = 0;
+  const ObjectGroup* group = group_of(addr, &index);
   if (group == nullptr) return kNone;
-  if (index_out != nullptr) *index_out = group->size == 0 ? 0 : kobject - group->base;
+  if (index_out != nullptr) *index_out = index;
   return group->release;
+}
+
+ModuleId ModelLayout::module_at(Addr addr) const {
+  const ObjectGroup* group = group_of(addr);
+  return group != nullptr && group->kind == ObjectKind::Module ? group->module : kNone;
 }
 
 std::string ModelLayout::function_name(FunctionId f) const {

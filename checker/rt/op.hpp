@@ -1,12 +1,16 @@
 #pragma once
-// Op: the description of one visible step, announced by a model thread before it takes effect.
+// Op: the description of one visible step, announced by a model thread before it takes effect,
+// and OpInfo: what every consumer needs to know about an operation, one row of ops.def each.
 //
 // Protocol: a thread fills an Op and hands it to ThreadContext::perform(), which parks the thread.
 // The scheduler sees every parked thread's next Op (what it touches, whether it can run now), picks
 // one thread, applies its Op to the Store (models/), records a trace entry, and resumes the thread
 // with an OpResult. Knowing every enabled thread's next Op is what partial-order reduction needs.
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "checker/rt/footprint_sink.hpp"
@@ -15,13 +19,70 @@
 namespace preempt {
 
 enum class OpKind : std::uint8_t {
-#define PREEMPT_OP(name, spelling) name,
+#define PREEMPT_OP(name, spelling, family, args, result, footprint, block, sleeps, observe, control, operation, \
+                   note, story, wait)                                                                          \
+  name,
 #include "checker/rt/ops.def"
 };
 
-[[nodiscard]] const char* op_name(OpKind kind);
+// Which models/<family>.cpp gives an operation its semantics. The kernel's primitives are every
+// family but Lang (the language's own steps) and Check (immediate events).
+enum class OpFamily : std::uint8_t { Memory, Kobject, Completion, Lock, Module, Sched, Lang, Check };
+// When a parked thread can take the step (see ops.def).
+enum class Block : std::uint8_t { Never, UntilPositive, UntilFree, UntilGuard };
+// What the step does to the thread's control flow.
+enum class Control : std::uint8_t {
+  None,    // a kernel primitive or an await: the thread goes on after it
+  Call,    // enters op.other
+  Return,  // leaves op.location for op.other
+  End,     // a thread body in a module returns: the thread ends
+  Exit,    // the thread exits from any depth (do_exit, module_put_and_kthread_exit)
+  Spawn,   // creates a thread
+  Report,  // an immediate event: the thread is parked for good
+};
+
+// What a step that changed nothing saw, that decides whether it would do the same again.
+struct Observe {
+  enum Mode : std::uint8_t { Nothing, Value, NonZero, Zero, Constant };
+  Mode mode = Nothing;
+  std::uint8_t offset = 0;  // the target's cell it reads
+};
+
+struct OpInfo {
+  std::string_view name;       // the kernel's name (the builtin), or the word traces use
+  OpFamily family;
+  std::string_view args;       // the builtin's arguments: object letters K C M S D I, or v
+  bool builtin;                // a builtin of the scenario language (Result Int or Void)
+  bool returns_value;          // the builtin returns an int
+  std::uint8_t reads;          // bit N: reads cell N of the target object
+  std::uint8_t writes;         // bit N: writes cell N of the target object
+  bool enters_callee;          // may enter the target's release or exit function
+  bool reads_guard;            // reads what its await guard reads
+  Block block;
+  bool sleeps;                 // may sleep: sleep-in-atomic under a spinlock
+  Observe observe;
+  Control control;
+  std::string_view operation;  // wording templates (ops.def explains them)
+  std::string_view note;
+  std::string_view story;
+  std::string_view wait;
+};
+
+[[nodiscard]] const OpInfo& op_info(OpKind kind);
+[[nodiscard]] inline const char* op_name(OpKind kind) { return op_info(kind).name.data(); }
+// A kernel primitive the thread calls (complete(), module_put(), schedule(), ...), as opposed to
+// the language's own steps and immediate events.
+[[nodiscard]] inline bool is_primitive(OpKind kind) {
+  const OpFamily f = op_info(kind).family;
+  return f != OpFamily::Lang && f != OpFamily::Check;
+}
+// The kind of object a builtin's argument letter names (K C M S D I); nullopt for v, a value.
+[[nodiscard]] std::optional<ObjectKind> object_kind_of_letter(char letter);
+// The operation a builtin of the scenario language named `name` announces, if any.
+[[nodiscard]] bool find_builtin_op(std::string_view name, OpKind* out);
 
 class Store;
+struct SpawnRequest;
 
 // A condition a blocked `await` waits for. The thread that awaits owns the guard and keeps it alive
 // while its Op is pending; the scheduler evaluates it against the current Store.
@@ -35,38 +96,48 @@ class AwaitGuard {
   virtual void reads(FootprintSink& sink) const = 0;
 };
 
-struct Op {
-  OpKind kind = OpKind::Schedule;
-  ObjectRef target;                  // the object the step touches (Int index for shared memory)
-  std::int64_t arg0 = 0;             // value written, cmpxchg's expected value, atomic_add's amount
-  std::int64_t arg1 = 0;             // cmpxchg's new value
-  FunctionId location = kNone;       // the function whose code executes this step
-  FunctionId other = kNone;          // Call: the callee; Return/ThreadEnd: the caller returned into
-  std::uint32_t line = 0;            // source line of the step (0: unknown)
-  // Await: the condition, valid only while the Op is pending (the trace keeps no guard).
-  const AwaitGuard* guard = nullptr;
-  // Spawn: the SpawnRequest; Fault: a C string. Valid only while pending (the trace keeps none).
-  const void* payload = nullptr;
-  // Words for the trace that outlive the exploration (owned by the model): an await's condition,
-  // a failed check's text. Null: the trace says it from the other fields.
-  const char* text = nullptr;
-  // Fail: arg0 is the ViolationKind (assertion, out-of-bounds, division-by-zero).
-};
-
 // SpinFail: a pass of a spin loop's condition found it still true and changed nothing (a failed
 // trylock, an xchg that wrote the value it found) -- arg0 0, text the condition -- or a whole
 // iteration of any other loop did and ended with the locals it started with -- arg0 1, text the
 // loop's header. Its payload is the thread's SpinReads: every step the pass took, with what it
-// returned (for a write, the value it stored, which it found there). The loop would only run the same pass again, so the
-// thread stops there; when nothing else can run, the execution ends as a hang if
-// every such pass would read the same values again, and is dropped otherwise (the executions in
-// which the pass reads the new values are explored on their own).
+// returned (for a write, the value it stored, which it found there). The loop would only run the
+// same pass again, so the thread stops there; when nothing else can run, the execution ends as a
+// hang if every such pass would read the same values again, and is dropped otherwise (the
+// executions in which the pass reads the new values are explored on their own).
 struct SpinRead {
   OpKind kind;
   ObjectRef target;
   std::int64_t value;
 };
 using SpinReads = std::vector<SpinRead>;
+
+// What a pending step carries besides its fields, valid only while it is pending (the trace keeps
+// none): an await's guard, a spawn's request, a stopped loop's reads, a failure's message.
+using OpPayload = std::variant<std::monostate, const AwaitGuard*, const SpawnRequest*, const SpinReads*, const char*>;
+
+struct Op {
+  OpKind kind = OpKind::Schedule;
+  ObjectRef target;                  // the object the step touches
+  std::int64_t arg0 = 0;             // value written, cmpxchg's expected value, atomic_add's amount
+  std::int64_t arg1 = 0;             // cmpxchg's new value
+  FunctionId location = kNone;       // the function whose code executes this step
+  FunctionId other = kNone;          // Call: the callee; Return/ThreadEnd: the caller returned into
+  std::uint32_t line = 0;            // source line of the step (0: unknown)
+  OpPayload payload;
+  // Words for the trace that outlive the exploration (owned by the model): an await's condition,
+  // a failed check's text. Null: the trace says it from the other fields.
+  const char* text = nullptr;
+  // Fail: arg0 is the ViolationKind (assertion, out-of-bounds, division-by-zero).
+
+  [[nodiscard]] const AwaitGuard* guard() const {
+    const auto* g = std::get_if<const AwaitGuard*>(&payload);
+    return g != nullptr ? *g : nullptr;
+  }
+  [[nodiscard]] const char* message() const {
+    const auto* m = std::get_if<const char*>(&payload);
+    return m != nullptr ? *m : nullptr;
+  }
+};
 
 // What the scheduler hands back to the thread when its Op has taken effect.
 struct OpResult {

@@ -1,7 +1,9 @@
 #pragma once
-// Store: the state of every shared object of one execution. Model threads never touch it directly;
-// only the models' step functions change it, one Op at a time. Each execution starts from a copy of
-// the initial Store (the state after `init`); the tables keep their size, so the copy allocates nothing.
+// Store: the state of every shared object of one execution, as cells (int64 each; an object's
+// kind says how many and what they mean: object_kinds.def). Model threads never touch it
+// directly; only the models' step functions change it, one Op at a time. Each execution starts
+// from a copy of the initial Store (the state after `init`); the tables keep their capacity, so
+// the copy allocates nothing.
 #include <cstdint>
 #include <vector>
 
@@ -9,41 +11,29 @@
 
 namespace preempt {
 
-enum class ModuleStatus : std::uint8_t { Live, Going, Unloaded };
-
-struct ModuleState {
-  std::int64_t refcount = 0;
-  ModuleStatus status = ModuleStatus::Live;
-  std::uint32_t unloaded_at_step = 0;  // step number of the free, for messages (0: never)
-};
-
-struct KobjectState {
-  std::int64_t refcount = 1;
-  std::uint32_t released_at_step = 0;  // step that dropped the last reference (0: never)
-};
-
-// The kernel's completion: `done` counts complete() calls not yet consumed; complete_all sets it to
-// kCompleteAll, which waits never consume.
-struct CompletionState {
-  static constexpr std::uint64_t kCompleteAll = 0xffffffffu;  // UINT_MAX, as in the kernel
-  std::uint64_t done = 0;
-};
-
-struct LockState {
-  ThreadId owner = kNone;  // kNone: unlocked
-};
-
 class Store {
  public:
-  std::vector<std::int64_t> ints;  // shared ints; arrays occupy consecutive entries
-  std::vector<KobjectState> kobjects;
-  std::vector<CompletionState> completions;
-  std::vector<LockState> mutexes;
-  std::vector<LockState> spinlocks;
-  std::vector<ModuleState> modules;
+  std::vector<std::int64_t> cells;
+
+  [[nodiscard]] std::int64_t& at(Addr addr) { return cells[addr]; }
+  [[nodiscard]] std::int64_t get(Addr addr) const { return cells[addr]; }
+  [[nodiscard]] bool holds(Addr addr) const { return addr < cells.size(); }
+
+  // Bookkeeping for messages, not state: the step at which an object's lifetime ended (a kobject's
+  // last reference dropped, a module unloaded). Hashing and the models' decisions never read it.
+  void mark(Addr addr, std::uint32_t step) { marks_.push_back({addr, step}); }
+  // The step of the latest mark of `addr` (0: none).
+  [[nodiscard]] std::uint32_t marked_at(Addr addr) const;
 
   // Copies another store's values into this one; same-sized tables are reused without allocation.
   void assign_from(const Store& other);
+
+ private:
+  struct Mark {
+    Addr addr;
+    std::uint32_t step;
+  };
+  std::vector<Mark> marks_;
 };
 
 }  // namespace preempt

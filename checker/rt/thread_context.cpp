@@ -27,7 +27,6 @@ void ThreadContext::start(const std::string& name, const ThreadEntry* entry, Fun
   name_ = name;
   entry_ = entry;
   body_ = body;
-  spin_depth = 0;
   state_source_ = nullptr;
   returns_on_abandon_ = false;
   status_ = ThreadStatus::Running;
@@ -60,7 +59,7 @@ void ThreadContext::run_entry(void* self) {
     message = error.what();
     Op fault;
     fault.kind = OpKind::Fault;
-    fault.payload = message.c_str();
+    fault.payload = message.c_str();  // a const char*: the fault's message
     thread->pending_ = fault;
     thread->status_ = ThreadStatus::Reporting;
     return;

@@ -69,7 +69,6 @@ class ThreadContext {
   [[nodiscard]] const StateSource* state_source() const { return state_source_; }
   [[nodiscard]] FunctionId body() const { return body_; }
 
-  std::uint32_t spin_depth = 0;  // spinlocks held (sleep-in-atomic); maintained by the models
   bool stop_spins = true;        // a spin loop's pass that would only repeat itself stops the thread
 
  private:

@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <string>
 
-#include "checker/report/violation_kind.hpp"
 #include "checker/rt/ids.hpp"
 #include "checker/rt/op.hpp"
+#include "checker/rt/violation_kind.hpp"
 
 namespace preempt {
 
@@ -16,26 +16,25 @@ struct TraceEntry {
   std::uint32_t step = 0;          // 1-based step number within the execution
   ThreadId thread = kNone;
   Op op;                           // what the thread announced (kind, object, location, line)
-  std::int64_t before = 0;         // the state the step changed, before and after
-  std::int64_t after = 0;          //   (refcount, value, done, owner: depends on op.kind)
-  bool changed = false;            // before/after are meaningful
+  Addr changed_addr = kNoAddr;     // the cell the step changed (kNoAddr: none)
+  std::int64_t before = 0;         // that cell before and after the step
+  std::int64_t after = 0;
   std::int64_t value = 0;          // what the step returned or read
   FunctionId called = kNone;       // a function the step called (release method, exit function)
   ThreadId woke = kNone;           // first thread this step unblocked
   std::uint16_t woke_count = 0;    // how many threads it unblocked
   bool preempted = false;          // the scheduler switched away from a thread that could go on
   Phase phase = Phase::Threads;
+
+  [[nodiscard]] bool changed() const { return changed_addr != kNoAddr; }
 };
 
 // True when `next`, the thread's step after `previous`, is where a kernel primitive called from the
 // same function (complete(), module_put(), schedule(), ...) returns to: the first code the thread runs
 // in that function once the primitive is done. If that function's module is gone by then, this is
 // the moment the kernel would crash: "complete() returns into dm_kobject_release".
-[[nodiscard]] inline bool returns_from_primitive(const TraceEntry& previous, const Op& next) {
-  const OpKind kind = previous.op.kind;
-  return previous.op.location == next.location && kind != OpKind::Call && kind != OpKind::Return &&
-         kind != OpKind::ThreadEnd && kind != OpKind::Fail && kind != OpKind::AssumeFail &&
-         kind != OpKind::SpinFail;
+[[nodiscard]] inline bool returns_from_primitive(const Op& previous, const Op& next) {
+  return previous.location == next.location && is_primitive(previous.kind);
 }
 
 // A violation found in an execution: what, who, where (step index into the trace), and why.

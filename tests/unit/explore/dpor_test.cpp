@@ -14,7 +14,7 @@
 #include "checker/explore/explorer.hpp"
 #include "checker/explore/footprint.hpp"
 #include "checker/explore/schedule.hpp"
-#include "checker/lang/scenario.hpp"
+#include "checker/interp/scenario.hpp"
 #include "tests/unit/explore/program_generator.hpp"
 #include "tests/unit/explore/test_support.hpp"
 
@@ -41,7 +41,7 @@ struct Summary {
   std::string error;
 };
 
-Summary summarize(const preempt::lang::LoadedScenario& scenario, StrategyKind strategy,
+Summary summarize(const preempt::interp::LoadedScenario& scenario, StrategyKind strategy,
                   std::uint64_t max_executions = 0) {
   Summary s;
   CheckConfig config;
@@ -52,11 +52,11 @@ Summary summarize(const preempt::lang::LoadedScenario& scenario, StrategyKind st
   config.check_canonical = true;
   config.observer = [&](const Execution& e, ExecutionEnd end) {
     if (end == ExecutionEnd::Complete) s.final_states.insert(state_key(e.store()));
-    if (end == ExecutionEnd::Violation) s.violation_kinds.insert(std::string(preempt::violation_spelling(e.violation()->kind)));
+    if (end == ExecutionEnd::Violation) s.violation_kinds.insert(std::string(preempt::violation_spelling(e.outcome().violation->kind)));
     const std::string form = preempt::canonical_trace(e);
     if (!s.all_forms.insert(form).second) ++s.duplicate_forms;
     if (end == ExecutionEnd::Complete) s.forms.insert(form);
-    if (end == ExecutionEnd::Violation && e.violation()->kind == preempt::ViolationKind::Deadlock) {
+    if (end == ExecutionEnd::Violation && e.outcome().violation->kind == preempt::ViolationKind::Deadlock) {
       s.deadlocks.insert(form);
     }
   };
@@ -237,7 +237,7 @@ TEST_CASE("dpor agrees with dfs on every scenario of the library", "[dpor][diffe
   for (const std::string& file : preempt::test::library_scenarios()) {
     CAPTURE(file);
     std::string errors;
-    const auto scenario = preempt::lang::load_scenario(file, &errors);
+    const auto scenario = preempt::interp::load_scenario(file, &errors);
     REQUIRE(scenario);
     const Summary dfs = summarize(*scenario, StrategyKind::Dfs);
     const Summary dpor = summarize(*scenario, StrategyKind::Dpor);
@@ -296,14 +296,14 @@ TEST_CASE("debug: list the executions of a scenario", "[.debug]") {
   const char* seed = std::getenv("PREEMPT_DEBUG_SEED");
   REQUIRE((path != nullptr || seed != nullptr));
   std::string errors;
-  std::unique_ptr<preempt::lang::LoadedScenario> scenario;
+  std::unique_ptr<preempt::interp::LoadedScenario> scenario;
   if (path != nullptr) {
-    scenario = preempt::lang::load_scenario(path, &errors);
+    scenario = preempt::interp::load_scenario(path, &errors);
   } else {
     preempt::test::ProgramGenerator generator(static_cast<std::uint32_t>(std::stoul(seed)));
     const std::string text = generator.generate();
     fmt::print("{}\n", text);
-    scenario = preempt::lang::load_scenario_text("generated.scn", text, &errors);
+    scenario = preempt::interp::load_scenario_text("generated.scn", text, &errors);
   }
   REQUIRE(scenario);
   for (StrategyKind strategy : {StrategyKind::Dfs, StrategyKind::Dpor}) {
@@ -399,7 +399,7 @@ std::string lastzero(int writers) {
 }
 
 // The number of distinct Mazurkiewicz traces among all of dfs's interleavings.
-std::uint64_t dfs_traces(const preempt::lang::LoadedScenario& scenario) {
+std::uint64_t dfs_traces(const preempt::interp::LoadedScenario& scenario) {
   CheckConfig config;
   config.strategy = StrategyKind::Dfs;
   config.check_canonical = true;
@@ -441,7 +441,7 @@ TEST_CASE("dpor: one execution per trace on the benchmark families, counted inde
 
 TEST_CASE("dpor: the trace counts of the DPOR benchmarks of the literature", "[dpor][closed-form]") {
   // A safe program explored in exactly `expected` executions, none abandoned.
-  const auto explores_traces = [](const preempt::lang::LoadedScenario& scenario, std::uint64_t expected) {
+  const auto explores_traces = [](const preempt::interp::LoadedScenario& scenario, std::uint64_t expected) {
     const Summary dpor = summarize(scenario, StrategyKind::Dpor);
     CHECK(dpor.executions == expected);
     CHECK(dpor.abandoned == 0);

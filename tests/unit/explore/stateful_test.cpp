@@ -14,7 +14,7 @@
 #include "checker/explore/execution.hpp"
 #include "checker/explore/explorer.hpp"
 #include "checker/explore/footprint.hpp"
-#include "checker/lang/scenario.hpp"
+#include "checker/interp/scenario.hpp"
 #include "tests/unit/explore/program_generator.hpp"
 #include "tests/unit/explore/test_support.hpp"
 
@@ -48,7 +48,7 @@ struct Outcome {
   std::uint64_t states = 0;
 };
 
-Outcome outcome(const preempt::lang::LoadedScenario& scenario, Mode mode, std::uint64_t budget = 0) {
+Outcome outcome(const preempt::interp::LoadedScenario& scenario, Mode mode, std::uint64_t budget = 0) {
   Outcome o;
   CheckConfig config;
   config.strategy = mode.strategy;
@@ -76,7 +76,7 @@ Outcome outcome(const preempt::lang::LoadedScenario& scenario, Mode mode, std::u
 using preempt::test::load_text;
 
 // Every reduced variant finds what the reference found.
-void same_as(const preempt::lang::LoadedScenario& scenario, const Outcome& reference) {
+void same_as(const preempt::interp::LoadedScenario& scenario, const Outcome& reference) {
   for (const Mode& mode : kReduced) {
     CAPTURE(mode.symmetry);
     const Outcome reduced = outcome(scenario, mode);
@@ -105,7 +105,7 @@ TEST_CASE("stateful: the same violations and final states as dfs and dpor on eve
   for (const std::string& file : all_scenarios()) {
     CAPTURE(file);
     std::string errors;
-    const auto scenario = preempt::lang::load_scenario(file, &errors);
+    const auto scenario = preempt::interp::load_scenario(file, &errors);
     REQUIRE(scenario);
     const Outcome full = outcome(*scenario, kFull);
     REQUIRE(full.covered);
@@ -181,7 +181,7 @@ TEST_CASE("stateful: the minimal counterexample is the one the stateless search 
           "[stateful][minimize]") {
   // Fewest preemptions, then fewest steps: the same figures as dpor's bounded-dfs minimization,
   // proven minimal by both.
-  const auto check = [](const preempt::lang::LoadedScenario& scenario) {
+  const auto check = [](const preempt::interp::LoadedScenario& scenario) {
     CheckConfig config;
     config.strategy = StrategyKind::Dpor;
     config.max_executions = 100000;
@@ -209,7 +209,7 @@ TEST_CASE("stateful: the minimal counterexample is the one the stateless search 
   for (const std::string& file : all_scenarios()) {
     CAPTURE(file);
     std::string errors;
-    const auto scenario = preempt::lang::load_scenario(file, &errors);
+    const auto scenario = preempt::interp::load_scenario(file, &errors);
     REQUIRE(scenario);
     checked += check(*scenario) ? 1 : 0;
   }
@@ -350,14 +350,13 @@ class FutureRecorder final : public preempt::Chooser {
 };
 
 // Every step each thread took after a scheduling point lies within what it declared there.
-void check_futures(const preempt::lang::LoadedScenario& scenario, std::uint32_t walks) {
+void check_futures(const preempt::interp::LoadedScenario& scenario, std::uint32_t walks) {
   const preempt::ModelProgram& program = scenario.model();
   for (std::uint32_t walk = 0; walk < walks; ++walk) {
     CAPTURE(walk);
-    Execution execution(program, 300);
-    if (program.init && execution.run_solo(*program.init) != ExecutionEnd::Complete) return;
+    Execution execution(program, preempt::ExecutionOptions{300, true, false});
+    if (program.init && execution.run_alone(preempt::Phase::Init, *program.init) != ExecutionEnd::Complete) return;
     if (program.init) execution.set_initial(execution.store());
-    execution.record_footprints(true);
     FutureRecorder recorder(*program.layout, walk);
     (void)execution.run(recorder);
     const auto& trace = execution.trace();
@@ -382,7 +381,7 @@ TEST_CASE("stateful: what a thread declares it may still touch covers every step
   for (const std::string& file : all_scenarios()) {
     CAPTURE(file);
     std::string errors;
-    const auto scenario = preempt::lang::load_scenario(file, &errors);
+    const auto scenario = preempt::interp::load_scenario(file, &errors);
     REQUIRE(scenario);
     check_futures(*scenario, 20);
   }

@@ -8,7 +8,7 @@
 
 #include "checker/explore/execution.hpp"
 #include "checker/explore/explorer.hpp"
-#include "checker/lang/scenario.hpp"
+#include "checker/interp/scenario.hpp"
 #include "tests/unit/explore/program_generator.hpp"
 #include "tests/unit/explore/test_support.hpp"
 
@@ -23,7 +23,7 @@ using preempt::Verdict;
 using preempt::test::load_file;
 
 // Every schedule of every execution a strategy runs, in order.
-std::vector<std::string> schedules(const preempt::lang::LoadedScenario& scenario, CheckConfig config) {
+std::vector<std::string> schedules(const preempt::interp::LoadedScenario& scenario, CheckConfig config) {
   std::vector<std::string> out;
   config.observer = [&](const Execution& e, ExecutionEnd) {
     std::string s;
@@ -88,7 +88,7 @@ TEST_CASE("pct with depth 1 runs each execution without preemptions", "[sampling
 
 TEST_CASE("the reported counterexample has the fewest preemptions, then the fewest steps", "[minimize]") {
   // Independent check: an exhaustive run that records every violating execution.
-  const auto check = [](const preempt::lang::LoadedScenario& scenario) {
+  const auto check = [](const preempt::interp::LoadedScenario& scenario) {
     CheckConfig all;
     all.strategy = StrategyKind::Dfs;
     all.stop_at_first_violation = false;
@@ -126,7 +126,7 @@ TEST_CASE("the reported counterexample has the fewest preemptions, then the fewe
     for (const std::string& file : preempt::test::library_scenarios()) {
       CAPTURE(file);
       std::string errors;
-      const auto scenario = preempt::lang::load_scenario(file, &errors);
+      const auto scenario = preempt::interp::load_scenario(file, &errors);
       REQUIRE(scenario);
       checked += check(*scenario) ? 1 : 0;
     }
@@ -138,7 +138,7 @@ TEST_CASE("the reported counterexample has the fewest preemptions, then the fewe
       CAPTURE(seed);
       preempt::test::ProgramGenerator generator(seed);
       std::string errors;
-      const auto scenario = preempt::lang::load_scenario_text("generated.scn", generator.generate(), &errors);
+      const auto scenario = preempt::interp::load_scenario_text("generated.scn", generator.generate(), &errors);
       REQUIRE(scenario);
       checked += check(*scenario) ? 1 : 0;
     }
@@ -149,7 +149,7 @@ TEST_CASE("the reported counterexample has the fewest preemptions, then the fewe
 namespace {
 // A scenario whose loops spin, explored to a safe verdict: some executions dropped where a stopped
 // pass would read new values, none cut at the step limit.
-preempt::ExploreResult explore_spinning_safely(const preempt::lang::LoadedScenario& scenario, StrategyKind strategy) {
+preempt::ExploreResult explore_spinning_safely(const preempt::interp::LoadedScenario& scenario, StrategyKind strategy) {
   CheckConfig config;
   config.strategy = strategy;
   auto result = preempt::explore(scenario.model(), config);
@@ -216,7 +216,7 @@ struct Reached {
   std::set<std::string> violation_kinds;
   bool covered = false;  // every execution ran to its end within the budget and the step limit
 };
-Reached reached(const preempt::lang::LoadedScenario& scenario, bool as_written, std::uint64_t budget) {
+Reached reached(const preempt::interp::LoadedScenario& scenario, bool as_written, std::uint64_t budget) {
   Reached r;
   CheckConfig config;
   config.strategy = StrategyKind::Dfs;
@@ -228,7 +228,7 @@ Reached reached(const preempt::lang::LoadedScenario& scenario, bool as_written, 
   config.observer = [&](const Execution& e, ExecutionEnd end) {
     if (end == ExecutionEnd::Complete) r.final_states.insert(preempt::test::state_key(e.store()));
     if (end == ExecutionEnd::Violation) {
-      r.violation_kinds.insert(std::string(preempt::violation_spelling(e.violation()->kind)));
+      r.violation_kinds.insert(std::string(preempt::violation_spelling(e.outcome().violation->kind)));
     }
   };
   const auto result = preempt::explore(scenario.model(), config);

@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "checker/lang/scenario.hpp"
+#include "checker/interp/scenario.hpp"
 #include "checker/rt/store.hpp"
 
 namespace preempt::test {
@@ -25,18 +25,18 @@ inline std::uint32_t random_programs(std::uint32_t fallback) {
 }
 
 // A scenario from its text; a compile error fails the test, with the diagnostics.
-inline std::unique_ptr<lang::LoadedScenario> load_text(const std::string& text) {
+inline std::unique_ptr<interp::LoadedScenario> load_text(const std::string& text) {
   std::string errors;
-  auto scenario = lang::load_scenario_text("generated.scn", text, &errors);
+  auto scenario = interp::load_scenario_text("generated.scn", text, &errors);
   INFO(text << errors);
   REQUIRE(scenario);
   return scenario;
 }
 
 // A scenario file, by its path in the source tree.
-inline std::unique_ptr<lang::LoadedScenario> load_file(const std::string& relative) {
+inline std::unique_ptr<interp::LoadedScenario> load_file(const std::string& relative) {
   std::string errors;
-  auto scenario = lang::load_scenario(std::string(PREEMPT_SOURCE_DIR) + "/" + relative, &errors);
+  auto scenario = interp::load_scenario(std::string(PREEMPT_SOURCE_DIR) + "/" + relative, &errors);
   INFO(errors);
   REQUIRE(scenario);
   return scenario;
@@ -55,11 +55,7 @@ inline std::vector<std::string> library_scenarios() {
 // The values of every shared object of a final state, as one comparable string.
 inline std::string state_key(const Store& s) {
   std::string key;
-  for (auto v : s.ints) key += fmt::format("{},", v);
-  for (auto k : s.kobjects) key += fmt::format("k{},", k.refcount);
-  for (auto c : s.completions) key += fmt::format("c{},", c.done);
-  for (auto m : s.mutexes) key += fmt::format("m{},", m.owner);
-  for (auto m : s.modules) key += fmt::format("d{}/{},", m.refcount, static_cast<int>(m.status));
+  for (auto v : s.cells) key += fmt::format("{},", v);
   return key;
 }
 

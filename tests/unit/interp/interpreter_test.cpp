@@ -3,7 +3,7 @@
 #include "tests/catch.hpp"
 
 #include "checker/explore/explorer.hpp"
-#include "checker/lang/scenario.hpp"
+#include "checker/interp/scenario.hpp"
 #include "checker/report/step_text.hpp"
 
 namespace {
@@ -14,9 +14,9 @@ struct Outcome {
   std::vector<std::string> trace;  // "thread: op | note" of the first violation
 };
 
-Outcome run(const std::string& text, preempt::CheckConfig config = {}, preempt::lang::VmLimits limits = {}) {
+Outcome run(const std::string& text, preempt::CheckConfig config = {}, preempt::interp::VmLimits limits = {}) {
   Outcome out;
-  auto scenario = preempt::lang::load_scenario_text("test.scn", text, &out.errors, limits);
+  auto scenario = preempt::interp::load_scenario_text("test.scn", text, &out.errors, limits);
   if (!scenario) return out;
   out.result = preempt::explore(scenario->model(), config);
   if (!out.result.violations.empty()) {
@@ -290,7 +290,7 @@ TEST_CASE("limits: endless recursion is a model error naming the function, an en
   CHECK(recursion.result.verdict == preempt::Verdict::Error);
   CHECK_THAT(recursion.result.error, Catch::Contains("call depth limit (1000) exceeded: f (line 1)"));
 
-  preempt::lang::VmLimits limits;
+  preempt::interp::VmLimits limits;
   limits.max_local_instructions = 100000;
   const auto spin = run("thread t {\n  int i = 0;\n  while (1) {\n    i = i + 1;\n  }\n}\n", {}, limits);
   CHECK(spin.result.verdict == preempt::Verdict::Incomplete);

@@ -205,6 +205,15 @@ TEST_CASE("resolver: duplicates of once-only declarations", "[resolver]") {
         "at 3:1)\n");
 }
 
+TEST_CASE("resolver: expect executions names a strategy", "[resolver]") {
+  CHECK(first_error("thread t {} expect executions dpr 3;") ==
+        "t.scn:1:31: error: unknown strategy 'dpr' in 'expect executions'; the strategies are: dfs, dpor, random, "
+        "pct, stateful");
+  for (const char* strategy : {"dfs", "dpor", "random", "pct", "stateful"}) {
+    CHECK(first_error(std::string("thread t {} expect executions ") + strategy + " 3;").empty());
+  }
+}
+
 TEST_CASE("resolver: wrong arity", "[resolver]") {
   CHECK(first_error("void f(int a) {} thread t { f(); }") ==
         "t.scn:1:29: error: f takes 1 argument, but 0 were given");

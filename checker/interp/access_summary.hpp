@@ -16,11 +16,11 @@
 #include <cstdint>
 #include <vector>
 
-#include "checker/lang/bytecode.hpp"
+#include "checker/interp/bytecode.hpp"
 #include "checker/rt/access_set.hpp"
 #include "checker/rt/op.hpp"
 
-namespace preempt::lang {
+namespace preempt::interp {
 
 class AccessSummary {
  public:
@@ -39,7 +39,4 @@ class AccessSummary {
   std::vector<AccessSet> module_free_;        // per module
 };
 
-// The engine's operation for a builtin of the scenario language (builtins.def).
-[[nodiscard]] OpKind builtin_op(Builtin builtin);
-
-}  // namespace preempt::lang
+}  // namespace preempt::interp

@@ -6,10 +6,10 @@
 
 #include "checker/explore/program.hpp"
 #include "checker/lang/ast.hpp"
-#include "checker/lang/bytecode.hpp"
-#include "checker/lang/vm.hpp"
+#include "checker/interp/bytecode.hpp"
+#include "checker/interp/vm.hpp"
 
-namespace preempt::lang {
+namespace preempt::interp {
 
 class LoadedScenario {
  public:
@@ -36,4 +36,4 @@ inline constexpr std::size_t kMaxScenarioBytes = 64u << 20;
 [[nodiscard]] std::unique_ptr<LoadedScenario> load_scenario_text(const std::string& path, std::string_view text,
                                                                  std::string* errors, VmLimits limits = {});
 
-}  // namespace preempt::lang
+}  // namespace preempt::interp

@@ -8,7 +8,7 @@ namespace preempt {
 
 enum class ViolationKind : std::uint8_t {
 #define PREEMPT_VIOLATION(name, spelling, summary) name,
-#include "checker/report/violation_kinds.def"
+#include "checker/rt/violation_kinds.def"
 };
 
 // "unloaded-code" for ViolationKind::UnloadedCode.

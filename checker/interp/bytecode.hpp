@@ -12,11 +12,18 @@
 #include "checker/rt/footprint_sink.hpp"
 #include "checker/rt/layout.hpp"
 
-namespace preempt::lang {
+namespace preempt::interp {
+
+// The names of the checked program (lang/ast.hpp) that the back end compiles from.
+using lang::BinaryOp;
+using lang::Builtin;
+using lang::kMaxNesting;
+using lang::Program;
+using lang::UnaryOp;
 
 enum class Opcode : std::uint8_t {
 #define PREEMPT_OPCODE(name, spelling, doc) name,
-#include "checker/lang/opcodes.def"
+#include "checker/interp/opcodes.def"
 };
 
 [[nodiscard]] const char* opcode_name(Opcode op);
@@ -28,19 +35,19 @@ struct Instr {
   std::uint32_t line = 0;  // source line, for traces and errors
 };
 
-// The objects the object operand of a visible instruction (LoadShared, StoreShared, Builtin) may
+// The objects the object operand of a visible instruction (LoadShared, StoreShared, Primitive) may
 // name: a scalar exactly, an element of an array as the whole array. For the dependence analysis
 // of the stateful strategy (access_summary.hpp); the VM itself takes the object from the stack.
 struct Target {
   preempt::ObjectKind kind = preempt::ObjectKind::Int;
-  std::uint32_t first = 0;
+  std::uint32_t first = 0;  // the first cells of the first and the last object it may name
   std::uint32_t last = 0;
 };
 
 struct CodeBody {
   std::string name;                   // function or thread name
   std::vector<Instr> code;
-  std::vector<Target> targets;        // one per instruction; meaningful for LoadShared, StoreShared, Builtin
+  std::vector<Target> targets;        // one per instruction; meaningful for LoadShared, StoreShared, Primitive
   std::uint32_t slot_count = 0;
   std::uint32_t param_count = 0;
   bool returns_int = false;
@@ -51,7 +58,7 @@ struct CodeBody {
 // An `await` condition, compiled to pure code that reads the Store without taking steps.
 struct AwaitSite {
   struct Read {
-    Space space = Space::Int;
+    Space space = Space::Cell;
     std::uint32_t first = 0;
     std::uint32_t last = 0;
   };
@@ -60,10 +67,12 @@ struct AwaitSite {
   std::vector<Read> reads;            // every object the condition may read (arrays: all of them)
 };
 
-// An array of objects (or shared ints) as the VM indexes it: the first element and the count.
+// An array of objects (or shared ints) as the VM indexes it: the first element's address, the
+// count, and the cells of one element.
 struct ArrayInfo {
   std::uint32_t base = 0;
   std::uint32_t size = 0;
+  std::uint32_t stride = 1;
   std::string name;
 };
 
@@ -88,4 +97,4 @@ struct CompiledScenario {
 // A readable listing of the bytecode, for tests and debugging.
 [[nodiscard]] std::string disassemble(const CompiledScenario& compiled);
 
-}  // namespace preempt::lang
+}  // namespace preempt::interp

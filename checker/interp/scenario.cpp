@@ -1,4 +1,4 @@
-#include "checker/lang/scenario.hpp"
+#include "checker/interp/scenario.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -10,7 +10,7 @@
 #include "checker/lang/diagnostics.hpp"
 #include "checker/lang/frontend.hpp"
 
-namespace preempt::lang {
+namespace preempt::interp {
 
 LoadedScenario::LoadedScenario(Program program, VmLimits limits)
     : program_(std::move(program)), compiled_(compile(program_)),
@@ -18,8 +18,8 @@ LoadedScenario::LoadedScenario(Program program, VmLimits limits)
 
 std::unique_ptr<LoadedScenario> load_scenario_text(const std::string& path, std::string_view text,
                                                    std::string* errors, VmLimits limits) {
-  Diagnostics diagnostics;
-  std::optional<Program> program = compile_frontend(path, text, diagnostics);
+  lang::Diagnostics diagnostics;
+  std::optional<Program> program = lang::compile_frontend(path, text, diagnostics);
   if (!program) {
     *errors = diagnostics.render();
     return nullptr;
@@ -53,4 +53,4 @@ std::unique_ptr<LoadedScenario> load_scenario(const std::string& path, std::stri
   return load_scenario_text(path, text, errors, limits);
 }
 
-}  // namespace preempt::lang
+}  // namespace preempt::interp

@@ -1,4 +1,4 @@
-#include "checker/report/violation_kind.hpp"
+#include "checker/rt/violation_kind.hpp"
 
 #include <array>
 
@@ -11,7 +11,7 @@ struct KindInfo {
 };
 constexpr std::array kKinds = {
 #define PREEMPT_VIOLATION(name, spelling, summary) KindInfo{spelling, summary},
-#include "checker/report/violation_kinds.def"
+#include "checker/rt/violation_kinds.def"
 };
 }  // namespace
 

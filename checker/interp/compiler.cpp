@@ -2,24 +2,13 @@
 // engine runs it against. The front end has enforced every rule already, so nothing here fails.
 #include <fmt/format.h>
 
-#include "checker/lang/bytecode.hpp"
+#include "checker/interp/bytecode.hpp"
 
-namespace preempt::lang {
+namespace preempt::interp {
+
+using namespace preempt::lang;  // the checked program's tree: Expr, Stmt, Body, ...
 
 namespace {
-
-using EngineKind = preempt::ObjectKind;
-
-EngineKind engine_kind(ObjectKind kind) {
-  switch (kind) {
-    case ObjectKind::Kobject: return EngineKind::Kobject;
-    case ObjectKind::Completion: return EngineKind::Completion;
-    case ObjectKind::Mutex: return EngineKind::Mutex;
-    case ObjectKind::Spinlock: return EngineKind::Spinlock;
-    case ObjectKind::Module: return EngineKind::Module;
-  }
-  return EngineKind::Int;
-}
 
 // The text between the parentheses that follow `loc` on its line: "counter == 2" for
 // `assert(counter == 2);`. Used to name checks and await conditions in traces.
@@ -118,15 +107,15 @@ class Compiler {
   void declare_objects(ModelLayout& layout) {
     for (const ModuleDecl& m : program_.modules) (void)layout.add_module(m.name);
     for (const SharedIntDecl& d : program_.shared_ints) {
-      const std::uint32_t base = layout.add_group({d.name, EngineKind::Int, 0, d.array_size, kNone});
-      if (d.array_size == 0) layout.initial.ints[base] = d.init;
-      shared_base_.push_back(base);
+      const Addr base = layout.add_group({d.name, ObjectKind::Int, 0, d.array_size, kNone});
+      if (d.array_size == 0) layout.initial.cells[base] = d.init;
+      shared_base_.push_back(static_cast<std::uint32_t>(base));
     }
     for (ObjectKind kind : {ObjectKind::Kobject, ObjectKind::Completion, ObjectKind::Mutex, ObjectKind::Spinlock}) {
       auto& bases = object_base_[static_cast<std::size_t>(kind)];
       for (const ObjectDecl& d : program_.objects(kind)) {
         const FunctionId release = d.release_function < 0 ? kNone : static_cast<FunctionId>(d.release_function);
-        bases.push_back(layout.add_group({d.name, engine_kind(kind), 0, d.array_size, release}));
+        bases.push_back(static_cast<std::uint32_t>(layout.add_group({d.name, kind, 0, d.array_size, release})));
       }
     }
   }
@@ -162,14 +151,14 @@ class Compiler {
   [[nodiscard]] std::uint32_t here() const { return static_cast<std::uint32_t>(code_->size()); }
   void patch(std::size_t at, std::uint32_t target) { (*code_)[at].a = target; }
 
-  std::uint32_t array_id(std::uint32_t base, std::uint32_t size, std::string name) {
-    out_.arrays.push_back({base, size, std::move(name)});
+  std::uint32_t array_id(std::uint32_t base, std::uint32_t size, std::uint32_t stride, std::string name) {
+    out_.arrays.push_back({base, size, stride, std::move(name)});
     return static_cast<std::uint32_t>(out_.arrays.size() - 1);
   }
 
   // A shared int or object (array) as the store sees it: its first index and its array size.
   struct CellInfo {
-    EngineKind kind = EngineKind::Int;
+    ObjectKind kind = ObjectKind::Int;
     std::uint32_t base = 0;
     std::uint32_t size = 0;  // 0: a scalar
     const std::string* name = nullptr;
@@ -177,16 +166,21 @@ class Compiler {
   CellInfo cell_info(const Expr& e) const {
     if (e.kind == ExprKind::Shared) {
       const SharedIntDecl& d = program_.shared_ints[e.decl];
-      return {EngineKind::Int, shared_base_[e.decl], d.array_size, &d.name};
+      return {ObjectKind::Int, shared_base_[e.decl], d.array_size, &d.name};
     }
-    if (e.object == ObjectKind::Module) return {EngineKind::Module, e.decl, 0, &program_.modules[e.decl].name};
+    if (e.object == ObjectKind::Module) {
+      return {ObjectKind::Module, static_cast<std::uint32_t>(out_.layout->modules[e.decl].addr), 0,
+              &program_.modules[e.decl].name};
+    }
     const ObjectDecl& d = program_.objects(e.object)[e.decl];
-    return {engine_kind(e.object), object_base_[static_cast<std::size_t>(e.object)][e.decl], d.array_size, &d.name};
+    return {e.object, object_base_[static_cast<std::size_t>(e.object)][e.decl], d.array_size, &d.name};
   }
-  // The objects `e` may name: a scalar exactly; an element of an array, the whole array.
+  // The objects `e` may name: a scalar exactly; an element of an array, the whole array (their
+  // first cells).
   Target target_of(const Expr& e) const {
     const CellInfo info = cell_info(e);
-    return {info.kind, info.base, info.size == 0 || !e.index ? info.base : info.base + info.size - 1};
+    const std::uint32_t stride = object_kind_info(info.kind).cells;
+    return {info.kind, info.base, info.size == 0 || !e.index ? info.base : info.base + (info.size - 1) * stride};
   }
 
   // Pushes the store index of a shared int or object element, or returns it as a constant.
@@ -198,7 +192,8 @@ class Compiler {
       return false;
     }
     expression(*e.index);
-    emit(Opcode::ElemIndex, array_id(info.base, info.size, *info.name), info.size, e.loc.line);
+    emit(Opcode::ElemIndex, array_id(info.base, info.size, object_kind_info(info.kind).cells, *info.name), info.size,
+         e.loc.line);
     return true;
   }
 
@@ -243,7 +238,7 @@ class Compiler {
         return;
       case ExprKind::CallBuiltin: {
         Target target;
-        const std::string_view letters = builtin_info(e.builtin).args;
+        const std::string_view letters = op_info(e.builtin).args;
         for (std::size_t i = 0; i < e.args.size(); ++i) {
           const Expr& arg = *e.args[i];
           if (i < letters.size() && letters[i] != 'v') target = target_of(arg);  // its one object operand
@@ -253,7 +248,7 @@ class Compiler {
             expression(arg);
           }
         }
-        emit_on(Opcode::Builtin, static_cast<std::uint32_t>(e.builtin), 0, line, target);
+        emit_on(Opcode::Primitive, static_cast<std::uint32_t>(e.builtin), 0, line, target);
         return;
       }
     }
@@ -261,7 +256,7 @@ class Compiler {
 
   // Whether `arg` of builtin call `call` is passed by reference (letter I), not by value.
   static bool arg_is_cell(const Expr& call, const Expr* arg) {
-    const std::string_view letters = builtin_info(call.builtin).args;
+    const std::string_view letters = op_info(call.builtin).args;
     for (std::size_t i = 0; i < call.args.size() && i < letters.size(); ++i) {
       if (call.args[i].get() == arg) return letters[i] == 'I';
     }
@@ -295,7 +290,7 @@ class Compiler {
 
   [[nodiscard]] bool produces_value(const Expr& call) const {
     if (call.kind == ExprKind::CallUser) return program_.functions[call.decl].returns_int;
-    return builtin_info(call.builtin).returns_int;
+    return op_info(call.builtin).returns_value;
   }
 
   void assign(const Stmt& s) {
@@ -336,11 +331,11 @@ class Compiler {
     if (e.kind == ExprKind::Shared) {
       const SharedIntDecl& d = program_.shared_ints[e.decl];
       const std::uint32_t base = shared_base_[e.decl];
-      reads.push_back({Space::Int, base, d.array_size == 0 ? base : base + d.array_size - 1});
+      reads.push_back({Space::Cell, base, d.array_size == 0 ? base : base + d.array_size - 1});
     } else if (e.kind == ExprKind::ObjectRef && e.object == ObjectKind::Completion) {
       const ObjectDecl& d = program_.completions[e.decl];
       const std::uint32_t base = object_base_[static_cast<std::size_t>(ObjectKind::Completion)][e.decl];
-      reads.push_back({Space::Completion, base, d.array_size == 0 ? base : base + d.array_size - 1});
+      reads.push_back({Space::Cell, base, d.array_size == 0 ? base : base + d.array_size - 1});
     }
     for (const ExprPtr* child : {&e.index, &e.operand, &e.lhs, &e.rhs}) {
       if (*child) collect_reads(**child, reads);
@@ -479,7 +474,7 @@ class Compiler {
   std::vector<Target>* targets_ = nullptr;  // null while compiling await conditions (no steps)
   std::vector<Loop> loops_;
   std::vector<std::uint32_t> shared_base_;
-  std::vector<std::uint32_t> object_base_[5];
+  std::vector<std::uint32_t> object_base_[6];  // per ObjectKind: the first cell of each declared object
 };
 
 }  // namespace
@@ -489,7 +484,7 @@ const char* opcode_name(Opcode op) {
 #define PREEMPT_OPCODE(name, spelling, doc) \
   case Opcode::name:                        \
     return spelling;
-#include "checker/lang/opcodes.def"
+#include "checker/interp/opcodes.def"
   }
   return "?";
 }
@@ -508,4 +503,4 @@ std::string disassemble(const CompiledScenario& compiled) {
   return out;
 }
 
-}  // namespace preempt::lang
+}  // namespace preempt::interp

@@ -1,20 +1,10 @@
-#include "checker/lang/access_summary.hpp"
+#include "checker/interp/access_summary.hpp"
 
 #include <algorithm>
 
 #include "checker/explore/footprint.hpp"
 
-namespace preempt::lang {
-
-OpKind builtin_op(Builtin builtin) {
-  switch (builtin) {
-#define PREEMPT_BUILTIN(Enumerator, name, args, returns_int, op) \
-  case Builtin::Enumerator:                                      \
-    return OpKind::op;
-#include "checker/lang/builtins.def"
-  }
-  return OpKind::Schedule;
-}
+namespace preempt::interp {
 
 namespace {
 
@@ -64,7 +54,7 @@ class Analysis {
     switch (in.op) {
       case Opcode::LoadShared: op.kind = OpKind::Read; break;
       case Opcode::StoreShared: op.kind = OpKind::Write; break;
-      case Opcode::Builtin: op.kind = builtin_op(static_cast<Builtin>(in.a)); break;
+      case Opcode::Primitive: op.kind = static_cast<Builtin>(in.a); break;
       case Opcode::Call:
         op.kind = OpKind::Call;
         op.other = compiled_.bodies[in.a].function;
@@ -83,29 +73,30 @@ class Analysis {
     }
     if (in.op == Opcode::Await) {
       const SiteReads guard(compiled_.awaits[in.a]);
-      op.guard = &guard;
+      op.payload = static_cast<const AwaitGuard*>(&guard);
       add_footprint(d.set, index_, footprint_of(op, layout_));
       return d;
     }
-    const bool has_target = in.op == Opcode::LoadShared || in.op == Opcode::StoreShared || in.op == Opcode::Builtin;
+    const bool has_target = in.op == Opcode::LoadShared || in.op == Opcode::StoreShared || in.op == Opcode::Primitive;
     if (!has_target) {
       add_footprint(d.set, index_, footprint_of(op, layout_));
       return d;
     }
-    // Every object the operand may name; kMaxBits consecutive ones already cover a folded space.
+    // Every object the operand may name; kMaxBits consecutive cells already cover a folded space.
+    const std::uint32_t stride = object_kind_info(target.kind).cells;
     const std::uint32_t last = std::min(target.last, target.first + AccessIndex::kMaxBits - 1);
-    for (std::uint32_t i = target.first; i <= last; ++i) {
-      op.target = {target.kind, i};
+    for (std::uint32_t a = target.first; a <= last; a += stride) {
+      op.target = {target.kind, a};
       add_footprint(d.set, index_, footprint_of(op, layout_));
     }
     if (op.kind == OpKind::KobjectPut) {
       const FunctionId release = layout_.release_of(target.first, nullptr);  // one per array
       if (release != kNone && body_of_[release] != kNone) d.callees.push_back(body_of_[release]);
     }
-    if (op.kind == OpKind::DeleteModule && target.first < layout_.modules.size()) {
-      const FunctionId exit = layout_.modules[target.first].exit_function;
+    if (const ModuleId m = layout_.module_at(target.first); op.kind == OpKind::DeleteModule && m != kNone) {
+      const FunctionId exit = layout_.modules[m].exit_function;
       if (exit != kNone && body_of_[exit] != kNone) d.callees.push_back(body_of_[exit]);
-      add_footprint(d.set, index_, free_footprint(target.first));
+      add_footprint(d.set, index_, free_footprint(m));
     }
     return d;
   }
@@ -113,7 +104,7 @@ class Analysis {
   [[nodiscard]] Footprint free_footprint(std::uint32_t module) const {
     Op op;
     op.kind = OpKind::ModuleFree;
-    op.target = {preempt::ObjectKind::Module, module};
+    op.target = {preempt::ObjectKind::Module, layout_.modules[module].addr};
     return footprint_of(op, layout_);
   }
 
@@ -193,4 +184,4 @@ AccessSummary::AccessSummary(const CompiledScenario& compiled) : index_(compiled
   }
 }
 
-}  // namespace preempt::lang
+}  // namespace preempt::interp

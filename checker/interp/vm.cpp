@@ -1,4 +1,4 @@
-#include "checker/lang/vm.hpp"
+#include "checker/interp/vm.hpp"
 
 #include <algorithm>
 #include <array>
@@ -6,13 +6,13 @@
 
 #include <fmt/format.h>
 
-#include "checker/lang/access_summary.hpp"
-#include "checker/report/violation_kind.hpp"
+#include "checker/interp/access_summary.hpp"
+#include "checker/rt/violation_kind.hpp"
 #include "checker/rt/store.hpp"
 #include "checker/rt/thread_context.hpp"
 #include "models/step.hpp"
 
-namespace preempt::lang {
+namespace preempt::interp {
 
 namespace {
 
@@ -39,7 +39,8 @@ struct LoopPass {
 void hash_reads(StateHasher& h, const SpinReads& reads) {
   for (const SpinRead& r : reads) {
     h.add(static_cast<std::uint64_t>(r.kind));
-    h.add((std::uint64_t{static_cast<std::uint8_t>(r.target.kind)} << 32) | r.target.index);
+    h.add(static_cast<std::uint64_t>(r.target.kind));
+    h.add(r.target.addr);
     h.add(static_cast<std::uint64_t>(r.value));
   }
 }
@@ -49,7 +50,7 @@ struct Frame {
   std::uint32_t pc = 0;
   std::uint32_t base = 0;        // first local slot of this frame
   After after = After::Call;
-  std::uint32_t module = 0;      // FreeModule: the module to free
+  Addr module = 0;               // FreeModule: the module to free (its object's address)
 };
 
 // A runtime fault of the model (index out of bounds, division by zero).
@@ -110,17 +111,6 @@ std::string division_message(BinaryOp op, std::uint32_t line) {
 
 std::string bounds_message(const ArrayInfo& array, Value index, std::uint32_t line) {
   return fmt::format("index {} is out of bounds for {}[{}] at line {}", index, array.name, array.size, line);
-}
-
-preempt::ObjectKind kind_of_letter(char letter) {
-  switch (letter) {
-    case 'K': return preempt::ObjectKind::Kobject;
-    case 'C': return preempt::ObjectKind::Completion;
-    case 'M': return preempt::ObjectKind::Mutex;
-    case 'S': return preempt::ObjectKind::Spinlock;
-    case 'D': return preempt::ObjectKind::Module;
-    default: return preempt::ObjectKind::Int;
-  }
 }
 
 }  // namespace
@@ -283,14 +273,14 @@ bool VmThread::evaluate_await(const Store& store, Value* out, Fault* fault) cons
           *fault = {ViolationKind::OutOfBounds, bounds_message(array, index, in.line)};
           return false;
         }
-        stack[top - 1] = static_cast<Value>(array.base) + index;
+        stack[top - 1] = static_cast<Value>(array.base) + index * static_cast<Value>(array.stride);
         break;
       }
       case Opcode::LoadShared:
         if (in.b == 1) {
-          stack[top - 1] = store.ints[static_cast<std::size_t>(stack[top - 1])];
+          stack[top - 1] = store.get(static_cast<Addr>(stack[top - 1]));
         } else {
-          stack[top++] = store.ints[in.a];
+          stack[top++] = store.get(in.a);
         }
         break;
       case Opcode::Unary: stack[top - 1] = unary(static_cast<UnaryOp>(in.a), stack[top - 1]); break;
@@ -309,14 +299,11 @@ bool VmThread::evaluate_await(const Store& store, Value* out, Fault* fault) cons
       case Opcode::JumpIfFalse:
         if (stack[--top] == 0) pc = in.a - 1;
         break;
-      case Opcode::Builtin: {
-        const Value cell = stack[top - 1];
+      case Opcode::Primitive: {
+        const Value cell = store.get(static_cast<Addr>(stack[top - 1]));
         const auto which = static_cast<Builtin>(in.a);
-        if (which == Builtin::AtomicRead) {
-          stack[top - 1] = store.ints[static_cast<std::size_t>(cell)];
-        } else {  // completion_done: the only other builtin the front end allows in await
-          stack[top - 1] = store.completions[static_cast<std::size_t>(cell)].done != 0 ? 1 : 0;
-        }
+        // completion_done: the only other builtin the front end allows in await
+        stack[top - 1] = which == Builtin::AtomicRead ? cell : (cell != 0 ? 1 : 0);
         break;
       }
       default:
@@ -452,10 +439,10 @@ bool VmThread::return_from(bool has_value, std::uint32_t line) {
 }
 
 bool VmThread::builtin(Builtin b, std::uint32_t line) {
-  const BuiltinInfo& info = builtin_info(b);
+  const OpInfo& info = op_info(b);
   const std::size_t argc = info.args.size();
   Op op;
-  op.kind = builtin_op(b);
+  op.kind = b;
   std::array<Value, 3> values{};
   std::size_t value_count = 0;
   const std::size_t first = stack_.size() - argc;
@@ -465,7 +452,7 @@ bool VmThread::builtin(Builtin b, std::uint32_t line) {
     if (letter == 'v') {
       values[value_count++] = v;
     } else {
-      op.target = {kind_of_letter(letter), static_cast<std::uint32_t>(v)};
+      op.target = {preempt::object_kind_of_letter(letter).value_or(preempt::ObjectKind::Int), static_cast<Addr>(v)};
     }
   }
   stack_.resize(first);
@@ -476,11 +463,11 @@ bool VmThread::builtin(Builtin b, std::uint32_t line) {
   if (result.call != kNone) {
     const bool frees = op.kind == OpKind::DeleteModule;
     push_frame(result.call, frees ? After::FreeModule : After::Callback, line);
-    frames_.back().module = op.target.index;
+    frames_.back().module = op.target.addr;
     if (compiled_.bodies[result.call].param_count == 1) slots_[frames_.back().base] = result.call_arg;
     return true;
   }
-  if (info.returns_int) stack_.push_back(result.value);
+  if (info.returns_value) stack_.push_back(result.value);
   return true;
 }
 
@@ -525,13 +512,13 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
         if (index < 0 || index >= static_cast<Value>(array.size)) {
           fault(ViolationKind::OutOfBounds, bounds_message(array, index, in.line), in.line);
         }
-        stack_.back() = static_cast<Value>(array.base) + index;
+        stack_.back() = static_cast<Value>(array.base) + index * static_cast<Value>(array.stride);
         break;
       }
       case Opcode::LoadShared: {
         Op op;
         op.kind = OpKind::Read;
-        op.target = {preempt::ObjectKind::Int, in.b == 1 ? static_cast<std::uint32_t>(pop()) : in.a};
+        op.target = {preempt::ObjectKind::Int, in.b == 1 ? static_cast<Addr>(pop()) : Addr{in.a}};
         const OpResult result = perform(op, in.line);
         if (result.exit_thread) return;  // abandoned
         stack_.push_back(result.value);
@@ -541,7 +528,7 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
         Op op;
         op.kind = OpKind::Write;
         op.arg0 = pop();
-        op.target = {preempt::ObjectKind::Int, in.b == 1 ? static_cast<std::uint32_t>(pop()) : in.a};
+        op.target = {preempt::ObjectKind::Int, in.b == 1 ? static_cast<Addr>(pop()) : Addr{in.a}};
         if (perform(op, in.line).exit_thread) return;  // abandoned
         break;
       }
@@ -578,7 +565,7 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
       case Opcode::Return:
         if (!return_from(in.b == 1, in.line)) return;
         break;
-      case Opcode::Builtin:
+      case Opcode::Primitive:
         if (!builtin(static_cast<Builtin>(in.a), in.line)) return;
         break;
       case Opcode::Assert:
@@ -659,7 +646,7 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
         await_base_ = frame.base;
         Op op;
         op.kind = OpKind::Await;
-        op.guard = this;
+        op.payload = static_cast<const AwaitGuard*>(this);
         op.text = compiled_.awaits[in.a].text.c_str();
         if (perform(op, in.line).exit_thread) return;  // abandoned
         // The step was taken because the condition held or faulted; a fault is reported here.
@@ -713,4 +700,4 @@ ThreadSpec Interpreter::make_spec(const std::string& name, std::uint32_t body, s
   return ThreadSpec{name, std::move(entry), compiled_.bodies[body].function};
 }
 
-}  // namespace preempt::lang
+}  // namespace preempt::interp

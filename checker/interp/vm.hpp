@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "checker/explore/program.hpp"
-#include "checker/lang/bytecode.hpp"
+#include "checker/interp/bytecode.hpp"
 
-namespace preempt::lang {
+namespace preempt::interp {
 
 struct VmLimits {
   std::uint32_t max_call_depth = 1000;           // deeper recursion is a model error (exit 2)
@@ -51,4 +51,4 @@ class Interpreter {
   ModelProgram program_;
 };
 
-}  // namespace preempt::lang
+}  // namespace preempt::interp

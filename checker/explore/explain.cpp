@@ -1,21 +1,20 @@
-#include "checker/report/explain.hpp"
+#include "checker/explore/explain.hpp"
 
 #include <algorithm>
+#include <span>
 
 #include <fmt/format.h>
 
+#include "checker/explore/execution.hpp"
 #include "checker/explore/explorer.hpp"
 #include "checker/explore/footprint.hpp"
 #include "checker/explore/schedule.hpp"
-#include "checker/report/step_text.hpp"
-#include "checker/report/words.hpp"
 
 namespace preempt {
 
 namespace {
 
-// Traces longer than this are not explained: the relation is quadratic in the steps.
-constexpr std::size_t kMaxExplainedSteps = 4000;
+static constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
 
 // The happens-before relation of one trace, as one bit row per step: before[j][i] is true when
 // step index i happens before step index j.
@@ -54,7 +53,6 @@ class HappensBefore {
   }
 
  private:
-  static constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
   void add(std::size_t j, std::size_t i) {
     rows_[j][i] = true;
     for (std::size_t k = 0; k < i; ++k) {
@@ -64,32 +62,18 @@ class HappensBefore {
   std::vector<std::vector<bool>> rows_;
 };
 
-// What two conflicting footprints share, in the user's words.
-std::string shared_object(const Footprint& a, const Footprint& b, const ModelLayout& layout) {
-  const auto name = [&](Space space, std::uint32_t index) {
-    switch (space) {
-      case Space::Int: return layout.object_name({ObjectKind::Int, index});
-      case Space::Kobject: return layout.object_name({ObjectKind::Kobject, index});
-      case Space::Completion: return layout.object_name({ObjectKind::Completion, index});
-      case Space::Mutex: return layout.object_name({ObjectKind::Mutex, index});
-      case Space::Spinlock: return layout.object_name({ObjectKind::Spinlock, index});
-      case Space::ModuleRef:
-        return fmt::format("the refcount of module {}", layout.object_name({ObjectKind::Module, index}));
-      case Space::ModuleStatus:
-        return fmt::format("module {} (loaded or not)", layout.object_name({ObjectKind::Module, index}));
-    }
-    return std::string("?");
-  };
+// A cell the two conflicting footprints share (kNoAddr: one reads every cell).
+Addr shared_cell(const Footprint& a, const Footprint& b) {
   for (std::uint8_t i = 0; i < a.count; ++i) {
     for (std::uint8_t j = 0; j < b.count; ++j) {
       const Access& x = a.accesses[i];
       const Access& y = b.accesses[j];
       if (x.space == y.space && (x.write || y.write) && x.first <= y.last && y.first <= x.last) {
-        return name(x.space, std::max(x.first, y.first));
+        return std::max(x.first, y.first);
       }
     }
   }
-  return "shared variables (an await reads them)";
+  return kNoAddr;
 }
 
 bool is_choice(const TraceEntry& e) { return e.phase == Phase::Threads && e.op.kind != OpKind::Fail; }
@@ -111,11 +95,9 @@ std::string reversed_schedule(std::span<const TraceEntry> trace, const HappensBe
 }
 
 // Runs the reversed schedule; false when j cannot run first (the order is forced).
-bool try_reversal(const ModelProgram& program, const CheckConfig& config, const Violation& original,
+bool try_reversal(Execution& execution, const CheckConfig& config, const Violation& original,
                   const std::string& schedule, Race& race) {
-  CheckConfig replay_config;
-  replay_config.max_steps = config.max_steps;
-  const ExploreResult result = replay(program, schedule, replay_config);
+  const ExploreResult result = replay_on(execution, schedule, config);
   race.reversed_schedule = result.replayed ? result.replayed->schedule : schedule;
   switch (result.verdict) {
     case Verdict::Safe:
@@ -124,41 +106,31 @@ bool try_reversal(const ModelProgram& program, const CheckConfig& config, const 
     case Verdict::Violation: {
       const Violation& v = *result.violations.front().violation;
       race.outcome = v.kind == original.kind ? ReversedOutcome::StillFails : ReversedOutcome::FailsDifferently;
-      race.outcome_detail = fmt::format("{}: {}", violation_spelling(v.kind), v.message);
+      race.reversed_violation = v;
       return true;
     }
     case Verdict::Incomplete:
       race.outcome = ReversedOutcome::Inconclusive;
-      race.outcome_detail = result.incomplete_reasons.empty() ? "" : result.incomplete_reasons.front();
+      race.inconclusive = result.incomplete_reasons.empty() ? "" : result.incomplete_reasons.front();
       return true;
     case Verdict::Error:
       if (result.error.starts_with("the schedule does not fit")) return false;
       race.outcome = ReversedOutcome::Inconclusive;
-      race.outcome_detail = result.error;
+      race.inconclusive = result.error;
       return true;
   }
   return false;
 }
 
-const char* outcome_name(ReversedOutcome outcome) {
-  switch (outcome) {
-    case ReversedOutcome::Avoided: return "avoided";
-    case ReversedOutcome::StillFails: return "still-fails";
-    case ReversedOutcome::FailsDifferently: return "fails-differently";
-    case ReversedOutcome::Inconclusive: return "inconclusive";
-  }
-  return "?";
-}
-
 }  // namespace
 
-Explanation explain(const Counterexample& execution, const ModelProgram& program, const CheckConfig& config,
+Explanation explain(Execution& execution, const Counterexample& c, const CheckConfig& config,
                     std::uint32_t max_replays, std::uint32_t max_races) {
   Explanation out;
-  const auto& trace = execution.trace;
-  if (!execution.violation || trace.empty() || trace.size() > kMaxExplainedSteps) return out;
+  const auto& trace = c.trace;
+  if (!c.violation || trace.empty() || trace.size() > kMaxExplainedSteps) return out;
   if (trace.front().phase == Phase::Init) return out;
-  const ModelLayout& layout = *program.layout;
+  const ModelLayout& layout = execution.layout();
   std::vector<Footprint> fps;
   fps.reserve(trace.size());
   for (const TraceEntry& e : trace) fps.push_back(footprint_of(e.op, layout));
@@ -167,7 +139,7 @@ Explanation explain(const Counterexample& execution, const ModelProgram& program
   // The failing step; a deadlock or a failure in `final` is explained by every race.
   std::size_t failing = trace.size() - 1;
   bool every_race = true;
-  const Violation& violation = *execution.violation;
+  const Violation& violation = *c.violation;
   for (std::size_t k = 0; k < trace.size(); ++k) {
     if (trace[k].step == violation.step && trace[k].phase == Phase::Threads &&
         violation.kind != ViolationKind::Deadlock) {
@@ -189,20 +161,15 @@ Explanation explain(const Counterexample& execution, const ModelProgram& program
       candidates.push_back({i, j});
     }
   }
-  for (const Candidate& c : candidates) {
+  for (const Candidate& cand : candidates) {
     if (out.examined >= max_replays) break;
     Race race;
-    const std::string schedule = reversed_schedule(trace, hb, c.i, c.j, execution.thread_names);
+    const std::string schedule = reversed_schedule(trace, hb, cand.i, cand.j, c.thread_names);
     ++out.examined;
-    if (!try_reversal(program, config, violation, schedule, race)) continue;
-    const auto name = [&](const TraceEntry& e) { return thread_name_of(execution.thread_names, e.thread); };
-    race.first = trace[c.i].step;
-    race.second = trace[c.j].step;
-    race.first_thread = name(trace[c.i]);
-    race.second_thread = name(trace[c.j]);
-    race.first_op = describe_step(trace[c.i], layout, execution.thread_names).op;
-    race.second_op = describe_step(trace[c.j], layout, execution.thread_names).op;
-    race.shared = shared_object(fps[c.i], fps[c.j], layout);
+    if (!try_reversal(execution, config, violation, schedule, race)) continue;
+    race.first = static_cast<std::uint32_t>(cand.i);
+    race.second = static_cast<std::uint32_t>(cand.j);
+    race.shared = shared_cell(fps[cand.i], fps[cand.j]);
     out.races.push_back(std::move(race));
   }
   // Deciding races first; otherwise keep the order found (closest to the failure first).
@@ -211,56 +178,6 @@ Explanation explain(const Counterexample& execution, const ModelProgram& program
   });
   if (out.races.size() > max_races) out.races.resize(max_races);
   return out;
-}
-
-std::string explanation_text(const Explanation& explanation) {
-  if (explanation.races.empty()) return "";
-  const bool deciding = explanation.races.front().outcome == ReversedOutcome::Avoided;
-  std::string text = deciding
-                         ? "  why: the order of these racing steps decides the failure (nothing in this "
-                           "execution's happens-before order forces it):\n"
-                         : "  racing steps of this execution (nothing in its happens-before order forces "
-                           "their order), but reversing one does not avoid the failure:\n";
-  for (const Race& r : explanation.races) {
-    text += fmt::format("    - nothing orders step {} ({}: {}) after step {} ({}: {}); both touch {}\n", r.first,
-                        r.first_thread, r.first_op, r.second, r.second_thread, r.second_op, r.shared);
-    switch (r.outcome) {
-      case ReversedOutcome::Avoided:
-        text += fmt::format("      with step {} first the execution has no violation: schedule {}\n", r.second,
-                            r.reversed_schedule);
-        break;
-      case ReversedOutcome::StillFails:
-        text += fmt::format("      with step {} first it still fails ({}): schedule {}\n", r.second,
-                            r.outcome_detail, r.reversed_schedule);
-        break;
-      case ReversedOutcome::FailsDifferently:
-        text += fmt::format("      with step {} first it fails differently ({}): schedule {}\n", r.second,
-                            r.outcome_detail, r.reversed_schedule);
-        break;
-      case ReversedOutcome::Inconclusive:
-        text += fmt::format("      with step {} first the replay is inconclusive ({}): schedule {}\n", r.second,
-                            r.outcome_detail, r.reversed_schedule);
-        break;
-    }
-  }
-  return text;
-}
-
-nlohmann::ordered_json explanation_json(const Explanation& explanation) {
-  nlohmann::ordered_json races = nlohmann::ordered_json::array();
-  for (const Race& r : explanation.races) {
-    nlohmann::ordered_json j;
-    j["first"] = {{"step", r.first}, {"thread", r.first_thread}, {"op", r.first_op}};
-    j["second"] = {{"step", r.second}, {"thread", r.second_thread}, {"op", r.second_op}};
-    j["shared"] = r.shared;
-    j["reversed_outcome"] = outcome_name(r.outcome);
-    j["reversed_detail"] = r.outcome_detail;
-    j["reversed_schedule"] = r.reversed_schedule;
-    races.push_back(std::move(j));
-  }
-  nlohmann::ordered_json j;
-  j["races"] = std::move(races);
-  return j;
 }
 
 }  // namespace preempt

@@ -1,0 +1,38 @@
+#pragma once
+// The loop `check` and `test` share: expand the paths into scenario files, and for each in order
+// either say that it was not run (an interrupt came first), that it does not compile, or explore
+// it under the command's options and report outputs. The command decides what each case prints.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "checker/cli/options.hpp"
+#include "checker/cli/report_outputs.hpp"
+#include "checker/explore/result.hpp"
+#include "checker/interp/scenario.hpp"
+#include "checker/report/report.hpp"
+
+namespace preempt::cli {
+
+// One explored scenario, as the loop hands it to the command.
+struct ScenarioRun {
+  const std::string& path;
+  const interp::LoadedScenario& scenario;
+  const ExploreResult& result;
+  const ScenarioReport& report;  // the report of `result`, with the command's options
+  bool last;                     // the last scenario of the run
+};
+
+struct ScenarioHandlers {
+  std::function<void(const std::string& path)> not_run;                               // interrupted before it
+  std::function<void(const std::string& path, const std::string& errors)> not_loaded;  // its diagnostics
+  std::function<void(const ScenarioRun& run)> checked;
+  // Adjusts the exploration of one scenario (a walkthrough for an HTML page, say); may be empty.
+  std::function<void(const std::string& path, CheckConfig& config)> configure;
+};
+
+// Runs the loop; false when a path was not found or a folder holds no scenario (said on stderr).
+[[nodiscard]] bool run_scenarios(const std::vector<std::string>& paths, const CommonOptions& options,
+                                 ReportOutputs& outputs, const ScenarioHandlers& handlers);
+
+}  // namespace preempt::cli

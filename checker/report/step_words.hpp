@@ -1,0 +1,35 @@
+#pragma once
+// StepWords: a recorded step as the source of the wording templates of ops.def ({obj}, {before},
+// ?changed, ...). The trace table, the story and every writer render a step through it, so each
+// operation's words live in its row of the table and nowhere else.
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "checker/rt/layout.hpp"
+#include "checker/rt/trace.hpp"
+#include "checker/rt/wording.hpp"
+
+namespace preempt {
+
+class StepWords final : public WordSource {
+ public:
+  StepWords(const TraceEntry& entry, const ModelLayout& layout, std::span<const std::string> thread_names)
+      : e_(entry), layout_(layout), names_(thread_names) {}
+
+  [[nodiscard]] std::string field(std::string_view name) const override;
+  [[nodiscard]] bool holds(std::string_view cond) const override;
+
+ private:
+  // The changed cell's value `v` in its role's words; `counted`: a completion's count with "(all)".
+  [[nodiscard]] std::string cell_text(std::int64_t v, bool counted) const;
+
+  const TraceEntry& e_;
+  const ModelLayout& layout_;
+  std::span<const std::string> names_;
+};
+
+// A thread's own body is where it stands by default: not worth naming.
+[[nodiscard]] bool is_body_of(const ModelLayout& layout, FunctionId f, const std::string& thread);
+
+}  // namespace preempt

@@ -1,0 +1,96 @@
+// The kernel's rules about what a thread may do, checked around the steps: no code of an
+// unloaded module runs, nothing sleeps in atomic context, no thread ends holding a lock.
+#include <fmt/format.h>
+
+#include "models/step.hpp"
+
+namespace preempt::models {
+
+namespace {
+
+// The module of `f`'s code when it is unloaded, kNone otherwise.
+ModuleId unloaded(const StepContext& ctx, FunctionId f) {
+  const Addr status = ctx.layout.code_status(f);
+  if (status == kNoAddr || ctx.store.get(status) != static_cast<std::int64_t>(ModuleStatus::Unloaded)) return kNone;
+  return ctx.layout.module_of(f);
+}
+
+bool report(const StepContext& ctx, ModuleId m, const std::string& what, StepEffect& effect) {
+  effect.fail(ViolationKind::UnloadedCode,
+              fmt::format("{} {}: code of module {}, unloaded at step {}", ctx.names.thread_name(ctx.thread), what,
+                          ctx.layout.modules[m].name, ctx.store.marked_at(ctx.layout.modules[m].addr + 1)));
+  effect.module = m;
+  return true;
+}
+
+}  // namespace
+
+// Every step that executes code of an unloaded module is a violation: the code of the step's own
+// function, the callee of a call, the caller a return lands in.
+bool check_step(const Op& op, const Op* previous, const StepContext& ctx, StepEffect& effect) {
+  const ModelLayout& layout = ctx.layout;
+  const std::string where = layout.function_name(op.location);
+  // The thread resumes in its module function after a primitive returned: say so, as the kernel
+  // would crash there ("complete() returns into dm_kobject_release").
+  const bool resumed = previous != nullptr && returns_from_primitive(*previous, op);
+  switch (op_info(op.kind).control) {
+    case Control::Call:
+      if (ModuleId m = unloaded(ctx, op.location); m != kNone) {
+        return report(ctx, m, fmt::format("calls {} from {}", layout.function_name(op.other), where), effect);
+      }
+      if (ModuleId m = unloaded(ctx, op.other); m != kNone) {
+        return report(ctx, m, fmt::format("calls {}", layout.function_name(op.other)), effect);
+      }
+      break;
+    case Control::Return: case Control::End:
+      if (ModuleId m = unloaded(ctx, op.location); m != kNone) {
+        return report(ctx, m, fmt::format("returns {} {}", resumed ? "into" : "from", where), effect);
+      }
+      if (ModuleId m = unloaded(ctx, op.other); m != kNone) {
+        return report(ctx, m, fmt::format("returns into {}", layout.function_name(op.other)), effect);
+      }
+      break;
+    default:
+      if (ModuleId m = unloaded(ctx, op.location); m != kNone) {
+        return report(ctx, m,
+                      resumed ? fmt::format("returns into {}", where)
+                              : fmt::format("executes {} in {}", op_name(op.kind), where),
+                      effect);
+      }
+      break;
+  }
+  if (ctx.kernel.spinlocks > 0 && op_info(op.kind).sleeps) {
+    effect.fail(ViolationKind::SleepInAtomic, fmt::format("{} calls {} while holding a spinlock",
+                                                          ctx.names.thread_name(ctx.thread), op_name(op.kind)));
+    return true;
+  }
+  return false;
+}
+
+bool check_call(FunctionId callee, const StepContext& ctx, StepEffect& effect) {
+  if (ModuleId m = unloaded(ctx, callee); m != kNone) {
+    return report(ctx, m, fmt::format("calls {}", ctx.layout.function_name(callee)), effect);
+  }
+  return false;
+}
+
+bool check_exit(const StepContext& ctx, StepEffect& effect) {
+  if (ctx.kernel.locks == 0) return false;
+  const std::int64_t mine = owner_cell(ctx.thread);
+  for (const ObjectKind kind : {ObjectKind::Mutex, ObjectKind::Spinlock}) {  // mutexes are named first
+    for (const ObjectGroup& group : ctx.layout.groups) {
+      if (group.kind != kind) continue;
+      for (std::uint32_t i = 0; i < (group.size == 0 ? 1 : group.size); ++i) {
+        const Addr addr = ModelLayout::element(group, i);
+        if (ctx.store.get(addr) != mine) continue;
+        effect.fail(ViolationKind::LockMisuse,
+                    fmt::format("{} exits holding {} {}", ctx.names.thread_name(ctx.thread),
+                                kind == ObjectKind::Mutex ? "mutex" : "spinlock", ctx.layout.object_name({kind, addr})));
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace preempt::models
