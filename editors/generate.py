@@ -145,8 +145,9 @@ def vim_lines(words, builtins, kinds):
     lines = [VIM_BEGIN]
 
     def keyword_lines(group, names):
+        # Sorted, so that reordering a .def file (or moving a list to another) changes nothing here.
         line = f"syn keyword {group}"
-        for name in names:
+        for name in sorted(names):
             if len(line) + len(name) > 99:
                 lines.append(line)
                 line = f"syn keyword {group}"
