@@ -13,7 +13,7 @@ shift || true
 targets=("$@")
 ((${#targets[@]})) || targets=(fuzz_frontend fuzz_compile fuzz_check)
 
-scripts/install-deps.sh
+scripts/install-deps.sh test
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
   -DPREEMPT_FUZZ=ON -DPREEMPT_WERROR=ON -DPREEMPT_TESTS=OFF >/dev/null

@@ -54,7 +54,8 @@ int CheckCommand::run() const {
       html_written = true;
       if (!write_html_file(html, run.report)) code = worst_exit(code, kExitBadInput);
     }
-    outputs.checked(run.report);
+    const auto& source = run.scenario.program().source;
+    outputs.checked(run.report, nullptr, source ? std::string_view(source->text()) : std::string_view());
     if (json) {
       std::cout << to_json(run.report).dump() << "\n";
     } else {

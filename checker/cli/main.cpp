@@ -6,15 +6,20 @@
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
 
+// Both come from CMake (checker/cli/CMakeLists.txt, cmake/Version.cmake): the project version and
+// the source revision (git describe at configure time, "unknown" outside a git checkout).
 #ifndef PREEMPT_VERSION
 #define PREEMPT_VERSION "unknown"
+#endif
+#ifndef PREEMPT_REVISION
+#define PREEMPT_REVISION "unknown"
 #endif
 
 int main(int argc, char** argv) {
   CLI::App app{"preempt: explores every interleaving of a concurrent kernel scenario and reports the\n"
                "schedule that breaks it (unloaded module code, use-after-free, refcount underflow,\n"
                "deadlock, failed assertions, lock misuse, sleeping in atomic context)."};
-  app.set_version_flag("--version", "preempt " PREEMPT_VERSION);
+  app.set_version_flag("--version", "preempt " PREEMPT_VERSION " (revision " PREEMPT_REVISION ")");
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"

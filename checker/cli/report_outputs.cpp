@@ -5,7 +5,14 @@
 
 #include "checker/cli/exit_codes.hpp"
 
+#ifndef PREEMPT_VERSION
+#define PREEMPT_VERSION ""
+#endif
+
 namespace preempt::cli {
+
+// The SARIF log names the tool's version (checker/cli/CMakeLists.txt defines it).
+ReportOutputs::ReportOutputs(const ReportOptions& options) : options_(options), sarif_(PREEMPT_VERSION) {}
 
 void ReportOptions::add_to(CLI::App& command, Command which) {
   if (which == Command::Test) {
@@ -31,9 +38,10 @@ void ReportOutputs::not_run(const std::string& path) {
 }
 
 void ReportOutputs::not_loaded(const std::string& path, const std::string& diagnostics) {
+  const std::vector<SourceError> errors = parse_diagnostics(path, diagnostics);
   junit_.add(JunitCase{path, JunitCase::Outcome::Error, 0, "compile-error", "the scenario does not compile",
-                       diagnostics});
-  sarif_.add_error(path, diagnostics);
+                       diagnostics, errors.empty() ? 0 : errors.front().line});
+  sarif_.add_compile_errors(path, diagnostics);
 }
 
 CheckConfig ReportOutputs::observe(const std::string& path, const ModelLayout& layout, CheckConfig config) {
@@ -46,13 +54,19 @@ CheckConfig ReportOutputs::observe(const std::string& path, const ModelLayout& l
   return config;
 }
 
-void ReportOutputs::checked(const ScenarioReport& report, const std::string* why_failed) {
+void ReportOutputs::checked(const ScenarioReport& report, const std::string* why_failed, std::string_view source,
+                            std::uint32_t expect_line) {
   const ExploreResult& r = *report.result;
   const bool passed = why_failed != nullptr && why_failed->empty();
-  sarif_.add(report, passed && r.verdict == Verdict::Violation);
+  sarif_.add(report, passed && r.verdict == Verdict::Violation, source);
   if (!options_.dot.empty() && !r.violations.empty()) tree_.add_reported(r.violations.front());
   if (why_failed == nullptr) return;
-  JunitCase test_case{report.path, JunitCase::Outcome::Passed, r.seconds, "", *why_failed, ""};
+  // A failed case points at the step that fails; any other at the expectation.
+  std::uint32_t line = expect_line;
+  if (!passed && !r.violations.empty() && failing_line(r.violations.front()) != 0) {
+    line = failing_line(r.violations.front());
+  }
+  JunitCase test_case{report.path, JunitCase::Outcome::Passed, r.seconds, "", *why_failed, "", line};
   if (r.verdict == Verdict::Error) {
     test_case.outcome = JunitCase::Outcome::Error;
     test_case.type = "model-error";

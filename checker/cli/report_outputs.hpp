@@ -6,7 +6,9 @@
 // Protocol, per command run: construct ReportOutputs from the options, then for each scenario
 // exactly one of not_run() (interrupted before it), not_loaded() (it does not compile) or
 // observe() + explore + checked(); finally finish(), which writes the requested files.
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -29,7 +31,7 @@ struct ReportOptions {
 
 class ReportOutputs {
  public:
-  explicit ReportOutputs(const ReportOptions& options) : options_(options) {}
+  explicit ReportOutputs(const ReportOptions& options);
 
   void not_run(const std::string& path);
   void not_loaded(const std::string& path, const std::string& diagnostics);
@@ -37,7 +39,10 @@ class ReportOutputs {
   // already set still runs first). `layout` must outlive the exploration.
   [[nodiscard]] CheckConfig observe(const std::string& path, const ModelLayout& layout, CheckConfig config);
   // One explored scenario. `why_failed` (test only): why its expectation does not hold, "" if it does.
-  void checked(const ScenarioReport& report, const std::string* why_failed = nullptr);
+  // `source`: the scenario's text (SARIF regions and fingerprints); `expect_line`: the line of its
+  // `expect` (JUnit's line when no failing step says better; 0: none).
+  void checked(const ScenarioReport& report, const std::string* why_failed = nullptr, std::string_view source = {},
+               std::uint32_t expect_line = 0);
   // Writes the requested files: kExitSafe, or kExitBadInput (said on stderr) when one cannot be written.
   [[nodiscard]] int finish() const;
 

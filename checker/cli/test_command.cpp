@@ -90,7 +90,9 @@ int TestCommand::run() const {
     const ExploreResult& result = run.result;
     const std::string why = mismatch(run.scenario.program(), result, options.strategy);
     why.empty() ? ++passed : ++failed;
-    outputs.checked(run.report, &why);
+    const auto& source = run.scenario.program().source;
+    outputs.checked(run.report, &why, source ? std::string_view(source->text()) : std::string_view(),
+                    run.scenario.program().expectation.loc.line);
     if (json) {
       nlohmann::ordered_json j = to_json(run.report);
       j["test"] = {{"expected", expected_text(run.scenario.program().expectation)},

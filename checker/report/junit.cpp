@@ -59,8 +59,9 @@ const char* element_of(JunitCase::Outcome outcome) {
 }
 
 void write_case(std::ostream& out, const JunitCase& c) {
-  out << fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"", attr(folder_of(c.path)),
-                     attr(file_of(c.path)), c.seconds);
+  out << fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\" file=\"{}\"", attr(folder_of(c.path)),
+                     attr(file_of(c.path)), c.seconds, attr(c.path));
+  if (c.line != 0) out << " line=\"" << c.line << "\"";
   if (c.outcome == JunitCase::Outcome::Passed) {
     out << "/>\n";
     return;

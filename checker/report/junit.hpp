@@ -1,8 +1,11 @@
 #pragma once
 // JunitReport: the outcome of `preempt test` as JUnit XML (the Apache Ant schema CI systems read,
-// ../shared/schemas/junit.xsd). One <testcase> per scenario file: classname is its folder, name its
-// file name. The test command adds one case per scenario as it goes, then writes the whole report;
-// cases are grouped into one <testsuite> per folder, in the order the folders first appear.
+// schemas/junit.xsd). One <testcase> per scenario file: classname is its folder, name its file name,
+// and -- beyond the Ant schema, as GitLab, Jenkins and the GitHub JUnit actions read them -- file
+// (the scenario as given) and line (where the case points: see JunitCase::line);
+// schemas/junit-preempt.xsd is the Ant schema with these two attributes declared. The test command
+// adds one case per scenario as it goes, then writes the whole report; cases are grouped into one
+// <testsuite> per folder, in the order the folders first appear.
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -23,6 +26,9 @@ struct JunitCase {
   std::string type;      // failure/error type: "expectation", "incomplete", "compile-error", ...
   std::string message;   // one line: why it failed ("expected safe, got violation assertion")
   std::string details;   // the text report: verdict, numbered trace, schedule, replay command
+  // The scenario line the case points at (0: none, no attribute): the failing step of a violation,
+  // the first error of a scenario that does not compile, else the `expect` line.
+  std::uint32_t line = 0;
 };
 
 class JunitReport {

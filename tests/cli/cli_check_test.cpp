@@ -1,5 +1,5 @@
 // `preempt check` and `preempt replay` on real scenario files, through the built binary.
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>

@@ -1,5 +1,5 @@
 // Ctrl-C: a running check stops, prints what it explored with the verdict incomplete, exit 3.
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 #include <cstdlib>
 #include <string>
 #include <sys/wait.h>

@@ -1,6 +1,6 @@
 // The progress line: on stderr while a run takes over a second, only when stderr is a terminal,
 // never with --format json, never in stdout, and erased at the end.
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 #include <cstdio>
 
 #include <cstdlib>

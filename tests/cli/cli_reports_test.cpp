@@ -1,12 +1,13 @@
 // The report files CI reads: `test --junit`, `check/test --sarif`, `check --dot`, written by the
-// real binary on real scenario files and validated against the schemas in ../shared/schemas/
-// (xmllint from libxml2-utils, python3-jsonschema: scripts/install-deps.sh installs both).
+// real binary on real scenario files and validated against the schemas in schemas/ (xmllint from
+// libxml2-utils, python3-jsonschema: scripts/install-deps.sh test installs both).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
@@ -17,7 +18,7 @@ using preempt::test::slurp;
 
 namespace {
 
-const std::string kSchemas = std::string(PREEMPT_SOURCE_DIR) + "/../shared/schemas/";
+const std::string kSchemas = std::string(PREEMPT_SOURCE_DIR) + "/schemas/";
 
 std::string temp_file(const std::string& name) {
   return std::string(PREEMPT_TEST_TMP) + "/reports" + std::to_string(::getpid()) + "_" + name;
@@ -32,11 +33,19 @@ int validate(const std::string& command, std::string* output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// Valid against the Ant schema with `file` and `line` declared (junit-preempt.xsd), and against the
+// unmodified Ant schema once those two attributes are removed: nothing else goes beyond it.
 void require_valid_junit(const std::string& file) {
   std::string output;
-  const int code = validate("xmllint --noout --schema " + kSchemas + "junit.xsd " + file, &output);
+  const int code = validate("xmllint --noout --schema " + kSchemas + "junit-preempt.xsd " + file, &output);
   INFO(output << slurp(file));
   REQUIRE(code == 0);
+  const std::string stripped = file + ".ant.xml";
+  REQUIRE(validate("cp " + file + " " + stripped + " && sed -i -E 's/ (file|line)=\"[^\"]*\"//g' " + stripped, &output) == 0);
+  const int ant = validate("xmllint --noout --schema " + kSchemas + "junit.xsd " + stripped, &output);
+  std::remove(stripped.c_str());
+  INFO(output);
+  REQUIRE(ant == 0);
 }
 
 void require_valid_sarif(const std::string& file) {
@@ -74,10 +83,37 @@ std::size_t occurrences(const std::string& text, const std::string& needle) {
   return count;
 }
 
+// The scenario file copied with `blank_lines` blank lines and a comment line inserted before each
+// top-level declaration: every line moves, no step changes.
+std::string moved_copy(const std::string& scenario, int blank_lines, const std::string& name) {
+  const std::string copy = temp_file(name);
+  std::ifstream in(std::string(PREEMPT_SOURCE_DIR) + "/" + scenario);
+  std::ofstream out(copy);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line[0] != ' ' && line[0] != '}' && line[0] != '/') {
+      for (int i = 0; i < blank_lines; ++i) out << "\n";
+      out << "// an unrelated comment\n";
+    }
+    out << line << "\n";
+  }
+  return copy;
+}
+
+std::string preempt_version() {
+  const auto run = run_preempt("--version");  // "preempt 0.1.0 (revision ...)"
+  const std::size_t space = run.out.find(' ');
+  return run.out.substr(space + 1, run.out.find(' ', space + 1) - space - 1);
+}
+
 }  // namespace
 
-TEST_CASE("the validators are installed (scripts/install-deps.sh)", "[cli][reports]") {
+TEST_CASE("the schemas are in the repository, the validators are installed (scripts/install-deps.sh)",
+          "[cli][reports]") {
   std::string output;
+  CHECK(validate("test -f " + kSchemas + "sarif-schema-2.1.0.json -a -f " + kSchemas + "junit.xsd -a -f " + kSchemas +
+                     "junit-preempt.xsd",
+                 &output) == 0);
   CHECK(validate("xmllint --version", &output) == 0);
   CHECK(validate("python3 -c 'import jsonschema'", &output) == 0);
 }
@@ -88,6 +124,11 @@ TEST_CASE("test --junit: one valid test case per scenario, all passing for scena
   CHECK(run.exit_code == 0);
   CHECK_THAT(report, Catch::Contains("<testcase classname=\"scenarios/dm-sysfs-exit\" name=\"buggy.scn\""));
   CHECK_THAT(report, Catch::Contains("<testcase classname=\"scenarios/classic\" name=\"peterson.scn\""));
+  // file and line: the scenario as given, and its `expect` line (the case passed).
+  CHECK_THAT(report, Catch::Contains("file=\"scenarios/dm-sysfs-exit/buggy.scn\" line=\"34\"/>"));
+  CHECK_THAT(report, Catch::Contains("file=\"scenarios/dm-sysfs-exit/fixed.scn\" line=\"69\"/>"));
+  CHECK(occurrences(report, "<testcase ") == occurrences(report, " file=\"scenarios/"));
+  CHECK(occurrences(report, "<testcase ") == occurrences(report, " line=\""));
   CHECK_THAT(report, !Catch::Contains("<failure"));
   CHECK_THAT(report, !Catch::Contains("<error"));
 }
@@ -107,6 +148,10 @@ TEST_CASE("test --junit: a failed expectation is a <failure> with the trace, bad
   CHECK_THAT(report, Catch::Contains("<error message=\"the scenario does not compile\" type=\"compile-error\">"));
   CHECK_THAT(report, Catch::Contains("expected ';', found 'thread'"));
   CHECK_THAT(report, Catch::Contains("<testcase classname=\"scenarios/dm-sysfs-exit\" name=\"fixed.scn\""));
+  // A failed expectation points at its failing step (the final assert, line 7); a compile error at
+  // the error (line 4).
+  CHECK_THAT(report, Catch::Contains("file=\"tests/cli/fixtures/wrong-expectation.scn\" line=\"7\">"));
+  CHECK_THAT(report, Catch::Contains("file=\"tests/cli/fixtures/missing-semicolon.scn\" line=\"4\">"));
 }
 
 TEST_CASE("check --sarif: the dm race located at its failing line, its trace a thread flow", "[cli][reports][sarif]") {
@@ -118,9 +163,23 @@ TEST_CASE("check --sarif: the dm race located at its failing line, its trace a t
   CHECK(log["version"] == "2.1.0");
   REQUIRE(log["runs"].size() == 1);
   const auto& r = log["runs"][0];
-  CHECK(r["tool"]["driver"]["name"] == "preempt");
-  CHECK(r["tool"]["driver"]["rules"].size() == 9);  // every kind in violation_kinds.def
-  CHECK(r["tool"]["driver"]["rules"][0]["id"] == "unloaded-code");
+  const auto& driver = r["tool"]["driver"];
+  CHECK(driver["name"] == "preempt");
+  CHECK(driver["version"] == preempt_version());
+  CHECK(driver["semanticVersion"] == preempt_version());
+  REQUIRE(driver["rules"].size() == 10);  // every kind in violation_kinds.def, then compile-error
+  CHECK(driver["rules"][0]["id"] == "unloaded-code");
+  CHECK(driver["rules"][8]["id"] == "division-by-zero");
+  CHECK(driver["rules"][9]["id"] == "compile-error");
+  for (const auto& rule : driver["rules"]) {
+    INFO(rule.dump());
+    CHECK(rule["help"]["text"].get<std::string>().size() > 60);
+    CHECK(rule["help"]["markdown"].get<std::string>().size() >= rule["help"]["text"].get<std::string>().size());
+    CHECK_THAT(rule["help"]["text"].get<std::string>(), !Catch::Contains("`"));
+    CHECK(!rule["shortDescription"]["text"].get<std::string>().empty());
+  }
+  CHECK_THAT(driver["rules"][0]["help"]["markdown"].get<std::string>(), Catch::Contains("`delete_module`"));
+  CHECK(r["columnKind"] == "utf16CodeUnits");
   REQUIRE(r["results"].size() == 1);
   const auto& result = r["results"][0];
   CHECK(result["ruleId"] == "unloaded-code");
@@ -131,6 +190,12 @@ TEST_CASE("check --sarif: the dm race located at its failing line, its trace a t
   CHECK(where["artifactLocation"]["uri"] == "scenarios/dm-sysfs-exit/buggy.scn");
   CHECK(where["artifactLocation"]["uriBaseId"] == "%SRCROOT%");
   CHECK(where["region"]["startLine"] == 11);  // `}` of dm_kobject_release: the return into freed text
+  CHECK(where["region"]["startColumn"] == 1);
+  CHECK(where["region"]["endLine"] == 11);
+  CHECK(where["region"]["endColumn"] == 2);
+  CHECK(where["region"]["snippet"]["text"] == "}");
+  CHECK(where["contextRegion"]["snippet"]["text"] == "}");
+  CHECK(result["partialFingerprints"]["preemptViolation/v1"].get<std::string>().size() == 16);
   CHECK(result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "dm::dm_kobject_release");
   CHECK(result.contains("suppressions") == false);
   const auto& steps = result["codeFlows"][0]["threadFlows"][0]["locations"];
@@ -138,13 +203,22 @@ TEST_CASE("check --sarif: the dm race located at its failing line, its trace a t
   for (std::size_t i = 0; i < steps.size(); ++i) CHECK(steps[i]["executionOrder"] == i + 1);
   CHECK(steps[0]["location"]["message"]["text"] ==
         "1. sysfs_reader takes a reference to dm_kobj (refcount 1 -> 2)");
-  CHECK(steps[0]["location"]["physicalLocation"]["region"]["startLine"] == 23);
+  // A step's region is its operation where the line spells it: `    if (kobject_get_unless_zero(dm_kobj)) {`.
+  const auto& first = steps[0]["location"]["physicalLocation"];
+  CHECK(first["region"]["startLine"] == 23);
+  CHECK(first["region"]["startColumn"] == 9);
+  CHECK(first["region"]["endColumn"] == 41);
+  CHECK(first["region"]["snippet"]["text"] == "kobject_get_unless_zero(dm_kobj)");
+  CHECK(first["contextRegion"]["snippet"]["text"] == "    if (kobject_get_unless_zero(dm_kobj)) {");
+  // Otherwise the statement, its comment left out: `    dm_sysfs_exit();` (rmmod calls it).
+  CHECK(steps[1]["location"]["physicalLocation"]["region"]["snippet"]["text"] == "dm_sysfs_exit();");
+  CHECK(steps[1]["location"]["physicalLocation"]["region"]["startColumn"] == 5);
   CHECK_THAT(steps[8]["location"]["message"]["text"].get<std::string>(), Catch::Contains("9. rmmod unloads module dm"));
   CHECK(steps[1]["properties"]["preempted"] == true);
   CHECK(steps[1]["importance"] == "essential");
 }
 
-TEST_CASE("test --sarif: expected violations are suppressed, compile errors are notifications",
+TEST_CASE("test --sarif: expected violations are suppressed, compile errors are located results",
           "[cli][reports][sarif]") {
   const auto [run, sarif_text] = run_writing("test scenarios/dm-sysfs-exit/ tests/cli/fixtures/wrong-expectation.scn "
                                              "tests/cli/fixtures/missing-semicolon.scn",
@@ -152,16 +226,73 @@ TEST_CASE("test --sarif: expected violations are suppressed, compile errors are 
   INFO(run.out << run.err);
   const auto log = nlohmann::json::parse(sarif_text);
   const auto& r = log["runs"][0];
-  REQUIRE(r["results"].size() == 2);  // buggy.scn (expected) and wrong-expectation.scn (not)
+  // buggy.scn (expected), wrong-expectation.scn (not), the error of missing-semicolon.scn
+  REQUIRE(r["results"].size() == 3);
   CHECK(r["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
         "scenarios/dm-sysfs-exit/buggy.scn");
   CHECK(r["results"][0]["suppressions"][0]["kind"] == "inSource");
   CHECK(r["results"][1]["ruleId"] == "assertion");
   CHECK(r["results"][1].contains("suppressions") == false);
+  CHECK(r["results"][1]["locations"][0]["physicalLocation"]["region"]["snippet"]["text"] == "assert(counter == 2)");
+  // The compile error: a result at its line and column (`int y` lacks its ';' at 4:6), not a
+  // notification only.
+  const auto& error = r["results"][2];
+  CHECK(error["ruleId"] == "compile-error");
+  CHECK(error["level"] == "error");
+  CHECK(r["tool"]["driver"]["rules"][error["ruleIndex"].get<int>()]["id"] == "compile-error");
+  CHECK(error["message"]["text"] == "expected ';', found 'thread'");
+  const auto& at = error["locations"][0]["physicalLocation"];
+  CHECK(at["artifactLocation"]["uri"] == "tests/cli/fixtures/missing-semicolon.scn");
+  CHECK(at["region"]["startLine"] == 4);
+  CHECK(at["region"]["startColumn"] == 6);
+  CHECK(at["contextRegion"]["snippet"]["text"] == "int y");
+  CHECK(error["partialFingerprints"].contains("preemptCompileError/v1"));
+  // The scenario was not checked: the run says so.
   CHECK(r["invocations"][0]["executionSuccessful"] == false);
   const auto& notes = r["invocations"][0]["toolExecutionNotifications"];
   REQUIRE(notes.size() == 1);
-  CHECK_THAT(notes[0]["message"]["text"].get<std::string>(), Catch::Contains("expected ';'"));
+  CHECK_THAT(notes[0]["message"]["text"].get<std::string>(), Catch::Contains("does not compile"));
+}
+
+TEST_CASE("check --sarif: a compile error's region is the token at its column", "[cli][reports][sarif]") {
+  const std::string scenario = temp_file("undeclared.scn");
+  std::ofstream(scenario) << "thread t {\n    kobject_put(nowhere);\n}\n";
+  const auto [run, sarif_text] = run_writing("check " + scenario, "--sarif", "undeclared.sarif", Schema::Sarif);
+  std::remove(scenario.c_str());
+  INFO(run.out << run.err << sarif_text);
+  CHECK(run.exit_code == 2);
+  const auto log = nlohmann::json::parse(sarif_text);
+  REQUIRE(log["runs"][0]["results"].size() == 1);
+  const auto& result = log["runs"][0]["results"][0];
+  CHECK(result["ruleId"] == "compile-error");
+  const auto& region = result["locations"][0]["physicalLocation"]["region"];
+  CHECK(region["startLine"] == 2);
+  CHECK(region["startColumn"] == 17);
+  CHECK(region["endColumn"] == 24);
+  CHECK(region["snippet"]["text"] == "nowhere");
+}
+
+TEST_CASE("check --sarif: fingerprints survive moved lines, and tell findings apart", "[cli][reports][sarif]") {
+  const auto fingerprint_and_line = [](const std::string& scenario, const std::string& name) {
+    const auto [run, sarif_text] = run_writing("check " + scenario, "--sarif", name, Schema::Sarif);
+    INFO(run.out << run.err);
+    const auto log = nlohmann::json::parse(sarif_text);
+    REQUIRE(log["runs"][0]["results"].size() == 1);
+    const auto& result = log["runs"][0]["results"][0];
+    return std::make_pair(result["partialFingerprints"]["preemptViolation/v1"].get<std::string>(),
+                          result["locations"][0]["physicalLocation"]["region"]["startLine"].get<int>());
+  };
+  const auto original = fingerprint_and_line("scenarios/dm-sysfs-exit/buggy.scn", "dm-original.sarif");
+  const std::string moved_file = moved_copy("scenarios/dm-sysfs-exit/buggy.scn", 3, "dm-moved.scn");
+  const auto moved = fingerprint_and_line(moved_file, "dm-moved.sarif");
+  std::remove(moved_file.c_str());
+  CHECK(moved.second > original.second + 10);  // every line moved...
+  CHECK(moved.first == original.first);        // ...and the finding is the same
+  const auto other = fingerprint_and_line("tests/cli/fixtures/wrong-expectation.scn", "other.sarif");
+  CHECK(other.first != original.first);
+  const auto deadlock = fingerprint_and_line("scenarios/classic/abba-deadlock.scn", "abba.sarif");
+  CHECK(deadlock.first != original.first);
+  CHECK(deadlock.first != other.first);
 }
 
 TEST_CASE("check --sarif: a safe scenario is a valid log without results", "[cli][reports][sarif]") {

@@ -1,6 +1,6 @@
 // The strategies through the CLI: dpor by default, the preemption bound, random and pct sampling
 // with their seed in every report, the minimal counterexample, and the canonical-trace check.
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 #include <sstream>
 #include <nlohmann/json.hpp>
 

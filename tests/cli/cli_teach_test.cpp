@@ -1,7 +1,7 @@
 // The teaching side of the CLI, through the built binary: the explanation of a violation (text and
 // JSON), the --html page (its content; tests/cli/html_chromium_test.sh runs it in a browser), and
 // `preempt play` driven by a script on stdin.
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>

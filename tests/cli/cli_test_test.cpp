@@ -1,5 +1,5 @@
 // `preempt test`: the CI regression check over folders of scenarios.
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/run_binary.hpp"

@@ -7,7 +7,7 @@ set -euo pipefail
 preempt=$1
 source_dir=$2
 if ! command -v dot >/dev/null; then
-  echo "SKIP: graphviz is not installed (scripts/install-deps.sh installs it)"
+  echo "SKIP: graphviz is not installed (scripts/install-deps.sh test installs it)"
   exit 77
 fi
 work=$(mktemp -d)

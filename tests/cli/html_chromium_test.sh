@@ -7,7 +7,7 @@ preempt=$1
 source_dir=$2
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ]; then
-  echo "SKIP: chromium is not installed (scripts/install-deps.sh installs it)"
+  echo "SKIP: chromium is not installed (scripts/install-deps.sh test installs it)"
   exit 77
 fi
 work=$(mktemp -d)

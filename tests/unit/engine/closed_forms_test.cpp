@@ -1,5 +1,5 @@
 // The exhaustive strategy must enumerate exactly the interleavings that combinatorics predicts.
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 
 #include "checker/api/preempt.hpp"
 

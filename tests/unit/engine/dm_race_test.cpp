@@ -1,5 +1,5 @@
 // The founding example: the dm_kobject_release race (Linux 3.13), written against the C++ API.
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 
 #include "checker/api/preempt.hpp"
 #include "checker/report/step_text.hpp"

@@ -1,6 +1,6 @@
 // Each violation kind, triggered by the smallest model that shows it, and each found schedule
 // replayed to the identical trace.
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 
 #include "checker/api/preempt.hpp"
 #include "checker/report/step_text.hpp"

@@ -2,7 +2,7 @@
 // violation kinds, never more executions, never two executions of the same Mazurkiewicz trace
 // (checked through each execution's Foata normal form), and no execution abandoned as sleep-set
 // blocked.
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 #include <filesystem>
 #include <map>
 #include <set>

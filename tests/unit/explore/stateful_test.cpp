@@ -3,7 +3,7 @@
 // strategies and against itself: the same violation kinds and the same final states wherever the
 // reference finishes; the minimal counterexample the search over states reports has the fewest
 // preemptions, then the fewest steps, as the stateless minimization finds them.
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 #include <cstdlib>
 #include <random>
 #include <set>

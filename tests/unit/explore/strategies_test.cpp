@@ -1,6 +1,6 @@
 // Sampling strategies (random, pct) and the minimal counterexample, through the library API.
 // The stateful strategy has its own file (stateful_test.cpp).
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 #include <filesystem>
 #include <limits>
 #include <set>

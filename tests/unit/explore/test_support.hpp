@@ -2,7 +2,7 @@
 // What the exploration tests share: loading a scenario, the scenario library's files and a key
 // for a final state.
 #include <algorithm>
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>

@@ -1,6 +1,6 @@
 // The interpreter's semantics, builtin by builtin, through the library API: a scenario text is
 // loaded, explored, and the verdict, violation and trace are checked.
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 
 #include "checker/explore/explorer.hpp"
 #include "checker/interp/scenario.hpp"

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 
 #include "checker/lang/frontend.hpp"
 

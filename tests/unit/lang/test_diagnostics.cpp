@@ -4,7 +4,7 @@
 #include <string>
 
 #include <fmt/format.h>
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 
 #include "checker/lang/diagnostics.hpp"
 #include "checker/lang/frontend.hpp"

@@ -2,7 +2,7 @@
 // many threads, very long lines).
 #include <string>
 
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 
 #include "lang_test_support.hpp"
 

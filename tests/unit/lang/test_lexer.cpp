@@ -3,7 +3,7 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 
 #include "checker/lang/lexer.hpp"
 

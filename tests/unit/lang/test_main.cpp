@@ -1,3 +1,3 @@
 // The Catch2 main of test_lang_front.
 #define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"

@@ -3,7 +3,7 @@
 #include <string>
 
 #include <fmt/format.h>
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 
 #include "checker/lang/parser.hpp"
 #include "lang_test_support.hpp"

@@ -2,7 +2,7 @@
 // its exact text.
 #include <string>
 
-#include <catch2/catch.hpp>
+#include "tests/catch.hpp"
 
 #include "lang_test_support.hpp"
 
