@@ -9,15 +9,18 @@ namespace preempt::models {
 void apply_kobject(const Op& op, StepContext& ctx, StepEffect& effect) {
   const Addr addr = op.target.addr;
   std::int64_t& refcount = ctx.store.at(addr);
-  const std::string name = ctx.layout.object_name(op.target);
   const std::int64_t old = refcount;
   switch (op.kind) {
+    case OpKind::KobjectInit:
+      refcount = 1;
+      effect.change(addr, old, 1);
+      return;
     case OpKind::KobjectGet:
       if (old <= 0) {
         effect.fail(ViolationKind::UseAfterFree,
                     fmt::format("kobject_get({}) on a freed object: its last reference was dropped "
                                 "at step {}",
-                                name, ctx.store.marked_at(addr)));
+                                op_expr(op, ctx.layout), ctx.store.marked_at(addr)));
         return;
       }
       refcount = old + 1;
@@ -37,14 +40,16 @@ void apply_kobject(const Op& op, StepContext& ctx, StepEffect& effect) {
         effect.fail(ViolationKind::RefcountUnderflow,
                     fmt::format("kobject_put({}) drops a reference that does not exist: the refcount "
                                 "is already 0 (last reference dropped at step {})",
-                                name, ctx.store.marked_at(addr)));
+                                op_expr(op, ctx.layout), ctx.store.marked_at(addr)));
         return;
       }
       refcount = old - 1;
       effect.change(addr, old, old - 1);
       if (refcount == 0) {
         ctx.store.mark(addr, ctx.step);
-        effect.result.call = ctx.layout.release_of(addr, &effect.result.call_arg);
+        // A kobject field's release method comes with the step (op.other); a global's is the layout's.
+        effect.result.call = op.other != kNone ? op.other : ctx.layout.release_of(addr, nullptr);
+        effect.result.call_arg = container_of(ctx, addr);
       }
       return;
     default:

@@ -44,6 +44,11 @@ void put(const Op& op, StepContext& ctx, StepEffect& effect, ModuleId id) {
 
 void apply_module(const Op& op, StepContext& ctx, StepEffect& effect) {
   const Addr addr = op.target.addr;
+  if (addr == kNoAddr) {  // a NULL struct module *: built-in code, which cannot go away
+    if (op.kind == OpKind::TryModuleGet) effect.result.value = 1;
+    if (op.kind == OpKind::DeleteModule) effect.result.value = -kENOENT;
+    return;
+  }
   const ModuleId id = ctx.layout.module_at(addr);
   const ModuleInfo& info = ctx.layout.modules[id];
   std::int64_t& refcount = ctx.store.at(addr);

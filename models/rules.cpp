@@ -15,6 +15,13 @@ ModuleId unloaded(const StepContext& ctx, FunctionId f) {
   return ctx.layout.module_of(f);
 }
 
+// Whether the step's target may be gone: a heap object's cell, or module data (the common case, a
+// global that is not module data, is decided here without a call).
+bool may_be_gone(const Op& op, const OpInfo& info, const StepContext& ctx) {
+  if ((info.reads | info.writes) == 0 || info.family == OpFamily::Heap) return false;
+  return is_heap(op.target.addr) || ctx.layout.has_module_data();
+}
+
 bool report(const StepContext& ctx, ModuleId m, const std::string& what, StepEffect& effect) {
   effect.fail(ViolationKind::UnloadedCode,
               fmt::format("{} {}: code of module {}, unloaded at step {}", ctx.names.thread_name(ctx.thread), what,
@@ -31,7 +38,8 @@ bool check_step(const Op& op, const Op* previous, const StepContext& ctx, StepEf
   const OpInfo& info = op_info(op.kind);
   // The common case first, without building any words: no code the step runs is unloaded.
   if (unloaded(ctx, op.location) == kNone && unloaded(ctx, op.other) == kNone) {
-    if (ctx.kernel.spinlocks == 0 || !info.sleeps) return false;
+    if (may_be_gone(op, info, ctx) && check_alive(op, ctx, effect)) return true;
+    if (ctx.kernel.spinlocks == 0 || !may_sleep(info, op.arg1)) return false;
     effect.fail(ViolationKind::SleepInAtomic, fmt::format("{} calls {} while holding a spinlock",
                                                           ctx.names.thread_name(ctx.thread), op_name(op.kind)));
     return true;
@@ -67,7 +75,8 @@ bool check_step(const Op& op, const Op* previous, const StepContext& ctx, StepEf
       }
       break;
   }
-  if (ctx.kernel.spinlocks > 0 && info.sleeps) {
+  if (may_be_gone(op, info, ctx) && check_alive(op, ctx, effect)) return true;
+  if (ctx.kernel.spinlocks > 0 && may_sleep(info, op.arg1)) {
     effect.fail(ViolationKind::SleepInAtomic, fmt::format("{} calls {} while holding a spinlock",
                                                           ctx.names.thread_name(ctx.thread), op_name(op.kind)));
     return true;
@@ -89,7 +98,7 @@ bool check_exit(const StepContext& ctx, StepEffect& effect) {
     for (const ObjectGroup& group : ctx.layout.groups) {
       if (group.kind != kind) continue;
       for (std::uint32_t i = 0; i < (group.size == 0 ? 1 : group.size); ++i) {
-        const Addr addr = ModelLayout::element(group, i);
+        const Addr addr = ctx.layout.element(group, i);
         if (ctx.store.get(addr) != mine) continue;
         effect.fail(ViolationKind::LockMisuse,
                     fmt::format("{} exits holding {} {}", ctx.names.thread_name(ctx.thread),

@@ -11,7 +11,7 @@ namespace preempt::models {
 bool enabled(const Store& store, const Op& op, const ThreadKernel& kernel) {
   const OpInfo& info = op_info(op.kind);
   // In atomic context a sleeping operation is "enabled": taking it is the violation.
-  if (kernel.spinlocks > 0 && info.sleeps) return true;
+  if (kernel.spinlocks > 0 && may_sleep(info, op.arg1)) return true;
   switch (info.block) {
     case Block::Never: return true;
     case Block::UntilPositive: return store.get(op.target.addr) > 0;
@@ -28,6 +28,8 @@ void apply(const Op& op, StepContext& ctx, StepEffect& effect) {
     case OpFamily::Completion: apply_completion(op, ctx, effect); break;
     case OpFamily::Lock: apply_lock(op, ctx, effect); break;
     case OpFamily::Module: apply_module(op, ctx, effect); break;
+    case OpFamily::Heap: apply_heap(op, ctx, effect); break;
+    case OpFamily::Kref: apply_kref(op, ctx, effect); break;
     case OpFamily::Sched: case OpFamily::Lang: case OpFamily::Check:
       break;  // the engine and the thread's code handle these; no object changes
   }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "checker/rt/layout.hpp"
 #include "checker/rt/op.hpp"
@@ -47,6 +48,7 @@ struct StepEffect {
   std::optional<ViolationKind> violation;
   ModuleId module = kNone;  // module involved in the violation, if any
   std::string message;
+  std::string model_error;  // set: the model itself is broken (a limit of the engine), not a violation
 
   void change(Addr cell, std::int64_t from, std::int64_t to) {
     changed = cell;
@@ -57,6 +59,7 @@ struct StepEffect {
     violation = kind;
     message = std::move(why);
   }
+  void fail_model(std::string why) { model_error = std::move(why); }
 };
 
 struct StepContext {
@@ -65,7 +68,8 @@ struct StepContext {
   const ThreadNames& names;
   ThreadId thread;
   ThreadKernel& kernel;
-  std::uint32_t step;  // this step's number
+  std::uint32_t step;                       // this step's number
+  std::vector<std::int64_t>& initial_cells;  // scratch, reused: a new object's fields
 };
 
 // True when a thread in state `kernel` that announced `op` can take the step now. A sleeping
@@ -83,6 +87,12 @@ struct StepContext {
 [[nodiscard]] bool check_call(FunctionId callee, const StepContext& ctx, StepEffect& effect);
 // A thread that ends must not hold a lock. True, with the violation in `effect`, when it does.
 [[nodiscard]] bool check_exit(const StepContext& ctx, StepEffect& effect);
+// When an execution is complete (every thread has finished, `final` too): every allocated object
+// must be freed or reachable from the globals (kmemleak's rule). True, with the violation, if not.
+[[nodiscard]] bool check_complete(const StepContext& ctx, StepEffect& effect);
+// A step on a cell of a freed heap object, or of data of an unloaded module, is a use-after-free.
+// True, with the violation in `effect`, when the step's target is gone.
+[[nodiscard]] bool check_alive(const Op& op, const StepContext& ctx, StepEffect& effect);
 // Applies `op` for ctx.thread.
 void apply(const Op& op, StepContext& ctx, StepEffect& effect);
 // What a step that changed nothing would return if it ran in `store` (a read, an xchg or cmpxchg
@@ -102,5 +112,20 @@ void apply_kobject(const Op& op, StepContext& ctx, StepEffect& effect);
 void apply_completion(const Op& op, StepContext& ctx, StepEffect& effect);
 void apply_lock(const Op& op, StepContext& ctx, StepEffect& effect);
 void apply_module(const Op& op, StepContext& ctx, StepEffect& effect);
+void apply_heap(const Op& op, StepContext& ctx, StepEffect& effect);
+void apply_kref(const Op& op, StepContext& ctx, StepEffect& effect);
+
+// Words and places the families share (objects.cpp).
+// The target of `op` as the source names it ("c->ref", "dm_kobj").
+[[nodiscard]] std::string op_expr(const Op& op, const ModelLayout& layout);
+// " (its last reference was dropped at step N)" when the count at `addr` reached 0 before.
+[[nodiscard]] std::string released_since(const StepContext& ctx, Addr addr);
+// The pointer a release method of the object at `addr` receives: the struct that holds it (for a
+// kobject of a global array, the element's index; 0 when there is none).
+[[nodiscard]] std::int64_t container_of(const StepContext& ctx, Addr addr);
+// "the struct nbd_config allocated by opener at line 27 (step 3)", "freed by closer at line 39
+// (step 8)": KASAN's words for a heap object.
+[[nodiscard]] std::string describe_heap_object(const StepContext& ctx, const HeapObject& object);
+[[nodiscard]] std::string describe_free(const StepContext& ctx, const HeapObject& object);
 
 }  // namespace preempt::models

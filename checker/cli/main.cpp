@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   preempt::cli::register_test(app, &exit_code);
   preempt::cli::register_replay(app, &exit_code);
   preempt::cli::register_play(app, &exit_code);
+  preempt::cli::register_compile(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -53,7 +53,7 @@ std::vector<ThreadView> thread_views(const Position& at, const ModelLayout& layo
       TraceEntry next;
       next.thread = t;
       next.op = *p.next;
-      view.next = describe_step(next, layout, names).op;
+      view.next = describe_step(next, layout, names, at.so_far.trace).op;
       view.where = layout.describe_location(p.function);
       if (p.line != 0) view.where += fmt::format(", line {}", p.line);
     }
@@ -139,6 +139,7 @@ int PlayCommand::run() const {
     std::cerr << errors;
     return kExitBadInput;
   }
+  std::cerr << scenario->warnings();
   const ModelProgram& program = scenario->model();
   const ModelLayout& layout = scenario->layout();
   const bool echo = ::isatty(STDIN_FILENO) == 0;

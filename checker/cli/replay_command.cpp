@@ -27,6 +27,7 @@ struct ReplayCommand {
       std::cerr << errors;
       return kExitBadInput;
     }
+    std::cerr << scenario->warnings();
     CheckConfig config = options.config();
     config.walkthrough = !html.empty();
     const ExploreResult result = replay(scenario->model(), schedule, config);

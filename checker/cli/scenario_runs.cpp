@@ -26,6 +26,7 @@ bool run_scenarios(const std::vector<std::string>& paths, const CommonOptions& o
       handlers.not_loaded(path, errors);
       continue;
     }
+    std::cerr << scenario->warnings();
     CheckConfig config = options.config();
     if (handlers.configure) handlers.configure(path, config);
     ProgressLine progress(json);

@@ -129,6 +129,11 @@ class Execution final : public models::ThreadNames {
  private:
   void begin();
   [[nodiscard]] bool is_enabled(ThreadId thread) const;
+  // State hashing (fingerprint()): a cell's role, one thread's part, the heap's part.
+  [[nodiscard]] CellRole role_of(Addr addr) const;
+  [[nodiscard]] bool hash_thread(ThreadId t, const PointerNames& names, StateHasher& h) const;
+  template <class CellHash>
+  void hash_heap(const PointerNames& names, StateHasher& h, const CellHash& cell) const;
   void finish();
   ThreadContext& start_thread(const ThreadSpec& spec);
   void step(ThreadId thread, bool preempted, Phase phase);
@@ -137,6 +142,10 @@ class Execution final : public models::ThreadNames {
   [[nodiscard]] models::StepContext context(ThreadId thread, std::uint32_t step);
   // Ends the execution with the violation a model check put in `effect`.
   void fail_with(ThreadId thread, const models::StepEffect& effect);
+  // Ends the execution as a model error (a limit of the engine the model ran into).
+  void model_error(ThreadId thread, const std::string& why);
+  // Every thread has finished (and `final`): the checks of the whole execution, then its end.
+  void complete();
   // Records the reported end (the first one); later calls only stop the run going on.
   void end_with(ExecutionEnd end);
   // Whether the run goes on after its reported end, and halting a thread in that part.
@@ -170,10 +179,12 @@ class Execution final : public models::ThreadNames {
   mutable std::vector<ThreadKey> fingerprint_keys_;
   mutable std::vector<std::uint32_t> fingerprint_order_;
   mutable std::vector<ThreadId> fingerprint_rank_;
+  mutable std::vector<std::uint32_t> fingerprint_heap_order_;
   std::vector<ThreadId> enabled_;
   std::vector<char> blocked_;       // per slot: parked and not enabled at the last point
   std::vector<char> halted_;        // per slot: stopped by its fault, after the reported end
   std::vector<models::ThreadKernel> kernel_;  // per slot: the locks it holds
+  std::vector<std::int64_t> scratch_cells_;    // the models' scratch (a new heap object's fields)
   std::vector<std::size_t> last_entry_;        // per slot: its latest step in trace_ (kNoEntry: none)
   static constexpr std::size_t kNoEntry = ~std::size_t{0};
   bool maximal_ = false;            // the chooser wants maximal executions

@@ -32,11 +32,11 @@ void Footprint::add(Space space, bool write, std::uint64_t first, std::uint64_t 
         return;
       }
     }
-    if (!write) {
+    if (write) {
+      writes_all = true;
+    } else {
       reads_all = true;
-      return;
     }
-    accesses[count - 1] = {0, Access::kMaxExtent, space, true};  // the whole space, written: conservative
     return;
   }
   accesses[count++] = {first, extent, space, write};
@@ -72,9 +72,18 @@ FunctionId callee_of(const ObjectRef& target, const ModelLayout& layout) {
 Footprint footprint_of(const Op& op, const ModelLayout& layout) {
   Footprint fp;
   const OpInfo& info = op_info(op.kind);
-  for (unsigned cells = info.reads | info.writes; cells != 0; cells &= cells - 1) {
+  const unsigned touched = op.target.addr == kNoAddr ? 0u : info.reads | info.writes;  // NULL: nothing
+  for (unsigned cells = touched; cells != 0; cells &= cells - 1) {
     const auto cell = static_cast<unsigned>(std::countr_zero(cells));
     fp.add(Space::Cell, (info.writes >> cell & 1u) != 0, op.target.addr + cell);
+  }
+  // Whether the object is still there is part of the step: a heap object's header (kfree writes
+  // it), module data's module status (the module's free writes it).
+  if (touched != 0 && is_heap(op.target.addr)) {
+    fp.add(Space::Cell, false, heap_header(op.target.addr));
+  } else if (touched != 0) {
+    const ModuleId owner = layout.data_owner(op.target.addr);
+    if (owner != kNone) fp.add(Space::Cell, false, layout.modules[owner].addr + 1);
   }
   if (info.enters_callee) code_of(fp, layout, callee_of(op.target, layout));
   if (info.reads_guard) {
@@ -94,17 +103,23 @@ namespace {
 bool overlap(const Access& a, const Access& b) {
   return a.space == b.space && (a.write || b.write) && a.first <= b.last() && b.first <= a.last();
 }
-bool reads_all_against(const Footprint& all, const Footprint& other) {
-  if (!all.reads_all) return false;
-  for (std::uint8_t i = 0; i < other.count; ++i) {
-    if (other.accesses[i].write) return true;
+bool writes_anything(const Footprint& fp) {
+  if (fp.writes_all) return true;
+  for (std::uint8_t i = 0; i < fp.count; ++i) {
+    if (fp.accesses[i].write) return true;
   }
   return false;
+}
+bool touches_anything(const Footprint& fp) { return fp.count > 0 || fp.reads_all || fp.writes_all; }
+// The conservative flags: reading everything conflicts with any write, writing everything with any
+// access.
+bool all_against(const Footprint& a, const Footprint& b) {
+  return (a.reads_all && writes_anything(b)) || (a.writes_all && touches_anything(b));
 }
 }  // namespace
 
 bool conflict(const Footprint& a, const Footprint& b) {
-  if (reads_all_against(a, b) || reads_all_against(b, a)) return true;
+  if (all_against(a, b) || all_against(b, a)) return true;
   for (std::uint8_t i = 0; i < a.count; ++i) {
     for (std::uint8_t j = 0; j < b.count; ++j) {
       if (overlap(a.accesses[i], b.accesses[j])) return true;
@@ -114,6 +129,7 @@ bool conflict(const Footprint& a, const Footprint& b) {
 }
 
 bool writes_into(const Footprint& writer, const Footprint& other) {
+  if (writer.writes_all && touches_anything(other)) return true;
   for (std::uint8_t i = 0; i < writer.count; ++i) {
     const Access& w = writer.accesses[i];
     if (!w.write) continue;
@@ -131,7 +147,10 @@ void add_footprint(AccessSet& out, const AccessIndex& index, const Footprint& fp
     const Access& a = fp.accesses[i];
     out.add(index, a.space, a.write, a.first, a.last());
   }
-  if (fp.reads_all) out.add(index, Space::Cell, false, 0, kNoAddr);
+  if (fp.reads_all || fp.writes_all) {
+    out.add(index, Space::Cell, fp.writes_all, 0, kNoAddr - 1);
+    out.add(index, Space::Cell, fp.writes_all, kHeapTag, kHeapTag + AccessIndex::kHeapBits);
+  }
 }
 
 }  // namespace preempt

@@ -21,7 +21,7 @@
 namespace preempt {
 
 struct Access {
-  static constexpr std::uint32_t kMaxExtent = 0xffffffff;  // {0, kMaxExtent}: the whole space
+  static constexpr std::uint32_t kMaxExtent = 0xffffffff;
   std::uint64_t first = 0;   // an inclusive range of objects of a space: first .. first + extent
   std::uint32_t extent = 0;
   Space space = Space::Cell;
@@ -34,7 +34,8 @@ struct Footprint {
   static constexpr std::size_t kCapacity = 8;
   std::array<Access, kCapacity> accesses{};
   std::uint8_t count = 0;
-  bool reads_all = false;  // an await reading more ranges than fit: it reads every cell
+  bool reads_all = false;   // an await reading more ranges than fit: it reads every cell
+  bool writes_all = false;  // more accesses than fit, some writes: it may write any cell (conservative)
 
   void add(Space space, bool write, std::uint64_t first, std::uint64_t last);
   void add(Space space, bool write, std::uint64_t index) { add(space, write, index, index); }

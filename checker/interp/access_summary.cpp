@@ -8,21 +8,75 @@ namespace preempt::interp {
 
 namespace {
 
-// An await site's reads, as the guard of an Op, so that footprint_of sees the await as it runs.
+// The struct instances among the globals: static structs, elements of arrays of them, and the
+// structs embedded in those, by StructInfo.
+std::vector<std::vector<Addr>> static_instances(const ModelLayout& layout) {
+  std::vector<std::vector<Addr>> out(layout.structs.size());
+  for (const ObjectGroup& group : layout.groups) {
+    if (group.type == kNone) continue;
+    for (std::uint32_t e = 0; e < (group.size == 0 ? 1 : group.size); ++e) {
+      const Addr base = layout.element(group, e);
+      out[group.type].push_back(base);
+      for (const auto& [offset, inner] : layout.structs[group.type].embedded) out[inner].push_back(base + offset);
+    }
+  }
+  return out;
+}
+
+// Calls f(addr) for every object the operand described by `target` may name: a global's cells
+// from first to last; through a pointer, the field in any heap object and in every static
+// instance of the struct (a heap object's fields start after its header). A pointer's type is
+// trusted here: the VM faults on a field outside its object, so a step never reaches another.
+template <class F>
+void for_each_object(const Target& target, const ModelLayout& layout, const std::vector<std::vector<Addr>>& statics,
+                     F&& f) {
+  const std::uint32_t stride = std::max<std::uint32_t>(1, object_kind_info(target.kind).cells);
+  if (!target.through_pointer) {
+    // kMaxBits consecutive cells already cover a folded space
+    const std::uint32_t last = std::min(target.last, target.first + AccessIndex::kMaxBits - 1);
+    for (std::uint32_t a = target.first; a <= last; a += stride) f(Addr{a});
+    return;
+  }
+  if (target.type == kNone) {  // a heap object's header: kfree
+    f(heap_addr(0, 0, 0));
+    return;
+  }
+  const std::uint32_t span = std::min(target.span, AccessIndex::kHeapBits);
+  for (std::uint32_t c = 0; c < span; c += stride) f(heap_addr(0, 0, 1 + target.offset + c));
+  if (target.type >= statics.size()) return;
+  for (const Addr base : statics[target.type]) {
+    const std::uint32_t static_span = std::min(target.span, AccessIndex::kMaxBits);
+    for (std::uint32_t c = 0; c < static_span; c += stride) f(base + target.offset + c);
+  }
+  (void)layout;
+}
+
+// An await site's possible reads, as the guard of an Op, so that footprint_of sees the await as it
+// runs: every cell its loads and builtins may read.
 class SiteReads final : public AwaitGuard {
  public:
-  explicit SiteReads(const AwaitSite& site) : site_(site) {}
+  SiteReads(const AwaitSite& site, const ModelLayout& layout, const std::vector<std::vector<Addr>>& statics)
+      : site_(site), layout_(layout), statics_(statics) {}
   [[nodiscard]] bool holds(const Store& store) const override {
     (void)store;
     return true;
   }
   [[nodiscard]] std::string describe() const override { return site_.text; }
   void reads(FootprintSink& sink) const override {
-    for (const AwaitSite::Read& r : site_.reads) sink.read(r.space, r.first, r.last);
+    for (std::size_t pc = 0; pc < site_.code.size(); ++pc) {
+      const Opcode op = site_.code[pc].op;
+      if (op != Opcode::LoadShared && op != Opcode::Primitive) continue;
+      for_each_object(site_.targets[pc], layout_, statics_, [&](Addr a) {
+        sink.read(Space::Cell, a, a);
+        if (is_heap(a)) sink.read(Space::Cell, heap_header(a), heap_header(a));
+      });
+    }
   }
 
  private:
   const AwaitSite& site_;
+  const ModelLayout& layout_;
+  const std::vector<std::vector<Addr>>& statics_;
 };
 
 // One instruction's own steps and the bodies it may enter.
@@ -34,7 +88,7 @@ struct Direct {
 class Analysis {
  public:
   Analysis(const CompiledScenario& compiled, const AccessIndex& index)
-      : compiled_(compiled), layout_(*compiled.layout), index_(index) {
+      : compiled_(compiled), layout_(*compiled.layout), index_(index), statics_(static_instances(layout_)) {
     body_of_.assign(layout_.functions.size(), kNone);
     for (std::uint32_t b = 0; b < compiled_.bodies.size(); ++b) {
       const FunctionId f = compiled_.bodies[b].function;
@@ -60,19 +114,29 @@ class Analysis {
         op.other = compiled_.bodies[in.a].function;
         d.callees.push_back(in.a);
         break;
+      case Opcode::CallPointer:  // any function whose address is taken, with as many parameters
+        op.kind = OpKind::Call;
+        for (const FunctionId f : compiled_.pointer_targets) {
+          if (body_of_[f] == kNone || compiled_.bodies[body_of_[f]].param_count != in.b) continue;
+          op.other = f;
+          add_footprint(d.set, index_, footprint_of(op, layout_));
+          d.callees.push_back(body_of_[f]);
+        }
+        return d;
       case Opcode::Return: op.kind = OpKind::Return; break;  // or the thread's end: the same objects
       case Opcode::Await: op.kind = OpKind::Await; break;
       case Opcode::Schedule: op.kind = OpKind::Schedule; break;
       case Opcode::DoExit: op.kind = OpKind::DoExit; break;
       case Opcode::Const: case Opcode::LoadLocal: case Opcode::StoreLocal: case Opcode::LoadSelf:
-      case Opcode::ElemIndex: case Opcode::Dup: case Opcode::Pop: case Opcode::Unary: case Opcode::Binary:
+      case Opcode::ElemIndex: case Opcode::ToAddr: case Opcode::AddOffset: case Opcode::ToPointer:
+      case Opcode::Dup: case Opcode::Pop: case Opcode::Unary: case Opcode::Binary:
       case Opcode::Jump: case Opcode::JumpIfFalse: case Opcode::Assert: case Opcode::Assume:
       case Opcode::SpinBegin: case Opcode::SpinFail: case Opcode::SpinEnd: case Opcode::LoopEnter:
       case Opcode::LoopBack: case Opcode::LoopLeave:
         return d;  // local code: no step
     }
     if (in.op == Opcode::Await) {
-      const SiteReads guard(compiled_.awaits[in.a]);
+      const SiteReads guard(compiled_.awaits[in.a], layout_, statics_);
       op.payload = static_cast<const AwaitGuard*>(&guard);
       add_footprint(d.set, index_, footprint_of(op, layout_));
       return d;
@@ -82,22 +146,16 @@ class Analysis {
       add_footprint(d.set, index_, footprint_of(op, layout_));
       return d;
     }
-    // Every object the operand may name; kMaxBits consecutive cells already cover a folded space.
-    const std::uint32_t stride = object_kind_info(target.kind).cells;
-    const std::uint32_t last = std::min(target.last, target.first + AccessIndex::kMaxBits - 1);
-    for (std::uint32_t a = target.first; a <= last; a += stride) {
-      op.target = {target.kind, a};
+    const bool has_object = in.op != Opcode::Primitive || op_info(op.kind).args.find_first_of("KCMSDRTIp") != std::string_view::npos;
+    if (!has_object) {
       add_footprint(d.set, index_, footprint_of(op, layout_));
+    } else {
+      for_each_object(target, layout_, statics_, [&](Addr a) {
+        op.target = {target.kind, a};
+        add_footprint(d.set, index_, footprint_of(op, layout_));
+      });
     }
-    if (op.kind == OpKind::KobjectPut) {
-      const FunctionId release = layout_.release_of(target.first, nullptr);  // one per array
-      if (release != kNone && body_of_[release] != kNone) d.callees.push_back(body_of_[release]);
-    }
-    if (const ModuleId m = layout_.module_at(target.first); op.kind == OpKind::DeleteModule && m != kNone) {
-      const FunctionId exit = layout_.modules[m].exit_function;
-      if (exit != kNone && body_of_[exit] != kNone) d.callees.push_back(body_of_[exit]);
-      add_footprint(d.set, index_, free_footprint(m));
-    }
+    callees(op.kind, target, d);
     return d;
   }
 
@@ -109,9 +167,49 @@ class Analysis {
   }
 
  private:
+  // The functions a builtin may run as a callback: a kobject's release method, the release passed
+  // to kref_put, a module's exit function (and the module's free after it).
+  void callees(OpKind kind, const Target& target, Direct& d) const {
+    const auto add = [&](FunctionId f) {
+      if (f == kNone || f >= body_of_.size() || body_of_[f] == kNone) return;
+      d.callees.push_back(body_of_[f]);
+      Op call;
+      call.kind = OpKind::Call;  // entering it reads its module's status
+      call.other = f;
+      add_footprint(d.set, index_, footprint_of(call, layout_));
+    };
+    switch (kind) {
+      case OpKind::KobjectPut:
+        if (target.through_pointer) {
+          if (target.type < layout_.structs.size() && target.offset < layout_.structs[target.type].cells.size()) {
+            add(layout_.structs[target.type].cells[target.offset].release);
+          }
+          if (target.type < statics_.size()) {
+            for (const Addr base : statics_[target.type]) add(layout_.release_of(base + target.offset, nullptr));
+          }
+        } else {
+          add(layout_.release_of(target.first, nullptr));  // one per array
+        }
+        return;
+      case OpKind::KrefPut:
+        for (const FunctionId f : compiled_.pointer_targets) add(f);
+        return;
+      case OpKind::DeleteModule:
+        for (std::uint32_t m = 0; m < layout_.modules.size(); ++m) {
+          const Addr addr = layout_.modules[m].addr;
+          if (addr < target.first || addr > target.last) continue;
+          add(layout_.modules[m].exit_function);
+          add_footprint(d.set, index_, free_footprint(m));
+        }
+        return;
+      default: return;
+    }
+  }
+
   const CompiledScenario& compiled_;
   const ModelLayout& layout_;
   const AccessIndex& index_;
+  std::vector<std::vector<Addr>> statics_;  // per StructInfo: its static instances
   std::vector<std::uint32_t> body_of_;  // FunctionId -> body
 };
 

@@ -21,10 +21,12 @@ std::unique_ptr<LoadedScenario> load_scenario_text(const std::string& path, std:
   lang::Diagnostics diagnostics;
   std::optional<Program> program = lang::compile_frontend(path, text, diagnostics);
   if (!program) {
-    *errors = diagnostics.render();
+    *errors = diagnostics.render_warnings() + diagnostics.render();
     return nullptr;
   }
-  return std::make_unique<LoadedScenario>(std::move(*program), limits);
+  auto loaded = std::make_unique<LoadedScenario>(std::move(*program), limits);
+  loaded->set_warnings(diagnostics.render_warnings());
+  return loaded;
 }
 
 std::unique_ptr<LoadedScenario> load_scenario(const std::string& path, std::string* errors, VmLimits limits) {

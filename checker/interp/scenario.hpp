@@ -18,11 +18,15 @@ class LoadedScenario {
   [[nodiscard]] const CompiledScenario& compiled() const { return compiled_; }
   [[nodiscard]] const ModelProgram& model() const { return interpreter_->program(); }
   [[nodiscard]] const ModelLayout& layout() const { return *compiled_.layout; }
+  // The front end's warnings, rendered ("FILE:LINE:COL: warning: ..."); empty when there are none.
+  [[nodiscard]] const std::string& warnings() const { return warnings_; }
+  void set_warnings(std::string warnings) { warnings_ = std::move(warnings); }
 
  private:
   Program program_;
   CompiledScenario compiled_;
   std::unique_ptr<Interpreter> interpreter_;
+  std::string warnings_;
 };
 
 inline constexpr std::size_t kMaxScenarioBytes = 64u << 20;

@@ -4,6 +4,7 @@
 
 #include "checker/interp/access_summary.hpp"
 #include "checker/interp/vm_thread.hpp"
+#include "checker/rt/address.hpp"
 
 namespace preempt::interp {
 
@@ -45,18 +46,31 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
       case Opcode::Dup: stack_.push_back(stack_.back()); break;
       case Opcode::Pop: stack_.pop_back(); break;
       case Opcode::ElemIndex: {
-        const Value index = stack_.back();
+        const Value index = pop();
         const ArrayInfo& array = compiled_.arrays[in.a];
         if (index < 0 || index >= static_cast<Value>(array.size)) {
           fault(ViolationKind::OutOfBounds, bounds_message(array, index, in.line), in.line);
         }
-        stack_.back() = static_cast<Value>(array.base) + index * static_cast<Value>(array.stride);
+        stack_.back() = wrap_add(stack_.back(), index * static_cast<Value>(array.stride));
         break;
       }
+      case Opcode::ToAddr: {
+        Addr addr = 0;
+        Fault problem;
+        if (!deref(context.store_view(), stack_.back(), in, &addr, &problem)) {
+          fault(problem.kind, problem.message, in.line);
+        }
+        stack_.back() = static_cast<Value>(addr);
+        break;
+      }
+      case Opcode::AddOffset: stack_.back() = wrap_add(stack_.back(), in.b); break;
+      case Opcode::ToPointer: stack_.back() = pointer_to(static_cast<Addr>(stack_.back())); break;
       case Opcode::LoadShared: {
         Op op;
         op.kind = OpKind::Read;
-        op.target = {preempt::ObjectKind::Int, in.b == 1 ? static_cast<Addr>(pop()) : Addr{in.a}};
+        op.target = {in.kind, in.b == 1 ? static_cast<Addr>(pop()) : Addr{in.a}};
+        op.expr = text_of(in);
+        check_held(op.target.addr, in.kind, in);
         const OpResult result = perform(op, in.line);
         if (result.exit_thread) return;  // abandoned
         stack_.push_back(result.value);
@@ -65,8 +79,11 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
       case Opcode::StoreShared: {
         Op op;
         op.kind = OpKind::Write;
+        if (in.code != kNone) op.text = compiled_.texts[in.code].c_str();
         op.arg0 = pop();
-        op.target = {preempt::ObjectKind::Int, in.b == 1 ? static_cast<Addr>(pop()) : Addr{in.a}};
+        op.target = {in.kind, in.b == 1 ? static_cast<Addr>(pop()) : Addr{in.a}};
+        op.expr = text_of(in);
+        check_held(op.target.addr, in.kind, in);
         if (perform(op, in.line).exit_thread) return;  // abandoned
         break;
       }
@@ -85,26 +102,35 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
       case Opcode::JumpIfFalse:
         if (pop() == 0) frame.pc = in.a;
         break;
-      case Opcode::Call: {
-        const CodeBody& callee = compiled_.bodies[in.a];
-        const FunctionId caller_fn = function_of(frame);
-        const ModelLayout& layout = *compiled_.layout;
-        if (layout.module_of(caller_fn) != kNone || layout.module_of(callee.function) != kNone) {
-          Op call;
-          call.kind = OpKind::Call;
-          call.other = callee.function;
-          if (perform(call, in.line).exit_thread) return;  // abandoned
+      case Opcode::Call:
+        if (!call(in.a, static_cast<std::uint32_t>(in.b), in.line)) return;
+        break;
+      case Opcode::CallPointer: {
+        const auto argc = static_cast<std::uint32_t>(in.b);
+        const Value pointer = stack_[stack_.size() - 1 - argc];
+        const FunctionId f = function_of_pointer(pointer);
+        const std::string& text = compiled_.texts[in.a];
+        if (pointer == 0) {
+          fault(ViolationKind::NullDereference,
+                fmt::format("{} is NULL at line {}: a call through a NULL function pointer", text, in.line), in.line);
         }
-        push_frame(in.a, After::Call, in.line);
-        const Frame& callee_frame = frames_.back();
-        for (std::uint32_t i = callee.param_count; i-- > 0;) slots_[callee_frame.base + i] = pop();
+        if (f == kNone || f >= compiled_.bodies.size() || compiled_.bodies[f].function != f ||
+            compiled_.bodies[f].param_count != argc) {
+          fault(ViolationKind::NullDereference,
+                fmt::format("{} at line {} is not a pointer to a function taking {} argument{}", text, in.line, argc,
+                            argc == 1 ? "" : "s"),
+                in.line);
+        }
+        // The callee's arguments move into its frame; the pointer under them goes.
+        stack_.erase(stack_.end() - 1 - argc);
+        if (!call(f, argc, in.line)) return;
         break;
       }
       case Opcode::Return:
         if (!return_from(in.b == 1, in.line)) return;
         break;
       case Opcode::Primitive:
-        if (!builtin(static_cast<Builtin>(in.a), in.line)) return;
+        if (!builtin(in)) return;
         break;
       case Opcode::Assert:
         if (pop() == 0) {

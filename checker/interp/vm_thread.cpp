@@ -4,6 +4,7 @@
 
 #include "checker/interp/access_summary.hpp"
 #include "checker/interp/vm_thread.hpp"
+#include "checker/rt/address.hpp"
 #include "models/step.hpp"
 
 namespace preempt::interp::detail {
@@ -97,7 +98,7 @@ bool VmThread::push_frame(std::uint32_t body, After after, std::uint32_t line) {
   const CodeBody& code = compiled_.bodies[body];
   const auto base = static_cast<std::uint32_t>(slots_.size());
   slots_.resize(base + code.slot_count, 0);
-  frames_.push_back({body, 0, base, after, 0});
+  frames_.push_back({body, 0, base, after, 0, false, 0});
   return true;
 }
 
@@ -128,9 +129,10 @@ bool VmThread::return_from(bool has_value, std::uint32_t line) {
   if (loop_depth_ == 0) loop_log_.clear();
   switch (done.after) {
     case After::Call:
-      if (compiled_.bodies[done.body].returns_int) stack_.push_back(value);
+      if (compiled_.bodies[done.body].returns_value) stack_.push_back(value);
       break;
     case After::Callback:
+      if (done.push_result) stack_.push_back(done.result);
       break;
     case After::FreeModule: {
       Op free;
@@ -144,40 +146,117 @@ bool VmThread::return_from(bool has_value, std::uint32_t line) {
   return true;
 }
 
-bool VmThread::builtin(Builtin b, std::uint32_t line) {
+bool VmThread::call(std::uint32_t body, std::uint32_t argc, std::uint32_t line) {
+  const CodeBody& callee = compiled_.bodies[body];
+  const ModelLayout& layout = *compiled_.layout;
+  if (layout.module_of(function_of(frames_.back())) != kNone || layout.module_of(callee.function) != kNone) {
+    Op step;
+    step.kind = OpKind::Call;
+    step.other = callee.function;
+    if (perform(step, line).exit_thread) return false;  // abandoned
+  }
+  push_frame(body, After::Call, line);
+  const Frame& frame = frames_.back();
+  for (std::uint32_t i = argc; i-- > 0;) slots_[frame.base + i] = pop();
+  return true;
+}
+
+bool VmThread::deref(const Store& store, Value pointer, const Instr& in, Addr* out, Fault* fault) const {
+  const std::string& text = compiled_.texts[in.a];
+  if (pointer == 0) {
+    *fault = {ViolationKind::NullDereference, fmt::format("{} is NULL at line {}: a NULL pointer dereference", text, in.line)};
+    return false;
+  }
+  const Addr addr = addr_of_pointer(pointer);
+  if (addr == kNoAddr || !store.holds(addr)) {
+    *fault = {ViolationKind::NullDereference,
+              fmt::format("{} at line {} does not point to an object (it holds {:#x})", text, in.line,
+                          static_cast<std::uint64_t>(pointer))};
+    return false;
+  }
+  *out = addr;
+  return true;
+}
+
+void VmThread::check_held_slow(Addr addr, ObjectKind kind, const Instr& in) {
+  if (addr == kNoAddr) return;
+  const Store& store = context_->store_view();
+  const std::uint32_t cells = object_kind_info(kind).cells;
+  if (store.holds(addr) && store.holds(addr + (cells == 0 ? 0 : cells - 1))) return;
+  const char* text = text_of(in);
+  fault(ViolationKind::OutOfBounds,
+        fmt::format("{} at line {} lies outside the object its pointer points to (a pointer converted to the "
+                    "wrong struct type)",
+                    text != nullptr ? text : "the object", in.line),
+        in.line);
+}
+
+FunctionId VmThread::kobject_release(Addr addr) const {
+  if (!is_heap(addr)) return compiled_.layout->release_of(addr, nullptr);
+  const HeapObject* object = context_->store_view().heap_object(addr);
+  const std::uint32_t offset = heap_offset(addr);
+  if (object == nullptr || offset == 0) return kNone;
+  const StructInfo& info = compiled_.layout->structs[object->type];
+  return offset <= info.cells.size() ? info.cells[offset - 1].release : kNone;
+}
+
+// The builtin's operands are on the stack in the order of its argument letters (ops.def): an
+// object's address (K C M S R T I), a module pointer (D), values (v, z), a pointer to free (p), a
+// function pointer (f); a name (s) takes no operand.
+bool VmThread::builtin(const Instr& in) {
+  const auto b = static_cast<Builtin>(in.a);
   const OpInfo& info = op_info(b);
-  const std::size_t argc = info.args.size();
+  std::size_t argc = 0;
+  for (char letter : info.args) argc += letter == 's' ? 0 : 1;
   Op op;
   op.kind = b;
+  op.expr = text_of(in);
+  if (in.code != kNone) op.text = compiled_.texts[in.code].c_str();
   std::array<Value, 3> values{};
   std::size_t value_count = 0;
-  const std::size_t first = stack_.size() - argc;
-  for (std::size_t i = 0; i < argc; ++i) {
-    const char letter = info.args[i];
-    const Value v = stack_[first + i];
-    if (letter == 'v') {
-      values[value_count++] = v;
-    } else {
-      op.target = {preempt::object_kind_of_letter(letter).value_or(preempt::ObjectKind::Int), static_cast<Addr>(v)};
+  std::size_t at = stack_.size() - argc;
+  const std::size_t first = at;
+  bool has_object = false;
+  for (const char letter : info.args) {
+    if (letter == 's') continue;
+    const Value v = stack_[at++];
+    switch (letter) {
+      case 'v': case 'z': case 'p': values[value_count++] = v; break;
+      case 'f': op.other = function_of_pointer(v); break;
+      case 'D': op.target = {preempt::ObjectKind::Module, addr_of_pointer(v)}; break;
+      default:
+        op.target = {preempt::object_kind_of_letter(letter).value_or(preempt::ObjectKind::Int), static_cast<Addr>(v)};
+        has_object = true;
+        break;
+    }
+    if (letter == 'p') {
+      const Addr addr = addr_of_pointer(v);
+      op.target = {preempt::ObjectKind::Header, is_heap(addr) ? heap_header(addr) : kNoAddr};
     }
   }
   stack_.resize(first);
   op.arg0 = values[0];
   op.arg1 = values[1];
-  const OpResult result = perform(op, line);
+  if (has_object) check_held(op.target.addr, op.target.kind, in);
+  // A kobject of a heap object: its release method is its struct field's (a global's is the layout's).
+  if (b == OpKind::KobjectPut && is_heap(op.target.addr)) op.other = kobject_release(op.target.addr);
+  const OpResult result = perform(op, in.line);
   if (result.exit_thread) return false;
   if (result.call != kNone) {
     const bool frees = op.kind == OpKind::DeleteModule;
-    push_frame(result.call, frees ? After::FreeModule : After::Callback, line);
-    frames_.back().module = op.target.addr;
-    if (compiled_.bodies[result.call].param_count == 1) slots_[frames_.back().base] = result.call_arg;
+    push_frame(result.call, frees ? After::FreeModule : After::Callback, in.line);
+    Frame& callback = frames_.back();
+    callback.module = op.target.addr;
+    callback.push_result = info.returns_value && !frees;
+    callback.result = result.value;
+    if (compiled_.bodies[result.call].param_count == 1) slots_[callback.base] = result.call_arg;
     return true;
   }
   if (info.returns_value) stack_.push_back(result.value);
   return true;
 }
 
-void VmThread::hash_state(StateHasher& h) const {
+void VmThread::hash_state(StateHasher& h, const PointerNames& names) const {
   h.add(frames_.size());
   for (const Frame& f : frames_) {
     h.add(f.body);
@@ -185,9 +264,19 @@ void VmThread::hash_state(StateHasher& h) const {
     h.add(f.base);
     h.add(static_cast<std::uint64_t>(f.after));
     h.add(f.module);
+    h.add(f.push_result ? 1 : 0);
+    h.add(static_cast<std::uint64_t>(f.result));
   }
+  // Each frame's locals; those the compiler knows hold pointers named as the fingerprint names them.
   h.add(slots_.size());
-  for (Value v : slots_) h.add(static_cast<std::uint64_t>(v));
+  for (std::size_t i = 0; i < frames_.size(); ++i) {
+    const std::vector<bool>& pointers = compiled_.bodies[frames_[i].body].pointer_slots;
+    const std::size_t end = i + 1 < frames_.size() ? frames_[i + 1].base : slots_.size();
+    for (std::size_t s = frames_[i].base; s < end; ++s) {
+      const std::size_t slot = s - frames_[i].base;
+      h.add(slot < pointers.size() && pointers[slot] ? names(slots_[s]) : static_cast<std::uint64_t>(slots_[s]));
+    }
+  }
   h.add(stack_.size());
   for (Value v : stack_) h.add(static_cast<std::uint64_t>(v));
   h.add(await_site_);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "checker/interp/vm.hpp"
+#include "checker/rt/address.hpp"
 #include "checker/rt/state_hash.hpp"
 #include "checker/rt/thread_context.hpp"
 #include "checker/rt/violation_kind.hpp"
@@ -21,8 +22,8 @@ using UValue = std::uint64_t;
 
 // What happens when a frame returns, besides going back to its caller.
 enum class After : std::uint8_t {
-  Call,        // a call from code: push the result if the function returns int
-  Callback,    // a kernel callback (release method): push nothing
+  Call,        // a call from code: push the result if the function returns a value
+  Callback,    // a kernel callback (release method): push the builtin's result if it has one
   FreeModule,  // a module exit function: free the module, then push delete_module's result (0)
 };
 
@@ -42,6 +43,8 @@ struct Frame {
   std::uint32_t base = 0;        // first local slot of this frame
   After after = After::Call;
   Addr module = 0;               // FreeModule: the module to free (its object's address)
+  bool push_result = false;      // Callback: the builtin that ran it returns `result` (kref_put: 1)
+  std::int64_t result = 0;
 };
 
 // A runtime fault of the model (index out of bounds, division by zero).
@@ -67,7 +70,7 @@ class VmThread final : public AwaitGuard, public StateSource {
  public:
   explicit VmThread(const Interpreter& interpreter)
       : compiled_(interpreter.compiled_), limits_(interpreter.limits_), interpreter_(interpreter),
-        hash_self_(uses_self(interpreter.compiled_)) {
+        hash_self_(uses_self(interpreter.compiled_)), globals_(interpreter.compiled_.layout->initial.cells.size()) {
     frames_.reserve(64);
     slots_.reserve(256);
     stack_.reserve(256);
@@ -86,21 +89,42 @@ class VmThread final : public AwaitGuard, public StateSource {
   std::string describe() const override { return compiled_.awaits[await_site_].text; }
   // Everything that decides what the thread does next: frames, locals, operands, the await it
   // is at; `self` only if some code reads it (then copies of a thread array are told apart).
-  void hash_state(StateHasher& h) const override;
-  void reads(FootprintSink& sink) const override {
-    for (const AwaitSite::Read& r : compiled_.awaits[await_site_].reads) sink.read(r.space, r.first, r.last);
-  }
+  void hash_state(StateHasher& h, const PointerNames& names) const override;
+  // What the condition reads in the current state: what it reads depends on the pointers it
+  // follows, and it reads those pointers too, so a step that changes where they point conflicts.
+  void reads(FootprintSink& sink) const override;
   // Parked at a step: the innermost frame's pc is just past the instruction that announced it (or,
   // for the free after an exit function, past the delete_module that ran it); each caller goes on
   // at its pc; a frame running an exit function frees its module when it returns.
   bool future_accesses(AccessSet& out) const override;
 
  private:
+  // Runs the await condition over `store`.
   bool evaluate_await(const Store& store, Value* out, Fault* fault) const;
+  // Runs pure code (an await condition, the address of one of its loads) over `store`.
+  bool run_pure(const std::vector<Instr>& code, const Store& store, Value* out, Fault* fault) const;
+  // The address a pointer value points to; a fault for NULL or a value that is no object's address.
+  [[nodiscard]] bool deref(const Store& store, Value pointer, const Instr& in, Addr* out, Fault* fault) const;
+  // Faults unless `addr` .. the last cell of an object of `kind` there is in the store (a pointer
+  // converted through void * to the wrong struct may point past its object).
+  void check_held(Addr addr, ObjectKind kind, const Instr& in) {
+    // the common case: a global, which any object's cells (at most 2) fit in
+    if (!is_heap(addr) && addr + 2 <= globals_) return;
+    check_held_slow(addr, kind, in);
+  }
+  void check_held_slow(Addr addr, ObjectKind kind, const Instr& in);
+  // Enters scenario function `body` (its arguments on top of the stack): a step when module code
+  // is involved. False when the execution was abandoned.
+  bool call(std::uint32_t body, std::uint32_t argc, std::uint32_t line);
+  // The release method a kobject_put of `addr` runs: its field's (a struct's) or its global's.
+  [[nodiscard]] FunctionId kobject_release(Addr addr) const;
   OpResult perform(Op& op, std::uint32_t line);
   bool push_frame(std::uint32_t body, After after, std::uint32_t line);
   [[noreturn]] void fault(ViolationKind kind, std::string message, std::uint32_t line);
   [[noreturn]] void model_error(std::string message);
+  [[nodiscard]] const char* text_of(const Instr& in) const {
+    return in.text == kNone ? nullptr : compiled_.texts[in.text].c_str();
+  }
   Value pop() {
     const Value v = stack_.back();
     stack_.pop_back();
@@ -109,7 +133,7 @@ class VmThread final : public AwaitGuard, public StateSource {
   [[nodiscard]] FunctionId function_of(const Frame& f) const { return compiled_.bodies[f.body].function; }
   [[nodiscard]] ModuleId module_of(const Frame& f) const { return compiled_.layout->module_of(function_of(f)); }
   // Runs the builtin at the top of the stack; returns false when the thread must end.
-  bool builtin(Builtin b, std::uint32_t line);
+  bool builtin(const Instr& in);
   // Returns from the innermost frame; returns false when the thread body ended.
   bool return_from(bool has_value, std::uint32_t line);
   // Loops: starts watching an iteration of loops_[i]; logs a step into the iterations watched;
@@ -127,6 +151,7 @@ class VmThread final : public AwaitGuard, public StateSource {
   std::vector<Value> stack_;
   Value self_ = 0;
   bool hash_self_ = true;
+  std::size_t globals_ = 0;         // the cells of the globals (addresses below it are a global's)
   std::uint32_t await_site_ = 0;
   std::uint32_t await_base_ = 0;    // slot base of the frame that awaits
   std::uint64_t local_budget_ = 0;  // instructions left before the next visible step

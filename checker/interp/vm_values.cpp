@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "checker/interp/vm_thread.hpp"
+#include "checker/rt/address.hpp"
 
 namespace preempt::interp::detail {
 
@@ -80,9 +81,22 @@ bool uses_self(const CompiledScenario& compiled) {
 }
 
 bool VmThread::evaluate_await(const Store& store, Value* out, Fault* fault) const {
-  const std::vector<Instr>& code = compiled_.awaits[await_site_].code;
+  return run_pure(compiled_.awaits[await_site_].code, store, out, fault);
+}
+
+bool VmThread::run_pure(const std::vector<Instr>& code, const Store& store, Value* out, Fault* fault) const {
   std::array<Value, 2 * kMaxNesting + 8> stack{};
   std::size_t top = 0;
+  const auto read = [&](Addr addr, const Instr& in, Value* value) {
+    if (!store.holds(addr)) {
+      *fault = {ViolationKind::OutOfBounds,
+                fmt::format("{} at line {} lies outside the object its pointer points to",
+                            in.text == kNone ? std::string("the condition") : compiled_.texts[in.text], in.line)};
+      return false;
+    }
+    *value = store.get(addr);
+    return true;
+  };
   for (std::size_t pc = 0; pc < code.size(); ++pc) {
     const Instr& in = code[pc];
     switch (in.op) {
@@ -90,20 +104,29 @@ bool VmThread::evaluate_await(const Store& store, Value* out, Fault* fault) cons
       case Opcode::LoadLocal: stack[top++] = slots_[await_base_ + in.a]; break;
       case Opcode::LoadSelf: stack[top++] = self_; break;
       case Opcode::ElemIndex: {
-        const Value index = stack[top - 1];
+        const Value index = stack[--top];
         const ArrayInfo& array = compiled_.arrays[in.a];
         if (index < 0 || index >= static_cast<Value>(array.size)) {
           *fault = {ViolationKind::OutOfBounds, bounds_message(array, index, in.line)};
           return false;
         }
-        stack[top - 1] = static_cast<Value>(array.base) + index * static_cast<Value>(array.stride);
+        stack[top - 1] = wrap_add(stack[top - 1], index * static_cast<Value>(array.stride));
         break;
       }
+      case Opcode::ToAddr: {
+        Addr addr = 0;
+        if (!deref(store, stack[top - 1], in, &addr, fault)) return false;
+        stack[top - 1] = static_cast<Value>(addr);
+        break;
+      }
+      case Opcode::AddOffset: stack[top - 1] = wrap_add(stack[top - 1], in.b); break;
+      case Opcode::ToPointer: stack[top - 1] = pointer_to(static_cast<Addr>(stack[top - 1])); break;
       case Opcode::LoadShared:
         if (in.b == 1) {
-          stack[top - 1] = store.get(static_cast<Addr>(stack[top - 1]));
+          if (!read(static_cast<Addr>(stack[top - 1]), in, &stack[top - 1])) return false;
         } else {
-          stack[top++] = store.get(in.a);
+          if (!read(in.a, in, &stack[top])) return false;
+          ++top;
         }
         break;
       case Opcode::Unary: stack[top - 1] = unary(static_cast<UnaryOp>(in.a), stack[top - 1]); break;
@@ -123,10 +146,12 @@ bool VmThread::evaluate_await(const Store& store, Value* out, Fault* fault) cons
         if (stack[--top] == 0) pc = in.a - 1;
         break;
       case Opcode::Primitive: {
-        const Value cell = store.get(static_cast<Addr>(stack[top - 1]));
+        Value cell = 0;
+        if (!read(static_cast<Addr>(stack[top - 1]), in, &cell)) return false;
         const auto which = static_cast<Builtin>(in.a);
-        // completion_done: the only other builtin the front end allows in await
-        stack[top - 1] = which == Builtin::AtomicRead ? cell : (cell != 0 ? 1 : 0);
+        // the front end allows only pure reads of one cell in await: atomic_read, completion_done,
+        // kref_read, refcount_read
+        stack[top - 1] = which == Builtin::CompletionDone ? (cell != 0 ? 1 : 0) : cell;
         break;
       }
       default:
@@ -135,6 +160,20 @@ bool VmThread::evaluate_await(const Store& store, Value* out, Fault* fault) cons
   }
   *out = top > 0 ? stack[top - 1] : 0;
   return true;
+}
+
+void VmThread::reads(FootprintSink& sink) const {
+  const Store& store = context_->store_view();
+  for (const std::vector<Instr>& address : compiled_.awaits[await_site_].reads) {
+    Fault fault;
+    Value value = 0;
+    // A NULL pointer on the way: nothing there to read (the pointer's own cell is listed).
+    if (!run_pure(address, store, &value, &fault)) continue;
+    const auto addr = static_cast<Addr>(value);
+    sink.read(Space::Cell, addr, addr);
+    // whether a heap object is still there is part of what the condition reads
+    if (is_heap(addr)) sink.read(Space::Cell, heap_header(addr), heap_header(addr));
+  }
 }
 
 }  // namespace preempt::interp::detail

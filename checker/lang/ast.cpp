@@ -43,25 +43,9 @@ std::optional<ObjectKind> object_kind_of_letter(char letter) {
   return kind;
 }
 
-const std::vector<ObjectDecl>& Program::objects(ObjectKind kind) const {
-  switch (kind) {
-    case ObjectKind::Kobject: return kobjects;
-    case ObjectKind::Completion: return completions;
-    case ObjectKind::Mutex: return mutexes;
-    case ObjectKind::Spinlock: return spinlocks;
-    case ObjectKind::Int: case ObjectKind::Module: break;
-  }
-  static const std::vector<ObjectDecl> kNone;
-  return kNone;  // precondition violated: modules live in `modules`
-}
-
-std::vector<ObjectDecl>& Program::objects(ObjectKind kind) {
-  return const_cast<std::vector<ObjectDecl>&>(std::as_const(*this).objects(kind));
-}
-
-std::string_view Program::object_name(ObjectKind kind, uint32_t decl) const {
-  if (kind == ObjectKind::Module) return modules.at(decl).name;
-  return objects(kind).at(decl).name;
+bool is_place(const Expr& e) {
+  return e.kind == ExprKind::Local || e.kind == ExprKind::Global || e.kind == ExprKind::Field ||
+         e.kind == ExprKind::Index || e.kind == ExprKind::Deref;
 }
 
 std::string_view Program::source_line(uint32_t line) const {
@@ -74,8 +58,10 @@ std::string_view Program::path() const {
 
 // ---------------------------------------------------------------------------------------------
 // dump(): the format, by example
-//   expressions:  5   x#0 (local x in slot 0)   g   a[i#1]   self   (- e)   (+ l r)
-//                 (call f args...)   (kobject_put kobject:k)   (complete completion:c[0])
+//   expressions:  5   x#0 (local x in slot 0)   g   a[i#1]   self   (- e)   (+ l r)   (? c a b)
+//                 (call f args...)   (call* p->done args...)   (kobject_put k)   (complete c[0])
+//                 p#0->flags (a field through a pointer)   cfg.lock   (* p#0)   (& cfg)   &f (a
+//                 function)   module:dm   NULL   sizeof(struct s)   "name" (a string)
 //   statements, one per line, children indented by two spaces:
 //     block / local x#0 = e / assign g += e / if c, its branch, "else", its branch /
 //     while c / for (init; cond; step) / break / continue / return e / e (a call) /
@@ -94,19 +80,33 @@ class Dumper {
       case ExprKind::Local:
         return fmt::format("{}#{}", slots && e.slot < slots->size() ? (*slots)[e.slot] : "",
                            e.slot);
-      case ExprKind::Shared: return element(p_.shared_ints.at(e.decl).name, e, slots);
+      case ExprKind::Global: return p_.globals.at(static_cast<size_t>(e.decl)).name;
       case ExprKind::Self: return "self";
+      case ExprKind::Conditional:
+        return fmt::format("(? {} {} {})", expr(*e.cond, slots), expr(*e.lhs, slots), expr(*e.rhs, slots));
+      case ExprKind::CallPointer: return call(fmt::format("call* {}", expr(*e.operand, slots)), e, slots);
+      case ExprKind::Field: {
+        const StructDecl& s = p_.structs.at(p_.types[e.operand->type].target);
+        const std::string& field = s.fields.at(e.field).name;
+        if (e.operand->kind == ExprKind::Deref) return fmt::format("{}->{}", expr(*e.operand->operand, slots), field);
+        return fmt::format("{}.{}", expr(*e.operand, slots), field);
+      }
+      case ExprKind::Index: return fmt::format("{}[{}]", expr(*e.operand, slots), expr(*e.index, slots));
+      case ExprKind::Deref: return fmt::format("(* {})", expr(*e.operand, slots));
+      case ExprKind::AddressOf: return fmt::format("(& {})", expr(*e.operand, slots));
+      case ExprKind::FunctionRef: return "&" + p_.functions.at(static_cast<size_t>(e.decl)).name;
+      case ExprKind::ModuleRef: return e.decl < 0 ? "NULL" : "module:" + p_.modules.at(static_cast<size_t>(e.decl)).name;
+      case ExprKind::Null: return "NULL";
+      case ExprKind::SizeOf: return fmt::format("sizeof(struct {})", p_.structs.at(static_cast<size_t>(e.decl)).name);
+      case ExprKind::String: return fmt::format("\"{}\"", e.text);
       case ExprKind::Unary:
         return fmt::format("({} {})", spelling(e.unary_op), expr(*e.operand, slots));
       case ExprKind::Binary:
         return fmt::format("({} {} {})", spelling(e.binary_op), expr(*e.lhs, slots),
                            expr(*e.rhs, slots));
       case ExprKind::CallUser:
-        return call(fmt::format("call {}", p_.functions.at(e.decl).name), e, slots);
+        return call(fmt::format("call {}", p_.functions.at(static_cast<size_t>(e.decl)).name), e, slots);
       case ExprKind::CallBuiltin: return call(std::string(op_info(e.builtin).name), e, slots);
-      case ExprKind::ObjectRef:
-        return fmt::format("{}:{}", spelling(e.object),
-                           element(p_.object_name(e.object, e.decl), e, slots));
     }
     return "?";
   }
@@ -146,30 +146,27 @@ class Dumper {
   std::string program() {
     if (!p_.title.empty()) out_ += fmt::format("scenario \"{}\"\n", p_.title);
     for (const ModuleDecl& m : p_.modules) {
-      out_ += fmt::format("module {}{}\n", m.name, suffix(" exit ", m.exit_function));
+      out_ += fmt::format("module {}{}{}\n", m.name, suffix(" init ", m.init_function), suffix(" exit ", m.exit_function));
     }
-    for (const SharedIntDecl& s : p_.shared_ints) {
-      out_ += s.array_size ? fmt::format("int {}[{}]\n", s.name, s.array_size)
-                           : fmt::format("int {} = {}\n", s.name, s.init);
-    }
-    for (ObjectKind k :
-         {ObjectKind::Kobject, ObjectKind::Completion, ObjectKind::Mutex, ObjectKind::Spinlock}) {
-      for (const ObjectDecl& o : p_.objects(k)) {
-        out_ += fmt::format("{} {}{}{}\n", spelling(k), o.name,
-                            o.array_size ? fmt::format("[{}]", o.array_size) : "",
-                            suffix(" release ", o.release_function));
+    for (const StructDecl& s : p_.structs) {
+      out_ += fmt::format("struct {}{}\n", s.name, s.complete ? fmt::format(" cells={}", s.cells) : " (incomplete)");
+      for (const Field& f : s.fields) {
+        out_ += fmt::format("  {} {} @{}{}\n", p_.type_name(f.type), f.name, f.offset, suffix(" release ", f.release));
       }
     }
+    for (const GlobalDecl& g : p_.globals) {
+      out_ += fmt::format("{} {}{}{}{}\n", p_.type_name(g.type), g.name, in_module(g.module),
+                          suffix(" release ", g.release_function), initial(g.init));
+    }
     for (const FunctionDecl& f : p_.functions) {
-      body(fmt::format("{} {}({}){}", f.returns_int ? "int" : "void", f.name, f.param_count,
-                       in_module(f.module)),
-           f.body);
+      std::string params;
+      for (TypeId t : f.params) params += (params.empty() ? "" : ", ") + p_.type_name(t);
+      body(fmt::format("{} {}({}){}", p_.type_name(f.result), f.name, params, in_module(f.module)), f.body);
     }
     if (p_.init) body("init", *p_.init);
     if (p_.final) body("final", *p_.final);
     for (const ThreadDecl& t : p_.threads) {
-      body(fmt::format("thread {}{}{}", t.name, t.count ? fmt::format("[{}]", t.count) : "",
-                       in_module(t.module)),
+      body(fmt::format("thread {}{}{}", t.name, t.count ? fmt::format("[{}]", t.count) : "", in_module(t.module)),
            t.body);
     }
     expectations();
@@ -187,9 +184,22 @@ class Dumper {
     return fmt::format(" in {}", p_.modules.at(static_cast<size_t>(index)).name);
   }
 
-  std::string element(std::string_view name, const Expr& e, const std::vector<std::string>* slots) {
-    if (!e.index) return std::string(name);
-    return fmt::format("{}[{}]", name, expr(*e.index, slots));
+  // " = 5", " = { .owner = module:nbd, .open = &nbd_open }": a global's initial value.
+  std::string initial(const Initializer& init) const {
+    switch (init.kind) {
+      case Initializer::Kind::None: return {};
+      case Initializer::Kind::Int: return fmt::format(" = {}", init.value);
+      case Initializer::Kind::Null: return " = NULL";
+      case Initializer::Kind::Function: return " = &" + p_.functions.at(static_cast<size_t>(init.value)).name;
+      case Initializer::Kind::Module: return " = module:" + p_.modules.at(static_cast<size_t>(init.value)).name;
+      case Initializer::Kind::AddressOf: return " = &" + p_.globals.at(static_cast<size_t>(init.value)).name;
+      case Initializer::Kind::Fields: {
+        std::string out = " = {";
+        for (const auto& [field, value] : init.fields) out += fmt::format(" .{}{}", field, initial(value));
+        return out + " }";
+      }
+    }
+    return {};
   }
 
   std::string call(std::string head, const Expr& e, const std::vector<std::string>* slots) {

@@ -1,10 +1,10 @@
 // The resolved program: what the front end hands to the bytecode compiler.
 //
-// Every name is resolved: locals are slot numbers, globals are indices into the declaration
-// tables of Program, builtins are Builtin enumerators, object arguments are ObjectRef nodes.
-// compile_frontend() (frontend.hpp) only returns a Program that passed every check of
-// docs/scenario-language.md, so consumers may rely on the invariants stated here without
-// checking them again.
+// Every name is resolved: locals are slot numbers, globals, functions and structs are indices
+// into the declaration tables of Program, builtins are operations (OpKind), and every expression
+// carries its type (types.hpp). compile_frontend() (frontend.hpp) only returns a Program that
+// passed every check of docs/scenario-language.md, so consumers may rely on the invariants stated
+// here without checking them again.
 //
 // Nodes are tagged structs: a `kind` says which fields are used (the table above each struct);
 // children are owned by std::unique_ptr and are never null where the table says "child".
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "checker/lang/source.hpp"
+#include "checker/lang/types.hpp"
 #include "checker/rt/ids.hpp"
 #include "checker/rt/op.hpp"
 
@@ -29,6 +30,7 @@ namespace preempt::lang {
 
 // Limit on the nesting of expressions and of statements (the parser enforces it).
 inline constexpr uint32_t kMaxNesting = 256;
+inline constexpr uint32_t kMaxArraySize = 65536;
 
 // ---------------------------------------------------------------------------------------------
 // Builtins: the operations of checker/rt/ops.def whose Result column is Int or Void. Each is
@@ -46,8 +48,11 @@ using preempt::ObjectKind;
 
 // clang-format off
 #define PREEMPT_EXPR_KINDS(X)                                                                    \
-  X(IntLit, "int") X(Local, "local") X(Shared, "shared") X(Self, "self") X(Unary, "unary")       \
-  X(Binary, "binary") X(CallUser, "call") X(CallBuiltin, "builtin") X(ObjectRef, "object")
+  X(IntLit, "int") X(Local, "local") X(Global, "global") X(Self, "self") X(Unary, "unary")       \
+  X(Binary, "binary") X(Conditional, "?:") X(CallUser, "call") X(CallBuiltin, "builtin")         \
+  X(CallPointer, "call*") X(Field, "field") X(Index, "index") X(Deref, "deref")                  \
+  X(AddressOf, "&") X(FunctionRef, "function") X(ModuleRef, "module") X(Null, "NULL")            \
+  X(SizeOf, "sizeof") X(String, "string")
 
 #define PREEMPT_UNARY_OPS(X) X(Neg, "-") X(Not, "!") X(BitNot, "~")
 
@@ -79,25 +84,40 @@ enum class AssignOp : uint8_t { PREEMPT_ASSIGN_OPS(PREEMPT_ENUMERATOR) };
 [[nodiscard]] std::string_view spelling(BinaryOp op);  // "*", ..., "||"
 [[nodiscard]] std::string_view spelling(StmtKind kind);
 [[nodiscard]] std::string_view spelling(AssignOp op);  // "=", "+=", "-="
-// The ObjectKind of a builtin argument letter K C M S D; nullopt for I and v.
+// The ObjectKind of a builtin argument letter K C M S D R T; nullopt for I, v and the others.
 [[nodiscard]] std::optional<ObjectKind> object_kind_of_letter(char letter);
 
 // ---------------------------------------------------------------------------------------------
 // Expressions
 //
+// A *place* is an expression that denotes storage: Local, Global, Field, Index, Deref. A place of
+// a scalar type (int or a pointer) is also a value: reading it is a visible step unless it is a
+// Local. Every other kind is a value. `type` is every node's type.
+//
 //   kind         fields used
-//   IntLit       value
+//   IntLit       value                     (also an enum, #define or GFP constant)
 //   Local        slot                      (a parameter or local of the enclosing body)
-//   Shared       decl (Program::shared_ints), index (child, only for an element of an array)
+//   Global       decl (Program::globals)
 //   Self         -                         (only inside a thread array body)
 //   Unary        unary_op, operand (child)
-//   Binary       binary_op, lhs, rhs (children); LogicalAnd/LogicalOr short-circuit
-//   CallUser     decl (Program::functions; an int function when used as a value), args
-//   CallBuiltin  builtin, args: one per letter of op_info(builtin).args, in order:
-//                K C M S D -> an ObjectRef of that kind; I -> a Shared; v -> any int expression
-//   ObjectRef    object (the kind), decl (index in Program::objects(object), or in
-//                Program::modules for Module), index (child, only for an element of an array)
-//                (ObjectRef only appears as a builtin argument)
+//   Binary       binary_op, lhs, rhs; LogicalAnd/LogicalOr short-circuit; Eq/Ne may compare
+//                pointers of one type (or with NULL)
+//   Conditional  cond, lhs (then), rhs (else)
+//   CallUser     decl (Program::functions), args
+//   CallBuiltin  builtin, args: one per letter of op_info(builtin).args, in order: an object
+//                letter (K C M S R T I) -> a place of that object type; D -> a module value
+//                (ModuleRef or a struct module * value); v -> an int value; p -> a pointer value;
+//                z -> a SizeOf; f -> a FunctionRef or a function pointer value; s -> a String
+//   CallPointer  operand (a function pointer value), args
+//   Field        operand (a place of struct type), field (index in its StructDecl::fields)
+//   Index        operand (a place of array type), index (an int value)
+//   Deref        operand (a struct pointer value): the struct it points to
+//   AddressOf    operand (a place of struct type): a pointer to it
+//   FunctionRef  decl (Program::functions): a function pointer
+//   ModuleRef    decl (Program::modules; -1 NULL): a struct module * (a module's name, THIS_MODULE)
+//   Null         -                         (NULL, of the pointer type the context wants)
+//   SizeOf       decl (Program::structs)   (only as kmalloc's and kzalloc's first argument)
+//   String       text                      (only where a builtin accepts a name and ignores it)
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
@@ -106,38 +126,44 @@ struct Expr {
   ExprKind kind = ExprKind::IntLit;
   SourceLoc loc;
   uint32_t height = 1;  // 1 + the largest height of the children; <= kMaxNesting
+  TypeId type = 1;      // int by default
   int64_t value = 0;
   uint32_t slot = 0;
-  uint32_t decl = 0;
+  int32_t decl = 0;
+  uint32_t field = 0;
   UnaryOp unary_op = UnaryOp::Neg;
   BinaryOp binary_op = BinaryOp::Add;
   Builtin builtin = Builtin::KobjectGet;
-  ObjectKind object = ObjectKind::Kobject;
+  std::string text;  // String: the literal; a place: its source text ("c->ref"), for traces
   ExprPtr index;
   ExprPtr operand;
   ExprPtr lhs;
   ExprPtr rhs;
+  ExprPtr cond;
   std::vector<ExprPtr> args;
 };
+
+[[nodiscard]] bool is_place(const Expr& e);
 
 // ---------------------------------------------------------------------------------------------
 // Statements
 //
 //   kind       fields used
 //   Block      children (statements in order; a new scope)
-//   LocalDecl  slot, value (the initialiser; null means 0)
-//   Assign     target (a Local or a Shared), assign_op, value; `x++` is Add 1, `x--` is Sub 1
+//   LocalDecl  slot, value (the initialiser; null means 0 / NULL)
+//   Assign     target (a place of scalar type), assign_op, value; `x++` is Add 1, `x--` is Sub 1
+//              (Add and Sub only on ints)
 //   If         cond, then_branch, else_branch (null when there is no else)
 //   While      cond, body
 //   For        init (null, a LocalDecl or an Assign), cond (null = true),
 //              step (null or an Assign), body; `continue` goes to step
 //   Break, Continue  -                     (always inside a While or For of the same body)
-//   Return     value (null in void functions and thread/init/final bodies; non-null in int
-//              functions)
-//   ExprStmt   value (a CallUser or CallBuiltin; an int result is discarded)
+//   Return     value (null in void functions and thread/init/final bodies; non-null otherwise)
+//   ExprStmt   value (a call; a result is discarded)
 //   Assert, Assume, Await   cond          (an Await cond calls no user function and no builtin
 //                                          but atomic_read and completion_done)
 //   Schedule, DoExit        -
+// A condition (if, while, for, assert, assume, await, &&, ||, !, ?:) is an int or a pointer.
 
 struct Stmt;
 using StmtPtr = std::unique_ptr<Stmt>;
@@ -163,11 +189,12 @@ struct Stmt {
 
 // A body of code with its own local slots: a function, a thread, init or final.
 // Parameters (functions only) are slots 0..param_count-1; every local declaration gets its own
-// slot (slots are not reused across sibling blocks). Locals start at 0 on each entry.
+// slot (slots are not reused across sibling blocks). Locals start at 0 (NULL) on each entry.
 struct Body {
   StmtPtr block;                        // a Block
   uint32_t slot_count = 0;              // number of local slots, parameters included
   std::vector<std::string> slot_names;  // slot_names[slot] = the name declared (for traces)
+  std::vector<TypeId> slot_types;       // slot_types[slot] = its type (int or a pointer)
   SourceLoc end_loc;                    // the closing '}' (where the implicit return happens)
 };
 
@@ -175,33 +202,40 @@ struct ModuleDecl {
   std::string name;
   SourceLoc loc;
   int32_t exit_function = -1;  // index in Program::functions (void, no parameters), or -1
+  int32_t init_function = -1;  // index in Program::functions (int or void, no parameters), or -1
 };
 
-struct SharedIntDecl {
+// The initial value of a global, or of one of its fields: an int, NULL, a function, a module, the
+// address of a global, or for a struct its fields by name (designated initialisers).
+struct Initializer {
+  enum class Kind : uint8_t { None, Int, Null, Function, Module, AddressOf, Fields };
+  Kind kind = Kind::None;
+  SourceLoc loc;
+  int64_t value = 0;     // Int: the value; Function, Module, AddressOf: the decl index
+  std::vector<std::pair<uint32_t, Initializer>> fields;  // Fields: (field index, its value)
+};
+
+// A global variable: a shared int or array, a kernel object or an array of them, a shared
+// pointer, a static struct instance. `module` >= 0 makes it data of that module (`in M`).
+struct GlobalDecl {
   std::string name;
   SourceLoc loc;
-  uint32_t array_size = 0;  // 0 = a scalar; else 1..kMaxArraySize elements, all zero
-  int64_t init = 0;         // initial value of a scalar
+  TypeId type = 1;
+  int32_t module = -1;            // `in MODULE`: index in Program::modules, or -1
+  int32_t release_function = -1;  // a kobject (or array of them): its release method
+                                  // (void, no parameter; an array's may take the int index)
+  Initializer init;
 };
-
-struct ObjectDecl {
-  std::string name;
-  SourceLoc loc;
-  uint32_t array_size = 0;        // 0 = a scalar; else 1..kMaxArraySize elements
-  int32_t release_function = -1;  // kobjects: index in Program::functions; others: -1.
-                                  // The function is void with 0 parameters, or (kobject arrays
-                                  // only) 1 parameter, which receives the element index.
-};
-
-inline constexpr uint32_t kMaxArraySize = 65536;
 
 struct FunctionDecl {
   std::string name;
   SourceLoc loc;
-  bool returns_int = false;
-  uint32_t param_count = 0;
-  int32_t module = -1;  // index in Program::modules (`in MODULE`), or -1 for built-in code
+  TypeId result = 0;                // void, int or a pointer type
+  std::vector<TypeId> params;
+  int32_t module = -1;              // index in Program::modules (`in MODULE`), or -1 for built-in code
+  bool address_taken = false;       // used as a value (a function pointer) somewhere
   Body body;
+  [[nodiscard]] bool returns_value() const { return result != 0; }
 };
 
 struct ThreadDecl {
@@ -215,7 +249,7 @@ struct ThreadDecl {
 struct Expectation {
   enum class Kind : uint8_t { None, Safe, Violation };
   Kind kind = Kind::None;
-  std::string violation;  // Violation: a spelling from report/violation_kinds.def
+  std::string violation;  // Violation: a spelling from rt/violation_kinds.def
   SourceLoc loc;
 };
 
@@ -228,27 +262,23 @@ struct ExpectedExecutions {
 struct Program {
   std::shared_ptr<const SourceFile> source;  // path and text, for printing source lines
   std::string title;                         // `scenario "..."`, or empty
+  Types types;
+  std::vector<StructDecl> structs;
   std::vector<ModuleDecl> modules;
-  std::vector<SharedIntDecl> shared_ints;
-  std::vector<ObjectDecl> kobjects;
-  std::vector<ObjectDecl> completions;
-  std::vector<ObjectDecl> mutexes;
-  std::vector<ObjectDecl> spinlocks;
-  std::vector<FunctionDecl> functions;  // in declaration order
+  std::vector<GlobalDecl> globals;           // in declaration order
+  std::vector<FunctionDecl> functions;       // in declaration order
   std::optional<Body> init;
   std::optional<Body> final;
   std::vector<ThreadDecl> threads;  // in declaration order; never empty
   Expectation expectation;
   std::vector<ExpectedExecutions> expected_executions;
 
-  // The table of objects of `kind`; precondition: kind != ObjectKind::Module.
-  [[nodiscard]] const std::vector<ObjectDecl>& objects(ObjectKind kind) const;
-  [[nodiscard]] std::vector<ObjectDecl>& objects(ObjectKind kind);
-  // The declared name of object `decl` of `kind` (modules included).
-  [[nodiscard]] std::string_view object_name(ObjectKind kind, uint32_t decl) const;
   // The text of source line `line` (1-based), or empty.
   [[nodiscard]] std::string_view source_line(uint32_t line) const;
   [[nodiscard]] std::string_view path() const;
+  // A type's name and cells, as Types has them.
+  [[nodiscard]] std::string type_name(TypeId id) const { return types.name(id, structs); }
+  [[nodiscard]] uint32_t cells(TypeId id) const { return types.cells(id, structs); }
 };
 
 // A readable, stable rendering of the whole program (s-expressions, one statement per line),

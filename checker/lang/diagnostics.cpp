@@ -69,10 +69,26 @@ void Diagnostics::error(SourceLoc loc, std::string message) {
   entries_.push_back(Diagnostic{file_, loc, std::move(message)});
 }
 
+void Diagnostics::warning(SourceLoc loc, std::string message) {
+  if (warnings_.size() < kMaxErrors) warnings_.push_back(Diagnostic{file_, loc, std::move(message), true});
+}
+
+std::string Diagnostics::render_warnings() const {
+  std::vector<const Diagnostic*> order;
+  for (const Diagnostic& d : warnings_) order.push_back(&d);
+  std::stable_sort(order.begin(), order.end(), [](const Diagnostic* a, const Diagnostic* b) {
+    return a->loc.line != b->loc.line ? a->loc.line < b->loc.line : a->loc.col < b->loc.col;
+  });
+  std::string out;
+  for (const Diagnostic* d : order) out += render(*d);
+  return out;
+}
+
 std::string Diagnostics::render(const Diagnostic& d) {
   std::string_view path = d.file ? std::string_view(d.file->path()) : std::string_view("<input>");
-  if (d.loc.line == 0) return fmt::format("{}: error: {}\n", path, d.message);
-  std::string out = fmt::format("{}:{}:{}: error: {}\n", path, d.loc.line, d.loc.col, d.message);
+  const char* level = d.warning ? "warning" : "error";
+  if (d.loc.line == 0) return fmt::format("{}: {}: {}\n", path, level, d.message);
+  std::string out = fmt::format("{}:{}:{}: {}: {}\n", path, d.loc.line, d.loc.col, level, d.message);
   if (d.file && d.loc.line <= d.file->line_count()) {
     ShownLine shown = show_line(d.file->line(d.loc.line), d.loc.col);
     out += shown.text;

@@ -32,6 +32,7 @@ struct Diagnostic {
       file;  // null when no source was set (path printed as "<input>")
   SourceLoc loc;
   std::string message;
+  bool warning = false;  // a warning: printed "warning:", and the scenario still compiles
 };
 
 class Diagnostics {
@@ -48,6 +49,12 @@ class Diagnostics {
 
   // Records an error at `loc` of the current file (see the class comment for the limit).
   void error(SourceLoc loc, std::string message);
+  // Records a warning at `loc`: something that compiles but may not mean what it says. Warnings do
+  // not make a compilation fail; at most kMaxErrors are kept.
+  void warning(SourceLoc loc, std::string message);
+  [[nodiscard]] const std::vector<Diagnostic>& warnings() const { return warnings_; }
+  // Every warning in the format of the class comment ("warning:" for "error:"), in file order.
+  [[nodiscard]] std::string render_warnings() const;
 
   [[nodiscard]] bool has_errors() const { return !entries_.empty(); }
   // Number of entries, the "too many errors" entry included.
@@ -66,6 +73,7 @@ class Diagnostics {
  private:
   std::shared_ptr<const SourceFile> file_;
   std::vector<Diagnostic> entries_;
+  std::vector<Diagnostic> warnings_;
   bool full_ = false;
   size_t reported_ = 0;
 };

@@ -84,14 +84,46 @@ Token Lexer::make_error(SourceLoc at, std::string message) {
 
 Token Lexer::next() {
   Token error;
+  const uint32_t line = line_;
   if (!skip_trivia(error)) return error;
+  // A #define ends at the end of its line: the parser sees an EndOfLine token there.
+  if (in_directive_ && (line_ != line || at_end())) {
+    in_directive_ = false;
+    start_ = pos_;
+    Token t = make(TokenKind::EndOfLine);
+    t.text = {};
+    return t;
+  }
   start_ = pos_;
   if (at_end()) return make(TokenKind::Eof);
   unsigned char c = peek();
   if (is_ident_start(c)) return identifier();
   if (is_digit(c)) return number();
   if (c == '"') return string();
+  if (c == '#') return directive();
   return punctuation(c);
+}
+
+// directive = "#define" ... | "#include" ... ;  #include lines are skipped (every builtin is always
+// there), every other directive is an error.
+Token Lexer::directive() {
+  ++pos_;
+  while (peek() == ' ' || peek() == '\t') ++pos_;
+  const size_t word = pos_;
+  while (is_ident_char(peek())) ++pos_;
+  const std::string_view name = text_.substr(word, pos_ - word);
+  if (name == "define") {
+    in_directive_ = true;
+    return make(TokenKind::KwDefine);
+  }
+  if (name == "include") {
+    const size_t end = text_.find('\n', pos_);
+    pos_ = end == std::string_view::npos ? text_.size() : end;
+    return next();
+  }
+  return make_error(loc_at(start_), fmt::format("unsupported preprocessor directive '#{}': only #define (and "
+                                               "#include, which is ignored) are supported",
+                                               printable(name)));
 }
 
 // Skips whitespace and comments. On a lexical error inside them, sets `error` and returns false
@@ -177,15 +209,22 @@ Token Lexer::number() {
     ++pos_;
   }
   size_t digits_end = pos_;
+  // C's integer suffixes (u, l, ul, ull, ...) are accepted: every integer is 64 bits here.
+  size_t suffix = 0;
+  while (suffix < 3 && (peek() == 'u' || peek() == 'U' || peek() == 'l' || peek() == 'L')) {
+    ++pos_;
+    ++suffix;
+  }
+  const size_t suffix_end = pos_;
   while (is_ident_char(peek())) ++pos_;  // a suffix such as 12abc makes one bad literal
   Token t = make(TokenKind::Integer);
   if (digits_end == digits_start) {
     return make_error(t.loc, fmt::format("hex literal '{}' has no digits", printable(t.text)));
   }
-  if (pos_ != digits_end) {
+  if (pos_ != suffix_end) {
     return make_error(t.loc, fmt::format("invalid integer literal '{}'", printable(t.text)));
   }
-  if (!hex && t.text.size() > 1 && t.text[0] == '0') {
+  if (!hex && digits_end - digits_start > 1 && t.text[0] == '0') {
     return make_error(t.loc, fmt::format("integer literal '{}' has a leading zero (octal literals "
                                          "are not supported)",
                                          printable(t.text)));
@@ -253,6 +292,7 @@ Token Lexer::punctuation(unsigned char c) {
       {'=', '=', TokenKind::EqualEqual}, {'!', '=', TokenKind::BangEqual},
       {'&', '&', TokenKind::AmpAmp},     {'|', '|', TokenKind::PipePipe},
       {'<', '<', TokenKind::LessLess},   {'>', '>', TokenKind::GreaterGreater},
+      {'-', '>', TokenKind::Arrow},
   };
   for (const Two& two : kTwo) {
     if (c == static_cast<unsigned char>(two.a) && peek(1) == static_cast<unsigned char>(two.b)) {
@@ -272,6 +312,7 @@ Token Lexer::punctuation(unsigned char c) {
       {'/', TokenKind::Slash},     {'%', TokenKind::Percent},  {'<', TokenKind::Less},
       {'>', TokenKind::Greater},   {'&', TokenKind::Amp},      {'|', TokenKind::Pipe},
       {'^', TokenKind::Caret},     {'!', TokenKind::Bang},     {'~', TokenKind::Tilde},
+      {'.', TokenKind::Dot},       {'?', TokenKind::Question}, {':', TokenKind::Colon},
   };
   for (const One& one : kOne) {
     if (c == static_cast<unsigned char>(one.c)) {

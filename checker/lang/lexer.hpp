@@ -11,6 +11,8 @@
 // literals (no sign, no leading zero, no suffix), strings in double quotes with the escapes
 // \" \\ \n \t (valid UTF-8, one line), the punctuation of token_kinds.def. A UTF-8 byte order
 // mark at the very start is skipped. Outside comments and strings only ASCII is allowed.
+// `#define` starts a directive that ends at the end of its line (an EndOfLine token); `#include`
+// lines are skipped; integer literals may carry C's suffixes (u, l, ul, ull).
 // Work is linear in the size of the text.
 #pragma once
 
@@ -61,6 +63,7 @@ class Lexer {
   Token number();
   Token string();
   Token punctuation(unsigned char c);
+  Token directive();
   Token stray_character();
 
   std::string_view text_;
@@ -69,6 +72,7 @@ class Lexer {
   uint32_t line_ = 1;      // line of pos_
   size_t line_start_ = 0;  // offset of the first byte of line_
   std::string error_;      // message of the last Error token
+  bool in_directive_ = false;  // inside a #define: its line's end is an EndOfLine token
 };
 
 // The value of a String token's lexeme (the quotes removed, the escapes decoded). The lexeme

@@ -51,8 +51,13 @@ Name Parser::expect_name(std::string_view what) {
 
 std::string Parser::found() const {
   if (check(TokenKind::Eof)) return "end of file";
+  if (check(TokenKind::EndOfLine)) return "the end of the line";
   if (check(TokenKind::String)) return "a string literal";
   return fmt::format("'{}'", printable(current_.text));
+}
+
+SourceLoc Parser::end_of_previous() const {
+  return SourceLoc{previous_.loc.line, previous_.loc.col + static_cast<uint32_t>(previous_.text.size())};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -82,6 +87,7 @@ void Parser::sync_declaration() {
   while (!check(TokenKind::Eof)) {
     if (previous_.kind == TokenKind::Semicolon || previous_.kind == TokenKind::RBrace) return;
     if (is_one_of(current_.kind, kDeclarationStarts) || check(TokenKind::KwInt)) return;
+    if (check(TokenKind::Identifier) && (is_int_type_word(current_.text) || object_type_word(current_.text))) return;
     if (check(TokenKind::LBrace)) return skip_nested_statement();
     advance();
   }

@@ -8,8 +8,8 @@
 // When diags gained errors, the tree is incomplete (bad parts are replaced by placeholders)
 // and must not be resolved.
 //
-// The syntax tree mirrors the resolved AST of ast.hpp, with names instead of indices. Names are
-// views into the source text, which must outlive the tree.
+// The syntax tree says what was written: types as spelled, names as names. Names are views into
+// the source text, which must outlive the tree.
 #pragma once
 
 #include <cstdint>
@@ -29,38 +29,71 @@ struct Name {
   SourceLoc loc;
 };
 
-enum class ExprKind : uint8_t { IntLit, Name, Self, Unary, Binary, Call };
+struct Param;
+
+// A type as written: a base type, pointers, and for a function pointer declarator `RET (*NAME)(P)`
+// its parameters (the base and pointers are then its result's).
+struct TypeSyntax {
+  enum class Base : uint8_t { None, Int, Void, Struct, Object };
+  Base base = Base::None;
+  SourceLoc loc;
+  Name struct_name;                   // Struct: the NAME of `struct NAME` (`module` included)
+  ObjectKind object = ObjectKind::Int;  // Object: which kernel object (Int: atomic_t)
+  uint32_t pointers = 0;              // the '*'s after the base
+  bool function = false;              // a function pointer
+  std::vector<Param> params;          // function: its parameters
+};
+
+struct Param {
+  TypeSyntax type;
+  Name name;  // may be absent (in a function pointer's parameter list)
+};
+
+enum class ExprKind : uint8_t {
+  IntLit, String, Name, Self, Unary, Binary, Conditional, Call, Index, Member, Deref, AddressOf,
+  SizeofType, SizeofExpr, Cast
+};
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
-//   IntLit  value        Name  name, index (child or null: `name[index]`)     Self  -
-//   Unary   unary_op, operand       Binary  binary_op, lhs, rhs       Call  name, args
+//   IntLit  value            String  text (decoded)          Name  name         Self  -
+//   Unary   unary_op, operand        Binary  binary_op, lhs, rhs
+//   Conditional  cond, lhs, rhs      Call  operand (the callee), args
+//   Index   operand, index           Member  operand, name, arrow (`->`, else `.`)
+//   Deref   operand (`*e`)           AddressOf  operand (`&e`)
+//   SizeofType  type                 SizeofExpr  operand          Cast  type, operand
 struct Expr {
   ExprKind kind = ExprKind::IntLit;
   SourceLoc loc;
+  SourceLoc end;        // just past its last token (for the source text of a place)
   uint32_t height = 1;  // 1 + the largest height of the children; <= kMaxNesting
   int64_t value = 0;
+  std::string text;
   Name name;
+  bool arrow = false;
   UnaryOp unary_op = UnaryOp::Neg;
   BinaryOp binary_op = BinaryOp::Add;
+  std::unique_ptr<TypeSyntax> type;
   ExprPtr index;
   ExprPtr operand;
   ExprPtr lhs;
   ExprPtr rhs;
+  ExprPtr cond;
   std::vector<ExprPtr> args;
 };
 
 struct Stmt;
 using StmtPtr = std::unique_ptr<Stmt>;
 
-// As lang::Stmt, except: LocalDecl has `name` instead of a slot; an Assign target is a Name
-// expression (with or without index).
+// As lang::Stmt, except: LocalDecl has `name` and `type` instead of a slot; an Assign target is
+// any expression (the resolver checks that it is a place).
 struct Stmt {
   StmtKind kind = StmtKind::Block;
   SourceLoc loc;
   std::vector<StmtPtr> children;
   Name name;
+  TypeSyntax type;
   AssignOp assign_op = AssignOp::Set;
   ExprPtr target;
   ExprPtr value;
@@ -72,11 +105,20 @@ struct Stmt {
   StmtPtr body;
 };
 
+// A global's initialiser: an expression, or `{ .field = initialiser, ... }`.
+struct InitSyntax {
+  SourceLoc loc;
+  ExprPtr value;                                      // a single value
+  std::vector<std::pair<Name, InitSyntax>> fields;    // designated fields (value null)
+};
+
 enum class DeclKind : uint8_t {
   Scenario,
   Module,
-  SharedInt,
-  Object,
+  Define,
+  Enum,
+  Struct,
+  Variable,
   Function,
   Init,
   Final,
@@ -87,12 +129,16 @@ enum class DeclKind : uint8_t {
 };
 
 //   Scenario          text (the decoded title)
-//   Module            name, function (the exit function; may be absent)
-//   SharedInt         name, array_size (0 = scalar), number (initial value)
-//   Object            object (not Module), name, array_size, function (kobject release)
-//   Function          returns_int, name, params, module (may be absent), body, end_loc
+//   Module            name, function (the exit function; may be absent), init (may be absent)
+//   Define            name, value (an expression of constants)
+//   Enum              enumerators (name, value or null: the previous one + 1)
+//   Struct            name, complete (`{ fields }` given), fields
+//   Variable          type, name, sizes (its array dimensions), function (a kobject's release),
+//                     module, initializer
+//   Function          type (the result), name, params, module, body (null: a prototype), end_loc
 //   Init, Final       body, end_loc
-//   Thread            name, array_size (0 = single thread), module, body, end_loc
+//   Thread            name, sizes (empty: a single thread; one: a thread array), module, body,
+//                     end_loc
 //   ExpectSafe        -
 //   ExpectViolation   text (the kind's words joined by '-'), text_loc
 //   ExpectExecutions  name (the strategy), number (the count)
@@ -102,15 +148,21 @@ struct Decl {
   Name name;
   std::string text;
   SourceLoc text_loc;
-  ObjectKind object = ObjectKind::Kobject;
-  uint32_t array_size = 0;
+  TypeSyntax type;
+  std::vector<ExprPtr> sizes;  // array dimensions: constant expressions
   int64_t number = 0;
   Name function;
+  Name init;
   Name module;
-  bool returns_int = false;
-  std::vector<Name> params;
+  std::vector<Param> params;
+  std::vector<std::pair<Name, ExprPtr>> enumerators;
+  bool complete = false;
+  std::vector<Decl> fields;  // Struct: each a Variable (type, name, sizes, function)
+  InitSyntax initializer;
+  bool legacy = false;       // Variable: declared with the short words (kobject k release f;)
   StmtPtr body;
   SourceLoc end_loc;
+  ExprPtr value;
 };
 
 struct Tree {

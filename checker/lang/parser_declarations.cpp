@@ -28,18 +28,20 @@ Tree Parser::parse_program() {
   return tree;
 }
 
-// declaration = scenario_decl | module_decl | int_decl | void_decl | object_decl
-//             | init_decl | final_decl | thread_decl | expect_decl ;
+// declaration = scenario_decl | module_decl | define_decl | enum_decl | struct_decl
+//             | object_decl | typed_decl | init_decl | final_decl | thread_decl | expect_decl ;
 void Parser::parse_declaration(Tree& tree) {
   TokenKind k = current_.kind;
   if (k == TokenKind::KwScenario) {
     tree.decls.push_back(parse_scenario());
   } else if (k == TokenKind::KwModule) {
     tree.decls.push_back(parse_module());
-  } else if (k == TokenKind::KwInt) {
-    tree.decls.push_back(parse_int_declaration());
-  } else if (k == TokenKind::KwVoid) {
-    tree.decls.push_back(parse_void_declaration());
+  } else if (k == TokenKind::KwDefine) {
+    tree.decls.push_back(parse_define());
+  } else if (k == TokenKind::KwEnum) {
+    tree.decls.push_back(parse_enum());
+  } else if (k == TokenKind::KwStruct) {
+    parse_struct_or_typed(tree);
   } else if (is_one_of(k, {TokenKind::KwKobject, TokenKind::KwCompletion, TokenKind::KwMutex,
                            TokenKind::KwSpinlock})) {
     tree.decls.push_back(parse_object());
@@ -49,6 +51,8 @@ void Parser::parse_declaration(Tree& tree) {
     tree.decls.push_back(parse_thread());
   } else if (k == TokenKind::KwExpect) {
     tree.decls.push_back(parse_expect());
+  } else if (at_type()) {
+    parse_typed_declaration(tree, parse_type("a type"));
   } else {
     error_expected("a declaration");
   }
@@ -68,57 +72,228 @@ Decl Parser::parse_scenario() {
   return decl;
 }
 
-// module_decl = "module" IDENT [ "exit" IDENT ] ";" ;
+// module_decl = "module" IDENT { ( "init" | "exit" ) IDENT } ";" ;
 Decl Parser::parse_module() {
   Decl decl{.kind = DeclKind::Module, .loc = current_.loc};
   advance();
   decl.name = expect_name("a module name");
-  if (check_word("exit")) {
+  while (!panic_ && (check_word("exit") || check(TokenKind::KwInit))) {
+    const bool exit = check_word("exit");
     advance();
-    decl.function = expect_name("the name of the module's exit function");
+    (exit ? decl.function : decl.init) =
+        expect_name(exit ? "the name of the module's exit function" : "the name of the module's init function");
   }
   expect(TokenKind::Semicolon);
   return decl;
 }
 
-// int_decl = "int" IDENT ( function_rest | shared_rest ) ;
-Decl Parser::parse_int_declaration() {
-  Decl decl{.loc = current_.loc};
+// define_decl = "#define" IDENT expression END_OF_LINE ;   (an integer constant)
+Decl Parser::parse_define() {
+  Decl decl{.kind = DeclKind::Define, .loc = current_.loc};
   advance();
-  decl.name = expect_name("a name");
-  if (check(TokenKind::LParen)) {
+  decl.name = expect_name("a name after #define");
+  if (panic_) return decl;
+  if (check(TokenKind::LParen) && current_.loc.line == previous_.loc.line &&
+      current_.loc.col == previous_.loc.col + previous_.text.size()) {
+    error_at(current_.loc, fmt::format("#define {}(...): macros with parameters are not supported, only constants",
+                                       decl.name.text));
+    return decl;
+  }
+  if (check(TokenKind::EndOfLine)) {
+    error_at(current_.loc, fmt::format("#define {} has no value: only integer constants can be defined", decl.name.text));
+    return decl;
+  }
+  decl.value = parse_expression();
+  if (!check(TokenKind::EndOfLine) && !check(TokenKind::Eof)) {
+    error_expected(fmt::format("the end of the line after the value of {}", decl.name.text));
+    return decl;
+  }
+  if (check(TokenKind::EndOfLine)) advance();
+  return decl;
+}
+
+// enum_decl = "enum" [ IDENT ] "{" enumerator { "," enumerator } [ "," ] "}" ";" ;
+// enumerator = IDENT [ "=" expression ] ;
+Decl Parser::parse_enum() {
+  Decl decl{.kind = DeclKind::Enum, .loc = current_.loc};
+  advance();
+  if (check(TokenKind::Identifier)) {
+    decl.name = Name{current_.text, current_.loc};
+    advance();
+  }
+  if (!check(TokenKind::LBrace)) {
+    // `enum NAME x;`: a variable of the enum's type, an int.
+    TypeSyntax type;
+    type.base = TypeSyntax::Base::Int;
+    type.loc = decl.loc;
+    Tree tree;
+    parse_typed_declaration(tree, type);
+    if (tree.decls.empty()) return decl;
+    return std::move(tree.decls.front());
+  }
+  advance();
+  while (!check(TokenKind::RBrace) && !panic_) {
+    Name name = expect_name("an enumerator name");
+    ExprPtr value;
+    if (match(TokenKind::Assign)) value = parse_conditional();
+    decl.enumerators.emplace_back(name, std::move(value));
+    if (!match(TokenKind::Comma)) break;
+  }
+  expect(TokenKind::RBrace);
+  expect(TokenKind::Semicolon);
+  return decl;
+}
+
+// struct_decl = "struct" IDENT ( ";" | "{" { field } "}" ";" ) ;   else a typed declaration
+void Parser::parse_struct_or_typed(Tree& tree) {
+  const SourceLoc loc = current_.loc;
+  advance();
+  const Name name = expect_name("a struct name after 'struct'");
+  if (panic_) return;
+  if (check(TokenKind::Semicolon) || check(TokenKind::LBrace)) {
+    Decl decl{.kind = DeclKind::Struct, .loc = loc, .name = name};
+    if (match(TokenKind::Semicolon)) {
+      tree.decls.push_back(std::move(decl));
+      return;
+    }
+    tree.decls.push_back(parse_struct_body(std::move(decl)));
+    return;
+  }
+  TypeSyntax type;
+  type.base = TypeSyntax::Base::Struct;
+  type.loc = loc;
+  type.struct_name = name;
+  skip_qualifiers();
+  while (match(TokenKind::Star)) {
+    ++type.pointers;
+    skip_qualifiers();
+  }
+  parse_typed_declaration(tree, std::move(type));
+}
+
+// "{" { field } "}" ";"   field = type declarator { "[" size "]" } [ "release" IDENT ]
+//                                  { "," declarator ... } ";" ;
+Decl Parser::parse_struct_body(Decl decl) {
+  decl.complete = true;
+  decl.text_loc = current_.loc;
+  advance();  // {
+  while (!check(TokenKind::RBrace) && !check(TokenKind::Eof)) {
+    const uint64_t before = consumed_;
+    TypeSyntax base = check(TokenKind::KwKobject) || check(TokenKind::KwCompletion) || check(TokenKind::KwMutex) ||
+                              check(TokenKind::KwSpinlock)
+                          ? TypeSyntax{}
+                          : parse_type("a field type");
+    if (base.base == TypeSyntax::Base::None && !panic_) {  // the short words: kobject, mutex, ...
+      base.base = TypeSyntax::Base::Object;
+      base.loc = current_.loc;
+      base.object = check(TokenKind::KwKobject)      ? ObjectKind::Kobject
+                    : check(TokenKind::KwCompletion) ? ObjectKind::Completion
+                    : check(TokenKind::KwMutex)      ? ObjectKind::Mutex
+                                                     : ObjectKind::Spinlock;
+      advance();
+    }
+    bool first = true;
+    do {
+      if (panic_) break;
+      Decl field{.kind = DeclKind::Variable, .loc = current_.loc};
+      field.type = base;
+      if (!first) {
+        field.type.pointers = 0;
+        while (match(TokenKind::Star)) ++field.type.pointers;
+      }
+      first = false;
+      field.name = parse_declarator(field.type, "a field name");
+      parse_array_sizes(field.sizes);
+      if (check_word("release")) {
+        advance();
+        field.function = expect_name("the name of the release function");
+      }
+      decl.fields.push_back(std::move(field));
+    } while (match(TokenKind::Comma));
+    if (!panic_) expect(TokenKind::Semicolon);
+    if (panic_) {  // one error per bad field: resume at the next one
+      while (!check(TokenKind::Semicolon) && !check(TokenKind::RBrace) && !check(TokenKind::Eof)) advance();
+      match(TokenKind::Semicolon);
+      panic_ = false;
+    }
+    if (consumed_ == before) advance();
+  }
+  if (!match(TokenKind::RBrace)) {
+    error_expected(fmt::format("'}}' to close struct {}", decl.name.text), true);
+    return decl;
+  }
+  expect(TokenKind::Semicolon);
+  return decl;
+}
+
+// typed_decl = type declarator ( function_rest | global_rest { "," declarator global_rest } ";" ) ;
+void Parser::parse_typed_declaration(Tree& tree, TypeSyntax type) {
+  if (panic_) return;
+  const SourceLoc loc = type.loc;
+  Decl decl{.kind = DeclKind::Variable, .loc = loc};
+  decl.type = type;
+  decl.name = parse_declarator(decl.type, "a name");
+  if (panic_) return;
+  if (check(TokenKind::LParen) && !decl.type.function) {
     decl.kind = DeclKind::Function;
-    decl.returns_int = true;
     parse_function_rest(decl);
-  } else {
-    decl.kind = DeclKind::SharedInt;
-    parse_shared_rest(decl);
+    tree.decls.push_back(std::move(decl));
+    return;
   }
-  return decl;
-}
-
-// shared_rest = [ "=" constant | "[" array_size "]" ] ";" ;
-void Parser::parse_shared_rest(Decl& decl) {
-  if (match(TokenKind::Assign)) {
-    decl.number = parse_constant().value_or(0);
-  } else if (match(TokenKind::LBracket)) {
-    decl.array_size = parse_array_size("array size");
-    expect(TokenKind::RBracket);
+  if (decl.type.base == TypeSyntax::Base::Void && decl.type.pointers == 0 && !decl.type.function) {
+    error_expected("'(' (only functions can be void)");
+    return;
+  }
+  for (;;) {
+    parse_variable_rest(decl);
+    tree.decls.push_back(std::move(decl));
+    if (panic_ || !match(TokenKind::Comma)) break;
+    decl = Decl{.kind = DeclKind::Variable, .loc = current_.loc};
+    decl.type = type;
+    decl.type.pointers = 0;
+    while (match(TokenKind::Star)) ++decl.type.pointers;
+    decl.name = parse_declarator(decl.type, "a name");
+    if (panic_) return;
   }
   expect(TokenKind::Semicolon);
 }
 
-// constant = [ "-" ] INTEGER ;
-std::optional<int64_t> Parser::parse_constant() {
-  bool negated = match(TokenKind::Minus);
-  if (!check(TokenKind::Integer)) {
-    error_expected("an integer constant");
-    return std::nullopt;
+// global_rest = { "[" size "]" } [ "release" IDENT ] [ "in" IDENT ] [ "=" initializer ] ;
+void Parser::parse_variable_rest(Decl& decl) {
+  parse_array_sizes(decl.sizes);
+  if (check_word("release")) {
+    advance();
+    decl.function = expect_name("the name of the release function");
   }
-  std::optional<int64_t> value = literal_value(current_, negated);
-  advance();
-  if (value && negated) *value = static_cast<int64_t>(0 - static_cast<uint64_t>(*value));
-  return value;
+  decl.module = parse_in_module();
+  if (match(TokenKind::Assign)) parse_initializer(decl.initializer);
+}
+
+// initializer = expression | "{" [ "." IDENT "=" initializer { "," "." IDENT "=" initializer } [ "," ] ] "}" ;
+void Parser::parse_initializer(InitSyntax& init) {
+  init.loc = current_.loc;
+  if (!match(TokenKind::LBrace)) {
+    if (check(TokenKind::Semicolon) || check(TokenKind::Comma)) {
+      error_expected("an initial value");
+      return;
+    }
+    init.value = parse_conditional();
+    return;
+  }
+  while (!check(TokenKind::RBrace) && !panic_) {
+    if (!check(TokenKind::Dot)) {
+      error_expected("a designated field ('.name = value'): positional initialisers are not supported");
+      return;
+    }
+    advance();
+    Name field = expect_name("a field name");
+    if (!expect(TokenKind::Assign)) return;
+    InitSyntax value;
+    parse_initializer(value);
+    init.fields.emplace_back(field, std::move(value));
+    if (!match(TokenKind::Comma)) break;
+  }
+  expect(TokenKind::RBrace);
 }
 
 // The value of an Integer token (its two's complement bits). It must be at most INT64_MAX, or
@@ -133,70 +308,53 @@ std::optional<int64_t> Parser::literal_value(const Token& token, bool negated) {
   return static_cast<int64_t>(token.value);
 }
 
-// void_decl = "void" IDENT function_rest ;
-Decl Parser::parse_void_declaration() {
-  Decl decl{.kind = DeclKind::Function, .loc = current_.loc};
-  advance();
-  decl.name = expect_name("a function name");
-  if (check(TokenKind::LParen)) {
-    parse_function_rest(decl);
-  } else {
-    error_expected("'(' (only functions can be void)");
-  }
-  return decl;
-}
-
-// function_rest = "(" [ param { "," param } ] ")" [ "in" IDENT ] block ;
-// param         = "int" IDENT ;
+// function_rest = "(" [ params ] ")" [ "in" IDENT ] ( block | ";" ) ;
 void Parser::parse_function_rest(Decl& decl) {
   expect(TokenKind::LParen);
-  if (!check(TokenKind::RParen)) {
-    do {
-      if (!expect(TokenKind::KwInt)) return;
-      decl.params.push_back(expect_name("a parameter name"));
-    } while (match(TokenKind::Comma) && !panic_);
-  }
+  parse_params(decl.params, true);
+  if (panic_) return;
   if (!expect(TokenKind::RParen)) return;
   decl.module = parse_in_module();
+  if (match(TokenKind::Semicolon)) return;  // a prototype
   decl.body = parse_block();
   decl.end_loc = previous_.loc;
 }
 
 // object_decl = ( "kobject" | "completion" | "mutex" | "spinlock" ) IDENT
-//               [ "[" array_size "]" ] [ "release" IDENT ] ";" ;
+//               [ "[" array_size "]" ] [ "release" IDENT ] [ "in" IDENT ] ";" ;
 //   (a kobject must have a release function; the others must not)
 Decl Parser::parse_object() {
-  Decl decl{.kind = DeclKind::Object, .loc = current_.loc};
-  decl.object = check(TokenKind::KwKobject)      ? ObjectKind::Kobject
-                : check(TokenKind::KwCompletion) ? ObjectKind::Completion
-                : check(TokenKind::KwMutex)      ? ObjectKind::Mutex
-                                                 : ObjectKind::Spinlock;
+  Decl decl{.kind = DeclKind::Variable, .loc = current_.loc, .legacy = true};
+  decl.type.base = TypeSyntax::Base::Object;
+  decl.type.loc = current_.loc;
+  decl.type.object = check(TokenKind::KwKobject)      ? ObjectKind::Kobject
+                     : check(TokenKind::KwCompletion) ? ObjectKind::Completion
+                     : check(TokenKind::KwMutex)      ? ObjectKind::Mutex
+                                                      : ObjectKind::Spinlock;
   advance();
-  decl.name = expect_name(fmt::format("a {} name", spelling(decl.object)));
+  decl.name = expect_name(fmt::format("a {} name", spelling(decl.type.object)));
   if (match(TokenKind::LBracket)) {
-    decl.array_size = parse_array_size("array size");
+    decl.sizes.push_back(parse_array_size("array size"));
     expect(TokenKind::RBracket);
   }
-  if (decl.object == ObjectKind::Kobject) {
+  if (decl.type.object == ObjectKind::Kobject) {
     if (check_word("release")) {
       advance();
       decl.function = expect_name("the name of the release function");
     } else {
-      error_expected(
-          fmt::format("'release' and the release function of kobject '{}'", decl.name.text));
+      error_expected(fmt::format("'release' and the release function of kobject '{}'", decl.name.text));
     }
   } else if (check_word("release")) {
-    error_at(current_.loc,
-             fmt::format("only a kobject has a release function, not a {}", spelling(decl.object)));
+    error_at(current_.loc, fmt::format("only a kobject has a release function, not a {}", spelling(decl.type.object)));
   }
+  decl.module = parse_in_module();
   expect(TokenKind::Semicolon);
   return decl;
 }
 
 // init_decl = "init" block ;   final_decl = "final" block ;
 Decl Parser::parse_init_or_final() {
-  Decl decl{.kind = check(TokenKind::KwInit) ? DeclKind::Init : DeclKind::Final,
-            .loc = current_.loc};
+  Decl decl{.kind = check(TokenKind::KwInit) ? DeclKind::Init : DeclKind::Final, .loc = current_.loc};
   advance();
   decl.body = parse_block();
   decl.end_loc = previous_.loc;
@@ -209,7 +367,7 @@ Decl Parser::parse_thread() {
   advance();
   decl.name = expect_name("a thread name");
   if (match(TokenKind::LBracket)) {
-    decl.array_size = parse_array_size("number of threads");
+    decl.sizes.push_back(parse_array_size("number of threads"));
     expect(TokenKind::RBracket);
   }
   decl.module = parse_in_module();
@@ -224,20 +382,15 @@ Name Parser::parse_in_module() {
   return expect_name("a module name after 'in'");
 }
 
-// array_size = INTEGER ;   (1 .. kMaxArraySize)
-uint32_t Parser::parse_array_size(std::string_view what) {
-  if (!check(TokenKind::Integer)) {
+// array_size = expression ;   (a constant: 1 .. kMaxArraySize; the resolver checks it)
+ExprPtr Parser::parse_array_size(std::string_view what) {
+  if (check(TokenKind::RBracket)) {
     error_expected(fmt::format("the {}", what));
-    return 0;
+    return placeholder(current_.loc);
   }
-  Token size = current_;
-  advance();
-  if (size.overflow || size.value < 1 || size.value > kMaxArraySize) {
-    error_at(size.loc, fmt::format("the {} must be between 1 and {}, not {}", what, kMaxArraySize,
-                                   printable(size.text)));
-    return 0;
-  }
-  return static_cast<uint32_t>(size.value);
+  ExprPtr size = parse_conditional();
+  size->text = std::string(what);  // for the resolver's message
+  return size;
 }
 
 // expect_decl = "expect" ( "safe" | "violation" violation_kind

@@ -53,17 +53,26 @@ ExprPtr Parser::placeholder(SourceLoc loc) {
   auto e = std::make_unique<Expr>();
   e->kind = ExprKind::IntLit;
   e->loc = loc;
+  e->end = loc;
   return e;
 }
 
-// Sets e's height from its children; a tree higher than kMaxNesting is an error.
+ExprPtr Parser::node(ExprKind kind, SourceLoc loc) {
+  auto e = std::make_unique<Expr>();
+  e->kind = kind;
+  e->loc = loc;
+  return e;
+}
+
+// Sets e's height from its children and its end; a tree higher than kMaxNesting is an error.
 ExprPtr Parser::finish(ExprPtr e) {
   uint32_t h = 0;
-  for (const ExprPtr* child : {&e->index, &e->operand, &e->lhs, &e->rhs}) {
+  for (const ExprPtr* child : {&e->index, &e->operand, &e->lhs, &e->rhs, &e->cond}) {
     if (*child) h = std::max(h, (*child)->height);
   }
   for (const ExprPtr& arg : e->args) h = std::max(h, arg->height);
   e->height = h + 1;
+  e->end = end_of_previous();
   if (e->height > kMaxNesting) {
     error_at(e->loc, "expression nested too deeply");
     return placeholder(e->loc);
@@ -71,8 +80,22 @@ ExprPtr Parser::finish(ExprPtr e) {
   return e;
 }
 
-// expression = binary ;
-ExprPtr Parser::parse_expression() { return parse_binary(1); }
+// expression = conditional ;
+ExprPtr Parser::parse_expression() { return parse_conditional(); }
+
+// conditional = binary [ "?" expression ":" conditional ] ;
+ExprPtr Parser::parse_conditional() {
+  ExprPtr cond = parse_binary(1);
+  if (!check(TokenKind::Question)) return cond;
+  ExprPtr e = node(ExprKind::Conditional, current_.loc);
+  advance();
+  e->cond = std::move(cond);
+  e->lhs = parse_expression();
+  if (!expect(TokenKind::Colon)) return placeholder(e->loc);
+  e->rhs = parse_conditional();
+  e->loc = e->cond->loc;
+  return finish(std::move(e));
+}
 
 // binary = unary { binary_op unary }, by precedence climbing; from loosest to tightest:
 //   "||" < "&&" < "|" < "^" < "&" < ( "==" | "!=" ) < ( "<" | "<=" | ">" | ">=" )
@@ -81,9 +104,7 @@ ExprPtr Parser::parse_binary(int min_precedence) {
   ExprPtr lhs = parse_unary(false);
   for (const BinaryOpInfo* info = binary_op_of(current_.kind);
        info != nullptr && info->precedence >= min_precedence; info = binary_op_of(current_.kind)) {
-    auto e = std::make_unique<Expr>();
-    e->kind = ExprKind::Binary;
-    e->loc = current_.loc;
+    ExprPtr e = node(ExprKind::Binary, current_.loc);
     e->binary_op = info->op;
     advance();
     e->lhs = std::move(lhs);
@@ -93,19 +114,40 @@ ExprPtr Parser::parse_binary(int min_precedence) {
   return lhs;
 }
 
-// unary = ( "-" | "!" | "~" ) unary | primary ;   ("-" INTEGER is folded into one literal)
+// unary = ( "-" | "!" | "~" | "*" | "&" ) unary | "sizeof" ... | "(" type ")" unary | postfix ;
+//   ("-" INTEGER is folded into one literal)
 ExprPtr Parser::parse_unary(bool negated) {
   Nest nest(expr_depth_);
   if (nest.too_deep()) {
     error_at(current_.loc, "expression nested too deeply");
     return placeholder(current_.loc);
   }
-  if (!check(TokenKind::Minus) && !check(TokenKind::Bang) && !check(TokenKind::Tilde)) {
-    return parse_primary(negated);
+  if (check(TokenKind::KwSizeof)) return parse_sizeof();
+  if (check(TokenKind::Star) || check(TokenKind::Amp)) {
+    ExprPtr e = node(check(TokenKind::Star) ? ExprKind::Deref : ExprKind::AddressOf, current_.loc);
+    advance();
+    e->operand = parse_unary(false);
+    return finish(std::move(e));
   }
-  auto e = std::make_unique<Expr>();
-  e->kind = ExprKind::Unary;
-  e->loc = current_.loc;
+  if (check(TokenKind::LParen)) {
+    // A cast: "(" type ")" unary.
+    const Token open = current_;
+    advance();
+    if (at_type()) {
+      ExprPtr e = node(ExprKind::Cast, open.loc);
+      e->type = std::make_unique<TypeSyntax>(parse_type("a type"));
+      expect(TokenKind::RParen);
+      e->operand = parse_unary(false);
+      return finish(std::move(e));
+    }
+    ExprPtr inner = parse_expression();
+    expect(TokenKind::RParen);
+    return parse_postfix(std::move(inner));
+  }
+  if (!check(TokenKind::Minus) && !check(TokenKind::Bang) && !check(TokenKind::Tilde)) {
+    return parse_postfix(parse_primary(negated));
+  }
+  ExprPtr e = node(ExprKind::Unary, current_.loc);
   e->unary_op = check(TokenKind::Minus)  ? UnaryOp::Neg
                 : check(TokenKind::Bang) ? UnaryOp::Not
                                          : UnaryOp::BitNot;
@@ -120,46 +162,93 @@ ExprPtr Parser::parse_unary(bool negated) {
   return finish(std::move(e));
 }
 
-// primary = INTEGER | "self" | "(" expression ")" | name_expr ;
+// sizeof = "sizeof" ( "(" type ")" | "(" expression ")" | unary ) ;
+ExprPtr Parser::parse_sizeof() {
+  const SourceLoc loc = current_.loc;
+  advance();
+  if (match(TokenKind::LParen)) {
+    if (at_type()) {
+      ExprPtr e = node(ExprKind::SizeofType, loc);
+      e->type = std::make_unique<TypeSyntax>(parse_type("a type"));
+      expect(TokenKind::RParen);
+      return finish(std::move(e));
+    }
+    ExprPtr e = node(ExprKind::SizeofExpr, loc);
+    e->operand = parse_expression();
+    expect(TokenKind::RParen);
+    return finish(std::move(e));
+  }
+  ExprPtr e = node(ExprKind::SizeofExpr, loc);
+  e->operand = parse_unary(false);
+  return finish(std::move(e));
+}
+
+// postfix = primary { "(" [ arguments ] ")" | "[" expression "]" | ( "->" | "." ) IDENT } ;
+ExprPtr Parser::parse_postfix(ExprPtr e) {
+  for (;;) {
+    if (panic_) return e;
+    if (check(TokenKind::LParen)) {
+      ExprPtr call = node(ExprKind::Call, e->loc);
+      advance();
+      call->name = e->kind == ExprKind::Name ? e->name : Name{};
+      call->operand = std::move(e);
+      parse_arguments(*call);
+      expect(TokenKind::RParen);
+      e = finish(std::move(call));
+    } else if (check(TokenKind::LBracket)) {
+      ExprPtr index = node(ExprKind::Index, e->loc);
+      advance();
+      index->name = e->kind == ExprKind::Name ? e->name : Name{};
+      index->operand = std::move(e);
+      index->index = parse_expression();
+      expect(TokenKind::RBracket);
+      e = finish(std::move(index));
+    } else if (check(TokenKind::Arrow) || check(TokenKind::Dot)) {
+      ExprPtr member = node(ExprKind::Member, e->loc);
+      member->arrow = check(TokenKind::Arrow);
+      advance();
+      member->operand = std::move(e);
+      member->name = expect_name("a field name");
+      e = finish(std::move(member));
+    } else {
+      return e;
+    }
+  }
+}
+
+// primary = INTEGER | STRING { STRING } | "self" | IDENT ;
 ExprPtr Parser::parse_primary(bool negated) {
   if (check(TokenKind::Integer)) {
     ExprPtr e = placeholder(current_.loc);
     e->value = literal_value(current_, negated).value_or(0);
     advance();
+    e->end = end_of_previous();
+    return e;
+  }
+  if (check(TokenKind::String)) {
+    ExprPtr e = node(ExprKind::String, current_.loc);
+    while (check(TokenKind::String)) {
+      e->text += decode_string_literal(current_.text);
+      advance();
+    }
+    e->end = end_of_previous();
     return e;
   }
   if (check(TokenKind::KwSelf)) {
-    ExprPtr e = placeholder(current_.loc);
-    e->kind = ExprKind::Self;
+    ExprPtr e = node(ExprKind::Self, current_.loc);
     advance();
+    e->end = end_of_previous();
     return e;
   }
-  if (match(TokenKind::LParen)) {
-    ExprPtr e = parse_expression();
-    expect(TokenKind::RParen);
+  if (check(TokenKind::Identifier)) {
+    ExprPtr e = node(ExprKind::Name, current_.loc);
+    e->name = Name{current_.text, current_.loc};
+    advance();
+    e->end = end_of_previous();
     return e;
   }
-  if (check(TokenKind::Identifier)) return parse_name_expression();
   error_expected("an expression");
   return placeholder(current_.loc);
-}
-
-// name_expr = IDENT [ "[" expression "]" | "(" [ arguments ] ")" ] ;
-ExprPtr Parser::parse_name_expression() {
-  auto e = std::make_unique<Expr>();
-  e->kind = ExprKind::Name;
-  e->loc = current_.loc;
-  e->name = Name{current_.text, current_.loc};
-  advance();
-  if (match(TokenKind::LBracket)) {
-    e->index = parse_expression();
-    expect(TokenKind::RBracket);
-  } else if (match(TokenKind::LParen)) {
-    e->kind = ExprKind::Call;
-    parse_arguments(*e);
-    expect(TokenKind::RParen);
-  }
-  return finish(std::move(e));
 }
 
 // arguments = expression { "," expression } ;

@@ -1,7 +1,8 @@
 #pragma once
-// The recursive descent parser's class, shared by its four source files (one per part of the
-// grammar): parser.cpp (tokens, errors, recovery, the entry point), parser_declarations.cpp,
-// parser_statements.cpp and parser_expressions.cpp. Private to the parser: include parser.hpp.
+// The recursive descent parser's class, shared by its source files (one per part of the grammar):
+// parser.cpp (tokens, errors, recovery, the entry point), parser_declarations.cpp,
+// parser_types.cpp, parser_statements.cpp and parser_expressions.cpp. Private to the parser:
+// include parser.hpp.
 #include <algorithm>
 #include <cstdint>
 #include <initializer_list>
@@ -22,7 +23,8 @@ inline bool is_one_of(TokenKind kind, std::initializer_list<TokenKind> kinds) {
 constexpr std::initializer_list<TokenKind> kDeclarationStarts = {
     TokenKind::KwScenario,   TokenKind::KwModule, TokenKind::KwVoid,     TokenKind::KwKobject,
     TokenKind::KwCompletion, TokenKind::KwMutex,  TokenKind::KwSpinlock, TokenKind::KwInit,
-    TokenKind::KwFinal,      TokenKind::KwThread, TokenKind::KwExpect};
+    TokenKind::KwFinal,      TokenKind::KwThread, TokenKind::KwExpect,   TokenKind::KwDefine,
+    TokenKind::KwEnum,       TokenKind::KwStruct};
 
 // Tokens that start a statement (where a statement-level resync may stop).
 constexpr std::initializer_list<TokenKind> kStatementStarts = {
@@ -60,6 +62,7 @@ class Parser {
   bool expect(TokenKind kind);
   Name expect_name(std::string_view what);
   [[nodiscard]] std::string found() const;
+  [[nodiscard]] SourceLoc end_of_previous() const;
 
   // Errors and recovery
   void error_at(SourceLoc loc, std::string message);
@@ -73,10 +76,13 @@ class Parser {
   void parse_declaration(Tree& tree);
   Decl parse_scenario();
   Decl parse_module();
-  Decl parse_int_declaration();
-  void parse_shared_rest(Decl& decl);
-  std::optional<int64_t> parse_constant();
-  Decl parse_void_declaration();
+  Decl parse_define();
+  Decl parse_enum();
+  void parse_struct_or_typed(Tree& tree);
+  Decl parse_struct_body(Decl decl);
+  void parse_typed_declaration(Tree& tree, TypeSyntax type);
+  void parse_variable_rest(Decl& decl);
+  void parse_initializer(InitSyntax& init);
   void parse_function_rest(Decl& decl);
   Decl parse_object();
   Decl parse_init_or_final();
@@ -84,13 +90,22 @@ class Parser {
   Name parse_in_module();
   Decl parse_expect();
   void parse_violation_kind(Decl& decl);
-  uint32_t parse_array_size(std::string_view what);
+  ExprPtr parse_array_size(std::string_view what);
   std::optional<int64_t> literal_value(const Token& token, bool negated);
+
+  // Types (parser_types.cpp)
+  [[nodiscard]] bool at_type() const;
+  void skip_qualifiers();
+  TypeSyntax parse_type(std::string_view what);
+  // After a type: `NAME`, `*NAME`, or `(*NAME)(params)`; the pointers and function go into `type`.
+  Name parse_declarator(TypeSyntax& type, std::string_view what);
+  void parse_params(std::vector<Param>& params, bool names_required);
+  void parse_array_sizes(std::vector<ExprPtr>& sizes);
 
   // Statements
   StmtPtr parse_block();
-  StmtPtr parse_block_item();
-  StmtPtr parse_local_decl();
+  void parse_block_item(Stmt& block);
+  void parse_local_decl(Stmt& block);
   StmtPtr parse_statement();
   StmtPtr parse_statement_kind();
   StmtPtr parse_if();
@@ -107,12 +122,15 @@ class Parser {
 
   // Expressions
   ExprPtr parse_expression();
+  ExprPtr parse_conditional();
   ExprPtr parse_binary(int min_precedence);
   ExprPtr parse_unary(bool negated);
+  ExprPtr parse_postfix(ExprPtr e);
   ExprPtr parse_primary(bool negated);
-  ExprPtr parse_name_expression();
+  ExprPtr parse_sizeof();
   void parse_arguments(Expr& call);
   ExprPtr finish(ExprPtr e);
+  ExprPtr node(ExprKind kind, SourceLoc loc);
   static ExprPtr placeholder(SourceLoc loc);
   static StmtPtr new_stmt(StmtKind kind, SourceLoc loc);
 
@@ -125,5 +143,13 @@ class Parser {
   uint32_t expr_depth_ = 0;  // nesting of parse_unary calls
   uint32_t stmt_depth_ = 0;  // nesting of parse_statement calls
 };
+
+// Identifiers that name an integer type in C kernel code (unsigned long, u32, size_t, bool, ...):
+// the language has one integer type, so each of them means int.
+[[nodiscard]] bool is_int_type_word(std::string_view word);
+// Qualifiers and annotations accepted and ignored in types: const, static, volatile, __rcu, ...
+[[nodiscard]] bool is_ignored_type_word(std::string_view word);
+// `spinlock_t`, `refcount_t`, `atomic_t`: the kernel objects spelled as typedefs (Int: atomic_t).
+[[nodiscard]] std::optional<ObjectKind> object_type_word(std::string_view word);
 
 }  // namespace preempt::lang::syntax::detail

@@ -22,9 +22,10 @@ StmtPtr Parser::parse_block() {
   StmtPtr block = new_stmt(StmtKind::Block, current_.loc);
   if (!expect(TokenKind::LBrace)) return block;
   while (!check(TokenKind::RBrace) && !check(TokenKind::Eof) &&
-         !is_one_of(current_.kind, kDeclarationStarts)) {
+         (!is_one_of(current_.kind, kDeclarationStarts) || check(TokenKind::KwStruct) || check(TokenKind::KwEnum) ||
+          check(TokenKind::KwVoid))) {
     uint64_t before = consumed_;
-    block->children.push_back(parse_block_item());
+    parse_block_item(*block);
     if (consumed_ == before && !check(TokenKind::Eof)) advance();  // it starts no statement
     if (panic_) sync_statement();
   }
@@ -37,19 +38,36 @@ StmtPtr Parser::parse_block() {
 }
 
 // block_item = local_decl | statement ;
-StmtPtr Parser::parse_block_item() {
-  if (check(TokenKind::KwInt)) return parse_local_decl();
-  return parse_statement();
+void Parser::parse_block_item(Stmt& block) {
+  if (at_type()) {
+    parse_local_decl(block);
+    return;
+  }
+  block.children.push_back(parse_statement());
 }
 
-// local_decl = "int" IDENT [ "=" expression ] ";" ;
-StmtPtr Parser::parse_local_decl() {
-  StmtPtr s = new_stmt(StmtKind::LocalDecl, current_.loc);
-  advance();
-  s->name = expect_name("a variable name");
-  if (match(TokenKind::Assign)) s->value = parse_expression();
+// local_decl = type declarator [ "=" expression ] { "," { "*" } declarator [ "=" expression ] } ";" ;
+void Parser::parse_local_decl(Stmt& block) {
+  const TypeSyntax base = parse_type("a type");
+  bool first = true;
+  do {
+    if (panic_) return;
+    StmtPtr s = new_stmt(StmtKind::LocalDecl, first ? base.loc : current_.loc);
+    s->type = base;
+    if (!first) {
+      s->type.pointers = 0;
+      while (match(TokenKind::Star)) ++s->type.pointers;
+    }
+    first = false;
+    s->name = parse_declarator(s->type, "a variable name");
+    if (match(TokenKind::LBracket)) {
+      error_at(previous_.loc, "a local variable cannot be an array: declare the array global (or as a field)");
+      return;
+    }
+    if (match(TokenKind::Assign)) s->value = parse_expression();
+    block.children.push_back(std::move(s));
+  } while (match(TokenKind::Comma));
   expect(TokenKind::Semicolon);
-  return s;
 }
 
 // statement = block | if_stmt | while_stmt | for_stmt | break_stmt | continue_stmt
@@ -79,12 +97,15 @@ StmtPtr Parser::parse_statement_kind() {
   if (k == TokenKind::KwAwait) return parse_check(StmtKind::Await);
   if (k == TokenKind::KwSchedule) return parse_no_argument(StmtKind::Schedule);
   if (k == TokenKind::KwDoExit) return parse_no_argument(StmtKind::DoExit);
-  if (k == TokenKind::Identifier) return parse_simple_statement();
-  if (k == TokenKind::KwInt) {
+  if (at_type()) {
     error_at(current_.loc, "a local declaration must be directly inside a block { ... }");
-  } else {
-    error_expected("a statement");
+    return new_stmt(StmtKind::Block, current_.loc);
   }
+  if (is_one_of(k, {TokenKind::Identifier, TokenKind::Star, TokenKind::LParen, TokenKind::PlusPlus,
+                    TokenKind::MinusMinus})) {
+    return parse_simple_statement();
+  }
+  error_expected("a statement");
   return new_stmt(StmtKind::Block, current_.loc);
 }
 
@@ -120,18 +141,31 @@ StmtPtr Parser::parse_for() {
   expect(TokenKind::Semicolon);
   if (!check(TokenKind::Semicolon)) s->cond = parse_expression();
   expect(TokenKind::Semicolon);
-  if (!check(TokenKind::RParen)) s->step = parse_assignment();
+  if (!check(TokenKind::RParen)) {
+    s->step = parse_assignment();
+    if (s->step->kind == StmtKind::Block && s->step->target) {
+      error_at(s->step->target->loc, "expected an assignment here, not a call");
+      s->step = new_stmt(StmtKind::Block, s->step->loc);
+    }
+  }
   expect(TokenKind::RParen);
   s->body = parse_statement();
   return s;
 }
 
-// for_init = "int" IDENT [ "=" expression ] | assignment ;
+// for_init = type declarator [ "=" expression ] | assignment ;
 StmtPtr Parser::parse_for_init() {
-  if (!check(TokenKind::KwInt)) return parse_assignment();
+  if (!at_type()) {
+    StmtPtr s = parse_assignment();
+    if (s->kind == StmtKind::Block && s->target) {
+      error_at(s->target->loc, "expected an assignment here, not a call");
+      return new_stmt(StmtKind::Block, s->loc);
+    }
+    return s;
+  }
   StmtPtr s = new_stmt(StmtKind::LocalDecl, current_.loc);
-  advance();
-  s->name = expect_name("a variable name");
+  s->type = parse_type("a type");
+  s->name = parse_declarator(s->type, "a variable name");
   if (match(TokenKind::Assign)) s->value = parse_expression();
   return s;
 }
@@ -175,39 +209,52 @@ StmtPtr Parser::parse_no_argument(StmtKind kind) {
 }
 
 // simple_stmt = ( call | assignment ) ";" ;
-// call        = IDENT "(" [ arguments ] ")" ;
+// call        = postfix "(" [ arguments ] ")" ;   (also `(void)` before it: the result is dropped)
 StmtPtr Parser::parse_simple_statement() {
   SourceLoc loc = current_.loc;
-  ExprPtr target = parse_name_expression();
-  StmtPtr s;
-  if (target->kind == ExprKind::Call) {
-    s = new_stmt(StmtKind::ExprStmt, loc);
-    s->value = std::move(target);
-  } else {
-    s = parse_assignment_rest(std::move(target));
+  StmtPtr s = parse_assignment();
+  if (s->kind == StmtKind::Block && s->target && s->target->kind == ExprKind::Call) {
+    s->kind = StmtKind::ExprStmt;
+    s->loc = loc;
+    s->value = std::move(s->target);
   }
   expect(TokenKind::Semicolon);
   return s;
 }
 
-// assignment = lvalue ( ( "=" | "+=" | "-=" ) expression | "++" | "--" ) ;
-// lvalue     = IDENT [ "[" expression "]" ] ;
+// assignment = lvalue ( ( "=" | "+=" | "-=" ) expression | "++" | "--" ) | ( "++" | "--" ) lvalue ;
+// lvalue     = postfix ;   (a place: a variable, an array element, a field)
+// A call where an assignment may stand is returned as a Block holding it in `target`.
 StmtPtr Parser::parse_assignment() {
-  if (!check(TokenKind::Identifier)) {
+  if (check(TokenKind::PlusPlus) || check(TokenKind::MinusMinus)) {
+    const bool inc = check(TokenKind::PlusPlus);
+    const SourceLoc loc = current_.loc;
+    advance();
+    StmtPtr s = new_stmt(StmtKind::Assign, loc);
+    s->target = parse_unary(false);
+    s->assign_op = inc ? AssignOp::Add : AssignOp::Sub;
+    s->value = placeholder(loc);
+    s->value->value = 1;
+    return s;
+  }
+  if (!is_one_of(current_.kind, {TokenKind::Identifier, TokenKind::Star, TokenKind::LParen})) {
     error_expected("an assignment");
     return new_stmt(StmtKind::Block, current_.loc);
   }
-  ExprPtr target = parse_name_expression();
-  if (target->kind == ExprKind::Call) {
-    error_at(target->loc, "expected an assignment here, not a call");
-    return new_stmt(StmtKind::Block, target->loc);
+  ExprPtr target = parse_unary(false);
+  if (target->kind == ExprKind::Call || (target->kind == ExprKind::Cast && target->operand &&
+                                         target->operand->kind == ExprKind::Call)) {
+    if (target->kind == ExprKind::Cast) target = std::move(target->operand);  // (void) f();
+    StmtPtr call = new_stmt(StmtKind::Block, target->loc);
+    call->target = std::move(target);
+    return call;
   }
   return parse_assignment_rest(std::move(target));
 }
 
 StmtPtr Parser::parse_assignment_rest(ExprPtr target) {
   StmtPtr s = new_stmt(StmtKind::Assign, target->loc);
-  std::string_view name = target->name.text;
+  const std::string name = target->kind == ExprKind::Name ? std::string(target->name.text) : std::string("the expression");
   s->target = std::move(target);
   if (match(TokenKind::Assign) || match(TokenKind::PlusAssign) || match(TokenKind::MinusAssign)) {
     s->assign_op = previous_.kind == TokenKind::Assign       ? AssignOp::Set
@@ -219,7 +266,8 @@ StmtPtr Parser::parse_assignment_rest(ExprPtr target) {
     s->value = placeholder(previous_.loc);
     s->value->value = 1;
   } else {
-    error_expected(fmt::format("'=', '+=', '-=', '++', '--' or '(' after '{}'", name));
+    error_expected(fmt::format("'=', '+=', '-=', '++', '--' or '(' after {}",
+                               name == "the expression" ? name : "'" + name + "'"));
   }
   return s;
 }

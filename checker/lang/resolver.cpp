@@ -1,7 +1,5 @@
 #include "checker/lang/resolver.hpp"
 
-#include "checker/rt/strategy_names.hpp"
-
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -13,110 +11,35 @@
 #include <fmt/format.h>
 
 #include "checker/lang/resolver_internal.hpp"
+#include "checker/rt/strategy_names.hpp"
 
 namespace preempt::lang {
 
 namespace detail {
 
-namespace {
 
-std::string plural(ObjectKind kind) {
-  std::string s(spelling(kind));
-  s += s.back() == 'x' ? "es" : "s";
-  return s;
-}
-
-}  // namespace
-
-std::string describe(const Global& g) {
-  switch (g.kind) {
-    case GlobalKind::Module: return "a module";
-    case GlobalKind::SharedInt: return g.array_size ? "a shared int array" : "a shared int";
-    case GlobalKind::Object:
-      return g.array_size ? fmt::format("an array of {}", plural(g.object))
-                          : fmt::format("a {}", spelling(g.object));
-    case GlobalKind::Function: return "a function";
-    case GlobalKind::Thread: return "a thread";
-  }
-  return "something else";
-}
-
-std::string at(SourceLoc loc) { return fmt::format("{}:{}", loc.line, loc.col); }
-
-std::string arguments(size_t n) { return n == 1 ? "1 argument" : fmt::format("{} arguments", n); }
-
-ExprPtr finish(ExprPtr e) {
-  uint32_t h = 0;
-  for (const ExprPtr* child : {&e->index, &e->operand, &e->lhs, &e->rhs}) {
-    if (*child) h = std::max(h, (*child)->height);
-  }
-  for (const ExprPtr& arg : e->args) h = std::max(h, arg->height);
-  e->height = h + 1;
-  return e;
-}
-
-ExprPtr new_expr(ExprKind kind, SourceLoc loc) {
-  auto e = std::make_unique<Expr>();
-  e->kind = kind;
-  e->loc = loc;
-  return e;
-}
-
-StmtPtr new_stmt(StmtKind kind, SourceLoc loc) {
-  auto s = std::make_unique<Stmt>();
-  s->kind = kind;
-  s->loc = loc;
-  return s;
-}
 
 namespace {
-
-using syn::DeclKind;
 
 constexpr std::array kViolationKinds = {
-#define PREEMPT_VIOLATION(Enumerator, spelling, summary) std::string_view(spelling),
+#define PREEMPT_VIOLATION(Enumerator, spelling, summary, help) std::string_view(spelling),
 #include "checker/rt/violation_kinds.def"
 };
+
+}  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Declarations
 
-class Resolver {
- public:
-  Resolver(const syn::Tree& tree, std::shared_ptr<const SourceFile> source, Diagnostics& diags)
-      : tree_(tree), diags_(diags) {
-    program_.source = std::move(source);
-  }
-
-  Program run();
-
- private:
-  void error(SourceLoc loc, std::string message) { diags_.error(loc, std::move(message)); }
-  void declare(const syn::Decl& d);
-  void declare_global(const syn::Name& name, Global g);
-  void declare_once(const syn::Decl& d, std::optional<SourceLoc>& first, std::string_view what);
-  void declare_violation(const syn::Decl& d);
-  void declare_executions(const syn::Decl& d);
-  void link(const syn::Decl& d);
-  int32_t find_module(const syn::Name& name);
-  int32_t find_function(const syn::Name& name, std::string_view role);
-  void check_release(const syn::Decl& d, ObjectDecl& object);
-  void resolve_body(const syn::Decl& d);
-
-  const syn::Tree& tree_;
-  Diagnostics& diags_;
-  Program program_;
-  Globals globals_;
-  std::vector<uint32_t> table_index_;  // per declaration: its index in its table of Program
-  std::optional<SourceLoc> title_, init_, final_, expectation_;
-};
-
 Program Resolver::run() {
   table_index_.reserve(tree_.decls.size());
   for (const syn::Decl& d : tree_.decls) declare(d);
+  layout_state_.assign(program_.structs.size(), 0);
+  for (uint32_t s = 0; s < program_.structs.size(); ++s) layout_struct(s);
+  for (const syn::Decl& d : tree_.decls) type_declaration(d);
   for (const syn::Decl& d : tree_.decls) link(d);
   for (const syn::Decl& d : tree_.decls) {
-    if (diags_.full()) break;
+    if (scope_.diags.full()) break;
     resolve_body(d);
   }
   if (program_.threads.empty()) error(tree_.eof_loc, "scenario has no thread");
@@ -124,16 +47,43 @@ Program Resolver::run() {
 }
 
 void Resolver::declare_global(const syn::Name& name, Global g) {
+  if (name.text.empty()) return;
   if (find_builtin(name.text)) {
-    error(name.loc, fmt::format("'{}' is the name of a builtin function", name.text));
-    return;
+    scope_.diags.warning(name.loc, fmt::format("'{}' is the name of a builtin; this scenario's own '{}' is used "
+                                               "instead of the builtin",
+                                               name.text, name.text));
   }
   g.loc = name.loc;
-  auto [it, inserted] = globals_.emplace(name.text, g);
+  auto [it, inserted] = scope_.globals.emplace(name.text, g);
   if (!inserted) {
-    error(name.loc, fmt::format("duplicate declaration of '{}' (first declared at {})", name.text,
-                                at(it->second.loc)));
+    error(name.loc, fmt::format("duplicate declaration of '{}' (first declared at {})", name.text, at(it->second.loc)));
   }
+}
+
+void Resolver::declare_struct(const syn::Decl& d) {
+  const std::string_view name = d.name.text;
+  if (object_struct(name) || name == "module") {
+    error(d.name.loc, fmt::format("struct {} is a kernel object the language knows; it cannot be declared", name));
+    table_index_.push_back(0);
+    return;
+  }
+  auto [it, inserted] = scope_.structs.emplace(name, static_cast<uint32_t>(program_.structs.size()));
+  if (inserted) {
+    program_.structs.push_back(StructDecl{std::string(name), d.name.loc});
+    struct_bodies_.push_back(nullptr);
+  }
+  const uint32_t index = it->second;
+  if (d.complete) {
+    if (struct_bodies_[index] != nullptr) {
+      error(d.name.loc, fmt::format("struct {} is defined twice (first at {})", name,
+                                    at(struct_bodies_[index]->name.loc)));
+    } else {
+      struct_bodies_[index] = &d;
+      program_.structs[index].complete = true;
+      program_.structs[index].body_loc = d.name.loc;
+    }
+  }
+  table_index_.push_back(index);
 }
 
 // Pass 1: enter the declaration in its table and its name in the global namespace.
@@ -147,34 +97,45 @@ void Resolver::declare(const syn::Decl& d) {
       break;
     case DeclKind::Module:
       index = static_cast<uint32_t>(p.modules.size());
-      p.modules.push_back(ModuleDecl{std::string(d.name.text), d.name.loc, -1});
-      declare_global(d.name, Global{GlobalKind::Module, {}, index, 0, {}});
+      p.modules.push_back(ModuleDecl{std::string(d.name.text), d.name.loc, -1, -1});
+      declare_global(d.name, Global{GlobalKind::Module, index, {}});
       break;
-    case DeclKind::SharedInt:
-      index = static_cast<uint32_t>(p.shared_ints.size());
-      p.shared_ints.push_back(
-          SharedIntDecl{std::string(d.name.text), d.name.loc, d.array_size, d.number});
-      declare_global(d.name, Global{GlobalKind::SharedInt, {}, index, d.array_size, {}});
+    case DeclKind::Define:
+      index = static_cast<uint32_t>(scope_.constants.size());
+      scope_.constants.push_back(Constant{d.name.text, d.value.get()});
+      declare_global(d.name, Global{GlobalKind::Constant, index, {}});
       break;
-    case DeclKind::Object:
-      index = static_cast<uint32_t>(p.objects(d.object).size());
-      p.objects(d.object).push_back(
-          ObjectDecl{std::string(d.name.text), d.name.loc, d.array_size, -1});
-      declare_global(d.name, Global{GlobalKind::Object, d.object, index, d.array_size, {}});
+    case DeclKind::Enum: {
+      int32_t previous = -1;
+      for (const auto& [name, value] : d.enumerators) {
+        const auto c = static_cast<uint32_t>(scope_.constants.size());
+        scope_.constants.push_back(Constant{name.text, value.get(), value ? -1 : previous});
+        declare_global(name, Global{GlobalKind::Constant, c, {}});
+        previous = static_cast<int32_t>(c);
+      }
+      break;
+    }
+    case DeclKind::Struct: declare_struct(d); return;
+    case DeclKind::Variable:
+      index = static_cast<uint32_t>(p.globals.size());
+      p.globals.push_back(GlobalDecl{std::string(d.name.text), d.name.loc});
+      declare_global(d.name, Global{GlobalKind::Variable, index, {}});
       break;
     case DeclKind::Function:
+      if (!d.body) {  // a prototype: the definition elsewhere is the function
+        table_index_.push_back(0);
+        return;
+      }
       index = static_cast<uint32_t>(p.functions.size());
-      p.functions.push_back(FunctionDecl{std::string(d.name.text), d.name.loc, d.returns_int,
-                                         static_cast<uint32_t>(d.params.size()), -1, Body{}});
-      declare_global(d.name, Global{GlobalKind::Function, {}, index, 0, {}});
+      p.functions.push_back(FunctionDecl{std::string(d.name.text), d.name.loc});
+      declare_global(d.name, Global{GlobalKind::Function, index, {}});
       break;
     case DeclKind::Init: declare_once(d, init_, "'init' block"); break;
     case DeclKind::Final: declare_once(d, final_, "'final' block"); break;
     case DeclKind::Thread:
       index = static_cast<uint32_t>(p.threads.size());
-      p.threads.push_back(
-          ThreadDecl{std::string(d.name.text), d.name.loc, d.array_size, -1, Body{}});
-      declare_global(d.name, Global{GlobalKind::Thread, {}, index, 0, {}});
+      p.threads.push_back(ThreadDecl{std::string(d.name.text), d.name.loc});
+      declare_global(d.name, Global{GlobalKind::Thread, index, {}});
       break;
     case DeclKind::ExpectSafe:
       declare_once(d, expectation_, "'expect safe' or 'expect violation'");
@@ -186,8 +147,7 @@ void Resolver::declare(const syn::Decl& d) {
   table_index_.push_back(index);
 }
 
-void Resolver::declare_once(const syn::Decl& d, std::optional<SourceLoc>& first,
-                            std::string_view what) {
+void Resolver::declare_once(const syn::Decl& d, std::optional<SourceLoc>& first, std::string_view what) {
   if (first) {
     error(d.loc, fmt::format("more than one {} (the first is at {})", what, at(*first)));
   } else {
@@ -212,16 +172,14 @@ void Resolver::declare_executions(const syn::Decl& d) {
   if (!is_strategy_name(d.name.text)) {
     std::string names;
     for (std::string_view s : kStrategyNames) names += (names.empty() ? "" : ", ") + std::string(s);
-    error(d.name.loc, fmt::format("unknown strategy '{}' in 'expect executions'; the strategies are: {}",
-                                  d.name.text, names));
+    error(d.name.loc, fmt::format("unknown strategy '{}' in 'expect executions'; the strategies are: {}", d.name.text,
+                                  names));
     return;
   }
   for (const ExpectedExecutions& e : program_.expected_executions) {
     if (e.strategy == d.name.text) {
-      error(d.name.loc,
-            fmt::format("more than one 'expect executions' for strategy '{}' (the first "
-                        "is at {})",
-                        e.strategy, at(e.loc)));
+      error(d.name.loc, fmt::format("more than one 'expect executions' for strategy '{}' (the first is at {})",
+                                    e.strategy, at(e.loc)));
       return;
     }
   }
@@ -229,115 +187,113 @@ void Resolver::declare_executions(const syn::Decl& d) {
       ExpectedExecutions{std::string(d.name.text), static_cast<uint64_t>(d.number), d.loc});
 }
 
-// Pass 2: the names a declaration refers to: exit and release functions, `in MODULE`.
-void Resolver::link(const syn::Decl& d) {
-  uint32_t index = table_index_[static_cast<size_t>(&d - tree_.decls.data())];
-  if (d.kind == DeclKind::Module && !d.function.text.empty()) {
-    int32_t f = find_function(d.function, "exit function");
-    const FunctionDecl* fn = f < 0 ? nullptr : &program_.functions[static_cast<size_t>(f)];
-    if (fn && (fn->returns_int || fn->param_count != 0)) {
-      error(d.function.loc, fmt::format("exit function '{}' of module '{}' must be void and take "
-                                        "no parameters",
-                                        fn->name, d.name.text));
+// Pass 2: the layout of each struct, its fields in order, a struct it embeds laid out first (one
+// that embeds itself, directly or not, is an error).
+void Resolver::layout_struct(uint32_t index) {
+  if (layout_state_[index] == 2) return;
+  StructDecl& s = program_.structs[index];
+  if (layout_state_[index] == 1) {
+    error(s.body_loc, fmt::format("struct {} contains itself", s.name));
+    return;
+  }
+  layout_state_[index] = 1;
+  const syn::Decl* d = struct_bodies_[index];
+  uint32_t offset = 0;
+  if (d != nullptr) {
+    for (const syn::Decl& f : d->fields) {
+      TypeId type = scope_.type_of(f.type, fmt::format("field '{}' of struct {}", f.name.text, s.name));
+      const Type& t = program_.types[type];
+      if (t.kind == TypeKind::Void) {
+        error(f.type.loc, fmt::format("field '{}' cannot be void", f.name.text));
+        type = program_.types.int_type();
+      }
+      if (t.kind == TypeKind::Struct) {
+        if (!program_.structs[t.target].complete) {
+          error(f.type.loc, fmt::format("field '{}' embeds struct {}, which has no fields declared", f.name.text,
+                                        program_.structs[t.target].name));
+          type = program_.types.int_type();
+        } else {
+          layout_struct(t.target);
+        }
+      }
+      type = scope_.array_type(type, f.sizes);
+      for (const Field& earlier : s.fields) {
+        if (earlier.name == f.name.text) {
+          error(f.name.loc, fmt::format("duplicate field '{}' in struct {} (first at {})", f.name.text, s.name,
+                                        at(earlier.loc)));
+        }
+      }
+      Field field{std::string(f.name.text), f.name.loc, type, offset, -1};
+      offset += program_.cells(type);
+      s.fields.push_back(std::move(field));
     }
-    program_.modules[index].exit_function = f;
-  } else if (d.kind == DeclKind::Object && d.object == ObjectKind::Kobject) {
-    check_release(d, program_.kobjects[index]);
-  } else if (d.kind == DeclKind::Function) {
-    program_.functions[index].module = find_module(d.module);
-  } else if (d.kind == DeclKind::Thread) {
-    program_.threads[index].module = find_module(d.module);
   }
+  s.cells = offset;
+  layout_state_[index] = 2;
 }
 
-// The module named by `in NAME`, or -1 when there is no `in`.
-int32_t Resolver::find_module(const syn::Name& name) {
-  if (name.text.empty()) return -1;
-  auto it = globals_.find(name.text);
-  if (it == globals_.end()) {
-    error(name.loc, fmt::format("undeclared module '{}'", name.text));
-  } else if (it->second.kind != GlobalKind::Module) {
-    error(name.loc, fmt::format("'{}' is {}, not a module", name.text, describe(it->second)));
-  } else {
-    return static_cast<int32_t>(it->second.index);
-  }
-  return -1;
-}
-
-// The function named as a module's exit function or a kobject's release function, or -1.
-int32_t Resolver::find_function(const syn::Name& name, std::string_view role) {
-  auto it = globals_.find(name.text);
-  if (it == globals_.end()) {
-    error(name.loc, fmt::format("undeclared {} '{}'", role, name.text));
-  } else if (it->second.kind != GlobalKind::Function) {
-    error(name.loc,
-          fmt::format("{} '{}' is {}, not a function", role, name.text, describe(it->second)));
-  } else {
-    return static_cast<int32_t>(it->second.index);
-  }
-  return -1;
-}
-
-void Resolver::check_release(const syn::Decl& d, ObjectDecl& object) {
-  int32_t f = find_function(d.function, "release function");
-  object.release_function = f;
-  if (f < 0) return;
-  const FunctionDecl& fn = program_.functions[static_cast<size_t>(f)];
-  if (fn.returns_int) {
-    error(d.function.loc, fmt::format("release function '{}' must be void", fn.name));
-  } else if (d.array_size == 0 && fn.param_count != 0) {
-    error(d.function.loc, fmt::format("release function '{}' of kobject '{}' must take no "
-                                      "parameters",
-                                      fn.name, d.name.text));
-  } else if (fn.param_count > 1) {
-    error(d.function.loc, fmt::format("release function '{}' of kobject array '{}' must take no "
-                                      "parameter or one (the element index)",
-                                      fn.name, d.name.text));
-  }
-}
-
-// Pass 3: the bodies of functions, threads, init and final.
-void Resolver::resolve_body(const syn::Decl& d) {
-  uint32_t index = table_index_[static_cast<size_t>(&d - tree_.decls.data())];
-  auto run_body = [&](BodyKind kind, std::string owner) {
-    BodyResolver body(globals_, program_, diags_, kind, std::move(owner));
-    return body.resolve(d.params, *d.body, d.end_loc);
-  };
+// Pass 3: the types of globals and functions, the sizes of thread arrays.
+void Resolver::type_declaration(const syn::Decl& d) {
+  const uint32_t index = table_index_[static_cast<size_t>(&d - tree_.decls.data())];
+  Types& types = program_.types;
   switch (d.kind) {
+    case DeclKind::Variable: {
+      GlobalDecl& g = program_.globals[index];
+      TypeId type = scope_.type_of(d.type, fmt::format("'{}'", d.name.text));
+      const Type& t = types[type];
+      if (t.kind == TypeKind::Void) {
+        error(d.type.loc, fmt::format("'{}' cannot be void", d.name.text));
+        type = types.int_type();
+      } else if (t.kind == TypeKind::Struct && !program_.structs[t.target].complete) {
+        error(d.type.loc, fmt::format("'{}' is a struct {}, which has no fields declared", d.name.text,
+                                      program_.structs[t.target].name));
+        type = types.int_type();
+      }
+      g.type = scope_.array_type(type, d.sizes);
+      break;
+    }
     case DeclKind::Function: {
+      if (!d.body) break;
       FunctionDecl& f = program_.functions[index];
-      f.body = run_body(f.returns_int ? BodyKind::IntFunction : BodyKind::VoidFunction,
-                        fmt::format("function '{}'", f.name));
+      TypeId result = scope_.type_of(d.type, fmt::format("the result of '{}'", d.name.text));
+      if (!types.is_scalar(result) && result != types.void_type()) {
+        error(d.type.loc, fmt::format("function '{}' can return only void, an int or a pointer", d.name.text));
+        result = types.int_type();
+      }
+      f.result = result;
+      for (const syn::Param& p : d.params) {
+        TypeId param = scope_.type_of(p.type, fmt::format("parameter '{}'", p.name.text));
+        if (!types.is_scalar(param)) {
+          error(p.type.loc, fmt::format("parameter '{}' must be an int or a pointer", p.name.text));
+          param = types.int_type();
+        }
+        f.params.push_back(param);
+      }
       break;
     }
     case DeclKind::Thread: {
       ThreadDecl& t = program_.threads[index];
-      t.body = run_body(t.count ? BodyKind::ThreadArray : BodyKind::Thread,
-                        fmt::format("thread '{}'", t.name));
+      if (!d.sizes.empty()) {
+        const auto n = scope_.evaluate(*d.sizes.front());
+        if (n && (*n < 1 || *n > static_cast<int64_t>(kMaxArraySize))) {
+          error(d.sizes.front()->loc,
+                fmt::format("the number of threads must be between 1 and {}, not {}", kMaxArraySize, *n));
+        } else if (n) {
+          t.count = static_cast<uint32_t>(*n);
+        }
+      }
       break;
     }
-    case DeclKind::Init:
-      if (!program_.init) program_.init = run_body(BodyKind::Init, "init");
+    case DeclKind::Define: case DeclKind::Enum:
+      for (uint32_t c = 0; c < scope_.constants.size(); ++c) (void)scope_.constant(c);
       break;
-    case DeclKind::Final:
-      if (!program_.final) program_.final = run_body(BodyKind::Final, "final");
-      break;
-    case DeclKind::Scenario:
-    case DeclKind::Module:
-    case DeclKind::SharedInt:
-    case DeclKind::Object:
-    case DeclKind::ExpectSafe:
-    case DeclKind::ExpectViolation:
-    case DeclKind::ExpectExecutions: break;
+    default: break;
   }
 }
 
-}  // namespace
-
 }  // namespace detail
 
-Program resolve(const syntax::Tree& tree, std::shared_ptr<const SourceFile> source,
-                Diagnostics& diags) {
+Program resolve(const syntax::Tree& tree, std::shared_ptr<const SourceFile> source, Diagnostics& diags) {
   return detail::Resolver(tree, std::move(source), diags).run();
 }
 

@@ -14,7 +14,7 @@ std::string shared_text(Addr cell, const ModelLayout& layout) {
   if (cell == kNoAddr) return "shared variables (an await reads them)";
   const ObjectGroup* group = layout.group_of(cell);
   if (group == nullptr) return "?";
-  const Addr first = ModelLayout::element(*group, 0);
+  const Addr first = layout.element(*group, 0);
   const std::uint32_t cells = object_kind_info(group->kind).cells;
   const Addr object = first + (cell - first) / cells * cells;
   const std::string named = layout.object_name({group->kind, object});
@@ -48,7 +48,7 @@ struct Side {
 
 Side side(const Counterexample& c, std::uint32_t index, const ModelLayout& layout) {
   const TraceEntry& e = c.trace[index];
-  return {e.step, thread_name_of(c.thread_names, e.thread), describe_step(e, layout, c.thread_names).op};
+  return {e.step, thread_name_of(c.thread_names, e.thread), describe_step(e, layout, c.thread_names, c.trace).op};
 }
 
 }  // namespace

@@ -21,48 +21,12 @@ using Json = nlohmann::ordered_json;
 constexpr const char* kSrcRoot = "%SRCROOT%";
 constexpr const char* kCompileErrorRule = "compile-error";
 constexpr int kViolationKinds = 0
-#define PREEMPT_VIOLATION(name, spelling, summary) +1
+#define PREEMPT_VIOLATION(name, spelling, summary, help) +1
 #include "checker/rt/violation_kinds.def"
     ;
 
 // How to read and fix each kind, in Markdown (`code` spans); the plain text drops the backquotes.
 // Every kind is listed and there is no default: -Wswitch catches a kind added to the .def file.
-std::string_view violation_help(ViolationKind kind) {
-  switch (kind) {
-    case ViolationKind::UnloadedCode:
-      return "A thread executed code of a module after `delete_module` unloaded it: a call into one of the "
-             "module's functions, a step inside one, or the return into one after a kernel primitive returned. "
-             "The kernel would run freed module text and crash. Hold a module reference (`try_module_get` / "
-             "`module_put`, a file's `owner`) for as long as the module's code may run, or make the last step in "
-             "module code happen before the module can go (`module_put_and_kthread_exit`).";
-    case ViolationKind::UseAfterFree:
-      return "An object was used after its last reference was dropped: `kobject_get` on a kobject whose count "
-             "reached 0, `__module_get` on an unloaded module. Take references only while the object is known to "
-             "be alive (`kobject_get_unless_zero`, `try_module_get`) and drop them after the last use.";
-    case ViolationKind::RefcountUnderflow:
-      return "A reference count went below zero: a put without its get (`kobject_put` on a count of 0, "
-             "`module_put` below 0). Every put needs a matching get on every path, error paths included.";
-    case ViolationKind::Deadlock:
-      return "No thread can run while some have not finished: each waits for a lock, a completion or an `await` "
-             "condition, or spins on a loop that nothing can change. Take locks in one order, and make sure every "
-             "wait has its `complete` on every path.";
-    case ViolationKind::Assertion:
-      return "An `assert` of the scenario failed: the condition it states does not hold in this interleaving.";
-    case ViolationKind::LockMisuse:
-      return "A mutex or spinlock was released by a thread that does not hold it, released twice, or still held "
-             "when its thread ended.";
-    case ViolationKind::SleepInAtomic:
-      return "A thread called something that may sleep (`mutex_lock`, `wait_for_completion`, `schedule`, "
-             "`await`) while holding a spinlock, which the kernel reports as \"sleeping function called from "
-             "invalid context\". Release the spinlock first, or use a mutex.";
-    case ViolationKind::OutOfBounds:
-      return "An index outside `0 .. N-1` of an array of the scenario (shared ints or objects).";
-    case ViolationKind::DivisionByZero:
-      return "A division or remainder by zero in the scenario's arithmetic.";
-  }
-  return "";
-}
-
 constexpr std::string_view kHowToRead =
     " The result's code flow is the interleaving that fails, step by step; its properties hold the schedule "
     "and the command that replays it (`preempt replay FILE --schedule S`). Semantics: docs/models.md.";
@@ -88,7 +52,7 @@ Json rule(std::string_view id, std::string_view name, std::string_view summary, 
 
 Json rules() {
   Json list = Json::array();
-#define PREEMPT_VIOLATION(name, spelling, summary) \
+#define PREEMPT_VIOLATION(name, spelling, summary, help) \
   list.push_back(rule(spelling, #name, summary, std::string(violation_help(ViolationKind::name)) + std::string(kHowToRead)));
 #include "checker/rt/violation_kinds.def"
   list.push_back(rule(kCompileErrorRule, "CompileError", "the scenario does not compile", std::string(kCompileErrorHelp)));
@@ -309,7 +273,7 @@ Json thread_flow(const std::string& path, const SourceLines& source, const Count
   const std::uint32_t failing = c.violation ? c.violation->step : 0;
   for (std::size_t i = 0; i < c.trace.size(); ++i) {
     const TraceEntry& e = c.trace[i];
-    const StepText text = describe_step(e, layout, c.thread_names);
+    const StepText text = describe_step(e, layout, c.thread_names, c.trace);
     Json location{{"physicalLocation", physical_location(path, source, e.op.line, text.op)}};
     if (Json logical = logical_locations(layout, e.op.location); !logical.empty()) {
       location["logicalLocations"] = std::move(logical);
@@ -358,7 +322,7 @@ Json result_of(const ScenarioReport& report, const SourceLines& source, const Co
   const ModelLayout& layout = *report.layout;
   const ViolationKind kind = c.violation->kind;
   const TraceEntry* failing = failing_step(c);
-  const std::string focus = failing ? describe_step(*failing, layout, c.thread_names).op : std::string();
+  const std::string focus = failing ? describe_step(*failing, layout, c.thread_names, c.trace).op : std::string();
   Json location{{"physicalLocation", physical_location(report.path, source, failing ? failing->op.line : 0, focus)}};
   if (failing != nullptr) {
     if (Json logical = logical_locations(layout, failing->op.location); !logical.empty()) {

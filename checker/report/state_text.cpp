@@ -23,12 +23,30 @@ std::string module_state(const Store& store, Addr addr) {
   return "?";
 }
 
-std::string element_state(const Store& store, ObjectRef ref, std::span<const std::string> names) {
+// A heap object's name in the state: "struct nbd_config #1 of opener".
+std::string heap_name(const HeapObject& object, const ModelLayout& layout, std::span<const std::string> names) {
+  return fmt::format("struct {} #{} of {}", layout.structs[object.type].name, object.seq + 1,
+                     thread_name_of(names, object.thread));
+}
+
+std::string pointer_state(const Store& store, std::int64_t value, const ModelLayout& layout,
+                          std::span<const std::string> names) {
+  if (value == 0) return "NULL";
+  const Addr addr = addr_of_pointer(value);
+  if (!is_heap(addr)) return "-> " + layout.object_name({ObjectKind::Int, addr});
+  const HeapObject* object = store.heap_object(addr);
+  if (object == nullptr) return "-> ?";
+  std::string target = heap_name(*object, layout, names);
+  if (heap_offset(addr) > 1) target += "." + layout.structs[object->type].cells[heap_offset(addr) - 1].path;
+  return fmt::format("-> {}{}", target, store.get(object->header()) == kHeapFreed ? " (freed)" : "");
+}
+
+std::string cell_state(const Store& store, ObjectRef ref, const ModelLayout& layout, std::span<const std::string> names) {
   if (!store.holds(ref.addr)) return "?";
   const std::int64_t cell = store.get(ref.addr);
   switch (ref.kind) {
     case ObjectKind::Int: return std::to_string(cell);
-    case ObjectKind::Kobject: {
+    case ObjectKind::Kobject: case ObjectKind::Kref: case ObjectKind::Refcount: {
       const std::uint32_t released = store.marked_at(ref.addr);
       if (cell == 0 && released != 0) return fmt::format("refcount 0, released at step {}", released);
       return fmt::format("refcount {}", cell);
@@ -37,6 +55,17 @@ std::string element_state(const Store& store, ObjectRef ref, std::span<const std
       return cell == kCompleteAll ? "done UINT_MAX (complete_all)" : fmt::format("done {}", cell);
     case ObjectKind::Mutex: case ObjectKind::Spinlock: return owner(cell, names);
     case ObjectKind::Module: return module_state(store, ref.addr);
+    case ObjectKind::Pointer: return pointer_state(store, cell, layout, names);
+    case ObjectKind::Function: {
+      const FunctionId f = function_of_pointer(cell);
+      return f == kNone ? std::string("NULL") : "-> " + layout.function_name(f);
+    }
+    case ObjectKind::ModuleRef: {
+      if (cell == 0) return "NULL";
+      const ModuleId m = layout.module_at(addr_of_pointer(cell));
+      return m == kNone ? std::string("?") : "module " + layout.modules[m].name;
+    }
+    case ObjectKind::Header: return cell == kHeapFreed ? "freed" : "live";
   }
   return "?";
 }
@@ -49,10 +78,33 @@ std::vector<ObjectState> describe_store(const Store& store, const ModelLayout& l
   for (const ObjectGroup& group : layout.groups) {
     const std::uint32_t count = group.size == 0 ? 1 : group.size;
     for (std::uint32_t k = 0; k < count; ++k) {
-      const ObjectRef ref{group.kind, ModelLayout::element(group, k)};
+      const Addr element = layout.element(group, k);
+      if (group.type != kNone) {  // a static struct: one line per field
+        const StructInfo& info = layout.structs[group.type];
+        for (std::uint32_t c = 0; c < info.cells.size(); ++c) {
+          const ObjectRef ref{info.cells[c].kind, element + c};
+          out.push_back({layout.object_name(ref), object_kind_name(ref.kind), cell_state(store, ref, layout, thread_names)});
+        }
+        continue;
+      }
+      const ObjectRef ref{group.kind, element};
       std::string name = layout.object_name(ref);
       if (group.kind == ObjectKind::Module) name = "module " + name;
-      out.push_back({std::move(name), object_kind_name(group.kind), element_state(store, ref, thread_names)});
+      out.push_back({std::move(name), object_kind_name(group.kind), cell_state(store, ref, layout, thread_names)});
+    }
+  }
+  for (const HeapObject& object : store.heap()) {
+    const std::string name = heap_name(object, layout, thread_names);
+    const bool freed = store.get(object.header()) == kHeapFreed;
+    out.push_back({name, "heap object",
+                   freed ? fmt::format("freed by {} at step {}", thread_name_of(thread_names, object.free_thread),
+                                       object.free_step)
+                         : fmt::format("allocated at step {}", object.alloc_step)});
+    if (freed) continue;
+    const StructInfo& info = layout.structs[object.type];
+    for (std::uint32_t c = 0; c < info.cells.size(); ++c) {
+      const ObjectRef ref{info.cells[c].kind, object.header() + 1 + c};
+      out.push_back({name + "." + info.cells[c].path, object_kind_name(ref.kind), cell_state(store, ref, layout, thread_names)});
     }
   }
   return out;

@@ -7,10 +7,27 @@
 
 namespace preempt {
 
-StepText describe_step(const TraceEntry& e, const ModelLayout& layout, std::span<const std::string> names) {
+namespace {
+// The scenario language gives a builtin call or an assignment as written (the C++ API does not).
+// The operation column shows it when the template's words would be worse: an object reached
+// through a pointer ("kref_put(&c->ref, release)"), a size, a function or a pointer argument, a
+// pointer stored. Otherwise the template shows the values ("counter = 2", "atomic_add(v, 3)").
+bool as_written(const Op& op) {
+  if (op.text == nullptr || !is_primitive(op.kind)) return false;
+  if (op.expr != nullptr) return true;
+  if (op.kind == OpKind::Write) {
+    return op.target.kind == ObjectKind::Pointer || op.target.kind == ObjectKind::Function ||
+           op.target.kind == ObjectKind::ModuleRef;
+  }
+  return op_info(op.kind).args.find_first_of("pfzD") != std::string_view::npos;
+}
+}  // namespace
+
+StepText describe_step(const TraceEntry& e, const ModelLayout& layout, std::span<const std::string> names,
+                       std::span<const TraceEntry> trace) {
   const OpInfo& info = op_info(e.op.kind);
-  const StepWords words(e, layout, names);
-  StepText text{render(info.operation, words), render(info.note, words)};
+  const StepWords words(e, layout, names, trace);
+  StepText text{as_written(e.op) ? std::string(e.op.text) : render(info.operation, words), render(info.note, words)};
   if (e.called != kNone) {
     if (!text.note.empty()) text.note += ", ";
     text.note += fmt::format("calls {}", layout.describe_location(e.called));

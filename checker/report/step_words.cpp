@@ -17,6 +17,20 @@ const char* module_status(std::int64_t status) {
   return "?";
 }
 
+// GFP_KERNEL, GFP_ATOMIC, ... for the flags of an allocation.
+std::string gfp_text(std::int64_t flags) {
+  const std::int64_t base = flags & ~kGfpZero;
+  std::string text = base == kGfpKernel   ? "GFP_KERNEL"
+                     : base == kGfpAtomic ? "GFP_ATOMIC"
+                     : base == kGfpNowait ? "GFP_NOWAIT"
+                     : base == kGfpNoio   ? "GFP_NOIO"
+                     : base == kGfpNofs   ? "GFP_NOFS"
+                     : base == kGfpUser   ? "GFP_USER"
+                                          : fmt::format("{:#x}", base);
+  if ((flags & kGfpZero) != 0) text += " | __GFP_ZERO";
+  return text;
+}
+
 }  // namespace
 
 bool is_body_of(const ModelLayout& layout, FunctionId f, const std::string& thread) {
@@ -26,22 +40,61 @@ bool is_body_of(const ModelLayout& layout, FunctionId f, const std::string& thre
 }
 
 std::string StepWords::cell_text(std::int64_t v, bool counted) const {
-  const CellRole role = e_.changed_addr < layout_.roles.size() ? layout_.roles[e_.changed_addr] : CellRole::Value;
+  // The role of the changed cell: which cell of the target object it is.
+  const ObjectKindInfo& kind = object_kind_info(e_.op.target.kind);
+  const std::uint64_t offset = e_.changed_addr - e_.op.target.addr;
+  const CellRole role = e_.op.target.kind == ObjectKind::Header ? CellRole::HeapStatus
+                        : offset < 2                             ? kind.roles[offset]
+                                                                 : CellRole::Value;
   switch (role) {
     case CellRole::Value: case CellRole::Count: return std::to_string(v);
     case CellRole::Done: return counted && v == kCompleteAll ? done_text(v) + " (all)" : done_text(v);
     case CellRole::Owner: return v == 0 ? std::string("unlocked") : "held by " + thread_name_of(names_, owner_of(v));
     case CellRole::ModuleStatus: return module_status(v);
+    case CellRole::Pointer: return pointer_text(v);
+    case CellRole::HeapStatus: return v == kHeapFreed ? "freed" : v == kHeapLive ? "live" : "unallocated";
   }
   return std::to_string(v);
 }
 
+std::string StepWords::heap_object_text(Addr header) const {
+  for (const TraceEntry& t : trace_) {
+    if ((t.op.kind == OpKind::Kmalloc || t.op.kind == OpKind::Kzalloc) && t.value != 0 &&
+        heap_header(addr_of_pointer(t.value)) == header) {
+      const auto type = static_cast<std::uint32_t>(t.op.arg0);
+      return fmt::format("the struct {} allocated by {} at line {}",
+                         type < layout_.structs.size() ? layout_.structs[type].name : "?",
+                         thread_name_of(names_, t.thread), t.op.line);
+    }
+  }
+  return fmt::format("heap object #{} of {}", heap_seq(header) + 1, thread_name_of(names_, heap_thread(header)));
+}
+
+std::string StepWords::pointer_text(std::int64_t value) const {
+  if (value == 0) return "NULL";
+  if (const FunctionId f = function_of_pointer(value); f != kNone) return layout_.function_name(f);
+  const Addr addr = addr_of_pointer(value);
+  if (const ModuleId m = layout_.module_at(addr); m != kNone) return layout_.modules[m].name;  // a struct module *
+  if (!is_heap(addr)) return "&" + layout_.object_name({ObjectKind::Int, addr});
+  const std::string object = heap_object_text(heap_header(addr));
+  return heap_offset(addr) == 1 ? object : fmt::format("a field of {}", object);
+}
+
 std::string StepWords::field(std::string_view name) const {
   const Op& op = e_.op;
-  if (name == "obj") return op.target.addr == kNoAddr ? std::string() : layout_.object_name(op.target);
-  if (name == "a0") return std::to_string(op.arg0);
+  if (name == "obj") {
+    if (op.expr != nullptr) return op.expr;
+    if (op.target.addr == kNoAddr) return op.kind == OpKind::Kfree ? "NULL" : "";
+    if (is_heap(op.target.addr)) return heap_object_text(heap_header(op.target.addr));
+    return layout_.object_name(op.target);
+  }
+  // A value read or written: a pointer's in words, when the cell holds a pointer.
+  const bool pointer_cell = (op.kind == OpKind::Read || op.kind == OpKind::Write) &&
+                            (op.target.kind == ObjectKind::Pointer || op.target.kind == ObjectKind::Function ||
+                             op.target.kind == ObjectKind::ModuleRef);
+  if (name == "a0") return pointer_cell ? pointer_text(op.arg0) : std::to_string(op.arg0);
   if (name == "a1") return std::to_string(op.arg1);
-  if (name == "val") return std::to_string(e_.value);
+  if (name == "val") return pointer_cell ? pointer_text(e_.value) : std::to_string(e_.value);
   if (name == "before") return cell_text(e_.before, false);
   if (name == "after") return cell_text(e_.after, false);
   if (name == "count_before") return cell_text(e_.before, true);
@@ -61,6 +114,13 @@ std::string StepWords::field(std::string_view name) const {
   }
   if (name == "spawned") return thread_name_of(names_, static_cast<ThreadId>(e_.value));
   if (name == "kind") return std::string(violation_spelling(static_cast<ViolationKind>(op.arg0)));
+  if (name == "type") {
+    const auto type = static_cast<std::size_t>(op.arg0);
+    return type < layout_.structs.size() ? layout_.structs[type].name : "?";
+  }
+  if (name == "gfp") return gfp_text(op.arg1);
+  if (name == "allocated") return e_.value == 0 ? std::string("nothing") : heap_object_text(heap_header(addr_of_pointer(e_.value)));
+  if (name == "freed") return heap_object_text(heap_header(e_.changed_addr));
   return "{" + std::string(name) + "}";
 }
 

@@ -14,8 +14,11 @@ namespace preempt {
 
 class StepWords final : public WordSource {
  public:
-  StepWords(const TraceEntry& entry, const ModelLayout& layout, std::span<const std::string> thread_names)
-      : e_(entry), layout_(layout), names_(thread_names) {}
+  // `trace`, when given, is the execution the step belongs to: heap objects are then named by their
+  // allocation ("the struct nbd_config allocated by opener at line 27").
+  StepWords(const TraceEntry& entry, const ModelLayout& layout, std::span<const std::string> thread_names,
+            std::span<const TraceEntry> trace = {})
+      : e_(entry), layout_(layout), names_(thread_names), trace_(trace) {}
 
   [[nodiscard]] std::string field(std::string_view name) const override;
   [[nodiscard]] bool holds(std::string_view cond) const override;
@@ -23,10 +26,15 @@ class StepWords final : public WordSource {
  private:
   // The changed cell's value `v` in its role's words; `counted`: a completion's count with "(all)".
   [[nodiscard]] std::string cell_text(std::int64_t v, bool counted) const;
+  // A pointer value in words: "NULL", "&static_cfg", "the struct nbd_config allocated by opener at
+  // line 27" (or "heap object #1 of opener" without the trace).
+  [[nodiscard]] std::string pointer_text(std::int64_t value) const;
+  [[nodiscard]] std::string heap_object_text(Addr header) const;
 
   const TraceEntry& e_;
   const ModelLayout& layout_;
   std::span<const std::string> names_;
+  std::span<const TraceEntry> trace_;
 };
 
 // A thread's own body is where it stands by default: not worth naming.

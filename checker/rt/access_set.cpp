@@ -13,6 +13,8 @@ AccessIndex::AccessIndex(const Store& shape) {
     offset_[s] = bit;
     bit += bits_[s];
   }
+  heap_offset_ = bit;
+  bit += kHeapBits;
   words_ = (bit + 63) / 64;
 }
 

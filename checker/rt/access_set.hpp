@@ -8,11 +8,15 @@
 // touches none of the objects the other threads may still touch.
 //
 // Large spaces fold: in a space with more than kMaxBits objects, object i shares bit i % kMaxBits
-// with others. Folding only adds conflicts, so a set stays an over-approximation.
+// with others. Folding only adds conflicts, so a set stays an over-approximation. Heap cells
+// (address.hpp) fold by their offset in their object alone, whatever object: a static analysis
+// knows the field a pointer reaches, not the object, and every access to a heap object touches
+// its header (offset 0) too, so any two accesses to heap objects that may be the same conflict.
 #include <array>
 #include <cstdint>
 #include <vector>
 
+#include "checker/rt/address.hpp"
 #include "checker/rt/footprint_sink.hpp"
 #include "checker/rt/store.hpp"
 
@@ -31,8 +35,19 @@ class AccessIndex {
   [[nodiscard]] std::uint32_t words() const { return words_; }
   // Calls f(bit) for each bit that objects first..last of `space` map to (last is clamped to the
   // space; a range as wide as the folded space covers all of its bits).
+  static constexpr std::uint32_t kHeapBits = 256;
+
   template <class F>
   void for_each_bit(Space space, std::uint64_t first, std::uint64_t last, F&& f) const {
+    if (is_heap(first)) {
+      const std::uint64_t span = last - first;
+      if (span >= kHeapBits) {
+        for (std::uint32_t b = 0; b < kHeapBits; ++b) f(heap_offset_ + b);
+        return;
+      }
+      for (std::uint64_t a = first; a <= last; ++a) f(heap_offset_ + heap_offset(a) % kHeapBits);
+      return;
+    }
     const auto s = static_cast<std::size_t>(space);
     if (size_[s] == 0 || first >= size_[s]) return;
     if (last >= size_[s]) last = size_[s] - 1;
@@ -47,6 +62,7 @@ class AccessIndex {
   std::array<std::uint32_t, kSpaces> offset_{};  // first bit of each space
   std::array<std::uint32_t, kSpaces> size_{};    // objects of each space
   std::array<std::uint32_t, kSpaces> bits_{};    // bits of each space: min(size, kMaxBits)
+  std::uint32_t heap_offset_ = 0;                // first bit of the heap's kHeapBits
   std::uint32_t words_ = 0;
 };
 

@@ -28,6 +28,8 @@ enum class CellRole : std::uint8_t {
   Done,          // a completion's done counter (UINT_MAX: complete_all)
   Owner,         // a lock's owner: 0 free, t + 1 held by thread t
   ModuleStatus,  // ModuleStatus below
+  Pointer,       // a pointer value (address.hpp)
+  HeapStatus,    // a heap object's header: kHeapLive, kHeapFreed (address.hpp)
 };
 
 // A module's status cell.

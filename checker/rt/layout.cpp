@@ -1,5 +1,6 @@
 #include "checker/rt/layout.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
@@ -22,13 +23,26 @@ Addr ModelLayout::add_group(ObjectGroup group) {
   const std::uint32_t count = group.size == 0 ? 1 : group.size;
   const auto group_index = static_cast<std::uint32_t>(groups.size());
   for (std::uint32_t e = 0; e < count; ++e) {
+    if (group.type != kNone) {
+      for (const StructInfo::Cell& cell : structs[group.type].cells) {
+        initial.cells.push_back(cell.initial);
+        roles.push_back(cell.role);
+        owner_.push_back(group_index);
+      }
+      continue;
+    }
     for (std::uint32_t c = 0; c < info.cells; ++c) {
       initial.cells.push_back(c == 0 ? info.initial : 0);
       roles.push_back(info.roles[c < 2 ? c : 1]);
       owner_.push_back(group_index);
     }
   }
+  if (group.owner != kNone || !data_owner_.empty()) {
+    data_owner_.resize(owner_.size(), kNone);
+    std::fill(data_owner_.begin() + static_cast<std::ptrdiff_t>(group.base), data_owner_.end(), group.owner);
+  }
   groups.push_back(std::move(group));
+  initial.seal_globals();
   return groups.back().base;
 }
 
@@ -47,9 +61,7 @@ ModuleId ModelLayout::add_module(std::string name) {
 const ObjectGroup* ModelLayout::group_of(Addr addr, std::uint32_t* index_out) const {
   if (addr >= owner_.size()) return nullptr;
   const ObjectGroup& group = groups[owner_[addr]];
-  if (index_out != nullptr) {
-    *index_out = static_cast<std::uint32_t>((addr - group.base) / object_kind_info(group.kind).cells);
-  }
+  if (index_out != nullptr) *index_out = static_cast<std::uint32_t>((addr - group.base) / element_cells(group));
   return &group;
 }
 
@@ -57,8 +69,20 @@ std::string ModelLayout::object_name(ObjectRef ref) const {
   std::uint32_t index = 0;
   const ObjectGroup* group = group_of(ref.addr, &index);
   if (group == nullptr) return fmt::format("{}#{}", object_kind_name(ref.kind), ref.addr);
-  if (group->size == 0) return group->name;
-  return fmt::format("{}[{}]", group->name, index);
+  std::string name = group->size == 0 ? group->name : fmt::format("{}[{}]", group->name, index);
+  if (group->type != kNone) {
+    const auto offset = static_cast<std::uint32_t>(ref.addr - element(*group, index));
+    const std::string& path = structs[group->type].cells[offset].path;
+    if (!path.empty()) name += "." + path;
+  }
+  return name;
+}
+
+std::string ModelLayout::heap_cell_name(std::uint32_t type, std::uint32_t offset) const {
+  if (type >= structs.size()) return "?";
+  const StructInfo& info = structs[type];
+  if (offset == 0 || offset > info.cells.size()) return fmt::format("a struct {}", info.name);
+  return fmt::format("the {} of a struct {}", info.cells[offset - 1].path, info.name);
 }
 
 FunctionId ModelLayout::release_of(Addr addr, std::int64_t* index_out) const {
@@ -66,6 +90,7 @@ FunctionId ModelLayout::release_of(Addr addr, std::int64_t* index_out) const {
   const ObjectGroup* group = group_of(addr, &index);
   if (group == nullptr) return kNone;
   if (index_out != nullptr) *index_out = index;
+  if (group->type != kNone) return structs[group->type].cells[addr - element(*group, index)].release;
   return group->release;
 }
 

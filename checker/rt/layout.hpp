@@ -25,6 +25,25 @@ struct ModuleInfo {
   Addr addr = kNoAddr;      // its object: cell 0 the refcount, cell 1 the status
 };
 
+// A struct type as the engine sees it: the cells of one instance, its fields flattened (embedded
+// structs and arrays inline), and what each cell is. Offsets count from the instance's first cell
+// (a heap object's fields start at offset 1 of the object, after its header).
+struct StructInfo {
+  struct Cell {
+    ObjectKind kind = ObjectKind::Int;  // the object this cell is (or belongs to)
+    CellRole role = CellRole::Value;
+    std::int64_t initial = 0;           // its value when an instance is created
+    std::uint32_t container = 0;        // the offset of the innermost struct instance holding it
+    std::uint32_t container_type = 0;   // that struct's type
+    FunctionId release = kNone;         // a kobject field: its release method
+    std::string path;                   // its name within the struct: "ref", "dev.lock", "socks[2]"
+  };
+  std::string name;                     // "nbd_config"
+  std::vector<Cell> cells;
+  // The structs embedded in it, at every depth: (offset of the instance, its StructInfo).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> embedded;
+};
+
 // A named group of consecutive objects of one kind: a scalar (size 0) or an array.
 struct ObjectGroup {
   std::string name;
@@ -33,6 +52,8 @@ struct ObjectGroup {
   std::uint32_t size = 0;      // 0: a scalar; N: an array of N elements
   FunctionId release = kNone;  // kobjects: the release method
   ModuleId module = kNone;     // a module's own group: that module
+  std::uint32_t type = kNone;  // a struct instance (or array of them): its StructInfo
+  ModuleId owner = kNone;      // module data (`in M`): gone when M is unloaded
 };
 
 class ModelLayout {
@@ -41,6 +62,7 @@ class ModelLayout {
   std::vector<FunctionInfo> functions;
   std::vector<ModuleInfo> modules;
   std::vector<ObjectGroup> groups;  // every declared object, in declaration order
+  std::vector<StructInfo> structs;  // every struct type
   Store initial;                    // the state before `init` runs
   std::vector<CellRole> roles;      // per cell of `initial`: what its number means
 
@@ -49,12 +71,24 @@ class ModelLayout {
   [[nodiscard]] FunctionId add_function(FunctionInfo info);
   [[nodiscard]] ModuleId add_module(std::string name);
 
-  // The address of element `index` of a group (0 for a scalar).
-  [[nodiscard]] static Addr element(const ObjectGroup& group, std::uint32_t index) {
-    return group.base + Addr{index} * object_kind_info(group.kind).cells;
+  // The cells of one element of a group.
+  [[nodiscard]] std::uint32_t element_cells(const ObjectGroup& group) const {
+    return group.type != kNone ? static_cast<std::uint32_t>(structs[group.type].cells.size())
+                               : object_kind_info(group.kind).cells;
   }
-  // "dm_kobj", "fork[2]", "dm": the user's name of one object.
+  // The address of element `index` of a group (0 for a scalar).
+  [[nodiscard]] Addr element(const ObjectGroup& group, std::uint32_t index) const {
+    return group.base + Addr{index} * element_cells(group);
+  }
+  // The module whose data the global cell `addr` is (kNone: not module data).
+  [[nodiscard]] ModuleId data_owner(Addr addr) const {
+    return addr < data_owner_.size() ? data_owner_[addr] : kNone;
+  }
+  [[nodiscard]] bool has_module_data() const { return !data_owner_.empty(); }
+  // "dm_kobj", "fork[2]", "dm", "static_cfg.ref": the user's name of one global object (of a
+  // heap object's cell: "the ref of a struct nbd_config", given its type).
   [[nodiscard]] std::string object_name(ObjectRef ref) const;
+  [[nodiscard]] std::string heap_cell_name(std::uint32_t type, std::uint32_t offset) const;
   // The group an object belongs to, and its index in it (0 for a scalar); null for an unknown one.
   [[nodiscard]] const ObjectGroup* group_of(Addr addr, std::uint32_t* index_out = nullptr) const;
   // The release method of the kobject at `addr` and its array index argument.
@@ -74,7 +108,8 @@ class ModelLayout {
   [[nodiscard]] std::string describe_location(FunctionId f) const;
 
  private:
-  std::vector<std::uint32_t> owner_;  // per cell: the index of its group
+  std::vector<std::uint32_t> owner_;      // per cell: the index of its group
+  std::vector<ModuleId> data_owner_;      // per cell, when some group is module data
 };
 
 }  // namespace preempt

@@ -27,7 +27,7 @@ enum class OpKind : std::uint8_t {
 
 // Which models/<family>.cpp gives an operation its semantics. The kernel's primitives are every
 // family but Lang (the language's own steps) and Check (immediate events).
-enum class OpFamily : std::uint8_t { Memory, Kobject, Completion, Lock, Module, Sched, Lang, Check };
+enum class OpFamily : std::uint8_t { Memory, Kobject, Completion, Lock, Module, Heap, Kref, Sched, Lang, Check };
 // When a parked thread can take the step (see ops.def).
 enum class Block : std::uint8_t { Never, UntilPositive, UntilFree, UntilGuard };
 // What the step does to the thread's control flow.
@@ -59,7 +59,7 @@ struct OpInfo {
   bool enters_callee;          // may enter the target's release or exit function
   bool reads_guard;            // reads what its await guard reads
   Block block;
-  bool sleeps;                 // may sleep: sleep-in-atomic under a spinlock
+  std::uint8_t sleeps;         // 0 never, 1 may sleep, kSleepsIfGfp: may when arg1's gfp flags say so
   Observe observe;
   Control control;
   std::string_view operation;  // wording templates (ops.def explains them)
@@ -75,6 +75,22 @@ struct OpInfo {
 namespace preempt {
 
 [[nodiscard]] inline const OpInfo& op_info(OpKind kind) { return detail::kOps[static_cast<std::size_t>(kind)]; }
+// The gfp flags of an allocation: which may sleep (GFP_KERNEL, GFP_NOIO, GFP_NOFS, GFP_USER) and
+// which may not (GFP_ATOMIC, GFP_NOWAIT). The language names them; the values are the model's.
+inline constexpr std::uint8_t kSleepsIfGfp = 2;
+inline constexpr std::int64_t kGfpMaySleep = 0x1;
+inline constexpr std::int64_t kGfpKernel = 0x1;
+inline constexpr std::int64_t kGfpAtomic = 0x2;
+inline constexpr std::int64_t kGfpNowait = 0x4;
+inline constexpr std::int64_t kGfpNoio = 0x9;
+inline constexpr std::int64_t kGfpNofs = 0x11;
+inline constexpr std::int64_t kGfpUser = 0x21;
+inline constexpr std::int64_t kGfpZero = 0x100;
+
+// Whether the step may sleep (the sleeps column, with the gfp flags of an allocation).
+[[nodiscard]] inline bool may_sleep(const OpInfo& info, std::int64_t gfp) {
+  return info.sleeps == 1 || (info.sleeps == kSleepsIfGfp && (gfp & kGfpMaySleep) != 0);
+}
 [[nodiscard]] inline const char* op_name(OpKind kind) { return op_info(kind).name.data(); }
 // A kernel primitive the thread calls (complete(), module_put(), schedule(), ...), as opposed to
 // the language's own steps and immediate events.
@@ -83,7 +99,19 @@ namespace preempt {
   return f != OpFamily::Lang && f != OpFamily::Check;
 }
 // The kind of object a builtin's argument letter names (K C M S D I); nullopt for v, a value.
-[[nodiscard]] std::optional<ObjectKind> object_kind_of_letter(char letter);
+[[nodiscard]] constexpr std::optional<ObjectKind> object_kind_of_letter(char letter) {
+  switch (letter) {
+    case 'I': return ObjectKind::Int;
+    case 'K': return ObjectKind::Kobject;
+    case 'C': return ObjectKind::Completion;
+    case 'M': return ObjectKind::Mutex;
+    case 'S': return ObjectKind::Spinlock;
+    case 'D': return ObjectKind::Module;
+    case 'R': return ObjectKind::Kref;
+    case 'T': return ObjectKind::Refcount;
+    default: return std::nullopt;
+  }
+}
 // The operation a builtin of the scenario language named `name` announces, if any.
 [[nodiscard]] bool find_builtin_op(std::string_view name, OpKind* out);
 
@@ -133,6 +161,9 @@ struct Op {
   // Words for the trace that outlive the exploration (owned by the model): an await's condition,
   // a failed check's text. Null: the trace says it from the other fields.
   const char* text = nullptr;
+  // The target as the source names it ("c->ref", "ops.owner"), when that is not a global's own
+  // name (owned by the model, like text). Null: the layout names it.
+  const char* expr = nullptr;
   // Fail: arg0 is the ViolationKind (assertion, out-of-bounds, division-by-zero).
 
   [[nodiscard]] const AwaitGuard* guard() const {

@@ -65,7 +65,7 @@ constexpr OpInfo make(std::string_view name, OpFamily family, std::string_view a
   const Shape shape = parse_shape(footprint);
   return OpInfo{name,         family,      args,        result != Returns::Step, result == Returns::Int,
                 shape.reads,  shape.writes, shape.callee, shape.guard,           block,
-                sleeps != 0,  parse_observe(observe), control, operation,        note,
+                static_cast<std::uint8_t>(sleeps), parse_observe(observe), control, operation, note,
                 story,        wait};
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "checker/rt/access_set.hpp"
+#include "checker/rt/address.hpp"
 
 namespace preempt {
 
@@ -32,12 +33,31 @@ class StateHasher {
   std::uint64_t b_ = 0x13198A2E03707344ull;
 };
 
+// How a fingerprint names heap objects in pointer values (address.hpp). A heap object's name holds
+// the thread that allocated it; with symmetry, threads are renamed by their rank, so pointers are
+// too: `rank` maps thread ids to ranks. To sort threads before ranks are known, `erase` drops the
+// thread from the name (a coarser key that only orders).
+struct PointerNames {
+  const ThreadId* rank = nullptr;  // null: ids stay as they are
+  std::uint32_t threads = 0;       // entries of rank
+  bool erase = false;
+
+  [[nodiscard]] std::uint64_t operator()(std::int64_t value) const {
+    const auto p = static_cast<std::uint64_t>(value);
+    if (!is_heap(p) || (rank == nullptr && !erase)) return p;
+    const ThreadId t = heap_thread(p);
+    const ThreadId renamed = erase ? 0 : (t < threads ? rank[t] : t);
+    return heap_addr(renamed, heap_seq(p), heap_offset(p));
+  }
+};
+
 // A thread whose whole local state can be hashed (the scenario interpreter). Threads of C++ models
 // keep their state on native stacks and have none: stateful exploration refuses them.
 class StateSource {
  public:
   virtual ~StateSource() = default;
-  virtual void hash_state(StateHasher& hasher) const = 0;
+  // Hashes the thread's local state; the pointers it knows to be pointers are named by `names`.
+  virtual void hash_state(StateHasher& hasher, const PointerNames& names) const = 0;
   // Adds to `out` (sized for an AccessIndex of the layout's initial store) every object that the
   // steps the thread may still take, its pending step included, may touch; an over-approximation.
   // False when the source cannot tell (then the thread may touch anything).

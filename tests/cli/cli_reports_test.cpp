@@ -167,10 +167,12 @@ TEST_CASE("check --sarif: the dm race located at its failing line, its trace a t
   CHECK(driver["name"] == "preempt");
   CHECK(driver["version"] == preempt_version());
   CHECK(driver["semanticVersion"] == preempt_version());
-  REQUIRE(driver["rules"].size() == 10);  // every kind in violation_kinds.def, then compile-error
+  REQUIRE(driver["rules"].size() == 14);  // every kind in violation_kinds.def, then compile-error
   CHECK(driver["rules"][0]["id"] == "unloaded-code");
   CHECK(driver["rules"][8]["id"] == "division-by-zero");
-  CHECK(driver["rules"][9]["id"] == "compile-error");
+  CHECK(driver["rules"][9]["id"] == "double-free");
+  CHECK(driver["rules"][12]["id"] == "memory-leak");
+  CHECK(driver["rules"][13]["id"] == "compile-error");
   for (const auto& rule : driver["rules"]) {
     INFO(rule.dump());
     CHECK(rule["help"]["text"].get<std::string>().size() > 60);

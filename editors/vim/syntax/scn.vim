@@ -17,7 +17,9 @@ syn case match
 syn keyword scnConditional else if
 syn keyword scnRepeat for while
 syn keyword scnStatement break continue return
+syn keyword scnStructure enum struct
 syn keyword scnDeclaration final in init module scenario thread
+syn keyword scnOperator sizeof
 syn keyword scnSelf self
 syn keyword scnKeyword assert assume await do_exit schedule
 syn keyword scnType atomic64_t atomic_t bool char completion int kobject long mutex refcount_t s16
@@ -25,12 +27,14 @@ syn keyword scnType s32 s64 s8 short size_t spinlock spinlock_t u16 u32 u64 u8 v
 syn keyword scnType wait_queue_head_t
 syn keyword scnBuiltin __module_get atomic_add atomic_dec atomic_dec_and_test atomic_dec_return
 syn keyword scnBuiltin atomic_inc atomic_inc_return atomic_read atomic_set atomic_sub cmpxchg
-syn keyword scnBuiltin complete complete_all completion_done delete_module kobject_get
-syn keyword scnBuiltin kobject_get_unless_zero kobject_put module_put module_put_and_kthread_exit
-syn keyword scnBuiltin mutex_lock mutex_trylock mutex_unlock reinit_completion spin_lock
-syn keyword scnBuiltin spin_trylock spin_unlock try_module_get try_wait_for_completion
-syn keyword scnBuiltin wait_for_completion xchg
-syn match scnViolationKind "\(\<violation\s\+\)\@<=\(refcount\-underflow\|division\-by\-zero\|sleep\-in\-atomic\|use\-after\-free\|out\-of\-bounds\|unloaded\-code\|lock\-misuse\|assertion\|deadlock\)\>" contained
+syn keyword scnBuiltin complete complete_all completion_done delete_module kfree kmalloc kobject_get
+syn keyword scnBuiltin kobject_get_unless_zero kobject_init kobject_put kref_get
+syn keyword scnBuiltin kref_get_unless_zero kref_init kref_put kref_read kzalloc module_put
+syn keyword scnBuiltin module_put_and_kthread_exit mutex_lock mutex_trylock mutex_unlock
+syn keyword scnBuiltin refcount_dec refcount_dec_and_test refcount_inc refcount_inc_not_zero
+syn keyword scnBuiltin refcount_read refcount_set reinit_completion spin_lock spin_trylock
+syn keyword scnBuiltin spin_unlock try_module_get try_wait_for_completion wait_for_completion xchg
+syn match scnViolationKind "\(\<violation\s\+\)\@<=\(refcount\-underflow\|division\-by\-zero\|null\-dereference\|sleep\-in\-atomic\|use\-after\-free\|out\-of\-bounds\|unloaded\-code\|invalid\-free\|double\-free\|lock\-misuse\|memory\-leak\|assertion\|deadlock\)\>" contained
 " END GENERATED
 
 syn keyword scnConstant NULL

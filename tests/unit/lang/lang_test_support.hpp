@@ -42,6 +42,14 @@ inline std::string error_lines(std::string_view text) {
   return out;
 }
 
+// The first line of the first warning ("t.scn:L:C: warning: ..."), or "" when there is none.
+inline std::string first_warning(std::string_view text) {
+  Diagnostics diags;
+  (void)compile_frontend("t.scn", text, diags);
+  const std::string all = diags.render_warnings();
+  return all.substr(0, all.find('\n'));
+}
+
 // Compiles `text`, which must be free of errors (they are shown on failure).
 inline Program compile_ok(std::string_view text) {
   Diagnostics diags;

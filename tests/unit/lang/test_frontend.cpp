@@ -66,23 +66,23 @@ TEST_CASE("frontend: the dm example resolves to the expected program", "[fronten
   CHECK(dump(p) ==
         "scenario \"dm: kobject release method inside the dm module\"\n"
         "module dm\n"
-        "kobject dm_kobj release dm_kobject_release\n"
-        "completion kobj_holder\n"
-        "void dm_kobject_release(0) in dm slots=0\n"
+        "struct completion kobj_holder\n"
+        "struct kobject dm_kobj release dm_kobject_release\n"
+        "void dm_kobject_release() in dm slots=0\n"
         "  block\n"
-        "    (complete completion:kobj_holder)\n"
-        "void dm_sysfs_exit(0) in dm slots=0\n"
+        "    (complete kobj_holder)\n"
+        "void dm_sysfs_exit() in dm slots=0\n"
         "  block\n"
-        "    (kobject_put kobject:dm_kobj)\n"
-        "    (wait_for_completion completion:kobj_holder)\n"
+        "    (kobject_put dm_kobj)\n"
+        "    (wait_for_completion kobj_holder)\n"
         "init slots=0\n"
         "  block\n"
         "    (__module_get module:dm)\n"
         "thread sysfs_reader slots=0\n"
         "  block\n"
-        "    if (kobject_get_unless_zero kobject:dm_kobj)\n"
+        "    if (kobject_get_unless_zero dm_kobj)\n"
         "      block\n"
-        "        (kobject_put kobject:dm_kobj)\n"
+        "        (kobject_put dm_kobj)\n"
         "thread rmmod slots=0\n"
         "  block\n"
         "    (call dm_sysfs_exit)\n"
@@ -99,22 +99,20 @@ TEST_CASE("frontend: the dm example's tables, indices and locations", "[frontend
   CHECK(p.modules[0].name == "dm");
   CHECK(p.modules[0].loc == SourceLoc{4, 8});
   CHECK(p.modules[0].exit_function == -1);
-  REQUIRE(p.completions.size() == 1);
-  CHECK(p.completions[0].release_function == -1);
-  REQUIRE(p.kobjects.size() == 1);
-  CHECK(p.kobjects[0].name == "dm_kobj");
-  CHECK(p.kobjects[0].array_size == 0);
-  CHECK(p.kobjects[0].release_function == 0);
-  CHECK(p.mutexes.empty());
-  CHECK(p.spinlocks.empty());
-  CHECK(p.shared_ints.empty());
+  REQUIRE(p.globals.size() == 2);
+  CHECK(p.globals[0].name == "kobj_holder");
+  CHECK(p.types[p.globals[0].type].object == ObjectKind::Completion);
+  CHECK(p.globals[0].release_function == -1);
+  CHECK(p.globals[1].name == "dm_kobj");
+  CHECK(p.types[p.globals[1].type].kind == preempt::lang::TypeKind::Object);
+  CHECK(p.globals[1].release_function == 0);
 
   REQUIRE(p.functions.size() == 2);
   CHECK(p.functions[0].name == "dm_kobject_release");
   CHECK(p.functions[0].loc == SourceLoc{9, 6});
   CHECK(p.functions[0].module == 0);
-  CHECK_FALSE(p.functions[0].returns_int);
-  CHECK(p.functions[0].param_count == 0);
+  CHECK_FALSE(p.functions[0].returns_value());
+  CHECK(p.functions[0].params.empty());
   CHECK(p.functions[0].body.end_loc == SourceLoc{11, 1});
   CHECK(p.functions[1].module == 0);
 
@@ -124,7 +122,7 @@ TEST_CASE("frontend: the dm example's tables, indices and locations", "[frontend
   CHECK(get.kind == StmtKind::ExprStmt);
   CHECK(get.loc == SourceLoc{19, 5});
   CHECK(get.value->builtin == Builtin::ModuleGet);
-  CHECK(get.value->args.at(0)->object == ObjectKind::Module);
+  CHECK(get.value->args.at(0)->kind == preempt::lang::ExprKind::ModuleRef);
   CHECK(get.value->args.at(0)->decl == 0);
   CHECK_FALSE(p.final);
 

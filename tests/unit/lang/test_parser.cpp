@@ -33,10 +33,20 @@ std::string sexpr(const syn::Expr& e) {
     case syn::ExprKind::Binary:
       return fmt::format("({} {} {})", spelling(e.binary_op), sexpr(*e.lhs), sexpr(*e.rhs));
     case syn::ExprKind::Call: {
-      std::string s = fmt::format("({}", e.name.text);
+      std::string s = fmt::format("({}", e.operand ? sexpr(*e.operand) : std::string(e.name.text));
       for (const syn::ExprPtr& a : e.args) s += fmt::format(" {}", sexpr(*a));
       return s + ")";
     }
+    case syn::ExprKind::String: return fmt::format("\"{}\"", e.text);
+    case syn::ExprKind::Conditional:
+      return fmt::format("(? {} {} {})", sexpr(*e.cond), sexpr(*e.lhs), sexpr(*e.rhs));
+    case syn::ExprKind::Index: return fmt::format("{}[{}]", sexpr(*e.operand), sexpr(*e.index));
+    case syn::ExprKind::Member: return fmt::format("{}{}{}", sexpr(*e.operand), e.arrow ? "->" : ".", e.name.text);
+    case syn::ExprKind::Deref: return fmt::format("(* {})", sexpr(*e.operand));
+    case syn::ExprKind::AddressOf: return fmt::format("(& {})", sexpr(*e.operand));
+    case syn::ExprKind::SizeofType: return "(sizeof type)";
+    case syn::ExprKind::SizeofExpr: return fmt::format("(sizeof {})", sexpr(*e.operand));
+    case syn::ExprKind::Cast: return fmt::format("(cast {})", sexpr(*e.operand));
   }
   return "?";
 }
@@ -159,23 +169,25 @@ TEST_CASE("parser: declarations", "[parser]") {
   CHECK(d[0].kind == syn::DeclKind::Scenario);
   CHECK(d[0].text == "t\"x\"");
   CHECK(d[1].function.text == "e");
-  CHECK(d[3].number == -3);
-  CHECK(d[4].array_size == 4);
-  CHECK(d[5].object == ObjectKind::Kobject);
+  REQUIRE(d[3].initializer.value != nullptr);
+  CHECK(d[3].initializer.value->value == -3);
+  CHECK(d[4].sizes.size() == 1);
+  CHECK(d[5].legacy);
+  CHECK(d[5].type.object == ObjectKind::Kobject);
   CHECK(d[5].function.text == "r");
-  CHECK(d[6].array_size == 2);
-  CHECK(d[7].object == ObjectKind::Completion);
-  CHECK(d[8].object == ObjectKind::Mutex);
-  CHECK(d[9].object == ObjectKind::Spinlock);
+  CHECK(d[6].sizes.size() == 1);
+  CHECK(d[7].type.object == ObjectKind::Completion);
+  CHECK(d[8].type.object == ObjectKind::Mutex);
+  CHECK(d[9].type.object == ObjectKind::Spinlock);
   CHECK(d[10].module.text == "m");
-  CHECK_FALSE(d[10].returns_int);
-  CHECK(d[11].returns_int);
+  CHECK(d[10].type.base == syn::TypeSyntax::Base::Void);
+  CHECK(d[11].type.base == syn::TypeSyntax::Base::Int);
   CHECK(d[11].params.size() == 2);
-  CHECK(d[11].params[1].text == "q");
+  CHECK(d[11].params[1].name.text == "q");
   CHECK(d[12].kind == syn::DeclKind::Init);
   CHECK(d[13].kind == syn::DeclKind::Final);
-  CHECK(d[14].array_size == 0);
-  CHECK(d[15].array_size == 4);
+  CHECK(d[14].sizes.empty());
+  CHECK(d[15].sizes.size() == 1);
   CHECK(d[15].module.text == "m");
   CHECK(d[16].kind == syn::DeclKind::ExpectSafe);
   CHECK(d[17].text == "use-after-free");
@@ -207,7 +219,7 @@ TEST_CASE("parser: expected-token errors", "[parser]") {
   CHECK(first_error("thread { }") == "t.scn:1:8: error: expected a thread name, found '{'");
   CHECK(first_error("void x;") ==
         "t.scn:1:7: error: expected '(' (only functions can be void), found ';'");
-  CHECK(first_error("int f(x) {}") == "t.scn:1:7: error: expected 'int', found 'x'");
+  CHECK(first_error("int f(x) {}") == "t.scn:1:7: error: expected a parameter type, found 'x'");
   CHECK(first_error("scenario title;") ==
         "t.scn:1:10: error: expected a string with the scenario's title, found 'title'");
   CHECK(first_error("thread t { for (x = 1; x; f()) {} }") ==
@@ -238,7 +250,7 @@ TEST_CASE("parser: array sizes and thread counts are 1..65536", "[parser]") {
         "t.scn:1:9: error: the array size must be between 1 and 65536, not 65537");
   CHECK(first_error("thread t[0] {}") ==
         "t.scn:1:10: error: the number of threads must be between 1 and 65536, not 0");
-  CHECK(first_error("int a[n];") == "t.scn:1:7: error: expected the array size, found 'n'");
+  CHECK(first_error("int a[n];") == "t.scn:1:7: error: undeclared name 'n'");
   CHECK(errors_of("int a[65536]; thread t[65536] {}").empty());
 }
 
@@ -277,7 +289,7 @@ TEST_CASE("parser: recovery at semicolons and braces reports one error per bad s
         "t.scn:6:9: error: expected an expression, found ')'\n"
         "t.scn:9:14: error: expected '=', '+=', '-=', '++', '--' or '(' after 'w', found '+'\n");
   CHECK(error_lines("int x = ;\nint y = 1;\nmutex ;\nthread t {}\nthread ;\n") ==
-        "t.scn:1:9: error: expected an integer constant, found ';'\n"
+        "t.scn:1:9: error: expected an initial value, found ';'\n"
         "t.scn:3:7: error: expected a mutex name, found ';'\n"
         "t.scn:5:8: error: expected a thread name, found ';'\n");
 }
@@ -293,7 +305,7 @@ TEST_CASE("parser: recovery skips a { ... } group whole", "[parser]") {
         "t.scn:1:10: error: expected '{', found 'x'\n"
         "t.scn:5:16: error: expected an expression, found ';'\n");
   CHECK(error_lines("void f( { a = 1; b = 2; }\nthread u { q = ; }\n") ==
-        "t.scn:1:9: error: expected 'int', found '{'\n"
+        "t.scn:1:9: error: expected a parameter type, found '{'\n"
         "t.scn:2:16: error: expected an expression, found ';'\n");
 }
 
@@ -338,9 +350,10 @@ TEST_CASE("parser: long operator chains are limited by the tree height", "[parse
   CHECK(error_lines(unary + "1; }") == "t.scn:1:276: error: expression nested too deeply\n");
   std::string args = "thread t { f(";
   for (int i = 0; i < 300; ++i) args += "f(";
-  // "thread t { f(" is 13 columns; the 257th nested argument starts at 14 + 2 * 256.
+  // "thread t { f(" is 13 columns; the outer call is level 1, so the 256th nested argument, at
+  // 14 + 2 * 255, is level 257.
   CHECK(first_error(args + std::string(301, ')') + "; }") ==
-        "t.scn:1:526: error: expression nested too deeply");
+        "t.scn:1:524: error: expression nested too deeply");
 }
 
 TEST_CASE("parser: statements nested too deeply", "[parser][depth]") {

@@ -26,14 +26,14 @@ TEST_CASE("resolver: locals get slots and parameters come first", "[resolver]") 
       "int f(int a, int b) { int c = a; { int d = b; } { int e = c; } return c; }\n"
       "thread t { int x = f(1, 2); }\n");
   const auto& f = p.functions.at(0);
-  CHECK(f.param_count == 2);
-  CHECK(f.returns_int);
+  CHECK(f.params.size() == 2);
+  CHECK(f.returns_value());
   CHECK(f.body.slot_count == 5);
   CHECK(f.body.slot_names == std::vector<std::string>{"a", "b", "c", "d", "e"});
   CHECK(f.body.end_loc == SourceLoc{1, 74});
   CHECK(dump_of("int f(int a, int b) { int c = a; { int d = b; } { int e = c; } return c; }\n"
                 "thread t { int x = f(1, 2); }\n") ==
-        "int f(2) slots=5\n"
+        "int f(int, int) slots=5\n"
         "  block\n"
         "    local c#2 = a#0\n"
         "    block\n"
@@ -79,7 +79,7 @@ TEST_CASE("resolver: for loops scope their variable, and loops accept break and 
         "        break\n");
 }
 
-TEST_CASE("resolver: builtin arguments become ObjectRef and Shared nodes", "[resolver]") {
+TEST_CASE("resolver: builtin arguments are places: globals and their elements", "[resolver]") {
   Program p = compile_ok(
       "module m; int v; int arr[3]; kobject k release r; kobject ks[2] release ri;\n"
       "completion c; mutex mx[4]; spinlock s;\n"
@@ -92,29 +92,35 @@ TEST_CASE("resolver: builtin arguments become ObjectRef and Shared nodes", "[res
   CHECK(put.kind == ExprKind::CallBuiltin);
   CHECK(put.builtin == Builtin::KobjectPut);
   REQUIRE(put.args.size() == 1);
-  CHECK(put.args[0]->kind == ExprKind::ObjectRef);
-  CHECK(put.args[0]->object == ObjectKind::Kobject);
-  CHECK(put.args[0]->decl == 1);
+  CHECK(put.args[0]->kind == ExprKind::Index);
+  CHECK(put.args[0]->operand->kind == ExprKind::Global);
+  CHECK(p.globals.at(static_cast<std::size_t>(put.args[0]->operand->decl)).name == "ks");
   CHECK(put.args[0]->index->kind == ExprKind::Self);
+  CHECK(p.types[put.args[0]->type].object == ObjectKind::Kobject);
   CHECK(put.height == 3);
   const Expr& cmpxchg = *body.children.at(5)->value;
   CHECK(cmpxchg.builtin == Builtin::Cmpxchg);
-  CHECK(cmpxchg.args[0]->kind == ExprKind::Shared);
-  CHECK(cmpxchg.args[0]->decl == 1);
-  CHECK(cmpxchg.args[0]->index->kind == ExprKind::Self);
+  CHECK(cmpxchg.args[0]->kind == ExprKind::Index);
+  CHECK(p.globals.at(static_cast<std::size_t>(cmpxchg.args[0]->operand->decl)).name == "arr");
   CHECK(cmpxchg.args[1]->kind == ExprKind::IntLit);
   CHECK(cmpxchg.args[2]->kind == ExprKind::Binary);
   const Expr& add = *body.children.at(6)->value;
   CHECK(add.args[0]->kind == ExprKind::IntLit);
-  CHECK(add.args[1]->kind == ExprKind::Shared);
-  CHECK(add.args[1]->index == nullptr);
+  CHECK(add.args[1]->kind == ExprKind::Global);
   const Expr& module_get = *body.children.at(7)->value;
-  CHECK(module_get.args[0]->object == ObjectKind::Module);
-  CHECK(p.object_name(ObjectKind::Module, module_get.args[0]->decl) == "m");
-  CHECK(p.kobjects.at(0).release_function == 0);
-  CHECK(p.kobjects.at(1).release_function == 1);
-  CHECK(p.kobjects.at(1).array_size == 2);
-  CHECK(p.mutexes.at(0).array_size == 4);
+  CHECK(module_get.args[0]->kind == ExprKind::ModuleRef);
+  CHECK(p.modules.at(static_cast<std::size_t>(module_get.args[0]->decl)).name == "m");
+  const auto global = [&](const char* name) -> const preempt::lang::GlobalDecl& {
+    for (const auto& g : p.globals) {
+      if (g.name == name) return g;
+    }
+    FAIL(name);
+    return p.globals.front();
+  };
+  CHECK(global("k").release_function == 0);
+  CHECK(global("ks").release_function == 1);
+  CHECK(p.types[global("ks").type].length == 2);
+  CHECK(p.types[global("mx").type].length == 4);
   CHECK(p.threads.at(0).count == 2);
 }
 
@@ -125,7 +131,7 @@ TEST_CASE("resolver: functions may be used before their declaration", "[resolver
       "int twice(int a) { return a * 2; } void helper() in m { } void rel() {} void bye() {}\n");
   CHECK(p.functions.size() == 4);
   CHECK(p.modules.at(0).exit_function == 3);
-  CHECK(p.kobjects.at(0).release_function == 2);
+  CHECK(p.globals.at(0).release_function == 2);
   CHECK(p.threads.at(0).module == 0);
   CHECK(p.functions.at(1).module == 0);
   CHECK(p.functions.at(0).module == -1);
@@ -142,15 +148,15 @@ TEST_CASE("resolver: assignments, statements and expectations", "[resolver]") {
       "thread t { a[0] += 2; assume(g > 0); await(atomic_read(g) == 1); schedule(); do_exit(); }\n"
       "expect safe; expect executions dfs 3; expect executions dpor 2;\n");
   CHECK(p.title == "all");
-  CHECK(p.shared_ints.at(0).init == -4);
-  CHECK(p.shared_ints.at(1).array_size == 2);
+  CHECK(p.globals.at(0).init.value == -4);
+  CHECK(p.types[p.globals.at(1).type].length == 2);
   REQUIRE(p.init);
   REQUIRE(p.final);
   CHECK(p.final->block->children.at(0)->kind == StmtKind::Assert);
   const Stmt& assign = *p.threads.at(0).body.block->children.at(0);
   CHECK(assign.kind == StmtKind::Assign);
   CHECK(assign.assign_op == AssignOp::Add);
-  CHECK(assign.target->kind == ExprKind::Shared);
+  CHECK(assign.target->kind == ExprKind::Index);
   CHECK(assign.target->index->value == 0);
   CHECK(p.expectation.kind == preempt::lang::Expectation::Kind::Safe);
   CHECK(p.expectation.loc == SourceLoc{4, 1});
@@ -164,7 +170,8 @@ TEST_CASE("resolver: assignments, statements and expectations", "[resolver]") {
 TEST_CASE("resolver: each violation kind is accepted", "[resolver]") {
   for (const char* kind :
        {"unloaded-code", "use-after-free", "refcount-underflow", "deadlock", "assertion",
-        "lock-misuse", "sleep-in-atomic", "out-of-bounds", "division-by-zero"}) {
+        "lock-misuse", "sleep-in-atomic", "out-of-bounds", "division-by-zero", "double-free", "invalid-free",
+        "null-dereference", "memory-leak"}) {
     Program p = compile_ok(std::string("thread t {} expect violation ") + kind + ";");
     CHECK(p.expectation.violation == kind);
   }
@@ -182,8 +189,12 @@ TEST_CASE("resolver: undeclared and duplicate names", "[resolver]") {
         "t.scn:1:20: error: duplicate declaration of 't' (first declared at 1:8)");
   CHECK(first_error("void f() {} int f() { return 1; } thread t {}") ==
         "t.scn:1:17: error: duplicate declaration of 'f' (first declared at 1:6)");
-  CHECK(first_error("completion complete; thread t {}") ==
-        "t.scn:1:12: error: 'complete' is the name of a builtin function");
+  // A scenario's own name wins over a builtin's, with a warning (scenarios written before a
+  // builtin existed keep their meaning).
+  CHECK(first_error("completion complete; thread t {}").empty());
+  CHECK(preempt::lang::test::first_warning("completion complete; thread t {}") ==
+        "t.scn:1:12: warning: 'complete' is the name of a builtin; this scenario's own 'complete' is used instead of "
+        "the builtin");
   CHECK(first_error("thread t { int x; int x; }") ==
         "t.scn:1:23: error: local 'x' is already declared in this scope (at 1:16)");
   CHECK(first_error("void f(int a, int a) {} thread t {}") ==
@@ -254,7 +265,7 @@ TEST_CASE("resolver: shared int (I) arguments", "[resolver]") {
   CHECK(first_error("thread t { int l; atomic_inc(l); }") ==
         "t.scn:1:30: error: atomic_inc expects a shared int, but 'l' is a local int");
   CHECK(first_error("int a[2]; thread t { atomic_inc(a); }") ==
-        "t.scn:1:33: error: 'a' is a shared int array; use an element: a[i]");
+        "t.scn:1:33: error: atomic_inc expects a shared int, but 'a' is a shared int array; use an element: a[i]");
   CHECK(first_error("int s; thread t { atomic_inc(s[1]); }") ==
         "t.scn:1:30: error: 's' is a shared int, not an array");
   CHECK(first_error("int s; thread t { atomic_set(s + 1, 2); }") ==
@@ -267,9 +278,9 @@ TEST_CASE("resolver: objects and other non-values where an int is expected", "[r
   CHECK(first_error("completion c; thread t { int x = c; }") ==
         "t.scn:1:34: error: expected an int value, but 'c' is a completion");
   CHECK(first_error("kobject k[2] release r; void r() {} thread t { int x = k[0] + 1; }") ==
-        "t.scn:1:56: error: expected an int value, but 'k' is an array of kobjects");
+        "t.scn:1:56: error: expected a value, but k[0] is a kobject");
   CHECK(first_error("void f() {} thread t { int x = f; }") ==
-        "t.scn:1:32: error: expected an int value, but 'f' is a function");
+        "t.scn:1:32: error: 'f' is a function, not an int");
   CHECK(first_error("thread t { int x = t; }") ==
         "t.scn:1:20: error: expected an int value, but 't' is a thread");
   CHECK(first_error("int a[3]; thread t { int x = a; }") ==
@@ -343,11 +354,11 @@ TEST_CASE("resolver: return with and without a value", "[resolver]") {
 
 TEST_CASE("resolver: await conditions are pure", "[resolver]") {
   CHECK(first_error("int f() { return 1; } thread t { await(f() == 1); }") ==
-        "t.scn:1:40: error: an await condition cannot call function 'f': only atomic_read and "
-        "completion_done may be called in it");
+        "t.scn:1:40: error: an await condition cannot call function 'f': only atomic_read, "
+        "completion_done, kref_read and refcount_read may be called in it");
   CHECK(first_error("completion c; thread t { await(try_wait_for_completion(c)); }") ==
         "t.scn:1:32: error: an await condition cannot call try_wait_for_completion: only "
-        "atomic_read and completion_done may be called in it");
+        "atomic_read, completion_done, kref_read and refcount_read may be called in it");
   CHECK(errors_of("int v; completion c; thread t { await(atomic_read(v) == 1 || completion_done(c) "
                   "|| v > 2); }")
             .empty());
@@ -387,11 +398,12 @@ TEST_CASE("resolver: unknown violation kind lists the valid ones", "[resolver]")
   CHECK(first_error("thread t {}\nexpect violation use-after-freed;") ==
         "t.scn:2:18: error: unknown violation kind 'use-after-freed'; the kinds are: "
         "unloaded-code, use-after-free, refcount-underflow, deadlock, assertion, lock-misuse, "
-        "sleep-in-atomic, out-of-bounds, division-by-zero");
+        "sleep-in-atomic, out-of-bounds, division-by-zero, double-free, invalid-free, null-dereference, "
+        "memory-leak");
   CHECK(first_error("thread t {} expect violation race;") ==
         "t.scn:1:30: error: unknown violation kind 'race'; the kinds are: unloaded-code, "
         "use-after-free, refcount-underflow, deadlock, assertion, lock-misuse, sleep-in-atomic, "
-        "out-of-bounds, division-by-zero");
+        "out-of-bounds, division-by-zero, double-free, invalid-free, null-dereference, memory-leak");
 }
 
 TEST_CASE("resolver: a scenario needs a thread", "[resolver]") {

@@ -1,0 +1,97 @@
+// Heap objects: kmalloc/kzalloc allocate a struct, kfree frees it (mm/slab_common.c, as KASAN
+// checks it). An object is named by its allocating thread and sequence (checker/rt/address.hpp);
+// its header cell says live or freed, and every access to one of its cells checks it first
+// (rules.cpp): an access after kfree is a use-after-free, a second kfree a double-free.
+#include <fmt/format.h>
+
+#include "models/step.hpp"
+
+namespace preempt::models {
+
+namespace {
+
+// The limits of one execution's heap: objects are named by 20-bit sequences and offsets, and the
+// cells of all of them together are bounded so that a model cannot exhaust the machine.
+constexpr std::size_t kMaxHeapCells = std::size_t{1} << 24;
+
+void allocate(const Op& op, StepContext& ctx, StepEffect& effect) {
+  const auto type = static_cast<std::uint32_t>(op.arg0);
+  const StructInfo& info = ctx.layout.structs[type];
+  const std::uint32_t seq = ctx.store.allocations_of(ctx.thread);
+  if (seq > kMaxHeapSeq || info.cells.size() >= kMaxHeapOffset ||
+      ctx.store.heap_cells() + info.cells.size() + 1 > kMaxHeapCells) {
+    effect.fail_model(fmt::format("the heap outgrew its limit: {} allocations by this thread, {} cells in all (the "
+                                  "limits are {} and {})",
+                                  seq, ctx.store.heap_cells(), kMaxHeapSeq, kMaxHeapCells));
+    return;
+  }
+  ctx.initial_cells.clear();
+  for (const StructInfo::Cell& cell : info.cells) ctx.initial_cells.push_back(cell.initial);
+  const Addr header = ctx.store.allocate(ctx.thread, seq, type, ctx.initial_cells);
+  HeapObject& object = *ctx.store.heap_object(header);
+  object.alloc_step = ctx.step;
+  object.alloc_line = op.line;
+  effect.change(header, 0, kHeapLive);
+  effect.result.value = pointer_to(header + 1);  // the object's first field
+}
+
+void free_object(const Op& op, StepContext& ctx, StepEffect& effect) {
+  const std::int64_t pointer = op.arg0;
+  if (pointer == 0) return;  // kfree(NULL) does nothing
+  const Addr addr = addr_of_pointer(pointer);
+  if (!is_heap(addr)) {
+    const ModuleId owner = addr == kNoAddr ? kNone : ctx.layout.data_owner(addr);
+    effect.fail(ViolationKind::InvalidFree,
+                fmt::format("kfree({}) at line {} frees {}, which kmalloc did not allocate", op_expr(op, ctx.layout), op.line,
+                            addr == kNoAddr  ? std::string("a function")
+                            : owner != kNone ? fmt::format("data of module {}", ctx.layout.modules[owner].name)
+                                             : "the static object " + ctx.layout.object_name({ObjectKind::Int, addr})));
+    return;
+  }
+  HeapObject* object = ctx.store.heap_object(addr);
+  if (object == nullptr) {
+    effect.fail_model(fmt::format("kfree({}) at line {} of a pointer to no object", op_expr(op, ctx.layout), op.line));
+    return;
+  }
+  const std::string what = describe_heap_object(ctx, *object);
+  if (heap_offset(addr) != 1) {
+    effect.fail(ViolationKind::InvalidFree,
+                fmt::format("kfree({}) at line {} frees a pointer into {}, not the object's start", op_expr(op, ctx.layout),
+                            op.line, what));
+    return;
+  }
+  std::int64_t& header = ctx.store.at(object->header());
+  if (header == kHeapFreed) {
+    effect.fail(ViolationKind::DoubleFree,
+                fmt::format("kfree({}) at line {} frees {} again: {}", op_expr(op, ctx.layout), op.line, what,
+                            describe_free(ctx, *object)));
+    return;
+  }
+  effect.change(object->header(), header, kHeapFreed);
+  header = kHeapFreed;
+  object->free_step = ctx.step;
+  object->free_line = op.line;
+  object->free_thread = ctx.thread;
+}
+
+}  // namespace
+
+std::string describe_heap_object(const StepContext& ctx, const HeapObject& object) {
+  return fmt::format("the struct {} allocated by {} at line {} (step {})", ctx.layout.structs[object.type].name,
+                     ctx.names.thread_name(object.thread), object.alloc_line, object.alloc_step);
+}
+
+std::string describe_free(const StepContext& ctx, const HeapObject& object) {
+  return fmt::format("freed by {} at line {} (step {})", ctx.names.thread_name(object.free_thread), object.free_line,
+                     object.free_step);
+}
+
+void apply_heap(const Op& op, StepContext& ctx, StepEffect& effect) {
+  switch (op.kind) {
+    case OpKind::Kmalloc: case OpKind::Kzalloc: allocate(op, ctx, effect); return;
+    case OpKind::Kfree: free_object(op, ctx, effect); return;
+    default: return;
+  }
+}
+
+}  // namespace preempt::models

@@ -1,0 +1,116 @@
+// Where an object lives and whether it is still there: a step that touches a cell of a freed heap
+// object is a use-after-free (KASAN's report: what was touched, where the object was allocated and
+// freed), one that touches module data of an unloaded module too. And the struct that holds an
+// object, which a release method receives.
+#include <fmt/format.h>
+
+#include "models/step.hpp"
+
+namespace preempt::models {
+
+std::string op_expr(const Op& op, const ModelLayout& layout) {
+  if (op.expr != nullptr) return op.expr;
+  if (op.target.addr == kNoAddr) return "NULL";
+  if (is_heap(op.target.addr)) return "a heap object";
+  return layout.object_name(op.target);
+}
+
+std::string released_since(const StepContext& ctx, Addr addr) {
+  const std::uint32_t step = ctx.store.marked_at(addr);
+  return step == 0 ? std::string() : fmt::format(" (its last reference was dropped at step {})", step);
+}
+
+std::int64_t container_of(const StepContext& ctx, Addr addr) {
+  if (is_heap(addr)) {
+    const HeapObject* object = ctx.store.heap_object(addr);
+    const std::uint32_t offset = heap_offset(addr);
+    if (object == nullptr || offset == 0) return 0;
+    const StructInfo& info = ctx.layout.structs[object->type];
+    return pointer_to(object->header() + 1 + info.cells[offset - 1].container);
+  }
+  std::uint32_t index = 0;
+  const ObjectGroup* group = ctx.layout.group_of(addr, &index);
+  if (group == nullptr) return 0;
+  if (group->type == kNone) return index;  // a kobject of an array: its release method gets the index
+  const Addr element = ctx.layout.element(*group, index);
+  return pointer_to(element + ctx.layout.structs[group->type].cells[addr - element].container);
+}
+
+// The verb of an access, for KASAN's words: a read, a write, or the builtin.
+std::string access_words(const Op& op, const StepContext& ctx) {
+  const std::string what = op_expr(op, ctx.layout);
+  switch (op.kind) {
+    case OpKind::Read: return fmt::format("reads {}", what);
+    case OpKind::Write: return fmt::format("writes {}", what);
+    default: return fmt::format("calls {}({})", op_name(op.kind), what);
+  }
+}
+
+bool check_alive(const Op& op, const StepContext& ctx, StepEffect& effect) {
+  const Addr addr = op.target.addr;
+  if (addr == kNoAddr || (!is_heap(addr) && !ctx.layout.has_module_data())) return false;  // the common case
+  const std::string& thread = ctx.names.thread_name(ctx.thread);
+  if (is_heap(addr)) {
+    const HeapObject* object = ctx.store.heap_object(addr);
+    if (object == nullptr || ctx.store.get(object->header()) != kHeapFreed) return false;
+    effect.fail(ViolationKind::UseAfterFree,
+                fmt::format("{} {} at line {}: use-after-free of {}, {}", thread, access_words(op, ctx), op.line,
+                            describe_heap_object(ctx, *object), describe_free(ctx, *object)));
+    return true;
+  }
+  const ModuleId owner = ctx.layout.data_owner(addr);
+  if (owner == kNone) return false;
+  const Addr status = ctx.layout.modules[owner].addr + 1;
+  if (ctx.store.get(status) != static_cast<std::int64_t>(ModuleStatus::Unloaded)) return false;
+  effect.fail(ViolationKind::UseAfterFree,
+              fmt::format("{} {} at line {}: use-after-free of data of module {}, unloaded at step {}", thread,
+                          access_words(op, ctx), op.line, ctx.layout.modules[owner].name, ctx.store.marked_at(status)));
+  effect.module = owner;
+  return true;
+}
+
+}  // namespace preempt::models
+
+namespace preempt::models {
+
+bool check_complete(const StepContext& ctx, StepEffect& effect) {
+  const std::span<const HeapObject> heap = ctx.store.heap();
+  if (heap.empty()) return false;
+  // kmemleak's rule: an allocated object that no pointer in a global (a shared pointer, a static
+  // object, module data) or in an object reachable from one points to is a leak.
+  std::vector<char> reached(heap.size(), 0);
+  std::vector<Addr> pending;
+  const auto reach = [&](std::int64_t value) {
+    const Addr addr = addr_of_pointer(value);
+    if (!is_heap(addr)) return;
+    const HeapObject* object = ctx.store.heap_object(addr);
+    if (object == nullptr) return;
+    const auto index = static_cast<std::size_t>(object - heap.data());
+    if (reached[index] != 0) return;
+    reached[index] = 1;
+    pending.push_back(object->header());
+  };
+  const std::vector<CellRole>& roles = ctx.layout.roles;
+  for (std::size_t c = 0; c < roles.size(); ++c) {
+    if (roles[c] == CellRole::Pointer) reach(ctx.store.get(c));
+  }
+  while (!pending.empty()) {
+    const HeapObject& object = *ctx.store.heap_object(pending.back());
+    pending.pop_back();
+    const StructInfo& info = ctx.layout.structs[object.type];
+    for (std::uint32_t f = 0; f < info.cells.size(); ++f) {
+      if (info.cells[f].role == CellRole::Pointer) reach(ctx.store.get(object.header() + 1 + f));
+    }
+  }
+  for (std::size_t i = 0; i < heap.size(); ++i) {
+    if (reached[i] != 0 || ctx.store.get(heap[i].header()) != kHeapLive) continue;
+    effect.fail(ViolationKind::MemoryLeak,
+                fmt::format("{} is neither freed nor reachable from a shared pointer, a static object or module data "
+                            "when every thread has finished",
+                            describe_heap_object(ctx, heap[i])));
+    return true;
+  }
+  return false;
+}
+
+}  // namespace preempt::models
