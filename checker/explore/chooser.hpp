@@ -34,6 +34,15 @@ class Chooser {
   // again only in the executions where it sees something new) or loops as written (random
   // sampling, whose executions should run to their end rather than be dropped).
   [[nodiscard]] virtual bool stops_spin_loops() const { return true; }
+  // The value of a nondet(n) step (0 <= value < n): the k-th (0-based) of `thread` in this
+  // execution. The exhaustive searches get every value from the NondetOracle that wraps them
+  // (nondet_oracle.hpp); a replay from its schedule; random sampling draws one.
+  [[nodiscard]] virtual std::int64_t choose_value(ThreadId thread, std::uint32_t k, std::int64_t n) {
+    (void)thread;
+    (void)k;
+    (void)n;
+    return 0;
+  }
 };
 
 // A strategy drives many executions: it chooses within each, learns from each when it ends, and

@@ -54,6 +54,7 @@ bool Execution::hash_thread(ThreadId t, const PointerNames& names, StateHasher& 
   const ThreadContext& thread = *slots_[t];
   h.add(static_cast<std::uint64_t>(thread.status()));
   h.add(halted_[t]);
+  h.add(nondet_count_[t]);  // the next nondet's value depends on how many came before (nondet_oracle.hpp)
   kernel_[t].hash(h);
   if (thread.status() != ThreadStatus::Pending && thread.status() != ThreadStatus::Reporting) return true;
   const Op& op = thread.pending();
@@ -239,6 +240,8 @@ void Execution::begin() {
   thread_count_ = 0;
   kernel_.clear();
   last_entry_.clear();
+  nondet_count_.clear();
+  chooser_ = nullptr;
 }
 
 void Execution::finish() {
@@ -254,6 +257,7 @@ ThreadContext& Execution::start_thread(const ThreadSpec& spec) {
   halted_[id] = 0;
   kernel_.emplace_back();
   last_entry_.push_back(kNoEntry);
+  nondet_count_.push_back(0);
   ThreadContext& thread = *slots_[id];
   thread.attach_store(&store_);
   thread.stop_spins = stop_spins_ || phase_ != Phase::Threads;  // alone, a pass would loop for ever
@@ -265,6 +269,7 @@ ThreadContext& Execution::start_thread(const ThreadSpec& spec) {
 
 ExecutionEnd Execution::run(Chooser& chooser) {
   begin();
+  chooser_ = &chooser;
   phase_ = Phase::Threads;
   maximal_ = chooser.wants_maximal_executions();
   stop_spins_ = chooser.stops_spin_loops() && !options_.loops_as_written;
@@ -407,6 +412,15 @@ void Execution::step(ThreadId id, bool preempted, Phase phase) {
     return;
   }
   models::apply(op, ctx, effect);
+  if (op.kind == OpKind::Nondet) {
+    if (phase == Phase::Init) {  // init runs once, before the search: it has no choices
+      model_error(id, fmt::format("nondet() at line {} runs in init, which runs once without choices: make the "
+                                  "choice in a thread",
+                                  op.line));
+      return;
+    }
+    effect.result.value = nondet_value(id, op.arg0);
+  }
   if (!effect.model_error.empty()) {
     model_error(id, effect.model_error);
     return;
@@ -439,6 +453,12 @@ void Execution::step(ThreadId id, bool preempted, Phase phase) {
   thread.set_result(effect.result);
   thread.resume();
   after_resume(thread);
+}
+
+std::int64_t Execution::nondet_value(ThreadId id, std::int64_t n) {
+  const std::uint32_t k = nondet_count_[id]++;
+  const std::int64_t value = chooser_ != nullptr ? chooser_->choose_value(id, k, n) : 0;
+  return value >= 0 && value < n ? value : 0;
 }
 
 void Execution::after_resume(ThreadContext& thread) {

@@ -137,6 +137,8 @@ class Execution final : public models::ThreadNames {
   void finish();
   ThreadContext& start_thread(const ThreadSpec& spec);
   void step(ThreadId thread, bool preempted, Phase phase);
+  // The value of thread `id`'s next nondet(n) step, from the chooser of run() (0 in init and alone).
+  std::int64_t nondet_value(ThreadId id, std::int64_t n);
   void after_resume(ThreadContext& thread);
   // The models' context for a step (or an exit) of `thread`.
   [[nodiscard]] models::StepContext context(ThreadId thread, std::uint32_t step);
@@ -186,6 +188,8 @@ class Execution final : public models::ThreadNames {
   std::vector<models::ThreadKernel> kernel_;  // per slot: the locks it holds
   std::vector<std::int64_t> scratch_cells_;    // the models' scratch (a new heap object's fields)
   std::vector<std::size_t> last_entry_;        // per slot: its latest step in trace_ (kNoEntry: none)
+  std::vector<std::uint32_t> nondet_count_;    // per slot: the nondet steps it has taken
+  Chooser* chooser_ = nullptr;                 // the chooser of run(), which picks nondet values
   static constexpr std::size_t kNoEntry = ~std::size_t{0};
   bool maximal_ = false;            // the chooser wants maximal executions
   bool stop_spins_ = true;          // the chooser stops spin loops (Chooser::stops_spin_loops)

@@ -13,6 +13,7 @@
 #include "checker/explore/dpor.hpp"
 #include "checker/explore/execution.hpp"
 #include "checker/explore/minimal.hpp"
+#include "checker/explore/nondet_oracle.hpp"
 #include "checker/explore/random_walk.hpp"
 #include "checker/explore/schedule.hpp"
 #include "checker/explore/stateful.hpp"
@@ -107,11 +108,11 @@ std::string step_limit_reason(const Execution& execution, std::uint32_t max_step
 
 // Runs a schedule a strategy found to reach a violation and records that violation.
 void run_witness(Execution& execution, const std::vector<ThreadId>& witness, const std::vector<std::string>& names,
-                 const CheckConfig& config, ExploreResult& result) {
+                 const CheckConfig& config, Chooser& values, ExploreResult& result) {
   if (!result.violations.empty() && config.stop_at_first_violation) return;
   std::vector<std::string> steps;
   for (ThreadId t : witness) steps.push_back(names[t]);
-  ReplayChooser chooser(std::move(steps));
+  ReplayChooser chooser(std::move(steps), &values);  // the nondet values of the strategy's current run
   if (execution.run(chooser) == ExecutionEnd::Violation) result.violations.push_back(counterexample_of(execution));
 }
 
@@ -182,7 +183,7 @@ void minimize_over_states(Execution& execution, const CheckConfig& config, Explo
 void minimize(Execution& execution, const CheckConfig& config, ExploreResult& result, Clock::time_point started) {
   Counterexample& found = result.violations.front();
   for (std::uint32_t bound = 0; bound <= found.preemptions; ++bound) {
-    DfsChooser dfs(bound);
+    NondetOracle dfs([bound] { return std::make_unique<DfsChooser>(bound); });
     std::optional<Counterexample> best;
     bool searched_all = true;
     for (bool more = true; more;) {
@@ -241,7 +242,7 @@ bool tally(const Execution& execution, ExecutionEnd end, const CheckConfig& conf
   return true;
 }
 
-std::unique_ptr<Strategy> make_strategy(const ModelProgram& program, const CheckConfig& config) {
+std::unique_ptr<Strategy> make_search(const ModelProgram& program, const CheckConfig& config) {
   switch (config.strategy) {
     case StrategyKind::Dfs: return std::make_unique<DfsChooser>(config.preemption_bound);
     case StrategyKind::Dpor:
@@ -258,6 +259,14 @@ std::unique_ptr<Strategy> make_strategy(const ModelProgram& program, const Check
                                                config.max_memory_bytes);
   }
   return std::make_unique<DfsChooser>(config.preemption_bound);
+}
+
+// The exhaustive searches run once per assignment of nondet values (nondet_oracle.hpp); random
+// sampling draws the values itself.
+std::unique_ptr<Strategy> make_strategy(const ModelProgram& program, const CheckConfig& config) {
+  const bool sampling = config.strategy == StrategyKind::Random || config.strategy == StrategyKind::Pct;
+  if (!program.may_choose || sampling) return make_search(program, config);
+  return std::make_unique<NondetOracle>([&program, &config] { return make_search(program, config); });
 }
 
 // Explains `c` and, when asked and `first`, records its walkthrough.
@@ -344,7 +353,7 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
     }
     if (!config.stop_at_first_violation || end != ExecutionEnd::Violation) {
       for (const auto& witness : strategy->take_witnesses()) {
-        run_witness(execution, witness, execution.thread_names(), config, result);
+        run_witness(execution, witness, execution.thread_names(), config, *strategy, result);
       }
     }
     if (!rerun && !tally(execution, end, config, traces, result)) break;
@@ -362,7 +371,8 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
   result.states = strategy->states();
   if (!result.violations.empty() && config.minimize && config.stop_at_first_violation &&
       result.verdict != Verdict::Error) {
-    if (config.strategy == StrategyKind::Stateful && !config.preemption_bound) {
+    // The search over states follows thread choices only: with nondet steps, the bounded searches.
+    if (config.strategy == StrategyKind::Stateful && !config.preemption_bound && !program.may_choose) {
       minimize_over_states(execution, config, result, started);
     } else {
       minimize(execution, config, result, started);

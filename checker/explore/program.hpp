@@ -26,6 +26,8 @@ struct ModelProgram {
   std::vector<ThreadSpec> threads;   // started at the beginning of every execution, in order
   std::optional<ThreadSpec> init;    // runs once, alone, before exploration
   std::optional<ThreadSpec> final;   // runs alone after each complete execution
+  bool may_choose = true;            // may take nondet steps (the interpreter knows; the C++ API
+                                     // assumes so): the searches then enumerate their values
 };
 
 }  // namespace preempt

@@ -42,6 +42,12 @@ class RandomChooser final : public Strategy {
  public:
   RandomChooser(std::uint64_t seed, std::uint64_t executions) : rng_(seed), seed_(seed), executions_(executions) {}
   ThreadId choose(const SchedulingPoint& point) override;
+  // A nondet value drawn uniformly.
+  std::int64_t choose_value(ThreadId thread, std::uint32_t k, std::int64_t n) override {
+    (void)thread;
+    (void)k;
+    return static_cast<std::int64_t>(rng_.below(static_cast<std::uint64_t>(n)));
+  }
   [[nodiscard]] const std::string& error() const override { return error_; }
   void finish(const Execution& execution) override;
   [[nodiscard]] bool next() override { return ++done_ < executions_; }
@@ -61,6 +67,12 @@ class PctChooser final : public Strategy {
  public:
   PctChooser(std::uint64_t seed, std::uint32_t depth, std::uint64_t executions);
   ThreadId choose(const SchedulingPoint& point) override;
+  // A nondet value drawn uniformly.
+  std::int64_t choose_value(ThreadId thread, std::uint32_t k, std::int64_t n) override {
+    (void)thread;
+    (void)k;
+    return static_cast<std::int64_t>(rng_.below(static_cast<std::uint64_t>(n)));
+  }
   [[nodiscard]] const std::string& error() const override { return error_; }
   void finish(const Execution& execution) override;
   [[nodiscard]] bool next() override;

@@ -47,7 +47,8 @@ struct ExploreResult {
   std::uint64_t step_limited = 0;  // executions cut at the step limit
   std::uint64_t abandoned = 0;     // executions the strategy abandoned (dpor: sleep-set blocked)
   std::uint64_t cut_after_end = 0;  // dpor: runs whose part after an early end was cut short
-  std::uint64_t reruns = 0;        // dpor: runs that repeat an execution up to its early end (not counted)
+  std::uint64_t reruns = 0;        // runs that repeat an execution (not counted): dpor's after an early
+                                   // end, and any search's under nondet values it does not reach
   std::uint32_t max_depth = 0;     // most steps in one execution
   std::uint64_t states = 0;           // stateful: distinct states stored
   std::uint64_t distinct_traces = 0;  // check_canonical: Mazurkiewicz traces among the executions

@@ -19,14 +19,19 @@ std::string encode_schedule(std::span<const TraceEntry> trace, std::span<const s
       continue;
     }
     const ThreadId thread = trace[i].thread;
+    if (!out.empty()) out += ',';
+    out += thread < names.size() ? names[thread] : std::string("?");
+    if (trace[i].op.kind == OpKind::Nondet) {  // a choice: its own token, with its value
+      out += fmt::format("?{}", trace[i].value);
+      ++i;
+      continue;
+    }
     std::size_t run = 0;
     while (i < trace.size() && trace[i].phase == Phase::Threads && trace[i].thread == thread &&
-           trace[i].op.kind != OpKind::Fail) {
+           trace[i].op.kind != OpKind::Fail && trace[i].op.kind != OpKind::Nondet) {
       ++run;
       ++i;
     }
-    if (!out.empty()) out += ',';
-    out += thread < names.size() ? names[thread] : std::string("?");
     if (run > 1) out += fmt::format(":{}", run);
   }
   return out;
@@ -57,7 +62,16 @@ std::optional<std::vector<std::string>> decode_schedule(std::string_view text, s
       }
       item = item.substr(0, colon);
     }
-    if (item.empty()) {
+    if (const std::size_t mark = item.find('?'); mark != std::string_view::npos) {
+      const std::string_view digits = item.substr(mark + 1);
+      std::uint64_t value = 0;
+      const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+      if (ec != std::errc() || ptr != digits.data() + digits.size() || count != 1 || value >= kMaxNondetChoices) {
+        *error = fmt::format("bad nondet step '{}' in the schedule: write THREAD?VALUE, once per step", item);
+        return std::nullopt;
+      }
+    }
+    if (item.empty() || item.front() == '?') {
       *error = fmt::format("missing thread name at character {} of the schedule", start + 1);
       return std::nullopt;
     }
@@ -71,12 +85,24 @@ std::optional<std::vector<std::string>> decode_schedule(std::string_view text, s
   return steps;
 }
 
+std::int64_t ReplayChooser::choose_value(ThreadId thread, std::uint32_t k, std::int64_t n) {
+  if (value_ >= 0) return value_;
+  return values_ != nullptr ? values_->choose_value(thread, k, n) : 0;
+}
+
 ThreadId ReplayChooser::choose(const SchedulingPoint& point) {
+  value_ = -1;
   if (position_ >= steps_.size()) {
     past_end_ = true;
     return point.previous_enabled ? point.previous : point.enabled.front();
   }
-  const std::string& wanted = steps_[position_];
+  std::string_view wanted = steps_[position_];
+  if (const std::size_t mark = wanted.find('?'); mark != std::string_view::npos) {
+    std::int64_t value = 0;
+    (void)std::from_chars(wanted.data() + mark + 1, wanted.data() + wanted.size(), value);  // decode_schedule checked it
+    value_ = value;
+    wanted = wanted.substr(0, mark);
+  }
   const Execution& execution = *point.execution;
   for (ThreadId t = 0; t < execution.thread_count(); ++t) {
     if (execution.thread_name(t) != wanted) continue;

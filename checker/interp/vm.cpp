@@ -246,6 +246,12 @@ Interpreter::Interpreter(const CompiledScenario& compiled, VmLimits limits)
     program_.threads.push_back(make_spec(thread.name, thread.body, thread.self));
   }
   if (compiled_.init) program_.init = make_spec("init", *compiled_.init, 0);
+  program_.may_choose = false;
+  for (const CodeBody& body : compiled_.bodies) {
+    for (const Instr& in : body.code) {
+      if (in.op == Opcode::Primitive && static_cast<Builtin>(in.a) == Builtin::Nondet) program_.may_choose = true;
+    }
+  }
   if (compiled_.final) program_.final = make_spec("final", *compiled_.final, 0);
 }
 

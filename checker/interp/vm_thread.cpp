@@ -238,6 +238,12 @@ bool VmThread::builtin(const Instr& in) {
   op.arg0 = values[0];
   op.arg1 = values[1];
   if (has_object) check_held(op.target.addr, op.target.kind, in);
+  if (b == OpKind::Nondet && (op.arg0 < 1 || op.arg0 > kMaxNondetChoices)) {
+    fault(ViolationKind::OutOfBounds,
+          fmt::format("nondet({}) at line {}: the number of choices must be between 1 and {}", op.arg0, in.line,
+                      kMaxNondetChoices),
+          in.line);
+  }
   // A kobject of a heap object: its release method is its struct field's (a global's is the layout's).
   if (b == OpKind::KobjectPut && is_heap(op.target.addr)) op.other = kobject_release(op.target.addr);
   const OpResult result = perform(op, in.line);

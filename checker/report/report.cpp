@@ -25,7 +25,7 @@ std::string stats_line(const ExploreResult& r) {
     line += fmt::format(", {} ended at a spin loop that would read new values", r.spin_dropped);
   }
   if (r.states != 0) line += fmt::format(", {} states", r.states);
-  if (r.reruns != 0) line += fmt::format(", {} more run{} after an early end", r.reruns, r.reruns == 1 ? "" : "s");
+  if (r.reruns != 0) line += fmt::format(", {} more run{} repeating an execution", r.reruns, r.reruns == 1 ? "" : "s");
   if (r.abandoned != 0) {
     line += fmt::format(", {} more cut at {}", r.abandoned,
                         r.states != 0 ? "a state explored before or a sleep-set block" : "a sleep-set block");
@@ -153,7 +153,7 @@ nlohmann::ordered_json to_json(const ScenarioReport& report) {
   if (r.states != 0) j["states"] = r.states;
   j["dropped"] = r.dropped;
   j["spin_dropped"] = r.spin_dropped;
-  j["reruns"] = r.reruns;  // dpor: runs that repeat an execution up to its early end (not counted above)
+  j["reruns"] = r.reruns;  // runs that repeat an execution (after its early end, or under other nondet values)
   j["abandoned"] = r.abandoned;  // dpor: given up as sleep-set blocked; stateful: cut (not counted above)
   j["incomplete_reasons"] = r.incomplete_reasons;
   if (r.verdict == Verdict::Error) j["error"] = r.error;

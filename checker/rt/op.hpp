@@ -87,6 +87,9 @@ inline constexpr std::int64_t kGfpNofs = 0x11;
 inline constexpr std::int64_t kGfpUser = 0x21;
 inline constexpr std::int64_t kGfpZero = 0x100;
 
+// nondet(N) takes 1 <= N <= kMaxNondetChoices.
+inline constexpr std::int64_t kMaxNondetChoices = 65536;
+
 // Whether the step may sleep (the sleeps column, with the gfp flags of an allocation).
 [[nodiscard]] inline bool may_sleep(const OpInfo& info, std::int64_t gfp) {
   return info.sleeps == 1 || (info.sleeps == kSleepsIfGfp && (gfp & kGfpMaySleep) != 0);

@@ -106,7 +106,7 @@ TEST_CASE("strategies: dpor counts the runs after an early end apart", "[cli][st
   const auto text = run_preempt("check " + file);
   CHECK(text.exit_code == 0);
   CHECK_THAT(text.out, Catch::Contains("7 executions") && Catch::Contains("1 dropped by assume") &&
-                           Catch::Contains("5 more runs after an early end"));
+                           Catch::Contains("5 more runs repeating an execution"));
   const Json j = Json::parse(run_preempt("check --format json " + file).out);
   CHECK(j["executions"] == 7);
   CHECK(j["dropped"] == 1);

@@ -30,7 +30,7 @@ syn keyword scnBuiltin atomic_inc atomic_inc_return atomic_read atomic_set atomi
 syn keyword scnBuiltin complete complete_all completion_done delete_module kfree kmalloc kobject_get
 syn keyword scnBuiltin kobject_get_unless_zero kobject_init kobject_put kref_get
 syn keyword scnBuiltin kref_get_unless_zero kref_init kref_put kref_read kzalloc module_put
-syn keyword scnBuiltin module_put_and_kthread_exit mutex_lock mutex_trylock mutex_unlock
+syn keyword scnBuiltin module_put_and_kthread_exit mutex_lock mutex_trylock mutex_unlock nondet
 syn keyword scnBuiltin refcount_dec refcount_dec_and_test refcount_inc refcount_inc_not_zero
 syn keyword scnBuiltin refcount_read refcount_set reinit_completion spin_lock spin_trylock
 syn keyword scnBuiltin spin_unlock try_module_get try_wait_for_completion wait_for_completion xchg
