@@ -2,6 +2,8 @@
 
 #include "checker/api/preempt.hpp"
 #include "checker/explore/explorer.hpp"
+#include "checker/rt/address.hpp"
+#include "checker/rt/thread_context.hpp"
 
 namespace preempt {
 
@@ -31,28 +33,28 @@ void Model::set_exit(Module m, Function exit_function) {
 Int Model::shared_int(std::string name, std::int64_t initial) {
   const Addr addr = layout_->add_group({std::move(name), ObjectKind::Int, 0, 0, kNone});
   layout_->initial.cells[addr] = initial;
-  return Int{static_cast<std::uint32_t>(addr)};
+  return Int{addr};
 }
 
 IntArray Model::int_array(std::string name, std::uint32_t size) {
-  return IntArray{static_cast<std::uint32_t>(layout_->add_group({std::move(name), ObjectKind::Int, 0, size, kNone})),
+  return IntArray{(layout_->add_group({std::move(name), ObjectKind::Int, 0, size, kNone})),
                   size};
 }
 
 Kobject Model::kobject(std::string name, Function release) {
-  return Kobject{static_cast<std::uint32_t>(layout_->add_group({std::move(name), ObjectKind::Kobject, 0, 0, release.id}))};
+  return Kobject{(layout_->add_group({std::move(name), ObjectKind::Kobject, 0, 0, release.id}))};
 }
 
 Completion Model::completion(std::string name) {
-  return Completion{static_cast<std::uint32_t>(layout_->add_group({std::move(name), ObjectKind::Completion, 0, 0, kNone}))};
+  return Completion{(layout_->add_group({std::move(name), ObjectKind::Completion, 0, 0, kNone}))};
 }
 
 Mutex Model::mutex(std::string name) {
-  return Mutex{static_cast<std::uint32_t>(layout_->add_group({std::move(name), ObjectKind::Mutex, 0, 0, kNone}))};
+  return Mutex{(layout_->add_group({std::move(name), ObjectKind::Mutex, 0, 0, kNone}))};
 }
 
 Spinlock Model::spinlock(std::string name) {
-  return Spinlock{static_cast<std::uint32_t>(layout_->add_group({std::move(name), ObjectKind::Spinlock, 0, 0, kNone}))};
+  return Spinlock{(layout_->add_group({std::move(name), ObjectKind::Spinlock, 0, 0, kNone}))};
 }
 
 FunctionId Model::add_function(std::string name, ModuleId module, Body body) {
@@ -126,14 +128,14 @@ Thread::Thread(ThreadContext& context, const Model& model, FunctionId body)
 
 const std::string& Thread::name() const { return context_.name(); }
 
-Op Thread::make(OpKind kind, ObjectKind object_kind, std::uint32_t index) const {
+Op Thread::make(OpKind kind, ObjectKind object_kind, Addr index) const {
   Op op;
   op.kind = kind;
   // A module handle is the module's id; every other handle is its object's address.
-  if (index == kNone) {
+  if (index == kNoAddr) {
     op.target = {object_kind, kNoAddr};
   } else {
-    op.target = {object_kind, object_kind == ObjectKind::Module ? model_.layout().modules.at(index).addr : Addr{index}};
+    op.target = {object_kind, object_kind == ObjectKind::Module ? model_.layout().modules.at(index).addr : index};
   }
   op.location = stack_.back();
   return op;
@@ -160,7 +162,7 @@ void Thread::run_callback(const OpResult& result, const Loc& loc) {
   run_function(result.call, result.call_arg);
   const ModelLayout& layout = model_.layout();
   if (layout.module_of(result.call) != kNone || layout.module_of(caller) != kNone) {
-    Op ret = make(OpKind::Return, ObjectKind::Int, kNone);
+    Op ret = make(OpKind::Return, ObjectKind::Int, kNoAddr);
     ret.location = result.call;
     ret.other = caller;
     perform(ret, loc);
@@ -172,13 +174,13 @@ std::int64_t Thread::call(Function f, std::int64_t arg, Loc loc) {
   const ModelLayout& layout = model_.layout();
   const bool visible = layout.module_of(f.id) != kNone || layout.module_of(caller) != kNone;
   if (visible) {
-    Op op = make(OpKind::Call, ObjectKind::Int, kNone);
+    Op op = make(OpKind::Call, ObjectKind::Int, kNoAddr);
     op.other = f.id;
     perform(op, loc);
   }
   const std::int64_t value = run_function(f.id, arg);
   if (visible) {
-    Op ret = make(OpKind::Return, ObjectKind::Int, kNone);
+    Op ret = make(OpKind::Return, ObjectKind::Int, kNoAddr);
     ret.location = f.id;
     ret.other = caller;
     perform(ret, loc);
@@ -251,7 +253,16 @@ bool Thread::kobject_get_unless_zero(Kobject k, Loc loc) {
 }
 
 void Thread::kobject_put(Kobject k, Loc loc) {
-  run_callback(perform(make(OpKind::KobjectPut, ObjectKind::Kobject, k.index), loc), loc);
+  Op op = make(OpKind::KobjectPut, ObjectKind::Kobject, k.index);
+  // A kobject field of a heap object: its release method is its field's (a global's is the layout's).
+  if (is_heap(k.index)) {
+    if (const HeapObject* object = context_.store_view().heap_object(k.index); object != nullptr) {
+      const std::uint32_t offset = heap_offset(k.index);
+      const StructInfo& info = model_.layout().structs[object->type];
+      if (offset > 0 && offset <= info.cells.size()) op.other = info.cells[offset - 1].release;
+    }
+  }
+  run_callback(perform(op, loc), loc);
 }
 
 void Thread::complete(Completion c, Loc loc) { perform(make(OpKind::Complete, ObjectKind::Completion, c.index), loc); }
@@ -300,24 +311,24 @@ int Thread::delete_module(Module m, Loc loc) {
   return static_cast<int>(result.value);
 }
 
-void Thread::schedule(Loc loc) { perform(make(OpKind::Schedule, ObjectKind::Int, kNone), loc); }
+void Thread::schedule(Loc loc) { perform(make(OpKind::Schedule, ObjectKind::Int, kNoAddr), loc); }
 
 void Thread::do_exit(Loc loc) {
-  perform(make(OpKind::DoExit, ObjectKind::Int, kNone), loc);
+  perform(make(OpKind::DoExit, ObjectKind::Int, kNoAddr), loc);
   throw ThreadExit{};
 }
 
 namespace {
 class EqualGuard final : public AwaitGuard {
  public:
-  EqualGuard(std::uint32_t index, std::int64_t value, std::string text)
+  EqualGuard(Addr index, std::int64_t value, std::string text)
       : index_(index), value_(value), text_(std::move(text)) {}
   bool holds(const Store& store) const override { return store.get(index_) == value_; }
   std::string describe() const override { return text_; }
   void reads(FootprintSink& sink) const override { sink.read(Space::Cell, index_, index_); }
 
  private:
-  std::uint32_t index_;
+  Addr index_;
   std::int64_t value_;
   std::string text_;
 };
@@ -343,7 +354,7 @@ std::uint32_t Thread::spawn(std::string name, std::function<void(Thread&)> body,
     } catch (const ThreadExit&) {
     }
   };
-  Op op = make(OpKind::Spawn, ObjectKind::Int, kNone);
+  Op op = make(OpKind::Spawn, ObjectKind::Int, kNoAddr);
   op.payload = &request;
   return static_cast<std::uint32_t>(perform(op, loc).value);
 }
@@ -351,7 +362,7 @@ std::uint32_t Thread::spawn(std::string name, std::function<void(Thread&)> body,
 void Thread::assert_that(bool condition, std::string_view what, Loc loc) {
   if (condition) return;
   message_ = fmt::format("{} (line {})", what, loc.line());
-  Op op = make(OpKind::Fail, ObjectKind::Int, kNone);
+  Op op = make(OpKind::Fail, ObjectKind::Int, kNoAddr);
   op.arg0 = static_cast<std::int64_t>(ViolationKind::Assertion);
   op.line = loc.line();
   op.payload = message_.c_str();
@@ -360,7 +371,7 @@ void Thread::assert_that(bool condition, std::string_view what, Loc loc) {
 
 void Thread::assume(bool condition, Loc loc) {
   if (condition) return;
-  Op op = make(OpKind::AssumeFail, ObjectKind::Int, kNone);
+  Op op = make(OpKind::AssumeFail, ObjectKind::Int, kNoAddr);
   op.line = loc.line();
   context_.report(op);
 }

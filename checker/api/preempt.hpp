@@ -27,22 +27,48 @@
 #include "checker/explore/config.hpp"
 #include "checker/explore/program.hpp"
 #include "checker/explore/result.hpp"
+#include "checker/rt/op.hpp"
+#include "checker/rt/violation_kind.hpp"
 
 namespace preempt {
 
-// Typed handles: small values naming an object of the model.
+// Typed handles: small values naming an object of the model -- a global, or an object embedded in a
+// heap or static struct (Thread::at(pointer, field) names one).
 struct Module { ModuleId id = kNone; };
-struct Int { std::uint32_t index = kNone; };
+struct Int { Addr index = kNoAddr; };
 struct IntArray {
-  std::uint32_t base = kNone;
+  Addr base = kNoAddr;
   std::uint32_t size = 0;
   [[nodiscard]] Int operator[](std::uint32_t i) const { return Int{base + i}; }
 };
-struct Kobject { std::uint32_t index = kNone; };
-struct Completion { std::uint32_t index = kNone; };
-struct Mutex { std::uint32_t index = kNone; };
-struct Spinlock { std::uint32_t index = kNone; };
+struct Kobject { Addr index = kNoAddr; };
+struct Completion { Addr index = kNoAddr; };
+struct Mutex { Addr index = kNoAddr; };
+struct Spinlock { Addr index = kNoAddr; };
+struct Kref { Addr index = kNoAddr; };
+struct Refcount { Addr index = kNoAddr; };
 struct Function { FunctionId id = kNone; };
+
+// Structs and pointers. A StructType is declared with its fields (Model::struct_type, then the
+// *_field calls); kzalloc allocates one on the heap, Model::static_struct places one among the
+// globals. A Ptr is a pointer value (NULL is Ptr{}); a PtrVar a shared pointer variable.
+struct StructType { std::uint32_t id = kNone; };
+template <class Handle>
+struct Field {  // a field of a struct whose object is a Handle (Int, Kref, Mutex, ...)
+  std::uint32_t type = kNone;
+  std::uint32_t offset = 0;
+};
+struct Ptr {
+  std::int64_t value = 0;
+  [[nodiscard]] bool null() const { return value == 0; }
+  explicit operator bool() const { return value != 0; }
+  friend bool operator==(const Ptr&, const Ptr&) = default;
+};
+struct PtrField {
+  std::uint32_t type = kNone;
+  std::uint32_t offset = 0;
+};
+struct PtrVar { Addr index = kNoAddr; };
 
 class Thread;
 class Model;
@@ -67,7 +93,41 @@ class Thread {
   std::int64_t cmpxchg(Int x, std::int64_t expected, std::int64_t desired, Loc loc = Loc::current());
   std::int64_t xchg(Int x, std::int64_t value, Loc loc = Loc::current());
 
-  // kobject / kref
+  // heap objects and pointers (kmalloc's fields start as kzalloc's: the API has no garbage)
+  Ptr kzalloc(StructType type, std::int64_t gfp = kGfpKernel, Loc loc = Loc::current());
+  Ptr kmalloc(StructType type, std::int64_t gfp = kGfpKernel, Loc loc = Loc::current());
+  void kfree(Ptr p, Loc loc = Loc::current());
+  Ptr read(PtrVar v, Loc loc = Loc::current());
+  void write(PtrVar v, Ptr p, Loc loc = Loc::current());
+  Ptr read(Ptr p, PtrField f, Loc loc = Loc::current());              // p->f
+  void write(Ptr p, PtrField f, Ptr value, Loc loc = Loc::current());
+  std::int64_t read(Ptr p, Field<Int> f, Loc loc = Loc::current());
+  void write(Ptr p, Field<Int> f, std::int64_t value, Loc loc = Loc::current());
+  // The object embedded at field f of *p, for the methods that take an object: &p->f. Not a step;
+  // a NULL p is a null-dereference.
+  template <class Handle>
+  Handle at(Ptr p, Field<Handle> f, Loc loc = Loc::current()) {
+    return Handle{field_addr(p, f.offset, loc)};
+  }
+  // A choice: each of 0..n-1 in some execution (1 <= n <= kMaxNondetChoices).
+  std::int64_t nondet(std::int64_t n, Loc loc = Loc::current());
+
+  // struct kref and refcount_t (0 until kref_init / refcount_set)
+  void kref_init(Kref r, Loc loc = Loc::current());
+  void kref_get(Kref r, Loc loc = Loc::current());
+  bool kref_get_unless_zero(Kref r, Loc loc = Loc::current());
+  // Drops a reference; the last one runs `release` with the struct that holds the kref (its
+  // argument is the Ptr's value) and returns true.
+  bool kref_put(Kref r, Function release, Loc loc = Loc::current());
+  std::int64_t kref_read(Kref r, Loc loc = Loc::current());
+  void refcount_set(Refcount r, std::int64_t value, Loc loc = Loc::current());
+  void refcount_inc(Refcount r, Loc loc = Loc::current());
+  bool refcount_inc_not_zero(Refcount r, Loc loc = Loc::current());
+  void refcount_dec(Refcount r, Loc loc = Loc::current());
+  bool refcount_dec_and_test(Refcount r, Loc loc = Loc::current());
+  std::int64_t refcount_read(Refcount r, Loc loc = Loc::current());
+
+  // kobject
   void kobject_get(Kobject k, Loc loc = Loc::current());
   bool kobject_get_unless_zero(Kobject k, Loc loc = Loc::current());
   void kobject_put(Kobject k, Loc loc = Loc::current());
@@ -117,7 +177,11 @@ class Thread {
   OpResult perform(Op op, const Loc& loc);
   void run_callback(const OpResult& result, const Loc& loc);
   std::int64_t run_function(FunctionId f, std::int64_t arg);
-  Op make(OpKind kind, ObjectKind object_kind, std::uint32_t index) const;
+  Op make(OpKind kind, ObjectKind object_kind, Addr index) const;
+  // The address of field `offset` of the struct *p; reports a null-dereference (or a pointer to no
+  // object) and does not return.
+  Addr field_addr(Ptr p, std::uint32_t offset, const Loc& loc);
+  [[noreturn]] void fault(ViolationKind kind, std::string message, const Loc& loc);
 
   ThreadContext& context_;
   const Model& model_;
@@ -136,6 +200,20 @@ class Model {
   Int shared_int(std::string name, std::int64_t initial = 0);
   IntArray int_array(std::string name, std::uint32_t size);
   Kobject kobject(std::string name, Function release);
+  PtrVar shared_pointer(std::string name);  // NULL at first
+
+  // A struct type; declare all its fields before an instance exists (a static one or an allocation).
+  StructType struct_type(std::string name);
+  Field<Int> int_field(StructType s, std::string name);
+  PtrField pointer_field(StructType s, std::string name);
+  Field<Kref> kref_field(StructType s, std::string name);
+  Field<Refcount> refcount_field(StructType s, std::string name);
+  Field<Mutex> mutex_field(StructType s, std::string name);
+  Field<Spinlock> spinlock_field(StructType s, std::string name);
+  Field<Completion> completion_field(StructType s, std::string name);
+  Field<Kobject> kobject_field(StructType s, std::string name, Function release);
+  // A static instance (never freed): the pointer to it. With `owner`, it is that module's data.
+  Ptr static_struct(std::string name, StructType type, Module owner = Module{});
   Completion completion(std::string name);
   Mutex mutex(std::string name);
   Spinlock spinlock(std::string name);
@@ -157,6 +235,9 @@ class Model {
   friend class Thread;
   FunctionId add_function(std::string name, ModuleId module, Body body);
   ThreadSpec make_thread(std::string name, ModuleId module, std::function<void(Thread&)> body);
+
+  template <class Handle>
+  Field<Handle> add_field(StructType s, std::string name, ObjectKind kind, FunctionId release = kNone);
 
   std::unique_ptr<ModelLayout> layout_;
   std::vector<Body> bodies_;  // by FunctionId

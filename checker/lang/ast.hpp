@@ -31,6 +31,13 @@ namespace preempt::lang {
 // Limit on the nesting of expressions and of statements (the parser enforces it).
 inline constexpr uint32_t kMaxNesting = 256;
 inline constexpr uint32_t kMaxArraySize = 65536;
+// Limits on memory: the cells of one struct or array type, and of all the globals together (each
+// execution starts from a copy of them).
+inline constexpr uint32_t kMaxTypeCells = 1u << 20;
+inline constexpr uint32_t kMaxGlobalCells = 1u << 20;
+// The threads of a scenario, thread arrays counted in full (each is a fiber, and every scheduling
+// point looks at every thread).
+inline constexpr uint32_t kMaxThreads = 4096;
 
 // ---------------------------------------------------------------------------------------------
 // Builtins: the operations of checker/rt/ops.def whose Result column is Int or Void. Each is

@@ -198,7 +198,7 @@ void Resolver::layout_struct(uint32_t index) {
   }
   layout_state_[index] = 1;
   const syn::Decl* d = struct_bodies_[index];
-  uint32_t offset = 0;
+  uint64_t offset = 0;
   if (d != nullptr) {
     for (const syn::Decl& f : d->fields) {
       TypeId type = scope_.type_of(f.type, fmt::format("field '{}' of struct {}", f.name.text, s.name));
@@ -223,12 +223,17 @@ void Resolver::layout_struct(uint32_t index) {
                                         at(earlier.loc)));
         }
       }
-      Field field{std::string(f.name.text), f.name.loc, type, offset, -1};
+      if (offset + program_.cells(type) > kMaxTypeCells) {
+        error(f.name.loc, fmt::format("struct {} is too large: its fields up to '{}' take {} cells (the limit is {})",
+                                      s.name, f.name.text, offset + program_.cells(type), kMaxTypeCells));
+        break;
+      }
+      Field field{std::string(f.name.text), f.name.loc, type, static_cast<uint32_t>(offset), -1};
       offset += program_.cells(type);
       s.fields.push_back(std::move(field));
     }
   }
-  s.cells = offset;
+  s.cells = static_cast<uint32_t>(offset);
   layout_state_[index] = 2;
 }
 
@@ -250,6 +255,12 @@ void Resolver::type_declaration(const syn::Decl& d) {
         type = types.int_type();
       }
       g.type = scope_.array_type(type, d.sizes);
+      global_cells_ += program_.cells(g.type);
+      if (global_cells_ > kMaxGlobalCells) {
+        error(d.name.loc, fmt::format("the globals take more than {} cells with '{}' ({} cells)", kMaxGlobalCells,
+                                      d.name.text, program_.cells(g.type)));
+        g.type = types.int_type();
+      }
       break;
     }
     case DeclKind::Function: {
@@ -281,6 +292,13 @@ void Resolver::type_declaration(const syn::Decl& d) {
         } else if (n) {
           t.count = static_cast<uint32_t>(*n);
         }
+      }
+      thread_total_ += t.count == 0 ? 1 : t.count;
+      if (thread_total_ > kMaxThreads) {
+        error(d.sizes.empty() ? d.name.loc : d.sizes.front()->loc,
+              fmt::format("the scenario has more than {} threads with '{}' ({} in all)", kMaxThreads, d.name.text,
+                          thread_total_));
+        thread_total_ = 0;  // one error is enough
       }
       break;
     }

@@ -241,7 +241,13 @@ TypeId Scope::array_type(TypeId element, const std::vector<syn::ExprPtr>& sizes)
                                   kMaxArraySize, *n));
       continue;
     }
-    type = program.types.array_of(type, static_cast<uint32_t>(*n));
+    const TypeId array = program.types.array_of(type, static_cast<uint32_t>(*n));
+    if (program.cells(array) > kMaxTypeCells) {
+      error(size.loc, fmt::format("{} is too large: {} cells (the limit is {})", type_name(array),
+                                  uint64_t{program.cells(type)} * static_cast<uint64_t>(*n), kMaxTypeCells));
+      continue;
+    }
+    type = array;
   }
   return type;
 }

@@ -53,7 +53,10 @@ uint32_t Types::cells(TypeId id, const std::vector<StructDecl>& structs) const {
   switch (t.kind) {
     case TypeKind::Void: return 0;
     case TypeKind::Struct: return structs[t.target].cells;
-    case TypeKind::Array: return t.length * cells(t.target, structs);
+    case TypeKind::Array: {  // saturating: the resolver refuses types past kMaxTypeCells
+      const uint64_t total = uint64_t{t.length} * cells(t.target, structs);
+      return total > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(total);
+    }
     case TypeKind::Object: return object_kind_info(t.object).cells;
     case TypeKind::Int: case TypeKind::Pointer: case TypeKind::Function: case TypeKind::Module: return 1;
   }
