@@ -16,13 +16,7 @@ void apply_kobject(const Op& op, StepContext& ctx, StepEffect& effect) {
       effect.change(addr, old, 1);
       return;
     case OpKind::KobjectGet:
-      if (old <= 0) {
-        effect.fail(ViolationKind::UseAfterFree,
-                    fmt::format("kobject_get({}) on a freed object: its last reference was dropped "
-                                "at step {}",
-                                op_expr(op, ctx.layout), ctx.store.marked_at(addr)));
-        return;
-      }
+      if (fail_on_zero(op, ctx, old, effect)) return;
       refcount = old + 1;
       effect.change(addr, old, old + 1);
       return;
@@ -36,13 +30,7 @@ void apply_kobject(const Op& op, StepContext& ctx, StepEffect& effect) {
       effect.result.value = 1;
       return;
     case OpKind::KobjectPut:
-      if (old <= 0) {
-        effect.fail(ViolationKind::RefcountUnderflow,
-                    fmt::format("kobject_put({}) drops a reference that does not exist: the refcount "
-                                "is already 0 (last reference dropped at step {})",
-                                op_expr(op, ctx.layout), ctx.store.marked_at(addr)));
-        return;
-      }
+      if (fail_below_zero(op, ctx, old, effect)) return;
       refcount = old - 1;
       effect.change(addr, old, old - 1);
       if (refcount == 0) {

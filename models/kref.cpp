@@ -10,26 +10,6 @@
 
 namespace preempt::models {
 
-namespace {
-
-bool fail_on_zero(const Op& op, const StepContext& ctx, std::int64_t count, StepEffect& effect) {
-  if (count > 0) return false;
-  effect.fail(ViolationKind::UseAfterFree,
-              fmt::format("{}({}) at line {} on a count of 0: addition on 0, use-after-free{}", op_name(op.kind),
-                          op_expr(op, ctx.layout), op.line, released_since(ctx, op.target.addr)));
-  return true;
-}
-
-bool fail_below_zero(const Op& op, const StepContext& ctx, std::int64_t count, StepEffect& effect) {
-  if (count > 0) return false;
-  effect.fail(ViolationKind::RefcountUnderflow,
-              fmt::format("{}({}) at line {} drops a reference that does not exist: the count is already 0{}",
-                          op_name(op.kind), op_expr(op, ctx.layout), op.line, released_since(ctx, op.target.addr)));
-  return true;
-}
-
-}  // namespace
-
 void apply_kref(const Op& op, StepContext& ctx, StepEffect& effect) {
   const Addr addr = op.target.addr;
   std::int64_t& count = ctx.store.at(addr);

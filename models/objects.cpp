@@ -15,6 +15,43 @@ std::string op_expr(const Op& op, const ModelLayout& layout) {
   return layout.object_name(op.target);
 }
 
+std::string call_text(const Op& op, const StepContext& ctx) {
+  if (op.text != nullptr) return op.text;
+  if (op.kind == OpKind::Kfree && op.expr == nullptr) {  // the C++ API: the pointer is the argument
+    const Addr addr = op.arg0 == 0 ? kNoAddr : addr_of_pointer(op.arg0);
+    const std::string what = op.arg0 == 0 ? "NULL" : is_heap(addr) ? "a heap object" : addr == kNoAddr ? "a function"
+                                                                                         : ctx.layout.instance_name(addr);
+    return fmt::format("kfree({})", what);
+  }
+  return fmt::format("{}({})", op_name(op.kind), op_expr(op, ctx.layout));
+}
+
+namespace {
+// " of the struct cdev allocated by a at line 42 (step 1)" for a count in a heap object.
+std::string holder_text(const StepContext& ctx, Addr addr) {
+  if (!is_heap(addr)) return "";
+  const HeapObject* object = ctx.store.heap_object(addr);
+  return object == nullptr ? std::string() : " of " + describe_heap_object(ctx, *object);
+}
+}  // namespace
+
+bool fail_on_zero(const Op& op, const StepContext& ctx, std::int64_t count, StepEffect& effect) {
+  if (count > 0) return false;
+  effect.fail(ViolationKind::UseAfterFree,
+              fmt::format("{} at line {} on a count of 0: addition on 0, use-after-free{}{}", call_text(op, ctx),
+                          op.line, holder_text(ctx, op.target.addr), released_since(ctx, op.target.addr)));
+  return true;
+}
+
+bool fail_below_zero(const Op& op, const StepContext& ctx, std::int64_t count, StepEffect& effect) {
+  if (count > 0) return false;
+  effect.fail(ViolationKind::RefcountUnderflow,
+              fmt::format("{} at line {} drops a reference that does not exist: the count is already 0{}{}",
+                          call_text(op, ctx), op.line, holder_text(ctx, op.target.addr),
+                          released_since(ctx, op.target.addr)));
+  return true;
+}
+
 std::string released_since(const StepContext& ctx, Addr addr) {
   const std::uint32_t step = ctx.store.marked_at(addr);
   return step == 0 ? std::string() : fmt::format(" (its last reference was dropped at step {})", step);
@@ -97,6 +134,7 @@ bool check_complete(const StepContext& ctx, StepEffect& effect) {
   while (!pending.empty()) {
     const HeapObject& object = *ctx.store.heap_object(pending.back());
     pending.pop_back();
+    if (ctx.store.get(object.header()) != kHeapLive) continue;  // a freed object holds no pointers
     const StructInfo& info = ctx.layout.structs[object.type];
     for (std::uint32_t f = 0; f < info.cells.size(); ++f) {
       if (info.cells[f].role == CellRole::Pointer) reach(ctx.store.get(object.header() + 1 + f));

@@ -70,6 +70,8 @@ struct StepContext {
   ThreadKernel& kernel;
   std::uint32_t step;                       // this step's number
   std::vector<std::int64_t>& initial_cells;  // scratch, reused: a new object's fields
+  ThreadId heap_owner = kNone;              // the name of what it allocates (kNone: `thread`;
+                                            // init's objects: kInitHeapOwner)
 };
 
 // True when a thread in state `kernel` that announced `op` can take the step now. A sleeping
@@ -118,6 +120,12 @@ void apply_kref(const Op& op, StepContext& ctx, StepEffect& effect);
 // Words and places the families share (objects.cpp).
 // The target of `op` as the source names it ("c->ref", "dm_kobj").
 [[nodiscard]] std::string op_expr(const Op& op, const ModelLayout& layout);
+// The call as the scenario wrote it ("kref_get(&p->ref)"), else as "name(target)".
+[[nodiscard]] std::string call_text(const Op& op, const StepContext& ctx);
+// A get of a count at 0 is a use-after-free ("addition on 0"), a put of one an underflow: true,
+// with the violation in `effect`, when `count` is 0 (or less).
+[[nodiscard]] bool fail_on_zero(const Op& op, const StepContext& ctx, std::int64_t count, StepEffect& effect);
+[[nodiscard]] bool fail_below_zero(const Op& op, const StepContext& ctx, std::int64_t count, StepEffect& effect);
 // " (its last reference was dropped at step N)" when the count at `addr` reached 0 before.
 [[nodiscard]] std::string released_since(const StepContext& ctx, Addr addr);
 // The pointer a release method of the object at `addr` receives: the struct that holds it (for a

@@ -53,7 +53,7 @@ std::vector<ThreadView> thread_views(const Position& at, const ModelLayout& layo
       TraceEntry next;
       next.thread = t;
       next.op = *p.next;
-      view.next = describe_step(next, layout, names, at.so_far.trace).op;
+      view.next = describe_step(next, layout, names, at.so_far.view()).op;
       view.where = layout.describe_location(p.function);
       if (p.line != 0) view.where += fmt::format(", line {}", p.line);
     }

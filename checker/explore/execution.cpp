@@ -384,7 +384,8 @@ void Execution::fail(ViolationKind kind, ThreadId thread, std::string message, M
 }
 
 models::StepContext Execution::context(ThreadId thread, std::uint32_t step) {
-  return {store_, layout_, *this, thread, kernel_[thread], step, scratch_cells_};
+  return {store_, layout_, *this, thread, kernel_[thread], step, scratch_cells_,
+          phase_ == Phase::Init ? kInitHeapOwner : kNone};
 }
 
 void Execution::fail_with(ThreadId thread, const models::StepEffect& effect) {

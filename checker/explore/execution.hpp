@@ -78,7 +78,12 @@ class Execution final : public models::ThreadNames {
   Execution& operator=(const Execution&) = delete;
 
   // The state every execution starts from (default: the layout's initial store).
-  void set_initial(const Store& store) { initial_.assign_from(store); }
+  // Makes the store every execution starts from (after init, whose trace it keeps for reports).
+  void set_initial(const Store& store) {
+    initial_.assign_from(store);
+    init_trace_ = trace_;
+  }
+  [[nodiscard]] const std::vector<TraceEntry>& init_trace() const { return init_trace_; }
   // Runs the program's threads to the end (then `final`, alone, after a complete execution).
   ExecutionEnd run(Chooser& chooser);
   // Runs `spec` alone in `phase` (init), from the initial state, to its end.
@@ -170,6 +175,7 @@ class Execution final : public models::ThreadNames {
   std::uint32_t thread_count_ = 0;
   std::deque<ThreadSpec> spawned_;  // threads created in this execution (stable addresses)
   Store initial_;
+  std::vector<TraceEntry> init_trace_;  // the steps of init (set_initial)
   Store store_;
   std::vector<TraceEntry> trace_;
   std::vector<Footprint> footprints_;

@@ -293,6 +293,7 @@ Counterexample counterexample_of(const Execution& execution) {
   const auto trace = execution.reported_trace();
   example.trace.assign(trace.begin(), trace.end());
   example.thread_names = execution.thread_names();
+  example.init_trace = execution.init_trace();
   example.schedule = encode_schedule(example.trace, example.thread_names);
   example.preemptions = count_preemptions(example.trace);
   return example;

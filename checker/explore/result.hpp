@@ -31,11 +31,14 @@ enum class ExecutionEnd : std::uint8_t {
 struct Counterexample {
   std::optional<Violation> violation;
   std::vector<TraceEntry> trace;
+  std::vector<TraceEntry> init_trace;     // the steps of init, which it starts after (not numbered in it)
   std::vector<std::string> thread_names;  // by ThreadId, as in this execution
   std::string schedule;                   // replayable: see schedule.hpp
   std::uint32_t preemptions = 0;
   std::optional<Explanation> explanation;  // CheckConfig::explain: its deciding races
   std::vector<Snapshot> walkthrough;       // CheckConfig::walkthrough: the state at each step
+
+  [[nodiscard]] TraceView view() const { return {trace, init_trace}; }
 };
 
 struct ExploreResult {

@@ -211,7 +211,7 @@ ExprPtr BodyResolver::module_argument(const syn::Expr& arg, std::string_view bui
   return placeholder(arg.loc);
 }
 
-// A release method (f): a function, or a function pointer, of the right signature.
+// A release method (f): the name of a function of the right signature.
 ExprPtr BodyResolver::function_argument(const syn::Expr& arg, std::string_view builtin, const ExprPtr& object) {
   if (arg.kind != syn::ExprKind::Name || find_global(arg.name.text) == nullptr ||
       find_global(arg.name.text)->kind != GlobalKind::Function) {
@@ -222,7 +222,8 @@ ExprPtr BodyResolver::function_argument(const syn::Expr& arg, std::string_view b
   check_release(arg, static_cast<int32_t>(g.index), object, builtin);
   ExprPtr r = new_expr(ExprKind::FunctionRef, arg.loc);
   r->decl = static_cast<int32_t>(g.index);
-  const FunctionDecl& f = program_.functions[g.index];
+  FunctionDecl& f = program_.functions[g.index];
+  f.address_taken = true;  // kref_put's callback: the access summary's callees of KrefPut
   r->type = program_.types.function_pointer(Signature{f.result, f.params});
   return r;
 }

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "checker/lang/parser_internal.hpp"
@@ -41,6 +43,18 @@ bool Parser::expect(TokenKind kind) {
 
 Name Parser::expect_name(std::string_view what) {
   if (check(TokenKind::Identifier)) {
+    Name name{current_.text, current_.loc};
+    advance();
+    return name;
+  }
+  error_expected(what);
+  return Name{};
+}
+
+// A word of the language's own (kobject, module, mutex, ...) is not a reserved word in C: kernel
+// structs and fields use them (struct module, struct mutex mutex, hostt->module).
+Name Parser::expect_word(std::string_view what) {
+  if (at_word()) {
     Name name{current_.text, current_.loc};
     advance();
     return name;

@@ -148,7 +148,7 @@ Decl Parser::parse_enum() {
 void Parser::parse_struct_or_typed(Tree& tree) {
   const SourceLoc loc = current_.loc;
   advance();
-  const Name name = expect_name("a struct name after 'struct'");
+  const Name name = expect_word("a struct name after 'struct'");
   if (panic_) return;
   if (check(TokenKind::Semicolon) || check(TokenKind::LBrace)) {
     Decl decl{.kind = DeclKind::Struct, .loc = loc, .name = name};
@@ -202,7 +202,7 @@ Decl Parser::parse_struct_body(Decl decl) {
         while (match(TokenKind::Star)) ++field.type.pointers;
       }
       first = false;
-      field.name = parse_declarator(field.type, "a field name");
+      field.name = parse_declarator(field.type, "a field name", true);
       parse_array_sizes(field.sizes);
       if (check_word("release")) {
         advance();
@@ -286,7 +286,7 @@ void Parser::parse_initializer(InitSyntax& init) {
       return;
     }
     advance();
-    Name field = expect_name("a field name");
+    Name field = expect_word("a field name");
     if (!expect(TokenKind::Assign)) return;
     InitSyntax value;
     parse_initializer(value);

@@ -208,7 +208,7 @@ ExprPtr Parser::parse_postfix(ExprPtr e) {
       member->arrow = check(TokenKind::Arrow);
       advance();
       member->operand = std::move(e);
-      member->name = expect_name("a field name");
+      member->name = expect_word("a field name");
       e = finish(std::move(member));
     } else {
       return e;

@@ -61,6 +61,8 @@ class Parser {
   bool match(TokenKind kind);
   bool expect(TokenKind kind);
   Name expect_name(std::string_view what);
+  // A struct or field name: an identifier or a word of the language's own (struct module, ->mutex).
+  Name expect_word(std::string_view what);
   [[nodiscard]] std::string found() const;
   [[nodiscard]] SourceLoc end_of_previous() const;
 
@@ -98,7 +100,7 @@ class Parser {
   void skip_qualifiers();
   TypeSyntax parse_type(std::string_view what);
   // After a type: `NAME`, `*NAME`, or `(*NAME)(params)`; the pointers and function go into `type`.
-  Name parse_declarator(TypeSyntax& type, std::string_view what);
+  Name parse_declarator(TypeSyntax& type, std::string_view what, bool field = false);  // field: a word may name it
   void parse_params(std::vector<Param>& params, bool names_required);
   void parse_array_sizes(std::vector<ExprPtr>& sizes);
 

@@ -59,15 +59,9 @@ TypeSyntax Parser::parse_type(std::string_view what) {
   } else if (check(TokenKind::KwStruct)) {
     advance();
     type.base = TypeSyntax::Base::Struct;
-    // The kernel's struct names include words that are keywords of the language's own short
-    // spellings: struct module, struct mutex, struct completion, struct kobject, struct spinlock.
-    if (check(TokenKind::KwModule) || check(TokenKind::KwMutex) || check(TokenKind::KwCompletion) ||
-        check(TokenKind::KwKobject) || check(TokenKind::KwSpinlock)) {
-      type.struct_name = Name{current_.text, current_.loc};
-      advance();
-    } else {
-      type.struct_name = expect_name("a struct name after 'struct'");
-    }
+    // The kernel's struct names include words of the language's own short spellings: struct
+    // module, struct mutex, struct completion, struct kobject.
+    type.struct_name = expect_word("a struct name after 'struct'");
   } else if (check(TokenKind::KwEnum)) {
     advance();
     type.base = TypeSyntax::Base::Int;  // an enum is an int
@@ -93,10 +87,10 @@ TypeSyntax Parser::parse_type(std::string_view what) {
 }
 
 // declarator = IDENT | "(" "*" IDENT ")" "(" [ params ] ")" ;   (a function pointer)
-Name Parser::parse_declarator(TypeSyntax& type, std::string_view what) {
-  if (!match(TokenKind::LParen)) return expect_name(what);
+Name Parser::parse_declarator(TypeSyntax& type, std::string_view what, bool field) {
+  if (!match(TokenKind::LParen)) return field ? expect_word(what) : expect_name(what);
   if (!expect(TokenKind::Star)) return Name{};
-  Name name = expect_name(what);
+  Name name = field ? expect_word(what) : expect_name(what);
   if (!expect(TokenKind::RParen)) return name;
   if (!expect(TokenKind::LParen)) return name;
   type.function = true;

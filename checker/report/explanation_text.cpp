@@ -3,23 +3,33 @@
 #include <fmt/format.h>
 
 #include "checker/report/step_text.hpp"
+#include "checker/report/step_words.hpp"
 #include "checker/report/words.hpp"
+#include "checker/rt/address.hpp"
 
 namespace preempt {
 
 namespace {
 
 // The object a race's two steps share, in the user's words.
-std::string shared_text(Addr cell, const ModelLayout& layout) {
+// The object two racing steps both touch, in the words of the source where a step names it.
+std::string shared_text(Addr cell, const ModelLayout& layout, const Counterexample& c, const Race& r) {
   if (cell == kNoAddr) return "shared variables (an await reads them)";
+  for (const std::uint32_t index : {r.first, r.second}) {
+    const Op& op = c.trace[index].op;
+    if (op.target.addr == cell && op.expr != nullptr) return op.expr;  // "p->kobj"
+  }
+  if (is_heap(cell)) {
+    const StepWords words(c.trace[r.first], layout, c.thread_names, c.view());
+    const std::string object = words.heap_object_text(heap_header(cell));
+    return heap_offset(cell) == 0 ? object + " (freed or not)" : "a field of " + object;
+  }
   const ObjectGroup* group = layout.group_of(cell);
   if (group == nullptr) return "?";
-  const Addr first = layout.element(*group, 0);
-  const std::uint32_t cells = object_kind_info(group->kind).cells;
-  const Addr object = first + (cell - first) / cells * cells;
-  const std::string named = layout.object_name({group->kind, object});
-  if (group->kind != ObjectKind::Module) return named;
-  return cell == object ? fmt::format("the refcount of module {}", named) : fmt::format("module {} (loaded or not)", named);
+  if (group->kind != ObjectKind::Module) return layout.object_name({group->kind, cell});
+  const Addr object = group->base;
+  return cell == object ? fmt::format("the refcount of module {}", group->name)
+                        : fmt::format("module {} (loaded or not)", group->name);
 }
 
 const char* outcome_name(ReversedOutcome outcome) {
@@ -48,7 +58,7 @@ struct Side {
 
 Side side(const Counterexample& c, std::uint32_t index, const ModelLayout& layout) {
   const TraceEntry& e = c.trace[index];
-  return {e.step, thread_name_of(c.thread_names, e.thread), describe_step(e, layout, c.thread_names, c.trace).op};
+  return {e.step, thread_name_of(c.thread_names, e.thread), describe_step(e, layout, c.thread_names, c.view()).op};
 }
 
 }  // namespace
@@ -66,7 +76,7 @@ std::string explanation_text(const Counterexample& c, const ModelLayout& layout)
     const Side first = side(c, r.first, layout);
     const Side second = side(c, r.second, layout);
     text += fmt::format("    - nothing orders step {} ({}: {}) after step {} ({}: {}); both touch {}\n", first.step,
-                        first.thread, first.op, second.step, second.thread, second.op, shared_text(r.shared, layout));
+                        first.thread, first.op, second.step, second.thread, second.op, shared_text(r.shared, layout, c, r));
     const std::string detail = outcome_detail(r);
     switch (r.outcome) {
       case ReversedOutcome::Avoided:
@@ -99,7 +109,7 @@ nlohmann::ordered_json explanation_json(const Counterexample& c, const ModelLayo
       nlohmann::ordered_json j;
       j["first"] = {{"step", first.step}, {"thread", first.thread}, {"op", first.op}};
       j["second"] = {{"step", second.step}, {"thread", second.thread}, {"op", second.op}};
-      j["shared"] = shared_text(r.shared, layout);
+      j["shared"] = shared_text(r.shared, layout, c, r);
       j["reversed_outcome"] = outcome_name(r.outcome);
       j["reversed_detail"] = outcome_detail(r);
       j["reversed_schedule"] = r.reversed_schedule;

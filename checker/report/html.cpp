@@ -40,7 +40,7 @@ nlohmann::ordered_json page_data(const ScenarioReport& report, const std::string
   const std::vector<std::string> lines = split_lines(source);
   for (std::size_t i = 0; i < c->trace.size(); ++i) {
     const TraceEntry& e = c->trace[i];
-    const StepText text = describe_step(e, layout, c->thread_names, c->trace);
+    const StepText text = describe_step(e, layout, c->thread_names, c->view());
     nlohmann::ordered_json s;
     s["step"] = e.step;
     s["thread"] = e.thread;

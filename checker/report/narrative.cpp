@@ -22,7 +22,7 @@ bool cites_operation(OpKind kind) { return op_info(kind).family != OpFamily::Lan
 }  // namespace
 
 std::string narrate_step(const TraceEntry& e, const ModelLayout& layout, std::span<const std::string> names,
-                         std::span<const TraceEntry> trace) {
+                         TraceView trace) {
   std::string sentence =
       thread_name_of(names, e.thread) + " " + render(op_info(e.op.kind).story, StepWords(e, layout, names, trace));
   if (e.called != kNone) sentence += fmt::format(" and calls {}", function_text(layout, e.called));
@@ -39,13 +39,13 @@ std::string narrate_step(const Counterexample& c, std::size_t index, const Model
   // the report says what went wrong ("open_races calls kobject_get(cdev_kobj)").
   const bool failing = c.violation && c.violation->kind != ViolationKind::Deadlock &&
                        c.violation->step == e.step && c.violation->thread == e.thread;
-  if (failing && (e.op.kind == OpKind::Read || e.op.kind == OpKind::Write)) {
-    return fmt::format("{} {} {}", thread_name_of(c.thread_names, e.thread), e.op.kind == OpKind::Read ? "reads" : "writes",
-                       describe_step(e, layout, c.thread_names, c.trace).op);
+  if (failing && (e.op.kind == OpKind::Read || e.op.kind == OpKind::Write)) {  // "reads p->a", "p->a = 1"
+    return fmt::format("{} {}{}", thread_name_of(c.thread_names, e.thread), e.op.kind == OpKind::Read ? "" : "writes ",
+                       describe_step(e, layout, c.thread_names, c.view()).op);
   }
   if (failing && is_primitive(e.op.kind)) {
     return fmt::format("{} calls {}", thread_name_of(c.thread_names, e.thread),
-                       describe_step(e, layout, c.thread_names, c.trace).op);
+                       describe_step(e, layout, c.thread_names, c.view()).op);
   }
   const bool failing_in_module = c.violation && c.violation->kind == ViolationKind::UnloadedCode &&
                                  c.violation->step == e.step && layout.module_of(e.op.location) != kNone;
@@ -57,7 +57,7 @@ std::string narrate_step(const Counterexample& c, std::size_t index, const Model
                          op_name(c.trace[i].op.kind), function_text(layout, e.op.location));
     }
   }
-  return narrate_step(e, layout, c.thread_names, c.trace);
+  return narrate_step(e, layout, c.thread_names, c.view());
 }
 
 std::string step_location(const TraceEntry& entry, const ModelLayout& layout) {
@@ -105,7 +105,7 @@ void write_narrative(std::ostream& out, const Counterexample& c, const ModelLayo
     // The sentence, then its citation: where the step runs and, for an operation whose sentence
     // paraphrases it, the operation as the scenario spells it.
     std::string citation = step_location(e, layout);
-    if (cites_operation(e.op.kind)) citation += ": " + describe_step(e, layout, c.thread_names, c.trace).op;
+    if (cites_operation(e.op.kind)) citation += ": " + describe_step(e, layout, c.thread_names, c.view()).op;
     out << fmt::format("  {:>{}}. {:<{}}   {}\n", e.step, digits, sentences[i], width, citation);
   }
 }

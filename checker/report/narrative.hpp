@@ -19,7 +19,7 @@ namespace preempt {
 // One step as a sentence whose subject is the thread.
 [[nodiscard]] std::string narrate_step(const TraceEntry& entry, const ModelLayout& layout,
                                        std::span<const std::string> thread_names,
-                                       std::span<const TraceEntry> trace = {});
+                                       TraceView trace = {});
 // Step `index` of an execution, told with what came before: the step where a preempted thread
 // resumes in the code of an unloaded module reads "sysfs_reader runs again: complete() returns into
 // dm_kobject_release [module dm], whose code is gone".

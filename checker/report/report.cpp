@@ -74,7 +74,7 @@ void write_trace(std::ostream& out, const Counterexample& execution, const Model
       out << "        -- every thread has finished; the final checks run --\n";
       in_final = true;
     }
-    const StepText text = describe_step(entry, layout, names, execution.trace);
+    const StepText text = describe_step(entry, layout, names, execution.view());
     out << fmt::format("  {:>4}  {:<{}}  {:<40}  {:<36}  {}\n", entry.step, name, thread_width, text.op, text.note,
                        step_location(entry, layout));
   }
@@ -173,7 +173,7 @@ nlohmann::ordered_json to_json(const ScenarioReport& report) {
     if (!report.path.empty()) v["replay"] = replay_command(report.path, c.schedule);
     nlohmann::ordered_json trace = nlohmann::ordered_json::array();
     for (const TraceEntry& e : c.trace) {
-      const StepText text = describe_step(e, layout, c.thread_names, c.trace);
+      const StepText text = describe_step(e, layout, c.thread_names, c.view());
       nlohmann::ordered_json step;
       step["step"] = e.step;
       step["thread"] = e.thread < c.thread_names.size() ? c.thread_names[e.thread] : "";

@@ -273,7 +273,7 @@ Json thread_flow(const std::string& path, const SourceLines& source, const Count
   const std::uint32_t failing = c.violation ? c.violation->step : 0;
   for (std::size_t i = 0; i < c.trace.size(); ++i) {
     const TraceEntry& e = c.trace[i];
-    const StepText text = describe_step(e, layout, c.thread_names, c.trace);
+    const StepText text = describe_step(e, layout, c.thread_names, c.view());
     Json location{{"physicalLocation", physical_location(path, source, e.op.line, text.op)}};
     if (Json logical = logical_locations(layout, e.op.location); !logical.empty()) {
       location["logicalLocations"] = std::move(logical);
@@ -322,7 +322,7 @@ Json result_of(const ScenarioReport& report, const SourceLines& source, const Co
   const ModelLayout& layout = *report.layout;
   const ViolationKind kind = c.violation->kind;
   const TraceEntry* failing = failing_step(c);
-  const std::string focus = failing ? describe_step(*failing, layout, c.thread_names, c.trace).op : std::string();
+  const std::string focus = failing ? describe_step(*failing, layout, c.thread_names, c.view()).op : std::string();
   Json location{{"physicalLocation", physical_location(report.path, source, failing ? failing->op.line : 0, focus)}};
   if (failing != nullptr) {
     if (Json logical = logical_locations(layout, failing->op.location); !logical.empty()) {

@@ -24,7 +24,7 @@ bool as_written(const Op& op) {
 }  // namespace
 
 StepText describe_step(const TraceEntry& e, const ModelLayout& layout, std::span<const std::string> names,
-                       std::span<const TraceEntry> trace) {
+                       TraceView trace) {
   const OpInfo& info = op_info(e.op.kind);
   const StepWords words(e, layout, names, trace);
   StepText text{as_written(e.op) ? std::string(e.op.text) : render(info.operation, words), render(info.note, words)};

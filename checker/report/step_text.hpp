@@ -17,6 +17,6 @@ struct StepText {
 // `trace`, when given, is the execution the entry belongs to: heap objects are then named by their
 // allocation ("the struct nbd_config allocated by opener at line 27").
 [[nodiscard]] StepText describe_step(const TraceEntry& entry, const ModelLayout& layout,
-                                     std::span<const std::string> thread_names, std::span<const TraceEntry> trace = {});
+                                     std::span<const std::string> thread_names, TraceView trace = {});
 
 }  // namespace preempt

@@ -58,16 +58,18 @@ std::string StepWords::cell_text(std::int64_t v, bool counted) const {
 }
 
 std::string StepWords::heap_object_text(Addr header) const {
-  for (const TraceEntry& t : trace_) {
+  const bool by_init = heap_thread(header) == kInitHeapOwner;
+  for (const TraceEntry& t : by_init ? trace_.init : trace_.steps) {
     if ((t.op.kind == OpKind::Kmalloc || t.op.kind == OpKind::Kzalloc) && t.value != 0 &&
         heap_header(addr_of_pointer(t.value)) == header) {
       const auto type = static_cast<std::uint32_t>(t.op.arg0);
       return fmt::format("the struct {} allocated by {} at line {}",
                          type < layout_.structs.size() ? layout_.structs[type].name : "?",
-                         thread_name_of(names_, t.thread), t.op.line);
+                         by_init ? std::string("init") : thread_name_of(names_, t.thread), t.op.line);
     }
   }
-  return fmt::format("heap object #{} of {}", heap_seq(header) + 1, thread_name_of(names_, heap_thread(header)));
+  return fmt::format("heap object #{} of {}", heap_seq(header) + 1,
+                     by_init ? std::string("init") : thread_name_of(names_, heap_thread(header)));
 }
 
 std::string StepWords::pointer_text(std::int64_t value) const {
@@ -75,7 +77,7 @@ std::string StepWords::pointer_text(std::int64_t value) const {
   if (const FunctionId f = function_of_pointer(value); f != kNone) return layout_.function_name(f);
   const Addr addr = addr_of_pointer(value);
   if (const ModuleId m = layout_.module_at(addr); m != kNone) return layout_.modules[m].name;  // a struct module *
-  if (!is_heap(addr)) return "&" + layout_.object_name({ObjectKind::Int, addr});
+  if (!is_heap(addr)) return "&" + layout_.instance_name(addr);
   const std::string object = heap_object_text(heap_header(addr));
   return heap_offset(addr) == 1 ? object : fmt::format("a field of {}", object);
 }

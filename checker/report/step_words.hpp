@@ -17,11 +17,14 @@ class StepWords final : public WordSource {
   // `trace`, when given, is the execution the step belongs to: heap objects are then named by their
   // allocation ("the struct nbd_config allocated by opener at line 27").
   StepWords(const TraceEntry& entry, const ModelLayout& layout, std::span<const std::string> thread_names,
-            std::span<const TraceEntry> trace = {})
+            TraceView trace = {})
       : e_(entry), layout_(layout), names_(thread_names), trace_(trace) {}
 
   [[nodiscard]] std::string field(std::string_view name) const override;
   [[nodiscard]] bool holds(std::string_view cond) const override;
+  // "the struct nbd_config allocated by opener at line 27" (or "heap object #1 of opener" when
+  // the trace does not have its allocation).
+  [[nodiscard]] std::string heap_object_text(Addr header) const;
 
  private:
   // The changed cell's value `v` in its role's words; `counted`: a completion's count with "(all)".
@@ -29,12 +32,11 @@ class StepWords final : public WordSource {
   // A pointer value in words: "NULL", "&static_cfg", "the struct nbd_config allocated by opener at
   // line 27" (or "heap object #1 of opener" without the trace).
   [[nodiscard]] std::string pointer_text(std::int64_t value) const;
-  [[nodiscard]] std::string heap_object_text(Addr header) const;
 
   const TraceEntry& e_;
   const ModelLayout& layout_;
   std::span<const std::string> names_;
-  std::span<const TraceEntry> trace_;
+  TraceView trace_;
 };
 
 // A thread's own body is where it stands by default: not worth naming.

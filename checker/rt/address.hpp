@@ -28,6 +28,8 @@ inline constexpr std::uint32_t kHeapSeqBits = 20;     // a thread's allocations 
 inline constexpr std::uint32_t kHeapThreadBits = 20;  // threads
 inline constexpr std::uint32_t kMaxHeapOffset = (1u << kHeapFieldBits) - 1;
 inline constexpr std::uint32_t kMaxHeapSeq = (1u << kHeapSeqBits) - 1;
+// The allocating "thread" of the objects init allocates: every execution starts with them.
+inline constexpr ThreadId kInitHeapOwner = (1u << kHeapThreadBits) - 1;
 
 // The header's values (offset 0 of a heap object).
 inline constexpr std::int64_t kHeapLive = 1;

@@ -78,6 +78,23 @@ std::string ModelLayout::object_name(ObjectRef ref) const {
   return name;
 }
 
+std::string ModelLayout::instance_name(Addr addr) const {
+  std::uint32_t index = 0;
+  const ObjectGroup* group = group_of(addr, &index);
+  if (group == nullptr || group->type == kNone) return object_name({ObjectKind::Int, addr});
+  const std::string name = group->size == 0 ? group->name : fmt::format("{}[{}]", group->name, index);
+  const auto offset = static_cast<std::uint32_t>(addr - element(*group, index));
+  if (offset == 0) return name;
+  const StructInfo& info = structs[group->type];
+  for (const auto& [start, type] : info.embedded) {
+    if (start != offset) continue;
+    const std::string& path = info.cells[offset].path;  // "inner.x": the embedded struct is "inner"
+    const std::size_t dot = path.rfind('.');
+    return dot == std::string::npos ? name : name + "." + path.substr(0, dot);
+  }
+  return object_name({ObjectKind::Int, addr});
+}
+
 std::string ModelLayout::heap_cell_name(std::uint32_t type, std::uint32_t offset) const {
   if (type >= structs.size()) return "?";
   const StructInfo& info = structs[type];

@@ -89,6 +89,9 @@ class ModelLayout {
   // heap object's cell: "the ref of a struct nbd_config", given its type).
   [[nodiscard]] std::string object_name(ObjectRef ref) const;
   [[nodiscard]] std::string heap_cell_name(std::uint32_t type, std::uint32_t offset) const;
+  // What a pointer to the global cell `addr` points to: the struct instance that starts there
+  // ("my_ops", "devs[1]", "cfg.inner"), else the cell ("x", "a[2]", "s.flags").
+  [[nodiscard]] std::string instance_name(Addr addr) const;
   // The group an object belongs to, and its index in it (0 for a scalar); null for an unknown one.
   [[nodiscard]] const ObjectGroup* group_of(Addr addr, std::uint32_t* index_out = nullptr) const;
   // The release method of the kobject at `addr` and its array index argument.

@@ -46,7 +46,8 @@ struct PointerNames {
     const auto p = static_cast<std::uint64_t>(value);
     if (!is_heap(p) || (rank == nullptr && !erase)) return p;
     const ThreadId t = heap_thread(p);
-    const ThreadId renamed = erase ? 0 : (t < threads ? rank[t] : t);
+    // init's objects (kInitHeapOwner) belong to no thread: never renamed
+    const ThreadId renamed = t == kInitHeapOwner ? t : erase ? 0 : t < threads ? rank[t] : t;
     return heap_addr(renamed, heap_seq(p), heap_offset(p));
   }
 };

@@ -9,7 +9,7 @@ bool Store::holds(Addr addr) const {
 }
 
 Addr Store::allocate(ThreadId thread, std::uint32_t seq, std::uint32_t type, std::span<const std::int64_t> initial) {
-  if (by_thread_.size() <= thread) by_thread_.resize(thread + 1);
+  if (thread != kInitHeapOwner && by_thread_.size() <= thread) by_thread_.resize(thread + 1);
   HeapObject object;
   object.type = type;
   object.base = static_cast<std::uint32_t>(cells.size());
@@ -18,7 +18,7 @@ Addr Store::allocate(ThreadId thread, std::uint32_t seq, std::uint32_t type, std
   object.seq = seq;
   cells.push_back(kHeapLive);
   cells.insert(cells.end(), initial.begin(), initial.end());
-  by_thread_[thread].push_back(static_cast<std::uint32_t>(heap_.size()));
+  (thread == kInitHeapOwner ? by_init_ : by_thread_[thread]).push_back(static_cast<std::uint32_t>(heap_.size()));
   heap_.push_back(object);
   return object.header();
 }
@@ -27,6 +27,7 @@ const HeapObject* Store::heap_object(Addr addr) const {
   if (!is_heap(addr)) return nullptr;
   const ThreadId thread = heap_thread(addr);
   const std::uint32_t seq = heap_seq(addr);
+  if (thread == kInitHeapOwner) return seq < by_init_.size() ? &heap_[by_init_[seq]] : nullptr;
   if (thread >= by_thread_.size() || seq >= by_thread_[thread].size()) return nullptr;
   return &heap_[by_thread_[thread][seq]];
 }
@@ -55,6 +56,7 @@ void Store::assign_from(const Store& other) {
       by_thread_[t].clear();
     }
   }
+  by_init_ = other.by_init_;
   marks_ = other.marks_;
 }
 

@@ -55,6 +55,7 @@ class Store {
   [[nodiscard]] std::size_t heap_cells() const { return cells.size() - globals_; }
   // How many objects `thread` has allocated in this execution.
   [[nodiscard]] std::uint32_t allocations_of(ThreadId thread) const {
+    if (thread == kInitHeapOwner) return static_cast<std::uint32_t>(by_init_.size());
     return thread < by_thread_.size() ? static_cast<std::uint32_t>(by_thread_[thread].size()) : 0;
   }
 
@@ -84,6 +85,7 @@ class Store {
   std::size_t globals_ = 0;                          // cells [0, globals_) are the globals'
   std::vector<HeapObject> heap_;                     // in allocation order
   std::vector<std::vector<std::uint32_t>> by_thread_;  // [thread][seq]: the index in heap_
+  std::vector<std::uint32_t> by_init_;                 // [seq]: the objects init allocated
   std::vector<Mark> marks_;
 };
 

@@ -2,6 +2,7 @@
 // TraceEntry: the compact record of one executed step, kept for every step of the current
 // execution in a reused vector (no allocation once warm). Report writers turn entries into words.
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "checker/rt/ids.hpp"
@@ -27,6 +28,13 @@ struct TraceEntry {
   Phase phase = Phase::Threads;
 
   [[nodiscard]] bool changed() const { return changed_addr != kNoAddr; }
+};
+
+// An execution's steps as a report's words need them: its steps, and those of init, which every
+// execution starts after (the heap objects init allocated are named by its steps).
+struct TraceView {
+  std::span<const TraceEntry> steps;
+  std::span<const TraceEntry> init;
 };
 
 // True when `next`, the thread's step after `previous`, is where a kernel primitive called from the

@@ -107,7 +107,7 @@ TEST_CASE("api: double-free, invalid-free, null-dereference and memory-leak", "[
     const Ptr st = m.static_struct("static_obj", s);
     m.thread("t", [st](Thread& t) { t.kfree(st); });
     const auto c = violation_of(m, ViolationKind::InvalidFree);
-    CHECK_THAT(c.violation->message, Catch::Contains("the static object static_obj"));
+    CHECK_THAT(c.violation->message, Catch::Contains("kfree(static_obj)") && Catch::Contains("the static struct obj static_obj"));
   }
   SECTION("null-dereference") {
     preempt::Model m;

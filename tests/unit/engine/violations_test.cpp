@@ -164,7 +164,8 @@ TEST_CASE("use-after-free: kobject_get after the last put", "[engine][violations
   });
   const auto c = expect_violation(m, ViolationKind::UseAfterFree);
   CHECK(c.violation->message ==
-        "user: kobject_get(obj) on a freed object: its last reference was dropped at step 1");
+        "user: kobject_get(obj) at line 162 on a count of 0: addition on 0, use-after-free (its last reference was "
+        "dropped at step 1)");
 }
 
 TEST_CASE("refcount-underflow: a double kobject_put and a module_put below zero", "[engine][violations]") {
@@ -178,8 +179,8 @@ TEST_CASE("refcount-underflow: a double kobject_put and a module_put below zero"
     });
     const auto c = expect_violation(m, ViolationKind::RefcountUnderflow);
     CHECK(c.violation->message ==
-          "t: kobject_put(obj) drops a reference that does not exist: the refcount is already 0 "
-          "(last reference dropped at step 1)");
+          "t: kobject_put(obj) at line 178 drops a reference that does not exist: the count is already 0 "
+          "(its last reference was dropped at step 1)");
   }
   SECTION("module") {
     preempt::Model m;

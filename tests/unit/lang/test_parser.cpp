@@ -253,7 +253,7 @@ TEST_CASE("parser: array sizes and thread counts are 1..65536", "[parser]") {
   CHECK(first_error("int a[n];") == "t.scn:1:7: error: undeclared name 'n'");
   CHECK(errors_of("int a[65536]; thread t[4096] {}").empty());
   CHECK(first_error("thread t[4000] {} thread u[97] {}") ==
-        "t.scn:1:27: error: the scenario has more than 4096 threads with 'u' (4097 in all)");
+        "t.scn:1:28: error: the scenario has more than 4096 threads with 'u' (4097 in all)");
 }
 
 TEST_CASE("parser: integer literals out of range", "[parser]") {
