@@ -14,8 +14,9 @@ namespace {
 // cells of all of them together are bounded so that a model cannot exhaust the machine.
 constexpr std::size_t kMaxHeapCells = std::size_t{1} << 24;
 
-void allocate(const Op& op, StepContext& ctx, StepEffect& effect) {
-  const auto type = static_cast<std::uint32_t>(op.arg0);
+}  // namespace
+
+void allocate_object(const Op& op, std::uint32_t type, StepContext& ctx, StepEffect& effect) {
   const StructInfo& info = ctx.layout.structs[type];
   const ThreadId owner = ctx.heap_owner != kNone ? ctx.heap_owner : ctx.thread;
   const std::uint32_t seq = ctx.store.allocations_of(owner);
@@ -35,6 +36,17 @@ void allocate(const Op& op, StepContext& ctx, StepEffect& effect) {
   effect.change(header, 0, kHeapLive);
   effect.result.value = pointer_to(header + 1);  // the object's first field
 }
+
+void free_whole_object(HeapObject& object, StepContext& ctx, StepEffect& effect, std::uint32_t line) {
+  std::int64_t& header = ctx.store.at(object.header());
+  effect.record(object.header(), header, kHeapFreed);
+  header = kHeapFreed;
+  object.free_step = ctx.step;
+  object.free_line = line;
+  object.free_thread = ctx.thread;
+}
+
+namespace {
 
 // A global that kfree() was given: "the static struct obj s", "data of module m (its struct
 // file_operations fops)".
@@ -78,11 +90,7 @@ void free_object(const Op& op, StepContext& ctx, StepEffect& effect) {
                             describe_free(ctx, *object)));
     return;
   }
-  effect.change(object->header(), header, kHeapFreed);
-  header = kHeapFreed;
-  object->free_step = ctx.step;
-  object->free_line = op.line;
-  object->free_thread = ctx.thread;
+  free_whole_object(*object, ctx, effect, op.line);
 }
 
 }  // namespace
@@ -103,7 +111,7 @@ std::string describe_free(const StepContext& ctx, const HeapObject& object) {
 
 void apply_heap(const Op& op, StepContext& ctx, StepEffect& effect) {
   switch (op.kind) {
-    case OpKind::Kmalloc: case OpKind::Kzalloc: allocate(op, ctx, effect); return;
+    case OpKind::Kmalloc: case OpKind::Kzalloc: allocate_object(op, static_cast<std::uint32_t>(op.arg0), ctx, effect); return;
     case OpKind::Kfree: free_object(op, ctx, effect); return;
     default: return;
   }

@@ -19,6 +19,9 @@ ModuleId unloaded(const StepContext& ctx, FunctionId f) {
 // global that is not module data, is decided here without a call).
 bool may_be_gone(const Op& op, const OpInfo& info, const StepContext& ctx) {
   if ((info.reads | info.writes) == 0 || info.family == OpFamily::Heap) return false;
+  // A callback may free the object that holds its work item, timer or rcu_head: the kernel does not
+  // touch the object once the callback returns (process_one_work, call_timer_fn, rcu_do_batch).
+  if (op.kind == OpKind::WorkDone || op.kind == OpKind::TimerDone || op.kind == OpKind::RcuDone) return false;
   return is_heap(op.target.addr) || ctx.layout.has_module_data();
 }
 
@@ -27,6 +30,17 @@ bool report(const StepContext& ctx, ModuleId m, const std::string& what, StepEff
               fmt::format("{} {}: code of module {}, unloaded at step {}", ctx.names.thread_name(ctx.thread), what,
                           ctx.layout.modules[m].name, ctx.store.marked_at(ctx.layout.modules[m].addr + 1)));
   effect.module = m;
+  return true;
+}
+
+// A sleeping operation in atomic context: under a spinlock, in an RCU read-side section, in a
+// timer or RCU callback (softirq context).
+bool sleeps_in_atomic(const Op& op, const StepContext& ctx, StepEffect& effect) {
+  const char* where = ctx.kernel.spinlocks > 0 ? "while holding a spinlock"
+                      : ctx.kernel.rcu > 0     ? "inside an RCU read-side section"
+                                               : "in softirq context (a timer or RCU callback)";
+  effect.fail(ViolationKind::SleepInAtomic,
+              fmt::format("{} calls {} {}", ctx.names.thread_name(ctx.thread), op_name(op.kind), where));
   return true;
 }
 
@@ -39,10 +53,8 @@ bool check_step(const Op& op, const Op* previous, const StepContext& ctx, StepEf
   // The common case first, without building any words: no code the step runs is unloaded.
   if (unloaded(ctx, op.location) == kNone && unloaded(ctx, op.other) == kNone) {
     if (may_be_gone(op, info, ctx) && check_alive(op, ctx, effect)) return true;
-    if (ctx.kernel.spinlocks == 0 || !may_sleep(info, op.arg1)) return false;
-    effect.fail(ViolationKind::SleepInAtomic, fmt::format("{} calls {} while holding a spinlock",
-                                                          ctx.names.thread_name(ctx.thread), op_name(op.kind)));
-    return true;
+    if (!ctx.kernel.atomic() || !may_sleep(info, op.arg1)) return false;
+    return sleeps_in_atomic(op, ctx, effect);
   }
   const ModelLayout& layout = ctx.layout;
   const std::string where = layout.function_name(op.location);
@@ -76,11 +88,7 @@ bool check_step(const Op& op, const Op* previous, const StepContext& ctx, StepEf
       break;
   }
   if (may_be_gone(op, info, ctx) && check_alive(op, ctx, effect)) return true;
-  if (ctx.kernel.spinlocks > 0 && may_sleep(info, op.arg1)) {
-    effect.fail(ViolationKind::SleepInAtomic, fmt::format("{} calls {} while holding a spinlock",
-                                                          ctx.names.thread_name(ctx.thread), op_name(op.kind)));
-    return true;
-  }
+  if (ctx.kernel.atomic() && may_sleep(info, op.arg1)) return sleeps_in_atomic(op, ctx, effect);
   return false;
 }
 
@@ -92,6 +100,12 @@ bool check_call(FunctionId callee, const StepContext& ctx, StepEffect& effect) {
 }
 
 bool check_exit(const StepContext& ctx, StepEffect& effect) {
+  if (ctx.kernel.rcu > 0) {
+    effect.fail(ViolationKind::LockMisuse, fmt::format("{} exits inside an RCU read-side section (rcu_read_lock "
+                                                       "without rcu_read_unlock)",
+                                                       ctx.names.thread_name(ctx.thread)));
+    return true;
+  }
   if (ctx.kernel.locks == 0) return false;
   const std::int64_t mine = owner_cell(ctx.thread);
   for (const ObjectKind kind : {ObjectKind::Mutex, ObjectKind::Spinlock}) {  // mutexes are named first

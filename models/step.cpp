@@ -11,12 +11,15 @@ namespace preempt::models {
 bool enabled(const Store& store, const Op& op, const ThreadKernel& kernel) {
   const OpInfo& info = op_info(op.kind);
   // In atomic context a sleeping operation is "enabled": taking it is the violation.
-  if (kernel.spinlocks > 0 && may_sleep(info, op.arg1)) return true;
+  if (kernel.atomic() && may_sleep(info, op.arg1)) return true;
   switch (info.block) {
     case Block::Never: return true;
     case Block::UntilPositive: return store.get(op.target.addr) > 0;
     case Block::UntilFree: return store.get(op.target.addr) == 0;
     case Block::UntilGuard: return op.guard()->holds(store);
+    case Block::UntilIdle: return store.get(op.target.addr) == 0 && store.get(op.target.addr + 1) == 0;
+    case Block::UntilStopped: return store.get(op.target.addr + 1) == 0;
+    case Block::UntilGrace: return store.get(op.target.addr) > 0 && store.get(static_cast<Addr>(op.arg1)) == 0;
   }
   return true;
 }
@@ -30,6 +33,8 @@ void apply(const Op& op, StepContext& ctx, StepEffect& effect) {
     case OpFamily::Module: apply_module(op, ctx, effect); break;
     case OpFamily::Heap: apply_heap(op, ctx, effect); break;
     case OpFamily::Kref: apply_kref(op, ctx, effect); break;
+    case OpFamily::Work: case OpFamily::Timer: case OpFamily::Rcu: apply_deferred(op, ctx, effect); break;
+    case OpFamily::Kthread: apply_kthread(op, ctx, effect); break;
     case OpFamily::Sched: case OpFamily::Lang: case OpFamily::Check:
       break;  // the engine and the thread's code handle these; no object changes
   }

@@ -6,6 +6,7 @@
 // a function the step calls, and check_exit() when a thread ends. Models never touch fibers or
 // schedule anything themselves. What each operation is -- family, footprint, blocking, sleeping,
 // words -- is its row of checker/rt/ops.def; the per-family semantics are one file each.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,16 +32,35 @@ class ThreadNames {
 struct ThreadKernel {
   std::uint32_t spinlocks = 0;  // spinlocks held: the thread is in atomic context
   std::uint32_t locks = 0;      // mutexes and spinlocks held
+  std::uint32_t rcu = 0;        // depth of its RCU read-side sections
+  std::uint32_t softirq = 0;    // it runs a timer or RCU callback (softirq context)
 
+  [[nodiscard]] bool atomic() const { return spinlocks > 0 || rcu > 0 || softirq > 0; }
   void hash(StateHasher& h) const {
     h.add(spinlocks);
     h.add(locks);
+    h.add(rcu);
+    h.add(softirq);
   }
+};
+
+// The contexts the kernel runs code in on its own (deferred execution).
+enum class ContextKind : std::uint8_t { Work, Timer, Rcu, Kthread };
+
+// A context the engine must start after the step: a kworker for a work item queued for the first
+// time, a timer's softirq, an RCU callback's, a new kthread. `object` is its object's first cell
+// (a kthread's: its task_struct's).
+struct ContextRequest {
+  ContextKind kind = ContextKind::Work;
+  Addr object = kNoAddr;
 };
 
 // What one step did: its result for the thread, the cell it changed for the trace, and any
 // violation.
 struct StepEffect {
+  // The cells a step changes besides the first (deferred execution: pending and running, a
+  // workqueue's count, the kernel state's): partial-order reduction rebuilds states from them.
+  static constexpr std::size_t kMaxExtraChanges = 6;
   OpResult result;
   Addr changed = kNoAddr;
   std::int64_t before = 0;
@@ -49,11 +69,23 @@ struct StepEffect {
   ModuleId module = kNone;  // module involved in the violation, if any
   std::string message;
   std::string model_error;  // set: the model itself is broken (a limit of the engine), not a violation
+  std::optional<ContextRequest> start;  // a context to start
+
+  std::array<CellChange, kMaxExtraChanges> extra{};
+  std::uint8_t extra_count = 0;
 
   void change(Addr cell, std::int64_t from, std::int64_t to) {
     changed = cell;
     before = from;
     after = to;
+  }
+  // Records a change: the first as the step's change, the others as extra ones.
+  void record(Addr cell, std::int64_t from, std::int64_t to) {
+    if (changed == kNoAddr) {
+      change(cell, from, to);
+    } else if (extra_count < kMaxExtraChanges) {
+      extra[extra_count++] = {cell, from, to};
+    }
   }
   void fail(ViolationKind kind, std::string why) {
     violation = kind;
@@ -116,6 +148,15 @@ void apply_lock(const Op& op, StepContext& ctx, StepEffect& effect);
 void apply_module(const Op& op, StepContext& ctx, StepEffect& effect);
 void apply_heap(const Op& op, StepContext& ctx, StepEffect& effect);
 void apply_kref(const Op& op, StepContext& ctx, StepEffect& effect);
+void apply_deferred(const Op& op, StepContext& ctx, StepEffect& effect);  // Work, Timer, Rcu
+void apply_kthread(const Op& op, StepContext& ctx, StepEffect& effect);
+// Whether `op`, taken in `store`, starts a context (its effect's `start`): the engine knows which
+// thread a step creates before it is taken (partial-order reduction orders the context after it).
+[[nodiscard]] bool starts_context(const Store& store, const Op& op);
+// A heap object of struct `type` (kmalloc's, alloc_workqueue's, kthread_run's task), its pointer
+// in effect.result.value; and freeing one (kfree's, destroy_workqueue's, kfree_rcu's).
+void allocate_object(const Op& op, std::uint32_t type, StepContext& ctx, StepEffect& effect);
+void free_whole_object(HeapObject& object, StepContext& ctx, StepEffect& effect, std::uint32_t line);
 
 // Words and places the families share (objects.cpp).
 // The target of `op` as the source names it ("c->ref", "dm_kobj").

@@ -32,8 +32,8 @@ std::string canonical_trace(const Execution& execution) {
       if (e.thread == t.thread || conflict(footprints[e.entry], footprints[i])) level = std::max(level, e.level + 1);
     }
     events.push_back({level, t.thread, ++count[t.thread], i});
-    if (t.op.kind == OpKind::Spawn) {
-      const auto child = static_cast<std::uint32_t>(t.value);
+    if (t.spawned != kNone) {
+      const auto child = static_cast<std::uint32_t>(t.spawned);
       if (spawn_level.size() <= child) spawn_level.resize(child + 1, 0);
       spawn_level[child] = level;
     }

@@ -21,7 +21,12 @@ bool may_enable(const Op& m, const Op& k) {
       return (m.kind == OpKind::Complete || m.kind == OpKind::CompleteAll || m.kind == OpKind::ReinitCompletion) &&
              m.target == k.target;
     case OpKind::Await: return true;  // any dependent step may have made the condition true
-    default: return false;
+    default: {
+      // Deferred execution: a flush, a cancel, a grace period, a context's wait wait for several
+      // cells (pending and running, a count of the kernel state): any dependent step may be the one.
+      const OpFamily f = op_info(k.kind).family;
+      return f == OpFamily::Work || f == OpFamily::Timer || f == OpFamily::Rcu || f == OpFamily::Kthread;
+    }
   }
 }
 
@@ -74,7 +79,7 @@ DporChooser::Event DporChooser::event_of(const SchedulingPoint& point, ThreadId 
   event.thread = thread;
   const Op& op = point.execution->pending(thread);
   event.fp = footprint_of(op, layout_);
-  if (op.kind == OpKind::Spawn) event.spawned = point.execution->thread_count();
+  if (point.execution->spawns(thread)) event.spawned = point.execution->thread_count();
   return event;
 }
 
@@ -279,13 +284,17 @@ bool DporChooser::after(std::size_t m, std::size_t j, std::span<const std::uint3
 // before it redone in order. Each step records the one object it changed, before and after.
 bool DporChooser::runnable_after(const Execution& execution, std::size_t j, std::size_t k, ThreadId thread) {
   scratch_.assign_from(execution.store());
+  const std::vector<CellChange>& extra = execution.extra_changes();
   for (std::size_t m = k; m-- > j;) {
     const TraceEntry& e = entry_of(execution, m);
+    for (std::size_t x = e.extra_count; x-- > 0;) scratch_.at(extra[e.extra_begin + x].addr) = extra[e.extra_begin + x].before;
     if (e.changed()) scratch_.at(e.changed_addr) = e.before;
   }
   for (std::size_t m = j + 1; m < k; ++m) {
     const TraceEntry& e = entry_of(execution, m);
-    if (e.changed() && !after(m, j, excluded_)) scratch_.at(e.changed_addr) = e.after;
+    if (after(m, j, excluded_)) continue;
+    if (e.changed()) scratch_.at(e.changed_addr) = e.after;
+    for (std::size_t x = 0; x < e.extra_count; ++x) scratch_.at(extra[e.extra_begin + x].addr) = extra[e.extra_begin + x].after;
   }
   return execution.enabled_in(thread, scratch_);
 }

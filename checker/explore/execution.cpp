@@ -189,7 +189,8 @@ bool Execution::future_accesses(ThreadId thread, AccessSet& out) const {
 }
 
 bool Execution::waiting_at_end(ThreadId thread) const {
-  return thread < thread_count_ && slots_[thread]->status() == ThreadStatus::Pending && halted_[thread] == 0;
+  return thread < thread_count_ && slots_[thread]->status() == ThreadStatus::Pending && halted_[thread] == 0 &&
+         !idle_context(thread);
 }
 
 std::string Execution::describe_thread(ThreadId thread) const {
@@ -220,8 +221,10 @@ void Execution::begin() {
   finish();
   store_.assign_from(initial_);
   trace_.clear();
+  extra_changes_.clear();
   footprints_.clear();
   spawned_.clear();
+  contexts_started_.clear();
   outcome_.end.reset();
   outcome_.violation.reset();
   outcome_.error.clear();
@@ -248,7 +251,7 @@ void Execution::finish() {
   for (std::uint32_t t = 0; t < thread_count_; ++t) slots_[t]->abandon();
 }
 
-ThreadContext& Execution::start_thread(const ThreadSpec& spec) {
+ThreadContext& Execution::start_thread(const ThreadSpec& spec, const std::string* name, std::int64_t argument) {
   const ThreadId id = thread_count_++;
   if (slots_.size() < thread_count_) slots_.push_back(std::make_unique<ThreadContext>(id, pool_));
   if (blocked_.size() < thread_count_) blocked_.push_back(0);
@@ -261,7 +264,8 @@ ThreadContext& Execution::start_thread(const ThreadSpec& spec) {
   ThreadContext& thread = *slots_[id];
   thread.attach_store(&store_);
   thread.stop_spins = stop_spins_ || phase_ != Phase::Threads;  // alone, a pass would loop for ever
-  thread.start(spec.name, &spec.entry, spec.body);
+  thread.argument = argument;
+  thread.start(name != nullptr ? *name : spec.name, &spec.entry, spec.body);
   thread.resume();
   after_resume(thread);
   return thread;
@@ -277,6 +281,10 @@ ExecutionEnd Execution::run(Chooser& chooser) {
     start_thread(spec);
     if (outcome_.end && !run_on_) return *outcome_.end;
   }
+  for (const models::ContextRequest& request : init_contexts_) {  // what init queued, armed or started
+    start_context(request);
+    if (outcome_.end && !run_on_) return *outcome_.end;
+  }
   ThreadId previous = kNone;
   while (!outcome_.end || run_on_) {
     note_wakeups();
@@ -288,7 +296,7 @@ ExecutionEnd Execution::run(Chooser& chooser) {
       }
       bool unfinished = false;
       for (std::uint32_t t = 0; t < thread_count_; ++t) {
-        unfinished |= slots_[t]->status() == ThreadStatus::Pending;
+        unfinished |= slots_[t]->status() == ThreadStatus::Pending && !idle_context(t);
       }
       if (unfinished) {
         deadlock();
@@ -429,6 +437,9 @@ void Execution::step(ThreadId id, bool preempted, Phase phase) {
   entry.changed_addr = effect.changed;
   entry.before = effect.before;
   entry.after = effect.after;
+  entry.extra_begin = static_cast<std::uint32_t>(extra_changes_.size());
+  entry.extra_count = effect.extra_count;
+  extra_changes_.insert(extra_changes_.end(), effect.extra.begin(), effect.extra.begin() + effect.extra_count);
   entry.value = effect.result.value;
   entry.called = effect.result.call;
   effect.result.modified = effect.changed != kNoAddr && effect.before != effect.after;
@@ -440,11 +451,21 @@ void Execution::step(ThreadId id, bool preempted, Phase phase) {
     fail_with(id, effect);
     return;
   }
+  if (effect.start) {  // a context to start, after the step
+    entry.spawned = thread_count_;
+    const models::ContextRequest request = *effect.start;
+    thread.set_result(effect.result);
+    thread.resume();
+    after_resume(thread);
+    if (!outcome_.end || run_on_) start_context(request);
+    return;
+  }
   if (op.kind == OpKind::Spawn) {
     const SpawnRequest* request = std::get<const SpawnRequest*>(op.payload);
     spawned_.push_back(request->spec);
     effect.result.value = thread_count_;
     entry.value = thread_count_;  // the id of the thread it creates
+    entry.spawned = thread_count_;
     thread.set_result(effect.result);
     thread.resume();
     after_resume(thread);
@@ -542,7 +563,7 @@ void Execution::deadlock() {
   ThreadId first = kNone;
   for (std::uint32_t t = 0; t < thread_count_; ++t) {
     const bool spins = slots_[t]->status() == ThreadStatus::Reporting && slots_[t]->pending().kind == OpKind::SpinFail;
-    if (slots_[t]->status() != ThreadStatus::Pending && !spins) continue;
+    if ((slots_[t]->status() != ThreadStatus::Pending || idle_context(t)) && !spins) continue;
     if (first == kNone) first = t;
     if (!why.empty()) why += "; ";
     why += fmt::format("{} {}", slots_[t]->name(), describe_thread(t));

@@ -82,6 +82,7 @@ class Execution final : public models::ThreadNames {
   void set_initial(const Store& store) {
     initial_.assign_from(store);
     init_trace_ = trace_;
+    init_contexts_ = contexts_started_;
   }
   [[nodiscard]] const std::vector<TraceEntry>& init_trace() const { return init_trace_; }
   // Runs the program's threads to the end (then `final`, alone, after a complete execution).
@@ -96,6 +97,8 @@ class Execution final : public models::ThreadNames {
   [[nodiscard]] std::span<const TraceEntry> reported_trace() const {
     return {trace_.data(), outcome_.end ? reported_length_ : trace_.size()};
   }
+  // The changes of steps that changed more than one cell, beyond their first (TraceEntry::extra_begin).
+  [[nodiscard]] const std::vector<CellChange>& extra_changes() const { return extra_changes_; }
   // ExecutionOptions::record_footprints: footprints()[i] belongs to trace()[i].
   [[nodiscard]] const std::vector<Footprint>& footprints() const { return footprints_; }
   [[nodiscard]] const Store& store() const { return store_; }
@@ -130,6 +133,12 @@ class Execution final : public models::ThreadNames {
   // Adds to `out` every object that the steps `thread` may still take may touch (nothing for a
   // thread that has finished or stopped); false when its model cannot tell (C++ models).
   [[nodiscard]] bool future_accesses(ThreadId thread, AccessSet& out) const;
+  // Whether the step `thread` announced starts a thread when taken now (a spawn, a kthread, the
+  // first context of a work item, timer or RCU callback): it becomes thread thread_count().
+  [[nodiscard]] bool spawns(ThreadId thread) const;
+  // A context of the kernel that waits for work (its object is not pending): not a thread that
+  // is stuck, whatever else happens (execution_contexts.cpp).
+  [[nodiscard]] bool idle_context(ThreadId thread) const;
 
  private:
   void begin();
@@ -140,7 +149,10 @@ class Execution final : public models::ThreadNames {
   template <class CellHash>
   void hash_heap(const PointerNames& names, StateHasher& h, const CellHash& cell) const;
   void finish();
-  ThreadContext& start_thread(const ThreadSpec& spec);
+  ThreadContext& start_thread(const ThreadSpec& spec, const std::string* name = nullptr, std::int64_t argument = 0);
+  // Starts the context a step asked for (execution_contexts.cpp); its name says what it runs.
+  void start_context(const models::ContextRequest& request);
+  [[nodiscard]] std::string context_name(const models::ContextRequest& request) const;
   void step(ThreadId thread, bool preempted, Phase phase);
   // The value of thread `id`'s next nondet(n) step, from the chooser of run() (0 in init and alone).
   std::int64_t nondet_value(ThreadId id, std::int64_t n);
@@ -174,10 +186,13 @@ class Execution final : public models::ThreadNames {
   std::vector<std::unique_ptr<ThreadContext>> slots_;
   std::uint32_t thread_count_ = 0;
   std::deque<ThreadSpec> spawned_;  // threads created in this execution (stable addresses)
+  std::vector<models::ContextRequest> contexts_started_;  // this execution's, in order
+  std::vector<models::ContextRequest> init_contexts_;     // init's: every execution starts them
   Store initial_;
   std::vector<TraceEntry> init_trace_;  // the steps of init (set_initial)
   Store store_;
   std::vector<TraceEntry> trace_;
+  std::vector<CellChange> extra_changes_;
   std::vector<Footprint> footprints_;
   // Scratch of fingerprint(), called at every scheduling point of a stateful search.
   struct ThreadKey {

@@ -30,8 +30,9 @@ class HappensBefore {
         if (rows_[j][i]) continue;  // already ordered through a later step
         if (direct(trace[i], trace[j], fps[i], fps[j])) add(j, i);
       }
-      if (e.op.kind == OpKind::Spawn && e.value >= 0 && static_cast<std::size_t>(e.value) < spawned_by.size()) {
-        spawned_by[static_cast<std::size_t>(e.value)] = j;
+      if (e.spawned != kNone) {
+        if (spawned_by.size() <= e.spawned) spawned_by.resize(e.spawned + 1, kNoIndex);
+        spawned_by[e.spawned] = j;
       }
     }
   }

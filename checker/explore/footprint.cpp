@@ -86,6 +86,17 @@ Footprint footprint_of(const Op& op, const ModelLayout& layout) {
     if (owner != kNone) fp.add(Space::Cell, false, layout.modules[owner].addr + 1);
   }
   if (info.enters_callee) code_of(fp, layout, callee_of(op.target, layout));
+  if (info.kernel != 0 && layout.kernel != kNoAddr) {
+    for (unsigned cells = info.kernel; cells != 0; cells &= cells - 1) {
+      fp.add(Space::Cell, true, layout.kernel + static_cast<unsigned>(std::countr_zero(cells)));
+    }
+  }
+  if (info.frees_target && touched != 0 && is_heap(op.target.addr)) {
+    fp.add(Space::Cell, true, heap_header(op.target.addr));
+  }
+  if (info.enters_any_module) {  // a callback: the code of any module
+    for (const ModuleInfo& m : layout.modules) fp.add(Space::Cell, false, m.addr + 1);
+  }
   if (info.reads_guard) {
     if (op.guard() != nullptr) {
       Collector collector(fp);

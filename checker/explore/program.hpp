@@ -1,6 +1,7 @@
 #pragma once
 // ModelProgram: what the explorer runs -- the layout plus the code of every thread. Both front ends
 // (the C++ API and the scenario interpreter) produce one.
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ struct ModelProgram {
   std::optional<ThreadSpec> final;   // runs alone after each complete execution
   bool may_choose = true;            // may take nondet steps (the interpreter knows; the C++ API
                                      // assumes so): the searches then enumerate their values
+  // The code of the contexts the kernel starts (models::ContextKind: a work item's kworker, a
+  // timer's softirq, an RCU callback's, a kthread), when the model has deferred execution: each
+  // runs for the object in ThreadContext::argument. Its name is the engine's.
+  std::array<std::optional<ThreadSpec>, 4> contexts;
 };
 
 }  // namespace preempt

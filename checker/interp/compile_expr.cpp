@@ -218,8 +218,13 @@ void Compiler::call_builtin(const Expr& e) {
       if (a.target.through_pointer) text = arg.text;
     } else if (letter == 'z') {
       emit(Opcode::Const, 0, struct_info(static_cast<uint32_t>(arg.decl)), line);
-    } else if (letter == 'f') {
+    } else if (letter == 'f' || letter == 'F') {
       expression(arg);  // a function pointer value (the VM takes the function from it)
+    } else if (letter == 'Q' || letter == 'P') {
+      expression(arg);  // a workqueue's or a task's pointer: its fields, in any such object
+      const uint32_t type = letter == 'Q' ? out_.layout->workqueue_type : out_.layout->task_type;
+      target = Target{ObjectKind::Int, 0, 0, true, type, 0, 6};
+      text = arg.text;
     } else if (letter == 's') {
       // a name the kernel keeps for messages: nothing to pass
     } else if (letter == 'p') {

@@ -43,6 +43,22 @@ void Compiler::build_layout() {
     const GlobalDecl& decl = program_.globals[g];
     initialize(global_addr_[g], decl.type, decl.init, decl.module);
   }
+  // Deferred execution: the structs the language provides, the system workqueue, the kernel state.
+  for (uint32_t s = 0; s < program_.structs.size(); ++s) {
+    if (!program_.structs[s].complete) continue;
+    if (program_.structs[s].name == "workqueue_struct") layout.workqueue_type = struct_info(s);
+    if (program_.structs[s].name == "task_struct") layout.task_type = struct_info(s);
+  }
+  for (std::size_t g = 0; g < program_.globals.size(); ++g) {
+    const Type& t = program_.types[program_.globals[g].type];
+    if (program_.globals[g].name == "system_wq" && t.kind == TypeKind::Struct) layout.system_wq = global_addr_[g];
+  }
+  if (program_.deferred) {
+    ObjectGroup kernel;
+    kernel.name = "the kernel";
+    kernel.kind = ObjectKind::Kernel;
+    layout.kernel = layout.add_group(std::move(kernel));
+  }
 }
 
 // The StructInfo of a struct, built on first use (an embedded struct's before its container's).
@@ -83,7 +99,7 @@ void Compiler::flatten(StructInfo& info, TypeId type, uint32_t container, uint32
       const ObjectKind kind = cell_kind(type);
       const ObjectKindInfo& k = object_kind_info(kind);
       for (uint32_t c = 0; c < k.cells; ++c) {
-        info.cells.push_back(StructInfo::Cell{kind, k.roles[c < 2 ? c : 1], c == 0 ? k.initial : 0, container,
+        info.cells.push_back(StructInfo::Cell{kind, k.role(c), c == 0 ? k.initial : 0, container,
                                               container_type, release, path});
       }
       return;

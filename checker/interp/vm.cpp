@@ -5,12 +5,19 @@
 #include "checker/interp/access_summary.hpp"
 #include "checker/interp/vm_thread.hpp"
 #include "checker/rt/address.hpp"
+#include "models/step.hpp"
 
 namespace preempt::interp {
 
 namespace detail {
 
 void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
+  begin(context, self);
+  push_frame(body, After::Call, 0);
+  execute(context);
+}
+
+void VmThread::begin(ThreadContext& context, Value self) {
   context_ = &context;
   context.set_state_source(this);
   // Every perform() below returns at once when its result says exit_thread (do_exit, or the
@@ -26,8 +33,14 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
   loop_depth_ = 0;
   loop_log_.clear();
   self_ = self;
+  service_ = false;
+  kernel_context_ = false;
+  task_ = 0;
+  callback_returned_ = false;
   local_budget_ = limits_.max_local_instructions;
-  push_frame(body, After::Call, 0);
+}
+
+void VmThread::execute(ThreadContext& context) {
   for (;;) {
     Frame& frame = frames_.back();
     const Instr& in = compiled_.bodies[frame.body].code[frame.pc++];
@@ -229,6 +242,7 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
         Op op;
         op.kind = OpKind::DoExit;
         perform(op, in.line);
+        if (!context.abandoned()) exit_task(0, in.line);
         return;
       }
     }
@@ -253,6 +267,14 @@ Interpreter::Interpreter(const CompiledScenario& compiled, VmLimits limits)
     }
   }
   if (compiled_.final) program_.final = make_spec("final", *compiled_.final, 0);
+  if (compiled_.layout->kernel != kNoAddr || compiled_.layout->task_type != kNone) {
+    for (std::uint8_t kind = 0; kind < program_.contexts.size(); ++kind) {
+      ThreadEntry entry = [this, kind](ThreadContext& context) {
+        state_for(context.id()).run_context(context, static_cast<models::ContextKind>(kind), context.argument);
+      };
+      program_.contexts[kind] = ThreadSpec{"", std::move(entry), kNone};
+    }
+  }
 }
 
 Interpreter::~Interpreter() = default;

@@ -106,6 +106,21 @@ bool VmThread::return_from(bool has_value, std::uint32_t line) {
   const Value value = has_value ? pop() : 0;
   const Frame done = frames_.back();
   const FunctionId callee = function_of(done);
+  if (frames_.size() == 1 && kernel_context_) {  // a context's callback returns into the kernel
+    if (module_of(done) != kNone) {
+      Op ret;
+      ret.kind = OpKind::Return;
+      ret.location = callee;
+      if (perform(ret, line).exit_thread) return false;  // abandoned
+    }
+    slots_.resize(done.base);
+    frames_.pop_back();
+    loop_depth_ = 0;
+    loop_log_.clear();
+    callback_returned_ = true;
+    callback_value_ = value;
+    return false;
+  }
   if (frames_.size() == 1) {
     if (module_of(done) != kNone) {
       Op end;
@@ -207,7 +222,7 @@ bool VmThread::builtin(const Instr& in) {
   const auto b = static_cast<Builtin>(in.a);
   const OpInfo& info = op_info(b);
   std::size_t argc = 0;
-  for (char letter : info.args) argc += letter == 's' ? 0 : 1;
+  for (char letter : info.args) argc += letter == 's' || letter == '*' ? 0 : 1;
   Op op;
   op.kind = b;
   op.expr = text_of(in);
@@ -218,12 +233,20 @@ bool VmThread::builtin(const Instr& in) {
   const std::size_t first = at;
   bool has_object = false;
   for (const char letter : info.args) {
-    if (letter == 's') continue;
+    if (letter == 's' || letter == '*') continue;
     const Value v = stack_[at++];
     switch (letter) {
-      case 'v': case 'z': case 'p': values[value_count++] = v; break;
-      case 'f': op.other = function_of_pointer(v); break;
+      case 'v': case 'z': case 'p': case 'q': case 'a': values[value_count++] = v; break;
+      case 'f': case 'F': op.other = function_of_pointer(v); break;
       case 'D': op.target = {preempt::ObjectKind::Module, addr_of_pointer(v)}; break;
+      case 'Q': case 'P':  // a workqueue's or a task's first field
+        if (v == 0) {
+          fault(ViolationKind::NullDereference,
+                fmt::format("{} at line {}: a NULL {}", info.name, in.line, letter == 'Q' ? "workqueue" : "task"), in.line);
+        }
+        op.target = {preempt::ObjectKind::Int, addr_of_pointer(v)};
+        has_object = true;
+        break;
       default:
         op.target = {preempt::object_kind_of_letter(letter).value_or(preempt::ObjectKind::Int), static_cast<Addr>(v)};
         has_object = true;
@@ -246,8 +269,23 @@ bool VmThread::builtin(const Instr& in) {
   }
   // A kobject of a heap object: its release method is its struct field's (a global's is the layout's).
   if (b == OpKind::KobjectPut && is_heap(op.target.addr)) op.other = kobject_release(op.target.addr);
+  if (!implicit_target(op, in)) return false;
   const OpResult result = perform(op, in.line);
-  if (result.exit_thread) return false;
+  if (result.exit_thread) {
+    if (!context_->abandoned() && info.control == Control::Exit) exit_task(op.arg0, in.line);
+    return false;
+  }
+  if (b == OpKind::KthreadStop) {  // then it waits for the thread to exit
+    Op wait;
+    wait.kind = OpKind::KthreadStopWait;
+    wait.target = {preempt::ObjectKind::Int, op.target.addr + 2};
+    wait.expr = op.expr;
+    wait.text = op.text;
+    const OpResult waited = perform(wait, in.line);
+    if (waited.exit_thread) return false;
+    stack_.push_back(waited.value);
+    return true;
+  }
   if (result.call != kNone) {
     const bool frees = op.kind == OpKind::DeleteModule;
     push_frame(result.call, frees ? After::FreeModule : After::Callback, in.line);
@@ -304,11 +342,18 @@ void VmThread::hash_state(StateHasher& h, const PointerNames& names) const {
   }
   h.add(loop_log_.size());
   hash_reads(h, loop_log_);
-  if (hash_self_) h.add(static_cast<std::uint64_t>(self_));
+  if (kernel_context_) {  // a context: which object it serves, named as the fingerprint names pointers
+    h.add(static_cast<std::uint64_t>(kind_) + 1);
+    h.add(names(self_));
+    h.add(names(task_));
+    h.add(callback_returned_ ? 1 : 0);
+  } else if (hash_self_) {
+    h.add(static_cast<std::uint64_t>(self_));
+  }
 }
 
 bool VmThread::future_accesses(AccessSet& out) const {
-  if (frames_.empty()) return false;
+  if (frames_.empty() || kernel_context_) return false;  // a context: its next callbacks are not known
   const AccessSummary& summary = interpreter_.summary();
   for (std::size_t i = 0; i < frames_.size(); ++i) {
     const Frame& f = frames_[i];

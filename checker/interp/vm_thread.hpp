@@ -14,6 +14,7 @@
 #include "checker/rt/state_hash.hpp"
 #include "checker/rt/thread_context.hpp"
 #include "checker/rt/violation_kind.hpp"
+#include "models/step.hpp"
 
 namespace preempt::interp::detail {
 
@@ -77,6 +78,9 @@ class VmThread final : public AwaitGuard, public StateSource {
   }
 
   void run(ThreadContext& context, std::uint32_t body, Value self);
+  // A context of the kernel (vm_context.cpp): waits until its object (a pointer value) is pending,
+  // runs its function, and again; a kthread runs its function once and exits with its result.
+  void run_context(ThreadContext& context, models::ContextKind kind, Value object);
 
   bool holds(const Store& store) const override {
     Fault fault;
@@ -99,6 +103,17 @@ class VmThread final : public AwaitGuard, public StateSource {
   bool future_accesses(AccessSet& out) const override;
 
  private:
+  void begin(ThreadContext& context, Value self);
+  // Runs instructions until the thread's outermost frame returns (for a context: its callback
+  // returned, callback_returned_) or the thread ends.
+  void execute(ThreadContext& context);
+  // A kthread that exits (do_exit, its function's return): the step that wakes kthread_stop.
+  void exit_task(Value code, std::uint32_t line);
+  // The target of a builtin that names none: RCU's the kernel state, flush_scheduled_work's the
+  // system workqueue, kthread_should_stop's the thread's own task. False when the thread ended.
+  bool implicit_target(Op& op, const Instr& in);
+  // Runs the callback a context's step asked for; false when the thread must end.
+  bool run_callback(ThreadContext& context, const OpResult& result);
   // Runs the await condition over `store`.
   bool evaluate_await(const Store& store, Value* out, Fault* fault) const;
   // Runs pure code (an await condition, the address of one of its loads) over `store`.
@@ -151,6 +166,12 @@ class VmThread final : public AwaitGuard, public StateSource {
   std::vector<Value> stack_;
   Value self_ = 0;
   bool hash_self_ = true;
+  bool kernel_context_ = false;     // a context (a kthread too): its function returns into the kernel
+  bool service_ = false;            // a context that waits for work: self_ is its object
+  models::ContextKind kind_ = models::ContextKind::Work;
+  Value task_ = 0;                  // a kthread: its task_struct (a pointer value)
+  bool callback_returned_ = false;  // a context's callback returned (execute() stopped there)
+  Value callback_value_ = 0;        //   with this value
   std::size_t globals_ = 0;         // the cells of the globals (addresses below it are a global's)
   std::uint32_t await_site_ = 0;
   std::uint32_t await_base_ = 0;    // slot base of the frame that awaits

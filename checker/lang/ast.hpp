@@ -279,6 +279,8 @@ struct Program {
   std::vector<ThreadDecl> threads;  // in declaration order; never empty
   Expectation expectation;
   std::vector<ExpectedExecutions> expected_executions;
+  bool deferred = false;  // uses deferred execution (work items, timers, RCU, kthreads): the layout
+                          // gets the kernel state
 
   // The text of source line `line` (1-based), or empty.
   [[nodiscard]] std::string_view source_line(uint32_t line) const;

@@ -71,6 +71,7 @@ StmtPtr BodyResolver::stmt(const syn::Stmt& s) {
     case StmtKind::Continue: return jump(s);
     case StmtKind::Return: return return_stmt(s);
     case StmtKind::ExprStmt: {
+      if (StmtPtr assign = assign_macro(s)) return assign;
       StmtPtr r = new_stmt(StmtKind::ExprStmt, s.loc);
       r->value = call(*s.value, false);
       return r;

@@ -13,6 +13,8 @@ constexpr const char* kAwaitBuiltins = "atomic_read, completion_done, kref_read 
 
 // Whether a parameter list matches a call's arguments; the message when not.
 bool arity_ok(std::size_t given, std::size_t expected) { return given == expected; }
+// A builtin's fixed arguments (`*` accepts any further ones).
+std::size_t fixed_arguments(std::string_view letters) { return letters.find('*') == std::string_view::npos ? letters.size() : letters.find('*'); }
 
 }  // namespace
 
@@ -36,6 +38,8 @@ ExprPtr BodyResolver::call(const syn::Expr& e, bool as_value) {
   }
   const Global* g = find_global(name);
   if (g != nullptr && g->kind == GlobalKind::Function) return user_call(e, *g, as_value);
+  if (const syn::Expr* inner = g == nullptr ? transparent_macro(e) : nullptr) return expr(*inner);
+  if (g == nullptr && name == "kfree_rcu") return kfree_rcu_call(e);
   if (std::optional<Builtin> b = find_builtin(name); b && g == nullptr) return builtin_call(e, *b, as_value);
   if (g == nullptr) {
     error(e.loc, fmt::format("undeclared function '{}'", name));
@@ -106,15 +110,27 @@ ExprPtr BodyResolver::builtin_call(const syn::Expr& e, Builtin builtin, bool as_
     error(e.loc, fmt::format("{} returns no value; it cannot be used in an expression", info.name));
     return placeholder(e.loc);
   }
-  if (!check_arity(e, info.name, info.args.size())) return placeholder(e.loc);
+  const std::size_t fixed = fixed_arguments(info.args);
+  const bool variadic = fixed != info.args.size();
+  if (!(variadic && e.args.size() >= fixed) && !check_arity(e, info.name, fixed)) return placeholder(e.loc);
   ExprPtr r = new_expr(ExprKind::CallBuiltin, e.loc);
   r->builtin = builtin;
   r->type = info.returns_value ? program_.types.int_type() : program_.types.void_type();
   std::size_t object = 0;  // the object argument, for a release method's check
   for (size_t i = 0; i < e.args.size(); ++i) {
-    const char letter = info.args[i];
     const syn::Expr& arg = *e.args[i];
-    if (letter == 'D') {
+    if (i >= fixed) {  // ignored (a name's format arguments, flags): still checked
+      if (arg.kind != syn::ExprKind::String) (void)value(arg);
+      continue;
+    }
+    const char letter = info.args[i];
+    if (letter == 'q' || letter == 'Q' || letter == 'P') {
+      r->args.push_back(kernel_pointer_argument(arg, letter, info.name));
+    } else if (letter == 'F') {
+      r->args.push_back(thread_function_argument(arg, info.name));
+    } else if (letter == 'a') {
+      r->args.push_back(value(arg));  // any scalar: a kthread's data
+    } else if (letter == 'D') {
       r->args.push_back(module_argument(arg, info.name));
     } else if (std::optional<ObjectKind> kind = object_kind_of_letter(letter); kind || letter == 'I') {
       object = i;
@@ -141,6 +157,16 @@ ExprPtr BodyResolver::builtin_call(const syn::Expr& e, Builtin builtin, bool as_
     } else {
       r->args.push_back(int_value(arg));
     }
+  }
+  const OpFamily family = info.family;
+  if (family == OpFamily::Work || family == OpFamily::Timer || family == OpFamily::Rcu || family == OpFamily::Kthread) {
+    program_.deferred = true;
+  }
+  // The pointers the workqueue and kthread builtins return.
+  if (builtin == Builtin::AllocWorkqueue || builtin == Builtin::AllocOrderedWorkqueue) {
+    r->type = program_.types.pointer_to(scope_.kernel_struct("workqueue_struct"));
+  } else if (builtin == Builtin::KthreadRun || builtin == Builtin::KthreadCreate) {
+    r->type = program_.types.pointer_to(scope_.kernel_struct("task_struct"));
   }
   return finish(std::move(r));
 }

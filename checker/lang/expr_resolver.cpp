@@ -143,6 +143,7 @@ ExprPtr BodyResolver::name(const syn::Expr& e) {
       r->type = program_.types.module_type();
       return r;
     }
+    if (is_system_workqueue(n)) return system_workqueue(e.loc);
     if (const auto v = predefined_constant(n)) {
       ExprPtr r = new_expr(ExprKind::IntLit, e.loc);
       r->value = *v;

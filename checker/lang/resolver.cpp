@@ -62,7 +62,7 @@ void Resolver::declare_global(const syn::Name& name, Global g) {
 
 void Resolver::declare_struct(const syn::Decl& d) {
   const std::string_view name = d.name.text;
-  if (object_struct(name) || name == "module") {
+  if (object_struct(name) || name == "module" || (is_kernel_struct(name) && d.complete)) {
     error(d.name.loc, fmt::format("struct {} is a kernel object the language knows; it cannot be declared", name));
     table_index_.push_back(0);
     return;

@@ -58,6 +58,9 @@ struct Scope {
   TypeId type_of(const syn::TypeSyntax& t, std::string_view what);
   // An array type of `element` with the dimensions of `sizes` (checked: 1 .. kMaxArraySize).
   TypeId array_type(TypeId element, const std::vector<syn::ExprPtr>& sizes);
+  // The struct the language provides for `name` (workqueue_struct, task_struct), declared on first
+  // use; kNone for another name (deferred_resolver.cpp).
+  uint32_t kernel_struct(std::string_view name);
   // "a shared int", "an array of mutexes", "a struct nbd_config", "a function", ...
   [[nodiscard]] std::string describe(const Global& g) const;
   [[nodiscard]] std::string describe_type(TypeId type) const;
@@ -74,6 +77,9 @@ ExprPtr new_expr(ExprKind kind, SourceLoc loc);
 StmtPtr new_stmt(StmtKind kind, SourceLoc loc);
 // The kernel object a `struct NAME` names (kref, kobject, completion, mutex), if any.
 std::optional<ObjectKind> object_struct(std::string_view name);
+// The structs the language provides, and the names of the system workqueues.
+bool is_kernel_struct(std::string_view name);
+bool is_system_workqueue(std::string_view name);
 // The predefined constants: GFP flags, true and false.
 std::optional<int64_t> predefined_constant(std::string_view name);
 
@@ -196,6 +202,16 @@ class BodyResolver {
   ExprPtr object_argument(const syn::Expr& arg, ObjectKind kind, std::string_view builtin);
   ExprPtr module_argument(const syn::Expr& arg, std::string_view builtin);
   ExprPtr function_argument(const syn::Expr& arg, std::string_view builtin, const ExprPtr& object);
+  // Deferred execution (deferred_resolver.cpp): a workqueue or task pointer (q Q P), a thread
+  // function (F), kfree_rcu(p, field), the kernel's macros that are their argument
+  // (rcu_dereference, msecs_to_jiffies, ...) and rcu_assign_pointer(p, v) as `p = v`.
+  ExprPtr kernel_pointer_argument(const syn::Expr& arg, char letter, std::string_view builtin);
+  ExprPtr thread_function_argument(const syn::Expr& arg, std::string_view builtin);
+  ExprPtr kfree_rcu_call(const syn::Expr& e);
+  [[nodiscard]] const syn::Expr* transparent_macro(const syn::Expr& call) const;
+  StmtPtr assign_macro(const syn::Stmt& s);
+  ExprPtr system_workqueue(SourceLoc loc);  // &system_wq (a hidden global, declared on first use)
+  int32_t system_wq_global_ = -1;
   ExprPtr sizeof_argument(const syn::Expr& arg, std::string_view builtin);
   bool check_arity(const syn::Expr& e, std::string_view name, size_t expected);
   void check_release(const syn::Expr& arg, int32_t function, const ExprPtr& object, std::string_view builtin);

@@ -42,6 +42,10 @@ std::optional<ObjectKind> object_struct(std::string_view name) {
   if (name == "kobject") return ObjectKind::Kobject;
   if (name == "completion") return ObjectKind::Completion;
   if (name == "mutex") return ObjectKind::Mutex;
+  if (name == "work_struct" || name == "delayed_work") return ObjectKind::Work;
+  if (name == "timer_list") return ObjectKind::Timer;
+  if (name == "rcu_head" || name == "callback_head") return ObjectKind::RcuHead;
+  if (name == "tasklet_struct") return ObjectKind::Tasklet;
   return std::nullopt;
 }
 
@@ -53,6 +57,20 @@ std::optional<int64_t> predefined_constant(std::string_view name) {
   if (name == "GFP_NOFS") return kGfpNofs;
   if (name == "GFP_USER") return kGfpUser;
   if (name == "__GFP_ZERO") return kGfpZero;
+  // workqueue and timer flags, jiffies: accepted, and meaningless in a model without time
+  if (name == "WQ_UNBOUND") return 0x2;
+  if (name == "WQ_FREEZABLE") return 0x4;
+  if (name == "WQ_MEM_RECLAIM") return 0x8;
+  if (name == "WQ_HIGHPRI") return 0x10;
+  if (name == "WQ_CPU_INTENSIVE") return 0x20;
+  if (name == "WQ_SYSFS") return 0x40;
+  if (name == "WQ_POWER_EFFICIENT") return 0x80;
+  if (name == "TIMER_DEFERRABLE") return 0x80000;
+  if (name == "TIMER_PINNED") return 0x100000;
+  if (name == "TIMER_IRQSAFE") return 0x200000;
+  if (name == "HZ") return 100;
+  if (name == "jiffies") return 0;
+  if (name == "MAX_SCHEDULE_TIMEOUT") return 0x7fffffff;
   if (name == "true") return 1;
   if (name == "false") return 0;
   return std::nullopt;
@@ -196,6 +214,7 @@ TypeId Scope::type_of(const syn::TypeSyntax& t, std::string_view what) {
         base = types.object(*object);
         break;
       }
+      if (is_kernel_struct(name)) (void)kernel_struct(name);
       auto it = structs.find(name);
       if (it == structs.end()) {
         error(t.struct_name.loc, fmt::format("unknown struct '{}'", name));

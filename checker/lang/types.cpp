@@ -77,6 +77,10 @@ std::string Types::name(TypeId id, const std::vector<StructDecl>& structs) const
         case ObjectKind::Mutex: return "struct mutex";
         case ObjectKind::Spinlock: return "spinlock_t";
         case ObjectKind::Refcount: return "refcount_t";
+        case ObjectKind::Work: return "struct work_struct";
+        case ObjectKind::Timer: return "struct timer_list";
+        case ObjectKind::RcuHead: return "struct rcu_head";
+        case ObjectKind::Tasklet: return "struct tasklet_struct";
         default: return object_kind_name(t.object);
       }
     case TypeKind::Struct: return "struct " + structs[t.target].name;

@@ -25,7 +25,8 @@ std::string narrate_step(const TraceEntry& e, const ModelLayout& layout, std::sp
                          TraceView trace) {
   std::string sentence =
       thread_name_of(names, e.thread) + " " + render(op_info(e.op.kind).story, StepWords(e, layout, names, trace));
-  if (e.called != kNone) sentence += fmt::format(" and calls {}", function_text(layout, e.called));
+  const bool names_callee = op_info(e.op.kind).control == Control::Idle;  // "runs work item w: fn"
+  if (e.called != kNone && !names_callee) sentence += fmt::format(" and calls {}", function_text(layout, e.called));
   if (e.woke_count > 0) {
     sentence += fmt::format(", waking {}", thread_name_of(names, e.woke));
     if (e.woke_count > 1) sentence += fmt::format(" and {} more", e.woke_count - 1);
@@ -43,7 +44,7 @@ std::string narrate_step(const Counterexample& c, std::size_t index, const Model
     return fmt::format("{} {}{}", thread_name_of(c.thread_names, e.thread), e.op.kind == OpKind::Read ? "" : "writes ",
                        describe_step(e, layout, c.thread_names, c.view()).op);
   }
-  if (failing && is_primitive(e.op.kind)) {
+  if (failing && is_primitive(e.op.kind) && op_info(e.op.kind).control != Control::Idle) {
     return fmt::format("{} calls {}", thread_name_of(c.thread_names, e.thread),
                        describe_step(e, layout, c.thread_names, c.view()).op);
   }
@@ -65,7 +66,7 @@ std::string step_location(const TraceEntry& entry, const ModelLayout& layout) {
   const FunctionId f = entry.op.location;
   if (f != kNone && f < layout.functions.size()) at = function_text(layout, f, ModuleTag::Short);
   if (entry.op.line != 0) at += fmt::format("{}line {}", at.empty() ? "" : ", ", entry.op.line);
-  return at;
+  return at.empty() ? std::string("kernel") : at;  // a context's own steps: the kernel's code
 }
 
 std::string preemption_text(const Counterexample& c, std::size_t index, const ModelLayout& layout) {

@@ -66,6 +66,16 @@ std::string cell_state(const Store& store, ObjectRef ref, const ModelLayout& lay
       return m == kNone ? std::string("?") : "module " + layout.modules[m].name;
     }
     case ObjectKind::Header: return cell == kHeapFreed ? "freed" : "live";
+    case ObjectKind::Work: case ObjectKind::Timer: case ObjectKind::RcuHead: case ObjectKind::Tasklet: {
+      const bool running = store.get(ref.addr + 1) != 0;
+      const char* armed = ref.kind == ObjectKind::Timer ? "armed" : "pending";
+      if (cell != 0 && running) return fmt::format("running, {} again", armed);
+      if (running) return "running";
+      return cell != 0 ? armed : "idle";
+    }
+    case ObjectKind::Kernel:
+      return fmt::format("{} RCU reader{}, {} RCU callback{} queued", cell, cell == 1 ? "" : "s",
+                         store.get(ref.addr + 1), store.get(ref.addr + 1) == 1 ? "" : "s");
   }
   return "?";
 }
@@ -81,7 +91,7 @@ std::vector<ObjectState> describe_store(const Store& store, const ModelLayout& l
       const Addr element = layout.element(group, k);
       if (group.type != kNone) {  // a static struct: one line per field
         const StructInfo& info = layout.structs[group.type];
-        for (std::uint32_t c = 0; c < info.cells.size(); ++c) {
+        for (std::uint32_t c = 0; c < info.cells.size(); c += std::max<std::uint32_t>(1, object_kind_info(info.cells[c].kind).cells)) {
           const ObjectRef ref{info.cells[c].kind, element + c};
           out.push_back({layout.object_name(ref), object_kind_name(ref.kind), cell_state(store, ref, layout, thread_names)});
         }

@@ -44,7 +44,7 @@ std::string StepWords::cell_text(std::int64_t v, bool counted) const {
   const ObjectKindInfo& kind = object_kind_info(e_.op.target.kind);
   const std::uint64_t offset = e_.changed_addr - e_.op.target.addr;
   const CellRole role = e_.op.target.kind == ObjectKind::Header ? CellRole::HeapStatus
-                        : offset < 2                             ? kind.roles[offset]
+                        : offset < kind.cells                    ? kind.role(static_cast<std::uint32_t>(offset))
                                                                  : CellRole::Value;
   switch (role) {
     case CellRole::Value: case CellRole::Count: return std::to_string(v);
@@ -105,8 +105,9 @@ std::string StepWords::field(std::string_view name) const {
     return e_.before == 0 ? std::string("nobody") : thread_name_of(names_, owner_of(e_.before));
   }
   if (name == "text") return op.text != nullptr ? op.text : "";
-  if (name == "callee") return function_text(layout_, op.other, ModuleTag::Long);
-  if (name == "callee_name") return layout_.function_name(op.other);
+  const FunctionId callee = op.other != kNone ? op.other : e_.called;  // a context runs what it called
+  if (name == "callee") return function_text(layout_, callee, ModuleTag::Long);
+  if (name == "callee_name") return callee == kNone ? std::string("nothing") : layout_.function_name(callee);
   if (name == "callee_where" || name == "caller_where") return layout_.describe_location(op.other);
   if (name == "loc") return function_text(layout_, op.location, ModuleTag::Long);
   if (name == "loc_name") return layout_.function_name(op.location);
@@ -114,7 +115,9 @@ std::string StepWords::field(std::string_view name) const {
     if (op.other == kNone || is_body_of(layout_, op.other, thread_name_of(names_, e_.thread))) return "";
     return " to " + function_text(layout_, op.other, ModuleTag::Long);
   }
-  if (name == "spawned") return thread_name_of(names_, static_cast<ThreadId>(e_.value));
+  if (name == "spawned") {
+    return thread_name_of(names_, e_.spawned != kNone ? e_.spawned : static_cast<ThreadId>(e_.value));
+  }
   if (name == "kind") return std::string(violation_spelling(static_cast<ViolationKind>(op.arg0)));
   if (name == "type") {
     const auto type = static_cast<std::size_t>(op.arg0);

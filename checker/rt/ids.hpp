@@ -17,7 +17,7 @@ inline constexpr Addr kNoAddr = std::numeric_limits<Addr>::max();
 
 // The kinds of shared objects a model declares (object_kinds.def).
 enum class ObjectKind : std::uint8_t {
-#define PREEMPT_OBJECT(name, spelling, cells, initial, role0, role1) name,
+#define PREEMPT_OBJECT(name, spelling, cells, initial, role0, role1, role2, role3, role4) name,
 #include "checker/rt/object_kinds.def"
 };
 
@@ -49,7 +49,8 @@ struct ObjectKindInfo {
   std::string_view name;
   std::uint32_t cells;
   std::int64_t initial;  // cell 0 at the start
-  CellRole roles[2];
+  CellRole roles[5];  // cells past the fifth: the fifth's
+  [[nodiscard]] CellRole role(std::uint32_t cell) const { return roles[cell < 5 ? cell : 4]; }
 };
 [[nodiscard]] const ObjectKindInfo& object_kind_info(ObjectKind kind);
 [[nodiscard]] inline const char* object_kind_name(ObjectKind kind) { return object_kind_info(kind).name.data(); }

@@ -9,8 +9,9 @@ namespace preempt {
 
 namespace {
 constexpr std::array kKinds = {
-#define PREEMPT_OBJECT(name, spelling, cells, initial, role0, role1) \
-  ObjectKindInfo{spelling, cells, initial, {CellRole::role0, CellRole::role1}},
+#define PREEMPT_OBJECT(name, spelling, cells, initial, role0, role1, role2, role3, role4) \
+  ObjectKindInfo{spelling, cells, initial,                                              \
+                 {CellRole::role0, CellRole::role1, CellRole::role2, CellRole::role3, CellRole::role4}},
 #include "checker/rt/object_kinds.def"
 };
 }  // namespace
@@ -33,7 +34,7 @@ Addr ModelLayout::add_group(ObjectGroup group) {
     }
     for (std::uint32_t c = 0; c < info.cells; ++c) {
       initial.cells.push_back(c == 0 ? info.initial : 0);
-      roles.push_back(info.roles[c < 2 ? c : 1]);
+      roles.push_back(info.role(c));
       owner_.push_back(group_index);
     }
   }

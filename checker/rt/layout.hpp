@@ -65,6 +65,12 @@ class ModelLayout {
   std::vector<StructInfo> structs;  // every struct type
   Store initial;                    // the state before `init` runs
   std::vector<CellRole> roles;      // per cell of `initial`: what its number means
+  // Deferred execution, when the scenario uses it: the kernel state (object_kinds.def), the
+  // struct types of workqueues and tasks, and the system workqueue (its `active` count).
+  Addr kernel = kNoAddr;
+  std::uint32_t workqueue_type = kNone;
+  std::uint32_t task_type = kNone;
+  Addr system_wq = kNoAddr;
 
   // Adds a group, places its cells after every earlier group's, and returns its base address.
   [[nodiscard]] Addr add_group(ObjectGroup group);

@@ -27,9 +27,17 @@ enum class OpKind : std::uint8_t {
 
 // Which models/<family>.cpp gives an operation its semantics. The kernel's primitives are every
 // family but Lang (the language's own steps) and Check (immediate events).
-enum class OpFamily : std::uint8_t { Memory, Kobject, Completion, Lock, Module, Heap, Kref, Sched, Lang, Check };
+enum class OpFamily : std::uint8_t {
+  Memory, Kobject, Completion, Lock, Module, Heap, Kref, Work, Timer, Rcu, Kthread, Sched, Lang, Check
+};
 // When a parked thread can take the step (see ops.def).
-enum class Block : std::uint8_t { Never, UntilPositive, UntilFree, UntilGuard };
+enum class Block : std::uint8_t {
+  Never, UntilPositive, UntilFree, UntilGuard,
+  UntilIdle,     // cells 0 and 1 are 0: a deferred object neither pending nor running
+  UntilStopped,  // cell 1 is 0: not running
+  UntilGrace,    // cell 0 > 0 and no RCU reader is inside a read-side section (the kernel state's cell
+                 // 0, at op.arg1): an RCU callback's grace period has ended
+};
 // What the step does to the thread's control flow.
 enum class Control : std::uint8_t {
   None,    // a kernel primitive or an await: the thread goes on after it
@@ -38,6 +46,8 @@ enum class Control : std::uint8_t {
   End,     // a thread body in a module returns: the thread ends
   Exit,    // the thread exits from any depth (do_exit, module_put_and_kthread_exit)
   Spawn,   // creates a thread
+  Activate,  // may make a deferred object pending: the first time, the engine starts its context
+  Idle,      // a context waiting for work: not a deadlock when it waits for ever
   Report,  // an immediate event: the thread is parked for good
 };
 
@@ -58,6 +68,9 @@ struct OpInfo {
   std::uint8_t writes;         // bit N: writes cell N of the target object
   bool enters_callee;          // may enter the target's release or exit function
   bool reads_guard;            // reads what its await guard reads
+  std::uint8_t kernel;         // bit N: writes cell N of the kernel state (layout.kernel)
+  bool enters_any_module;      // reads every module's status (a callback it may run)
+  bool frees_target;           // writes the header of the heap object its target lies in
   Block block;
   std::uint8_t sleeps;         // 0 never, 1 may sleep, kSleepsIfGfp: may when arg1's gfp flags say so
   Observe observe;
@@ -112,6 +125,9 @@ inline constexpr std::int64_t kMaxNondetChoices = 65536;
     case 'D': return ObjectKind::Module;
     case 'R': return ObjectKind::Kref;
     case 'T': return ObjectKind::Refcount;
+    case 'W': return ObjectKind::Work;
+    case 'L': return ObjectKind::Timer;
+    case 'H': return ObjectKind::RcuHead;
     default: return std::nullopt;
   }
 }

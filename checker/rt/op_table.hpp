@@ -14,6 +14,9 @@ struct Shape {
   std::uint8_t writes = 0;
   bool callee = false;
   bool guard = false;
+  std::uint8_t kernel = 0;
+  bool modules = false;
+  bool frees = false;
 };
 
 constexpr bool starts_with(std::string_view s, std::size_t at, std::string_view word) {
@@ -29,6 +32,15 @@ constexpr Shape parse_shape(std::string_view s) {
     } else if (starts_with(s, i, "callee")) {
       shape.callee = true;
       i += 6;
+    } else if (starts_with(s, i, "modules")) {
+      shape.modules = true;
+      i += 7;
+    } else if (starts_with(s, i, "free")) {
+      shape.frees = true;
+      i += 4;
+    } else if (s[i] == 'k' && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '7') {
+      shape.kernel |= static_cast<std::uint8_t>(1u << (s[i + 1] - '0'));
+      i += 2;
     } else if (starts_with(s, i, "guard")) {
       shape.guard = true;
       i += 5;
@@ -64,7 +76,8 @@ constexpr OpInfo make(std::string_view name, OpFamily family, std::string_view a
                       std::string_view wait) {
   const Shape shape = parse_shape(footprint);
   return OpInfo{name,         family,      args,        result != Returns::Step, result == Returns::Int,
-                shape.reads,  shape.writes, shape.callee, shape.guard,           block,
+                shape.reads,  shape.writes, shape.callee, shape.guard,           shape.kernel,
+                shape.modules, shape.frees, block,
                 static_cast<std::uint8_t>(sleeps), parse_observe(observe), control, operation, note,
                 story,        wait};
 }

@@ -70,6 +70,9 @@ class ThreadContext {
   [[nodiscard]] FunctionId body() const { return body_; }
 
   bool stop_spins = true;        // a spin loop's pass that would only repeat itself stops the thread
+  std::int64_t argument = 0;     // a context's object (a pointer value), set before start()
+  // The execution is being abandoned: perform() returned only to let the code return.
+  [[nodiscard]] bool abandoned() const { return abandoning_; }
 
  private:
   static void run_entry(void* self);

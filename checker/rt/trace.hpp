@@ -13,6 +13,13 @@ namespace preempt {
 
 enum class Phase : std::uint8_t { Init, Threads, Final };
 
+// A cell a step changed besides its first (TraceEntry::extra_begin).
+struct CellChange {
+  Addr addr = kNoAddr;
+  std::int64_t before = 0;
+  std::int64_t after = 0;
+};
+
 struct TraceEntry {
   std::uint32_t step = 0;          // 1-based step number within the execution
   ThreadId thread = kNone;
@@ -22,6 +29,9 @@ struct TraceEntry {
   std::int64_t after = 0;
   std::int64_t value = 0;          // what the step returned or read
   FunctionId called = kNone;       // a function the step called (release method, exit function)
+  ThreadId spawned = kNone;        // a thread the step started (a spawn, a kthread, a context)
+  std::uint32_t extra_begin = 0;   // its other changes: Execution::extra_changes()[begin, begin + count)
+  std::uint8_t extra_count = 0;
   ThreadId woke = kNone;           // first thread this step unblocked
   std::uint16_t woke_count = 0;    // how many threads it unblocked
   bool preempted = false;          // the scheduler switched away from a thread that could go on

@@ -25,15 +25,25 @@ syn keyword scnKeyword assert assume await do_exit schedule
 syn keyword scnType atomic64_t atomic_t bool char completion int kobject long mutex refcount_t s16
 syn keyword scnType s32 s64 s8 short size_t spinlock spinlock_t u16 u32 u64 u8 void
 syn keyword scnType wait_queue_head_t
-syn keyword scnBuiltin __module_get atomic_add atomic_dec atomic_dec_and_test atomic_dec_return
-syn keyword scnBuiltin atomic_inc atomic_inc_return atomic_read atomic_set atomic_sub cmpxchg
-syn keyword scnBuiltin complete complete_all completion_done delete_module kfree kmalloc kobject_get
-syn keyword scnBuiltin kobject_get_unless_zero kobject_init kobject_put kref_get
-syn keyword scnBuiltin kref_get_unless_zero kref_init kref_put kref_read kzalloc module_put
-syn keyword scnBuiltin module_put_and_kthread_exit mutex_lock mutex_trylock mutex_unlock nondet
-syn keyword scnBuiltin refcount_dec refcount_dec_and_test refcount_inc refcount_inc_not_zero
-syn keyword scnBuiltin refcount_read refcount_set reinit_completion spin_lock spin_trylock
-syn keyword scnBuiltin spin_unlock try_module_get try_wait_for_completion wait_for_completion xchg
+syn keyword scnBuiltin INIT_DELAYED_WORK INIT_WORK __module_get add_timer alloc_ordered_workqueue
+syn keyword scnBuiltin alloc_workqueue atomic_add atomic_dec atomic_dec_and_test atomic_dec_return
+syn keyword scnBuiltin atomic_inc atomic_inc_return atomic_read atomic_set atomic_sub call_rcu
+syn keyword scnBuiltin cancel_delayed_work cancel_delayed_work_sync cancel_work cancel_work_sync
+syn keyword scnBuiltin cmpxchg complete complete_all completion_done del_timer del_timer_sync
+syn keyword scnBuiltin delayed_work_pending delete_module destroy_workqueue drain_workqueue
+syn keyword scnBuiltin flush_delayed_work flush_scheduled_work flush_work flush_workqueue kfree
+syn keyword scnBuiltin kfree_rcu kmalloc kobject_get kobject_get_unless_zero kobject_init
+syn keyword scnBuiltin kobject_put kref_get kref_get_unless_zero kref_init kref_put kref_read
+syn keyword scnBuiltin kthread_complete_and_exit kthread_create kthread_run kthread_should_stop
+syn keyword scnBuiltin kthread_stop kzalloc mod_delayed_work mod_timer module_put
+syn keyword scnBuiltin module_put_and_kthread_exit msleep mutex_lock mutex_trylock mutex_unlock
+syn keyword scnBuiltin nondet queue_delayed_work queue_work rcu_barrier rcu_read_lock
+syn keyword scnBuiltin rcu_read_unlock refcount_dec refcount_dec_and_test refcount_inc
+syn keyword scnBuiltin refcount_inc_not_zero refcount_read refcount_set reinit_completion
+syn keyword scnBuiltin schedule_delayed_work schedule_timeout schedule_work spin_lock spin_trylock
+syn keyword scnBuiltin spin_unlock synchronize_rcu timer_delete timer_delete_sync timer_pending
+syn keyword scnBuiltin timer_setup timer_shutdown timer_shutdown_sync try_module_get
+syn keyword scnBuiltin try_wait_for_completion wait_for_completion wake_up_process work_pending xchg
 syn match scnViolationKind "\(\<violation\s\+\)\@<=\(refcount\-underflow\|division\-by\-zero\|null\-dereference\|sleep\-in\-atomic\|use\-after\-free\|out\-of\-bounds\|unloaded\-code\|invalid\-free\|double\-free\|lock\-misuse\|memory\-leak\|assertion\|deadlock\)\>" contained
 " END GENERATED
 

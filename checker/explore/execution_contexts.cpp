@@ -1,0 +1,64 @@
+// The contexts the kernel starts on its own (deferred execution): the engine starts one when a
+// step asks for it (models::StepEffect::start), names it as the kernel would ("kworker/nbd_work",
+// "timer/qca_wq_timeout", "rcu/free_rcu", "kthread/poll_fn") and never counts one that waits for
+// work as stuck.
+#include <fmt/format.h>
+
+#include "checker/explore/execution.hpp"
+#include "models/step.hpp"
+
+namespace preempt {
+
+bool Execution::spawns(ThreadId thread) const {
+  if (thread >= thread_count_) return false;
+  const Op& op = slots_[thread]->pending();
+  const Control control = op_info(op.kind).control;
+  if (control == Control::Spawn && op.kind == OpKind::Spawn) return true;
+  if (control != Control::Activate && control != Control::Spawn) return false;
+  return models::starts_context(store_, op);
+}
+
+bool Execution::idle_context(ThreadId thread) const {
+  if (thread >= thread_count_) return false;
+  const ThreadContext& t = *slots_[thread];
+  return t.status() == ThreadStatus::Pending && op_info(t.pending().kind).control == Control::Idle &&
+         !is_enabled(thread);
+}
+
+std::string Execution::context_name(const models::ContextRequest& request) const {
+  const char* prefix = "kworker/";
+  Addr function_cell = request.object + 2;
+  switch (request.kind) {
+    case models::ContextKind::Work: break;
+    case models::ContextKind::Timer: prefix = "timer/"; break;
+    case models::ContextKind::Rcu: prefix = "rcu/"; break;
+    case models::ContextKind::Kthread: prefix = "kthread/"; function_cell = request.object + 4; break;
+  }
+  const std::int64_t f = store_.get(function_cell);
+  std::string base = prefix;
+  if (request.kind == models::ContextKind::Rcu && store_.get(request.object + 4) != 0) {
+    base += "kfree";
+  } else {
+    base += f > 0 ? layout_.function_name(static_cast<FunctionId>(f - 1)) : std::string("idle");
+  }
+  // Two contexts running the same function are told apart by their order: "kworker/put_work-2".
+  std::uint32_t same = 0;
+  for (std::uint32_t t = 0; t < thread_count_; ++t) {
+    const std::string& name = slots_[t]->name();
+    if (name == base || (name.size() > base.size() + 1 && name.compare(0, base.size() + 1, base + "-") == 0)) ++same;
+  }
+  return same == 0 ? base : fmt::format("{}-{}", base, same + 1);
+}
+
+void Execution::start_context(const models::ContextRequest& request) {
+  const auto kind = static_cast<std::size_t>(request.kind);
+  if (kind >= program_.contexts.size() || !program_.contexts[kind]) {
+    model_error(thread_count_ == 0 ? 0 : thread_count_ - 1, "this model cannot start kernel contexts");
+    return;
+  }
+  contexts_started_.push_back(request);
+  const std::string name = context_name(request);
+  start_thread(*program_.contexts[kind], &name, pointer_to(request.object));
+}
+
+}  // namespace preempt

@@ -1,0 +1,103 @@
+// The contexts the kernel runs code in on its own: a kworker for each work item, a timer's softirq,
+// an RCU callback's, a kthread (models/deferred.cpp and models/kthread.cpp give their semantics).
+// Each is a VM thread whose own code is built in: it waits for its object, runs the object's
+// function as a callback frame, and reports that it returned.
+#include <fmt/format.h>
+
+#include "checker/interp/vm_thread.hpp"
+#include "checker/rt/address.hpp"
+
+namespace preempt::interp::detail {
+
+namespace {
+
+struct ContextSteps {
+  OpKind run;
+  OpKind done;
+  preempt::ObjectKind object;
+};
+
+ContextSteps steps_of(models::ContextKind kind) {
+  switch (kind) {
+    case models::ContextKind::Timer: return {OpKind::TimerRun, OpKind::TimerDone, preempt::ObjectKind::Timer};
+    case models::ContextKind::Rcu: return {OpKind::RcuRun, OpKind::RcuDone, preempt::ObjectKind::RcuHead};
+    case models::ContextKind::Kthread: return {OpKind::KthreadStart, OpKind::KthreadExit, preempt::ObjectKind::Int};
+    case models::ContextKind::Work: break;
+  }
+  return {OpKind::WorkRun, OpKind::WorkDone, preempt::ObjectKind::Work};
+}
+
+}  // namespace
+
+void VmThread::run_context(ThreadContext& context, models::ContextKind kind, Value object) {
+  begin(context, object);
+  kernel_context_ = true;
+  service_ = kind != models::ContextKind::Kthread;
+  kind_ = kind;
+  if (kind == models::ContextKind::Kthread) task_ = object;
+  const ContextSteps steps = steps_of(kind);
+  const Addr addr = addr_of_pointer(object);
+  for (;;) {
+    Op run;
+    run.kind = steps.run;
+    run.target = {steps.object, addr};
+    run.arg1 = static_cast<std::int64_t>(compiled_.layout->kernel);  // RCU: the readers' count
+    const OpResult result = context.perform(run);
+    if (result.exit_thread) return;
+    callback_returned_ = false;
+    if (result.call != kNone && !run_callback(context, result)) return;
+    if (kind == models::ContextKind::Kthread) {
+      exit_task(callback_value_, 0);
+      return;
+    }
+    Op done;
+    done.kind = steps.done;
+    done.target = {steps.object, addr};
+    if (context.perform(done).exit_thread) return;
+  }
+}
+
+bool VmThread::run_callback(ThreadContext& context, const OpResult& result) {
+  if (result.call >= compiled_.bodies.size()) return true;
+  const CodeBody& body = compiled_.bodies[result.call];
+  push_frame(result.call, After::Call, 0);
+  if (body.param_count == 1) slots_[frames_.back().base] = result.call_arg;
+  callback_value_ = 0;
+  execute(context);
+  return callback_returned_;
+}
+
+void VmThread::exit_task(Value code, std::uint32_t line) {
+  if (task_ == 0) return;
+  Op exit;
+  exit.kind = OpKind::KthreadExit;
+  exit.target = {preempt::ObjectKind::Int, addr_of_pointer(task_) + 2};
+  exit.arg0 = code;
+  exit.line = line;
+  exit.location = frames_.empty() ? kNone : function_of(frames_.back());
+  context_->perform(exit);
+  task_ = 0;
+}
+
+bool VmThread::implicit_target(Op& op, const Instr& in) {
+  const ModelLayout& layout = *compiled_.layout;
+  switch (op.kind) {
+    case OpKind::RcuReadLock: case OpKind::RcuReadUnlock: case OpKind::SynchronizeRcu: case OpKind::RcuBarrier:
+      op.target = {preempt::ObjectKind::Kernel, layout.kernel};
+      return true;
+    case OpKind::FlushScheduledWork:
+      op.target = {preempt::ObjectKind::Int, layout.system_wq};
+      return true;
+    case OpKind::KthreadShouldStop:
+      if (task_ == 0) {
+        model_error(fmt::format("kthread_should_stop() at line {} runs in {}, which is not a kthread (kthread_run "
+                                "starts one)",
+                                in.line, context_->name()));
+      }
+      op.target = {preempt::ObjectKind::Int, addr_of_pointer(task_) + 1};
+      return true;
+    default: return true;
+  }
+}
+
+}  // namespace preempt::interp::detail
