@@ -198,6 +198,34 @@ TEST_CASE("dpor: a reversal carries the independent steps after the race too", "
                 0, true));
 }
 
+// A violation in `final` leaves final's thread parked at the step that failed; finish() took it for
+// a thread's pending step and reversed its race with t0's put, a branch no thread could take ("the
+// model is not deterministic: thread ? cannot take step 1"). Seed 30 of the heap profile, with a
+// kobject and with the kref of a heap object; dfs's final states and traces must all be found.
+TEST_CASE("dpor: final's failing step races with no thread", "[dpor][differential][early-end]") {
+  const std::string program = GENERATE(
+      std::string("kobject k release rel;\nint x;\nvoid rel() { x = 1; }\n"
+                  "thread t0 { kobject_put(k); }\nthread t1 { x = 2; }\nfinal { kobject_put(k); }\n"),
+      std::string("struct obj { struct kref ref; };\nstruct obj *gp;\n"
+                  "void obj_release(struct obj *o) { kfree(o); }\n"
+                  "thread t0 { struct obj *p = kzalloc(sizeof(struct obj), GFP_KERNEL); kref_init(&p->ref); gp = p; }\n"
+                  "thread t1 { struct obj *q = gp; if (q) { kref_put(&q->ref, obj_release); } }\n"
+                  "final { if (gp) { assert(kref_read(&gp->ref) > 0); } }\n"));
+  CHECK(compare(program, 0, true));
+}
+
+// The two values of a nondet are two traces even when the steps after it have the same shape:
+// canonical_trace() wrote no value, and --check-traces reported the second execution as a repeat
+// (seed 105 of the heap profile).
+TEST_CASE("dpor: a nondet's value is part of the trace", "[dpor][closed-form]") {
+  const auto scenario = load_text("int x;\nint y;\nthread t0 { if (nondet(2)) { x = 1; } else { y = 1; } }\n");
+  const Summary dpor = summarize(*scenario, StrategyKind::Dpor);
+  CHECK(dpor.error.empty());
+  CHECK(dpor.executions == 2);
+  CHECK(dpor.duplicate_forms == 0);
+  CHECK(dpor.forms.size() == 2);
+}
+
 TEST_CASE("dpor: the runs after an early end are counted apart", "[dpor][closed-form][early-end]") {
   // a's assume fails unless w wrote x first; the n writers of y are independent of both. Maximal
   // traces: 2 orders of a and w, times n! orders of the writers. With a first, the n! of them end

@@ -235,6 +235,21 @@ TEST_CASE("stateful: the same violations and final states as dfs on random heap 
   CHECK(compared * 10 >= count * 8);
 }
 
+// kref_put's release was not among the functions a thread may call through a pointer, so the
+// reduction's future accesses of a thread about to put left out the release's kfree, and t1's
+// write to p->data ran alone before t0's put: the use-after-free was missed (seed 3 of the heap
+// profile).
+TEST_CASE("stateful: kref_put's release is among a thread's future accesses", "[stateful][heap]") {
+  const auto scenario = load_text(
+      "struct obj { struct kref ref; int data; };\nstruct obj *gp;\n"
+      "void obj_release(struct obj *o) { kfree(o); }\n"
+      "thread t0 { struct obj *q = gp; if (q) { kref_put(&q->ref, obj_release); } }\n"
+      "thread t1 { struct obj *p = kzalloc(sizeof(struct obj), GFP_KERNEL); kref_init(&p->ref); gp = p; p->data = 2; }\n");
+  const Outcome dfs = outcome(*scenario, kDfs);
+  CHECK(dfs.violation_kinds.count("use-after-free") == 1);
+  same_as(*scenario, dfs);
+}
+
 TEST_CASE("stateful: the minimal counterexample is the one the stateless search finds",
           "[stateful][minimize]") {
   // Fewest preemptions, then fewest steps: the same figures as dpor's bounded-dfs minimization,
