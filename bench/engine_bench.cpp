@@ -1,6 +1,8 @@
 // Engine benchmark: prints the raw cost of a fiber switch, then executions/s, steps/s and peak
-// memory of exhaustive exploration on closed-form workloads and on the dm race, so that the
-// engine's overhead per visible step shows as a ratio to the raw switch. Not a test: it prints.
+// memory of exhaustive exploration on closed-form workloads, on the dm race and on heap-heavy code
+// (bench/families.py's heap family: readers of a kref-counted heap object, a remover), so that the
+// engine's overhead per visible step shows as a ratio to the raw switch; then dpor on the dm race
+// and on the heap family. Not a test: it prints.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -86,9 +88,26 @@ std::string dm_fixed_scenario(int readers) {
          "thread rmmod { dm_sysfs_exit(); module_put(dm); delete_module(dm); }\nexpect safe;\n";
 }
 
-void report(const char* name, const preempt::ModelProgram& m, double switch_ns) {
+// The heap family of bench/families.py, fixed: init publishes a kref-counted object through gp;
+// each reader takes a reference under the lock, reads a field and puts; the remover unpublishes
+// it and drops the publication's reference; the last put kfree()s it.
+std::string heap_fixed_scenario(int readers) {
+  return "struct obj {\n  struct kref ref;\n  int data;\n};\nstruct obj *gp;\nspinlock_t lock;\n"
+         "void obj_release(struct obj *o) { kfree(o); }\n"
+         "init {\n  struct obj *p = kzalloc(sizeof(struct obj), GFP_KERNEL);\n  kref_init(&p->ref);\n"
+         "  p->data = 1;\n  gp = p;\n}\n"
+         "thread reader[" + std::to_string(readers) + "] {\n"
+         "  spin_lock(&lock);\n  struct obj *q = gp;\n  if (q) { kref_get(&q->ref); }\n  spin_unlock(&lock);\n"
+         "  if (q) {\n    assert(q->data == 1);\n    kref_put(&q->ref, obj_release);\n  }\n}\n"
+         "thread remover {\n  spin_lock(&lock);\n  struct obj *q = gp;\n  gp = NULL;\n  spin_unlock(&lock);\n"
+         "  if (q) { kref_put(&q->ref, obj_release); }\n}\nexpect safe;\n";
+}
+
+// `config` as given, or dfs with every default.
+void report(const char* name, const preempt::ModelProgram& m, double switch_ns,
+            const preempt::CheckConfig& config = preempt::CheckConfig{}) {
   const auto start = Clock::now();
-  const preempt::ExploreResult r = preempt::explore(m, preempt::CheckConfig{});
+  const preempt::ExploreResult r = preempt::explore(m, config);
   const double s = std::chrono::duration<double>(Clock::now() - start).count();
   const double ns_per_step = s * 1e9 / static_cast<double>(r.steps ? r.steps : 1);
   std::printf("%-22s %-10s %12llu %14llu %10.3f %14.0f %14.0f %9.1f %8.1fx %10ld\n", name,
@@ -115,14 +134,33 @@ int main() {
     dm_fixed(m, readers);
     report(("C++ dm fixed, N=" + std::to_string(readers)).c_str(), m.program(), switch_ns);
   }
-  for (int readers = 1; readers <= 4; ++readers) {
+  // dfs, then dpor: the dm race and the heap family side by side. Heap N=3 has more interleavings
+  // than dfs finishes in seconds: its row stops at 200,000 executions (verdict incomplete).
+  struct Row {
+    const char* family;
+    int readers;
+    preempt::StrategyKind strategy;
+  };
+  constexpr auto kDfs = preempt::StrategyKind::Dfs;
+  constexpr auto kDpor = preempt::StrategyKind::Dpor;
+  const Row rows[] = {{"dm", 1, kDfs},   {"dm", 2, kDfs},   {"dm", 3, kDfs},   {"dm", 4, kDfs},
+                      {"heap", 1, kDfs}, {"heap", 2, kDfs}, {"heap", 3, kDfs}, {"dm", 3, kDpor},
+                      {"dm", 4, kDpor},  {"heap", 3, kDpor}, {"heap", 4, kDpor}};
+  for (const Row& row : rows) {
+    const bool dm = std::string(row.family) == "dm";
     std::string errors;
-    const auto scenario = preempt::interp::load_scenario_text("dm.scn", dm_fixed_scenario(readers), &errors);
+    const auto scenario = preempt::interp::load_scenario_text(
+        "family.scn", dm ? dm_fixed_scenario(row.readers) : heap_fixed_scenario(row.readers), &errors);
     if (!scenario) {
       std::fprintf(stderr, "%s", errors.c_str());
       return 1;
     }
-    report(("scn dm fixed, N=" + std::to_string(readers)).c_str(), scenario->model(), switch_ns);
+    preempt::CheckConfig config;
+    config.strategy = row.strategy;
+    if (!dm && row.strategy == kDfs && row.readers >= 3) config.max_executions = 200000;
+    const std::string name = std::string("scn ") + row.family + (row.strategy == kDpor ? " dpor" : " fixed") +
+                             ", N=" + std::to_string(row.readers);
+    report(name.c_str(), scenario->model(), switch_ns, config);
   }
   return 0;
 }

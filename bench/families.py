@@ -2,12 +2,13 @@
 """Scenario families with a size parameter, explored by preempt's strategies; one markdown row per
 (family, N, strategy): verdict, executions, steps, time, executions/s, steps/s, peak RSS.
 
-    bench/families.py [--preempt build/preempt] [--budget SECONDS] [--strategies dfs,dpor]
-                      [--families dm,philosophers,seqlock,counter,filter,peterson,bakery] [--max-n N]
+    bench/families.py [--preempt build/preempt] [--budget SECONDS] [--strategies dfs,dpor,stateful]
+                      [--families dm,philosophers,seqlock,counter,filter,peterson,bakery,heap] [--max-n N]
                       [--variant fixed|buggy]
 
 Each run is `preempt check --format json --no-minimize --max-time BUDGET`; a run cut by the budget
-shows its verdict as `incomplete` and the figures of what it explored. Growth with N is the ratio
+shows its verdict as `incomplete` and the figures of what it explored; *states* is the number of
+states the stateful strategy stored (blank for the stateless ones). Growth with N is the ratio
 of executions to the row before. Peak RSS is measured by GNU time (/usr/bin/time -f %M): the
 ru_maxrss that os.wait4 gives a child of this script includes the size of the Python process it
 was forked from (Linux keeps the maximum across execve), a floor of about 14 MiB.
@@ -17,8 +18,10 @@ dm releases in module code (unloaded-code), the philosophers take their left for
 (deadlock), the seqlock readers skip the recheck of the count, the counter increments with a read
 and a write (both: assertion; the counter only from N = 2 on), the filter and Peterson locks make
 themselves the victim before announcing their level, the bakery lock has no `choosing` flags
-(assertion). bench/spin/gen_families.py writes the same models in Promela, one atomic step per
-visible step, and bench/spin/compare.py runs SPIN beside preempt on them.
+(assertion), the heap readers look the object up and take their reference without the lock the
+remover unpublishes it under (use-after-free). bench/spin/gen_families.py writes the same models,
+all but heap, in Promela, one atomic step per visible step, and bench/spin/compare.py runs SPIN
+beside preempt on them.
 """
 import argparse
 import json
@@ -196,10 +199,60 @@ expect {"safe" if fixed else "violation assertion"};
 """
 
 
+def heap(n, variant="fixed"):
+    """N readers of a kref-counted heap object that init allocates and publishes through the shared
+    pointer gp; a remover unpublishes it and drops the publication's reference, and the last put
+    kfree()s it (the pattern of scenarios/fastrpc-map-get). A reader looks gp up and takes its own
+    reference under the spinlock the remover unpublishes under, reads a field, and puts. Buggy:
+    the readers look up and kref_get() without the lock, so the remover can drop the last reference
+    in between (kref_get on 0, then a read of freed memory: use-after-free)."""
+    fixed = variant == "fixed"
+    lock, unlock = ("spin_lock(&lock);", "spin_unlock(&lock);") if fixed else ("", "")
+    return f"""scenario "heap: {n} readers of a kref-counted object, a remover{"" if fixed else ", lookup without the lock"}";
+struct obj {{
+    struct kref ref;
+    int data;
+}};
+struct obj *gp;                      // the published pointer
+spinlock_t lock;                     // gp's lock
+void obj_release(struct obj *o) {{
+    kfree(o);
+}}
+init {{
+    struct obj *p = kzalloc(sizeof(struct obj), GFP_KERNEL);
+    kref_init(&p->ref);              // the publication's reference
+    p->data = 1;
+    gp = p;
+}}
+thread reader[{n}] {{
+    {lock}
+    struct obj *q = gp;
+    if (q) {{
+        kref_get(&q->ref);
+    }}
+    {unlock}
+    if (q) {{
+        assert(q->data == 1);
+        kref_put(&q->ref, obj_release);
+    }}
+}}
+thread remover {{
+    spin_lock(&lock);
+    struct obj *q = gp;
+    gp = NULL;
+    spin_unlock(&lock);
+    if (q) {{
+        kref_put(&q->ref, obj_release);
+    }}
+}}
+expect {"safe" if fixed else "violation use-after-free"};
+"""
+
+
 FAMILIES = {"dm": (dm, range(1, 8)), "philosophers": (philosophers, range(2, 8)),
             "seqlock": (seqlock, range(1, 6)), "counter": (counter, range(1, 6)),
             "filter": (filter_lock, range(2, 7)), "peterson": (peterson, range(2, 6)),
-            "bakery": (bakery, range(2, 6))}
+            "bakery": (bakery, range(2, 6)), "heap": (heap, range(1, 8))}
 
 
 def run(preempt, path, strategy, budget):
@@ -224,8 +277,9 @@ def main():
     ap.add_argument("--max-n", type=int, default=99)
     ap.add_argument("--variant", choices=("fixed", "buggy"), default="fixed")
     args = ap.parse_args()
-    print("| family | N | strategy | verdict | executions | growth | steps | time s | executions/s | steps/s | peak RSS MiB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| family | N | strategy | verdict | executions | growth | steps | states | time s | executions/s | steps/s "
+          "| peak RSS MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for family in args.families.split(","):
             make, sizes = FAMILIES[family]
@@ -241,7 +295,8 @@ def main():
                     ex, steps, secs = j["executions"], j["steps"], max(j["seconds"], 1e-6)
                     growth = f"{ex / previous:.1f}x" if previous else ""
                     rss_text = f"{rss / 1024:.1f}"
-                    print(f"| {family} | {n} | {strategy} | {j['verdict']} | {ex:,} | {growth} | {steps:,} | "
+                    states = f"{j['states']:,}" if "states" in j else ""
+                    print(f"| {family} | {n} | {strategy} | {j['verdict']} | {ex:,} | {growth} | {steps:,} | {states} | "
                           f"{secs:.3f} | {ex / secs:,.0f} | {steps / secs:,.0f} | {rss_text} |", flush=True)
                     previous = ex
                     if j["verdict"] == "incomplete":

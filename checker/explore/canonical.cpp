@@ -42,7 +42,16 @@ std::string canonical_trace(const Execution& execution) {
     return std::tie(a.level, a.thread, a.index) < std::tie(b.level, b.thread, b.index);
   });
   std::string form;
-  for (const Event& e : events) form += fmt::format("{}:{}:{} ", e.level, e.thread, e.index);
+  // A nondet step's value is part of its event: the executions that differ only in what a choice
+  // point returned are different traces, though their steps and dependences may be the same.
+  for (const Event& e : events) {
+    const TraceEntry& t = trace[e.entry];
+    if (t.op.kind == OpKind::Nondet) {
+      form += fmt::format("{}:{}:{}={} ", e.level, e.thread, e.index, t.value);
+    } else {
+      form += fmt::format("{}:{}:{} ", e.level, e.thread, e.index);
+    }
+  }
   return form;
 }
 

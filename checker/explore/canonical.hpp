@@ -11,7 +11,8 @@ class Execution;
 
 // Each step's Foata level is one more than the highest level of the earlier steps it depends on
 // (the same thread, a conflicting footprint, or the spawn that created its thread). The form lists
-// "level:thread:index-in-thread" for every step up to the reported end, sorted.
+// "level:thread:index-in-thread" for every step up to the reported end, sorted, with "=value" after
+// a nondet step (the value it chose).
 [[nodiscard]] std::string canonical_trace(const Execution& execution);
 
 }  // namespace preempt

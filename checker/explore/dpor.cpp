@@ -151,6 +151,7 @@ ThreadId DporChooser::choose(const SchedulingPoint& point) {
   blocked_ = false;
   const Execution& execution = *point.execution;
   if (position_ > 0) levels_[position_ - 1].entry = last_step_entry(execution);
+  threads_ = execution.thread_count();
   if (position_ == levels_.size()) levels_.push_back(make_level(position_));
   Level& level = levels_[position_];
   const auto is_enabled = [&](ThreadId t) {
@@ -411,8 +412,12 @@ void DporChooser::finish(const Execution& execution) {
   // The steps threads still wanted to take when the execution ended (blocked in a deadlock, or
   // never scheduled) race too: a write that disabled a waiting thread's await, say, must be
   // reversed, or the executions where the await ran first are never explored. Their guards are
-  // still alive, so a blocking one is checked here.
-  for (ThreadId t = 0; t < execution.thread_count(); ++t) {
+  // still alive, so a blocking one is checked here. Only the threads a choice could schedule: the
+  // thread of `final` (started after them, so with a higher id) runs after every other has
+  // finished, and a violation there leaves it parked at a step no reversal can move earlier.
+  std::uint32_t threads = threads_;
+  if (n > 0 && levels_[n - 1].event.spawned != kNone) threads = std::max(threads, levels_[n - 1].event.spawned + 1);
+  for (ThreadId t = 0; t < std::min(threads, execution.thread_count()); ++t) {
     if (!execution.waiting_at_end(t)) continue;
     const Op& op = execution.pending(t);
     Event et;
@@ -433,6 +438,7 @@ bool DporChooser::next() {
   position_ = 0;
   blocked_ = false;
   rerun_ = false;
+  threads_ = 0;
   while (!levels_.empty()) {
     Level& level = levels_.back();
     std::vector<std::uint32_t>& children = nodes_[level.root].children;

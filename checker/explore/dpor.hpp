@@ -151,6 +151,7 @@ class DporChooser final : public Strategy {
   bool blocked_ = false;
   bool rerun_ = false;                   // the current execution repeats the last reported end
   std::size_t reported_choices_ = 0;     // choices before the reported end of the last execution
+  std::uint32_t threads_ = 0;            // threads at the last choice: `final`'s has a higher id
   std::uint64_t blocked_total_ = 0;
   std::string error_;
   std::vector<std::vector<ThreadId>> witnesses_;

@@ -9,7 +9,9 @@
 // With `loops` (general profile),
 // statements may also be loops that can run for ever (spins, toggles): cycles in the state graph,
 // for the stateful strategy. Loop bodies only write constants or toggle, so the state space stays
-// finite. Deterministic for a given seed, on every compiler (see join()).
+// finite. The heap profile allocates, publishes, reference counts and frees struct objects through
+// shared pointers (see generate_heap()). Deterministic for a given seed, on every compiler (see
+// join()).
 #include <cstdint>
 #include <initializer_list>
 #include <random>
@@ -19,12 +21,13 @@ namespace preempt::test {
 
 class ProgramGenerator {
  public:
-  enum class Profile : std::uint8_t { General, Blocking, Spinning };
+  enum class Profile : std::uint8_t { General, Blocking, Spinning, Heap };
   explicit ProgramGenerator(std::uint32_t seed, Profile profile = Profile::General)
       : rng_(seed), profile_(profile), loops_(false) {}
   ProgramGenerator(std::uint32_t seed, bool loops) : rng_(seed), profile_(Profile::General), loops_(loops) {}
 
   std::string generate() {
+    if (profile_ == Profile::Heap) return generate_heap();
     if (profile_ != Profile::General) return generate_blocking();
     std::string s = "module mod;\nint x;\nint y;\nint a[2];\nmutex m;\ncompletion c;\n"
                     "kobject k release k_release;\nvoid k_release() in mod { y = y + 1; }\n"
@@ -162,10 +165,180 @@ class ProgramGenerator {
     }
   }
 
+
+  // The heap profile: a struct obj with a kref and int fields, published through the shared
+  // pointer gp (and sometimes gq), and sometimes a struct box holding a counted reference to an
+  // obj, published through gb. Threads allocate (sometimes through nondet(2), an allocation that
+  // may fail), initialise, publish, read a shared pointer into a local, take references with
+  // kref_get_unless_zero or kref_get, drop them with kref_put (whose release kfree's the object
+  // and may clear gp), read and write fields, sometimes kfree directly (double-free, invalid
+  // free) or forget a put or a publication (memory leaks), with a final check. Sometimes one
+  // thread is a thread array of two copies, whose heap objects symmetry names canonically. No
+  // `self`: it would make the copies of an array distinguishable. Each thread's actions stay
+  // within a budget of visible steps so that dfs can finish.
+  std::string generate_heap() {
+    heap_second_ = pick(0, 2) == 0;
+    heap_box_ = pick(0, 4) == 0;
+    std::string s = "struct obj {\n  struct kref ref;\n  int val;\n  int data;\n};\n";
+    if (heap_box_) s += "struct box {\n  int v;\n  struct obj *o;\n};\n";
+    s += "struct obj *gp;\n";
+    if (heap_second_) s += "struct obj *gq;\n";
+    if (heap_box_) s += "struct box *gb;\n";
+    s += "int x;\n";
+    switch (pick(0, 4)) {
+      case 0: s += "void obj_release(struct obj *o) {\n  if (gp == o) { gp = NULL; }\n  kfree(o);\n}\n"; break;
+      case 1: s += "void obj_release(struct obj *o) {\n  x = o->val;\n  kfree(o);\n}\n"; break;
+      default: s += "void obj_release(struct obj *o) {\n  kfree(o);\n}\n"; break;
+    }
+    const int running = pick(0, 2) == 0 ? 3 : 2;               // threads, the copies of an array included
+    const bool array = pick(0, 3) == 0;                         // one thread is an array of two copies
+    const int declared = array ? running - 1 : running;
+    const int array_at = array ? pick(0, declared - 1) : -1;
+    const int budget = running == 2 ? 7 : 4;                    // visible steps per thread, roughly
+    for (int t = 0; t < declared; ++t) {
+      s += "thread t" + std::to_string(t) + (t == array_at ? "[2]" : "") + " {\n";
+      int used = 0;
+      for (int i = 0; i < 3; ++i) {
+        // The first thread usually creates the object the others find.
+        int cost = 0;
+        const std::string action = heap_action(t == 0 && i == 0 && pick(0, 3) != 0 ? 0 : pick(0, 10), cost);
+        if (i > 0 && used + cost > budget) break;
+        s += action + "\n";
+        used += cost;
+      }
+      s += "}\n";
+    }
+    s += heap_final();
+    return s;
+  }
+  std::string shared_pointer() { return heap_second_ && pick(0, 2) == 0 ? "gq" : "gp"; }
+  std::string obj_field() { return pick(0, 2) == 0 ? "data" : "val"; }
+  std::string put(const std::string& p) { return "kref_put(&" + p + "->ref, obj_release);"; }
+  // Allocates an obj into local p, perhaps with an allocation that may fail.
+  std::string allocate(const std::string& p, int& cost) {
+    const std::string call = pick(0, 3) == 0 ? "kmalloc(sizeof(struct obj), GFP_KERNEL)"
+                                             : "kzalloc(sizeof(struct obj), GFP_KERNEL)";
+    cost += 1;
+    if (pick(0, 3) != 0) return "    struct obj *" + p + " = " + call + ";\n";
+    cost += 1;
+    return "    struct obj *" + p + " = NULL;\n    if (nondet(2)) { " + p + " = " + call + "; }\n";
+  }
+  // One action of a thread, a block of its own; `cost` grows by about its visible steps.
+  std::string heap_action(int kind, int& cost) {
+    switch (kind) {
+      case 0: case 1: {  // allocate, initialise, publish
+        std::string s = "  {\n" + allocate("p", cost) + "    if (!p) { x = 9; } else {\n      kref_init(&p->ref);\n";
+        cost += 2;
+        if (pick(0, 1) == 0) {
+          s += join({"      p->", obj_field(), " = ", std::to_string(pick(1, 2)), ";\n"});
+          cost += 1;
+        }
+        const bool extra = pick(0, 3) == 0;  // hold a reference of its own across the publication
+        if (extra) s += "      kref_get(&p->ref);\n";
+        const std::string g = shared_pointer();
+        switch (pick(0, 6)) {
+          case 0: s += "      if (" + g + " == NULL) { " + g + " = p; } else { " + put("p") + " }\n"; cost += 1; break;
+          case 1: s += "      if (" + g + ") { x = 1; }\n"; break;  // forgets to publish: a leak
+          default: s += "      " + g + " = p;\n"; break;
+        }
+        if (pick(0, 3) == 0) {
+          s += join({"      p->", obj_field(), " = ", std::to_string(pick(2, 3)), ";\n"});  // after publishing
+          cost += 1;
+        }
+        if (extra && pick(0, 3) != 0) {
+          s += "      " + put("p") + "\n";
+          cost += 2;
+        }
+        return s + "    }\n  }";
+      }
+      case 2: case 3: {  // find, get, use, put
+        const std::string g = shared_pointer();
+        std::string s = "  {\n    struct obj *q = " + g + ";\n    if (q" + (pick(0, 1) == 0 ? "" : " != NULL") + ") {\n";
+        cost += 3;
+        const bool unless_zero = pick(0, 3) != 0;
+        s += unless_zero ? "      if (kref_get_unless_zero(&q->ref)) {\n" : "      kref_get(&q->ref);\n      {\n";
+        switch (pick(0, 2)) {
+          case 0: s += join({"        x = q->", obj_field(), ";\n"}); break;
+          case 1: s += join({"        q->", obj_field(), " = q->", obj_field(), " + 1;\n"}); cost += 1; break;
+          default: s += "        if (q->val == 1) { x = 2; }\n"; break;
+        }
+        if (pick(0, 4) != 0) {
+          s += "        " + put("q") + "\n";  // else: a forgotten put
+          cost += 1;
+        }
+        return s + "      }\n    }\n  }";
+      }
+      case 4: case 5: {  // unpublish and drop the publication's reference
+        const std::string g = shared_pointer();
+        std::string s = "  {\n    struct obj *q = " + g + ";\n    if (q) {\n";
+        cost += 3;
+        if (pick(0, 2) != 0) {
+          s += "      " + g + " = NULL;\n";
+          cost += 1;
+        }
+        switch (pick(0, 4)) {
+          case 0: s += "      kfree(q);\n"; break;  // bypasses the count: a double free, a use after free
+          case 1:  // a use after the put
+            s += "      " + put("q") + "\n" + join({"      q->", obj_field(), " = 0;\n"});
+            cost += 1;
+            break;
+          case 2: s += "      if (kref_put(&q->ref, obj_release) == 0) { x = q->val; }\n"; break;
+          default: s += "      " + put("q") + "\n"; break;
+        }
+        return s + "    }\n  }";
+      }
+      case 6: {  // a racy use without a reference
+        cost += 2;
+        const std::string g = shared_pointer();
+        return join({"  {\n    struct obj *q = ", g, ";\n    if (q) { q->", obj_field(), " = ", std::to_string(pick(1, 3)),
+                     "; }\n  }"});
+      }
+      case 7: {  // a box holding a counted reference, or move an object between the shared pointers
+        if (heap_box_) {
+          cost += 5;
+          if (pick(0, 1) == 0) {
+            return "  {\n    struct obj *q = gp;\n    if (q && kref_get_unless_zero(&q->ref)) {\n"
+                   "      struct box *b = kzalloc(sizeof(struct box), GFP_KERNEL);\n"
+                   "      b->o = q;\n      gb = b;\n    }\n  }";
+          }
+          return "  {\n    struct box *b = gb;\n    if (b) {\n      gb = NULL;\n      " + put("b->o") +
+                 "\n" + (pick(0, 2) == 0 ? std::string() : "      kfree(b);\n") + "    }\n  }";
+        }
+        if (heap_second_) {
+          cost += 3;
+          return "  {\n    struct obj *q = gp;\n    if (q) { gq = q; gp = NULL; }\n  }";
+        }
+        cost += 1;
+        return "  x = x + 1;";
+      }
+      case 8: cost += 1; return "  if (" + shared_pointer() + " == NULL) { x = 1; }";
+      default: {  // allocate and free locally, perhaps twice
+        std::string s = "  {\n" + allocate("r", cost) + "    if (r) {\n      kref_init(&r->ref);\n";
+        cost += 2;
+        switch (pick(0, 3)) {
+          case 0: s += "      kfree(r);\n      kfree(r);\n"; break;  // double free
+          case 1: s += "      r->val = 1;\n"; break;                 // a leak
+          default: s += "      " + put("r") + "\n"; break;
+        }
+        return s + "    }\n  }";
+      }
+    }
+  }
+  std::string heap_final() {
+    switch (pick(0, 4)) {
+      case 0: return "final { assert(x != " + std::to_string(pick(1, 2)) + "); }\n";
+      case 1: return "final { if (gp) { assert(gp->val != " + std::to_string(pick(1, 3)) + "); } }\n";
+      case 2: return "final { if (gp != NULL) { assert(kref_read(&gp->ref) > 0); } }\n";
+      default: return "";
+    }
+  }
+
   std::mt19937 rng_;
   Profile profile_;
   bool loops_;
   int thread_ = 0;  // the thread being generated
+  bool heap_second_ = false;  // the heap profile's program has a second shared pointer, gq
+  bool heap_box_ = false;     // and a struct box
 };
 
 }  // namespace preempt::test
