@@ -41,6 +41,10 @@ struct ExecutionOptions {
   bool record_footprints = false;   // debugging the reduction: keep each step's footprint
   bool loops_as_written = false;    // testing: run loops as written even when the chooser would stop
                                     // passes that repeat themselves
+  // A kernel context that runs more often than this in one execution (a timer that re-arms itself,
+  // a work item that re-queues itself) cuts the execution: the stateless strategies would
+  // otherwise explore ever longer executions. 0: no bound (the stateful search caches the cycle).
+  std::uint32_t max_context_runs = 0;
 };
 
 // A violation in the part after the reported end: the scheduling choice whose step caused it.
@@ -63,6 +67,7 @@ struct Outcome {
   // end between two visible steps, the line it loops at.
   ThreadId limit_thread = kNone;
   std::uint32_t limit_line = 0;
+  bool context_bound = false;  // StepLimit: limit_thread is a context that ran max_context_runs times
   // Why the run after the reported end stopped before every thread had finished or blocked (a step
   // limit, a thread looping without a visible step, a model error): races of the steps it never
   // took were not seen. Empty when that part ran to its end.
@@ -153,6 +158,9 @@ class Execution final : public models::ThreadNames {
   // Starts the context a step asked for (execution_contexts.cpp); its name says what it runs.
   void start_context(const models::ContextRequest& request);
   [[nodiscard]] std::string context_name(const models::ContextRequest& request) const;
+  // Whether `thread`'s next step would run its context once more than max_context_runs allows
+  // (then the execution ends, cut: Outcome::context_bound).
+  bool context_bound_hit(ThreadId thread, const Op& op);
   void step(ThreadId thread, bool preempted, Phase phase);
   // The value of thread `id`'s next nondet(n) step, from the chooser of run() (0 in init and alone).
   std::int64_t nondet_value(ThreadId id, std::int64_t n);
@@ -210,6 +218,7 @@ class Execution final : public models::ThreadNames {
   std::vector<std::int64_t> scratch_cells_;    // the models' scratch (a new heap object's fields)
   std::vector<std::size_t> last_entry_;        // per slot: its latest step in trace_ (kNoEntry: none)
   std::vector<std::uint32_t> nondet_count_;    // per slot: the nondet steps it has taken
+  std::vector<std::uint32_t> context_runs_;    // per slot: how often a context ran its object
   Chooser* chooser_ = nullptr;                 // the chooser of run(), which picks nondet values
   static constexpr std::size_t kNoEntry = ~std::size_t{0};
   bool maximal_ = false;            // the chooser wants maximal executions

@@ -50,6 +50,20 @@ std::string Execution::context_name(const models::ContextRequest& request) const
   return same == 0 ? base : fmt::format("{}-{}", base, same + 1);
 }
 
+bool Execution::context_bound_hit(ThreadId thread, const Op& op) {
+  if (options_.max_context_runs == 0 || op_info(op.kind).control != Control::Idle) return false;
+  if (++context_runs_[thread] <= options_.max_context_runs) return false;
+  if (run_on_) {
+    outcome_.cut_after_end = fmt::format("context {} running {} times", thread_name(thread), options_.max_context_runs + 1);
+    run_on_ = false;
+    return true;
+  }
+  outcome_.limit_thread = thread;
+  outcome_.context_bound = true;
+  end_with(ExecutionEnd::StepLimit);
+  return true;
+}
+
 void Execution::start_context(const models::ContextRequest& request) {
   const auto kind = static_cast<std::size_t>(request.kind);
   if (kind >= program_.contexts.size() || !program_.contexts[kind]) {

@@ -34,6 +34,9 @@ const char* verdict_name(Verdict verdict) {
 
 namespace {
 
+// How often one kernel context may run in one execution of a stateless search (ExecutionOptions).
+constexpr std::uint32_t kMaxContextRuns = 4;
+
 using Clock = std::chrono::steady_clock;
 
 std::uint32_t count_preemptions(const std::vector<TraceEntry>& trace) {
@@ -73,12 +76,21 @@ bool run_init(const ModelProgram& program, Execution& execution, ExploreResult& 
 }
 
 ExecutionOptions execution_options(const CheckConfig& config) {
-  return {config.max_steps, config.check_canonical, config.loops_as_written};
+  ExecutionOptions options{config.max_steps, config.check_canonical, config.loops_as_written};
+  // The stateless strategies bound a context that keeps re-arming itself; stateful caches the cycle.
+  if (config.strategy != StrategyKind::Stateful) options.max_context_runs = kMaxContextRuns;
+  return options;
 }
 
 std::string step_limit_reason(const Execution& execution, std::uint32_t max_steps) {
   const ThreadId t = execution.outcome().limit_thread;
   if (t == kNone) return fmt::format("an execution exceeded the step limit ({} steps)", max_steps);
+  if (execution.outcome().context_bound) {
+    return fmt::format("{} ran {} times in one execution (it is queued or armed again each time, by itself or "
+                       "another thread): dfs, dpor, random and pct cut executions there; --strategy stateful "
+                       "explores the cycle to the end",
+                       execution.thread_name(t), kMaxContextRuns);
+  }
   if (execution.outcome().limit_line != 0) {
     return fmt::format("thread {} loops without end at line {}: it ran the local instruction limit "
                        "without a visible step",

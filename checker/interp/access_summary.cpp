@@ -146,13 +146,31 @@ class Analysis {
       add_footprint(d.set, index_, footprint_of(op, layout_));
       return d;
     }
-    const bool has_object = in.op != Opcode::Primitive || op_info(op.kind).args.find_first_of("KCMSDRTIp") != std::string_view::npos;
-    if (!has_object) {
+    const bool has_object =
+        in.op != Opcode::Primitive || op_info(op.kind).args.find_first_of("KCMSDRTIpWLHQP") != std::string_view::npos;
+    const Target implicit = implicit_target(op.kind);
+    if (!has_object && implicit.kind != preempt::ObjectKind::Int) {
+      op.target = {implicit.kind, implicit.first};
       add_footprint(d.set, index_, footprint_of(op, layout_));
+    } else if (!has_object && implicit.through_pointer) {
+      for_each_object(implicit, layout_, statics_, [&](Addr a) {
+        op.target = {preempt::ObjectKind::Int, a};
+        add_footprint(d.set, index_, footprint_of(op, layout_));
+      });
+    } else if (!has_object) {
+      add_footprint(d.set, index_, footprint_of(op, layout_));
+      if (op.kind == OpKind::KthreadRun || op.kind == OpKind::KthreadCreate) add_kthread_steps(d);
     } else {
       for_each_object(target, layout_, statics_, [&](Addr a) {
         op.target = {target.kind, a};
         add_footprint(d.set, index_, footprint_of(op, layout_));
+        add_context_steps(op, d);
+        if (op.kind == OpKind::KthreadStop) {  // and the wait for the exit that follows it
+          Op wait = op;
+          wait.kind = OpKind::KthreadStopWait;
+          wait.target.addr = a + 2;
+          add_footprint(d.set, index_, footprint_of(wait, layout_));
+        }
       });
     }
     callees(op.kind, target, d);
@@ -202,8 +220,65 @@ class Analysis {
           add_footprint(d.set, index_, free_footprint(m));
         }
         return;
+      default:
+        // A step that starts a context (a work item's kworker, a kthread) lets it run any callback:
+        // what those do is part of what this thread may still cause.
+        if (op_info(kind).control == Control::Activate || op_info(kind).control == Control::Spawn) {
+          for (const FunctionId f : compiled_.pointer_targets) add(f);
+        }
+        return;
+    }
+  }
+
+  // A step that starts the context of its object: the context's own steps on that object (its
+  // run and done steps) are part of what the step causes; a kthread's, on any task.
+  void add_context_steps(const Op& op, Direct& d) const {
+    OpKind run = OpKind::WorkRun, done = OpKind::WorkDone;
+    switch (op_info(op.kind).family) {
+      case OpFamily::Work: break;
+      case OpFamily::Timer: run = OpKind::TimerRun; done = OpKind::TimerDone; break;
+      case OpFamily::Rcu: run = OpKind::RcuRun; done = OpKind::RcuDone; break;
       default: return;
     }
+    if (op_info(op.kind).control != Control::Activate) return;
+    for (const OpKind kind : {run, done}) {
+      Op step = op;
+      step.kind = kind;
+      step.other = kNone;
+      step.arg1 = static_cast<std::int64_t>(layout_.kernel);
+      add_footprint(d.set, index_, footprint_of(step, layout_));
+    }
+  }
+  void add_kthread_steps(Direct& d) const {
+    const Target task{preempt::ObjectKind::Int, 0, 0, true, layout_.task_type, 0, 1};
+    for_each_object(task, layout_, statics_, [&](Addr a) {
+      Op step;
+      step.kind = OpKind::KthreadStart;
+      step.target = {preempt::ObjectKind::Int, a};
+      add_footprint(d.set, index_, footprint_of(step, layout_));
+      step.kind = OpKind::KthreadExit;
+      step.target.addr = a + 2;
+      add_footprint(d.set, index_, footprint_of(step, layout_));
+    });
+  }
+
+  // The object of a builtin that names none (the VM's implicit_target): RCU's kernel state,
+  // flush_scheduled_work's system workqueue, kthread_should_stop's task (any task).
+  [[nodiscard]] Target implicit_target(OpKind kind) const {
+    switch (kind) {
+      case OpKind::RcuReadLock: case OpKind::RcuReadUnlock: case OpKind::SynchronizeRcu: case OpKind::RcuBarrier:
+        if (layout_.kernel == kNoAddr) break;
+        return Target{preempt::ObjectKind::Kernel, static_cast<std::uint32_t>(layout_.kernel),
+                      static_cast<std::uint32_t>(layout_.kernel)};
+      case OpKind::FlushScheduledWork:
+        if (layout_.system_wq == kNoAddr) break;
+        return Target{preempt::ObjectKind::Header, static_cast<std::uint32_t>(layout_.system_wq),
+                      static_cast<std::uint32_t>(layout_.system_wq)};
+      case OpKind::KthreadShouldStop:
+        return Target{preempt::ObjectKind::Int, 0, 0, true, layout_.task_type, 1, 1};
+      default: break;
+    }
+    return Target{};
   }
 
   const CompiledScenario& compiled_;
@@ -273,6 +348,12 @@ AccessSummary::AccessSummary(const CompiledScenario& compiled) : index_(compiled
           changed |= !(from[pc] == before);
         }
       }
+    }
+  }
+  callbacks_.reset(index_);
+  for (const FunctionId f : compiled.pointer_targets) {
+    for (std::uint32_t b = 0; b < bodies; ++b) {
+      if (compiled.bodies[b].function == f) callbacks_.merge(whole[b]);
     }
   }
   module_free_.resize(compiled.layout->modules.size());

@@ -32,9 +32,12 @@ class AccessSummary {
   [[nodiscard]] const AccessSet& from(std::uint32_t body, std::uint32_t pc) const { return from_[body][pc]; }
   // What the free of `module` after its exit function touches.
   [[nodiscard]] const AccessSet& module_free(std::uint32_t module) const { return module_free_[module]; }
+  // What any callback a context may run touches: every function whose address is taken, whole.
+  [[nodiscard]] const AccessSet& callbacks() const { return callbacks_; }
 
  private:
   AccessIndex index_;
+  AccessSet callbacks_;
   std::vector<std::vector<AccessSet>> from_;  // per body, per instruction
   std::vector<AccessSet> module_free_;        // per module
 };

@@ -4,6 +4,8 @@
 // function as a callback frame, and reports that it returned.
 #include <fmt/format.h>
 
+#include "checker/explore/footprint.hpp"
+#include "checker/interp/access_summary.hpp"
 #include "checker/interp/vm_thread.hpp"
 #include "checker/rt/address.hpp"
 
@@ -55,6 +57,26 @@ void VmThread::run_context(ThreadContext& context, models::ContextKind kind, Val
     done.target = {steps.object, addr};
     if (context.perform(done).exit_thread) return;
   }
+}
+
+bool VmThread::context_future(AccessSet& out) const {
+  const AccessSummary& summary = interpreter_.summary();
+  const ContextSteps steps = steps_of(kind_);
+  const Addr addr = addr_of_pointer(self_);
+  const ModelLayout& layout = *compiled_.layout;
+  for (const OpKind kind : {steps.run, steps.done}) {
+    Op op;
+    op.kind = kind;
+    op.target = {steps.object, kind == OpKind::KthreadExit ? addr + 2 : addr};
+    add_footprint(out, summary.index(), footprint_of(op, layout));
+  }
+  out.merge(summary.callbacks());
+  for (std::size_t i = 0; i < frames_.size(); ++i) {
+    const Frame& f = frames_[i];
+    const bool innermost = i + 1 == frames_.size();
+    out.merge(summary.from(f.body, innermost && f.pc > 0 ? f.pc - 1 : f.pc));
+  }
+  return true;
 }
 
 bool VmThread::run_callback(ThreadContext& context, const OpResult& result) {

@@ -353,7 +353,8 @@ void VmThread::hash_state(StateHasher& h, const PointerNames& names) const {
 }
 
 bool VmThread::future_accesses(AccessSet& out) const {
-  if (frames_.empty() || kernel_context_) return false;  // a context: its next callbacks are not known
+  if (kernel_context_) return context_future(out);
+  if (frames_.empty()) return false;
   const AccessSummary& summary = interpreter_.summary();
   for (std::size_t i = 0; i < frames_.size(); ++i) {
     const Frame& f = frames_[i];

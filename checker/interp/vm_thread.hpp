@@ -101,6 +101,8 @@ class VmThread final : public AwaitGuard, public StateSource {
   // for the free after an exit function, past the delete_module that ran it); each caller goes on
   // at its pc; a frame running an exit function frees its module when it returns.
   bool future_accesses(AccessSet& out) const override;
+  // A context's: its own steps on its object, any callback, and the frames it is in.
+  bool context_future(AccessSet& out) const;
 
  private:
   void begin(ThreadContext& context, Value self);

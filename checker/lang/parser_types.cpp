@@ -103,16 +103,33 @@ Name Parser::parse_declarator(TypeSyntax& type, std::string_view what, bool fiel
 // (Reads up to the closing parenthesis, which it leaves.)
 void Parser::parse_params(std::vector<Param>& params, bool names_required) {
   if (check(TokenKind::RParen)) return;
+  bool first_is_void_pointer = false;
+  TypeSyntax void_type;
   if (check(TokenKind::KwVoid)) {
-    // `(void)`: no parameters -- unless it is `void *` or `void (*f)(...)`.
+    // `(void)`: no parameters -- unless it is `void *data` (a kthread's function, a callback's).
+    void_type.base = TypeSyntax::Base::Void;
+    void_type.loc = current_.loc;
     advance();
     if (check(TokenKind::RParen)) return;
-    error_at(previous_.loc, "a parameter cannot be void (write (void) for no parameters)");
-    return;
+    if (!check(TokenKind::Star)) {
+      error_at(previous_.loc, "a parameter cannot be void (write (void) for no parameters)");
+      return;
+    }
+    skip_qualifiers();
+    while (match(TokenKind::Star)) {
+      ++void_type.pointers;
+      skip_qualifiers();
+    }
+    first_is_void_pointer = true;
   }
   do {
     Param p;
-    p.type = parse_type(names_required ? "a parameter type" : "a parameter type");
+    if (first_is_void_pointer) {
+      p.type = std::move(void_type);
+      first_is_void_pointer = false;
+    } else {
+      p.type = parse_type("a parameter type");
+    }
     if (panic_) return;
     if (check(TokenKind::Identifier) || check(TokenKind::LParen) || names_required) {
       p.name = parse_declarator(p.type, "a parameter name");

@@ -432,11 +432,18 @@ void check_futures(const preempt::interp::LoadedScenario& scenario, std::uint32_
     FutureRecorder recorder(*program.layout, walk);
     (void)execution.run(recorder);
     const auto& trace = execution.trace();
+    // A thread started during the execution (a kernel context, a kthread): what its steps touch
+    // is part of what the thread that started it may still touch.
+    std::vector<preempt::ThreadId> started_by(execution.thread_count(), preempt::kNone);
+    for (const auto& entry : trace) {
+      if (entry.spawned != preempt::kNone && entry.spawned < started_by.size()) started_by[entry.spawned] = entry.thread;
+    }
     preempt::AccessSet step;
     for (const auto& point : recorder.points) {
       for (std::size_t i = point.step - 1; i < trace.size(); ++i) {
         if (trace[i].phase != preempt::Phase::Threads) continue;
-        const preempt::ThreadId t = trace[i].thread;
+        preempt::ThreadId t = trace[i].thread;
+        while (t >= point.known.size() && t < started_by.size() && started_by[t] != preempt::kNone) t = started_by[t];
         step.reset(recorder.index_);
         preempt::add_footprint(step, recorder.index_, execution.footprints()[i]);
         if (t < point.known.size() && point.known[t] && point.futures[t].covers(step)) continue;
