@@ -26,12 +26,12 @@ void VmThread::run(ThreadContext& context, std::uint32_t body, Value self) {
   loop_depth_ = 0;
   loop_log_.clear();
   self_ = self;
-  local_budget_ = limits_.max_local_instructions;
+  refill_local_budget();
   push_frame(body, After::Call, 0);
   for (;;) {
     Frame& frame = frames_.back();
     const Instr& in = compiled_.bodies[frame.body].code[frame.pc++];
-    if (--local_budget_ == 0) {
+    if (--local_budget_ == 0 && local_budget_spent()) {
       Op stuck;
       stuck.kind = OpKind::Stuck;
       stuck.location = function_of(frame);

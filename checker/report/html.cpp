@@ -8,6 +8,7 @@
 #include "checker/report/narrative.hpp"
 #include "checker/report/state_text.hpp"
 #include "checker/report/step_text.hpp"
+#include "checker/report/text_safety.hpp"
 
 namespace preempt {
 
@@ -227,21 +228,29 @@ std::string escape_html(const std::string& text) {
   return out;
 }
 
-// JSON inside <script>: "</" could close the element early.
-std::string script_safe(std::string json) {
-  for (std::size_t at = json.find("</"); at != std::string::npos; at = json.find("</", at + 3)) {
-    json.replace(at, 2, "<\\/");
+// JSON inside <script>: "</script" could close the element early and "<!--" change how the
+// rest is parsed. '<' occurs only inside JSON strings, where \u003c means the same.
+std::string script_safe(const std::string& json) {
+  std::string out;
+  out.reserve(json.size());
+  for (const char c : json) {
+    if (c == '<') {
+      out += "\\u003c";
+    } else {
+      out += c;
+    }
   }
-  return json;
+  return out;
 }
 
 }  // namespace
 
 void write_html(std::ostream& out, const ScenarioReport& report, const std::string& source) {
   std::string page = kPage;
-  const std::string title = escape_html(report.layout->title.empty() ? report.path : report.layout->title);
+  const std::string title = escape_html(valid_utf8(report.layout->title.empty() ? report.path : report.layout->title));
   page.replace(page.find("@TITLE@"), 7, title);
-  const std::string data = script_safe(page_data(report, source).dump());
+  const std::string data = script_safe(
+      page_data(report, source).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   page.replace(page.rfind("@DATA@"), 6, data);  // after the title: the last placeholder
   out << page;
 }
