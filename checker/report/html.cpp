@@ -56,10 +56,16 @@ nlohmann::ordered_json page_data(const ScenarioReport& report, const std::string
     s["final"] = e.phase == Phase::Final;
     d["steps"].push_back(std::move(s));
   }
+  // The page stays small however big the store: at most kMaxObjectsShown objects a state.
+  constexpr std::size_t kMaxObjectsShown = 100;
   for (const Snapshot& point : c->walkthrough) {
     nlohmann::ordered_json objects = nlohmann::ordered_json::array();
-    for (const ObjectState& o : describe_store(point.state, layout, c->thread_names)) {
-      objects.push_back({o.name, o.kind, o.state});
+    const std::vector<ObjectState> all = describe_store(point.state, layout, c->thread_names);
+    for (std::size_t i = 0; i < all.size() && i < kMaxObjectsShown; ++i) {
+      objects.push_back({all[i].name, all[i].kind, all[i].state});
+    }
+    if (all.size() > kMaxObjectsShown) {
+      objects.push_back({"...", "", fmt::format("{} more objects not shown", all.size() - kMaxObjectsShown)});
     }
     d["states"].push_back(std::move(objects));
   }
