@@ -65,7 +65,7 @@ Signalled signal_check(const std::string& dir, const std::string& scenario, cons
 
 }  // namespace
 
-TEST_CASE("--max-time stops an endless local loop inside one execution", "[cli][untrusted][limits]") {
+TEST_CASE("max-time stops an endless local loop inside one execution", "[cli][untrusted][limits]") {
   const std::string dir = scratch("endless");
   write(dir + "/loop.scn", kEndless);
   const auto start = Clock::now();
@@ -76,7 +76,7 @@ TEST_CASE("--max-time stops an endless local loop inside one execution", "[cli][
   CHECK_THAT(run.out, Catch::Contains("stopped at the time limit (0.5 s)"));
 }
 
-TEST_CASE("--max-time stops an execution of 4000 threads", "[cli][untrusted][limits]") {
+TEST_CASE("max-time stops an execution of 4000 threads", "[cli][untrusted][limits]") {
   const std::string dir = scratch("threads");
   write(dir + "/many.scn", "int g;\nthread t[4000] { g = 1; }\nexpect safe;\n");
   const auto start = Clock::now();
@@ -225,7 +225,7 @@ TEST_CASE("Latin-1 bytes in a comment or a file name: JSON, SARIF, JUnit and HTM
   CHECK_THAT(slurp(dir + "/junit.xml"), Catch::Contains("n\xef\xbf\xbd.scn"));
 }
 
-TEST_CASE("reports are replaced atomically; an unwritable one or a full stdout is exit 2", "[cli][untrusted][files]") {
+TEST_CASE("reports are replaced atomically, and an unwritable one or a full stdout is exit 2", "[cli][untrusted][files]") {
   const std::string dir = scratch("atomic");
   write(dir + "/log.sarif", "old");
   const auto run = run_preempt("check --sarif " + dir + "/log.sarif scenarios/dm-sysfs-exit/fixed.scn");
@@ -239,4 +239,38 @@ TEST_CASE("reports are replaced atomically; an unwritable one or a full stdout i
   CHECK_THAT(missing.err, Catch::Contains("cannot write the SARIF log"));
   CHECK(shell(std::string(PREEMPT_BINARY) + " test scenarios/dm-sysfs-exit/fixed.scn >/dev/full 2>/dev/null") == 2);
   CHECK(shell(std::string(PREEMPT_BINARY) + " check --sarif /dev/full scenarios/dm-sysfs-exit/fixed.scn >/dev/null 2>&1") == 2);
+}
+
+// The limits harness: random scenarios that cannot finish in time, each under a tiny --max-time;
+// every run must end within twice the limit (plus process start-up) with exit 3 and a valid
+// partial JSON report.
+TEST_CASE("limits harness: random endless scenarios end within 2x --max-time with exit 3", "[cli][untrusted][limits]") {
+  const std::string dir = scratch("harness");
+  std::uint32_t seed = 18;
+  const auto next = [&seed](std::uint32_t n) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) % n;
+  };
+  const char* bodies[] = {
+      "while (1) { for (int i = 0; i < 1000000; i = i + 1) { } g = g + 1; }",  // local loop, then a step
+      "for (int i = 0; i < 100000; i = i + 1) { g = g + 1; }",                 // long visible loops
+      "while (1) { g = g + 1; a[g % 64] = g; }",                                 // endless visible steps
+      "for (int i = 0; i < 60; i = i + 1) { g = i; a[i] = g; }",                 // many interleavings
+  };
+  constexpr double kLimit = 0.4;
+  for (int round = 0; round < 6; ++round) {
+    const std::uint32_t threads = 2 + next(3000);
+    const std::string body = bodies[next(4)];
+    const std::string text = "int g;\nint a[64];\nthread t[" + std::to_string(round % 2 == 0 ? 3 : threads) + "] { " +
+                             body + " }\nthread u { " + bodies[next(4)] + " }\nexpect safe;\n";
+    INFO(text);
+    write(dir + "/r.scn", text);
+    const auto start = Clock::now();
+    const auto run = run_preempt("check --format json --strategy " + std::string(round % 3 == 0 ? "dfs" : "dpor") +
+                                 " --max-time " + std::to_string(kLimit) + " " + dir + "/r.scn");
+    CHECK(seconds_since(start) < 2 * kLimit + 0.5);
+    CHECK(run.exit_code == 3);
+    const nlohmann::json report = nlohmann::json::parse(run.out);
+    CHECK(report["verdict"] == "incomplete");
+  }
 }
