@@ -10,6 +10,7 @@
 #include "checker/cli/report_outputs.hpp"
 #include "checker/cli/scenario_runs.hpp"
 #include "checker/report/report.hpp"
+#include "checker/report/text_safety.hpp"
 
 namespace preempt::cli {
 
@@ -33,31 +34,33 @@ int CheckCommand::run() const {
   bool html_written = false;
   ScenarioHandlers handlers;
   handlers.not_run = [&](const std::string& path) {
-    std::cerr << path << ": not checked (interrupted)\n";
+    std::cerr << one_line(path) << ": not checked (" << stop_words() << ")\n";
     code = worst_exit(code, kExitIncomplete);
   };
   handlers.not_loaded = [&](const std::string& path, const std::string& errors) {
-    std::cerr << errors;
+    std::cerr << terminal_safe(errors);
     if (json) {
       nlohmann::ordered_json j;
       j["scenario"] = path;
       j["verdict"] = "error";
       j["error"] = errors;
-      std::cout << j.dump() << "\n";
+      std::cout << json_line(j) << "\n";
     }
     code = worst_exit(code, kExitBadInput);
   };
   handlers.configure = [&](const std::string&, CheckConfig& config) { config.walkthrough = !html.empty(); };
   handlers.checked = [&](const ScenarioRun& run) {
     const ExploreResult& result = run.result;
+    const auto& source = run.scenario.program().source;
     if (!html.empty() && !html_written && (!result.violations.empty() || run.last)) {
       html_written = true;
-      if (!write_html_file(html, run.report)) code = worst_exit(code, kExitBadInput);
+      if (!write_html_file(html, run.report, source ? std::string_view(source->text()) : std::string_view())) {
+        code = worst_exit(code, kExitBadInput);
+      }
     }
-    const auto& source = run.scenario.program().source;
     outputs.checked(run.report, nullptr, source ? std::string_view(source->text()) : std::string_view());
     if (json) {
-      std::cout << to_json(run.report).dump() << "\n";
+      std::cout << json_line(to_json(run.report)) << "\n";
     } else {
       if (!first) std::cout << "\n";
       write_text(std::cout, run.report);

@@ -1,25 +1,18 @@
 #include "checker/cli/html_output.hpp"
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
+#include "checker/report/file_output.hpp"
 #include "checker/report/html.hpp"
 
 namespace preempt::cli {
 
-bool write_html_file(const std::string& file, const ScenarioReport& report) {
-  std::ifstream in(report.path, std::ios::binary);
-  std::stringstream source;
-  source << in.rdbuf();
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  if (out) write_html(out, report, source.str());
-  out.close();
-  if (!out) {
-    std::cerr << file << ": error: cannot write the HTML report\n";
-    return false;
-  }
-  return true;
+bool write_html_file(const std::string& file, const ScenarioReport& report, std::string_view source) {
+  std::string error;
+  const bool written = write_report_file(
+      file, [&](std::ostream& out) { write_html(out, report, std::string(source)); }, "HTML report", &error);
+  if (!written) std::cerr << error << "\n";
+  return written;
 }
 
 }  // namespace preempt::cli

@@ -1,5 +1,10 @@
 // preempt: a deterministic concurrency model checker for kernel-style lifetime races.
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
+#include <new>
 
 #include <CLI/CLI.hpp>
 
@@ -33,8 +38,15 @@ int main(int argc, char** argv) {
   preempt::cli::register_replay(app, &exit_code);
   preempt::cli::register_play(app, &exit_code);
   preempt::cli::register_compile(app, &exit_code);
+  // A closed pipe is a write error (exit 2 below), not a silent death by SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     app.parse(argc, argv);
+  } catch (const std::bad_alloc&) {
+    // Every scenario-driven growth has its own limit; this is the last resort.
+    std::cerr << "preempt: error: out of memory (the scenario needs more memory than the machine gives; "
+                 "see docs/cli.md, \"Running on untrusted input\")\n";
+    return preempt::cli::kExitBadInput;
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -43,6 +55,12 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
+    return preempt::cli::kExitBadInput;
+  }
+  // Output that could not be written (a full disk, a closed pipe) is an error, whatever the verdict.
+  std::cout.flush();
+  if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::cerr << "preempt: error: cannot write the output: " << std::strerror(errno) << "\n";
     return preempt::cli::kExitBadInput;
   }
   return exit_code;

@@ -42,9 +42,12 @@ void CommonOptions::add_to(CLI::App& command, bool exploring) {
                      "is explored twice");
     command.add_option("--max-executions", max_executions, "stop after N executions (0: no limit)")
         ->capture_default_str();
-    command.add_option("--max-time", max_time, "stop after SECONDS of wall time (0: no limit)")
+    command.add_option("--max-time", max_time, "stop after SECONDS of wall time, even inside an execution (0: no limit)")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
+    command.add_flag("--follow-symlinks", follow_symlinks,
+                     "read scenario files that are symbolic links to regular files (refused by default: "
+                     "a pull request could link to a file outside the repository)");
     command.add_option("--preemption-bound", preemption_bound,
                        "explore only executions with at most K preemptions (when that cuts any schedule, the verdict is incomplete, never safe)");
   }
@@ -82,12 +85,20 @@ CheckConfig CommonOptions::config() const {
 }
 
 namespace {
-extern "C" void on_interrupt(int) {
-  g_stop_requested.store(true);
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+// SIGINT (Ctrl-C), SIGTERM and SIGHUP (what CI runners send on cancel or timeout) all stop the
+// run where it is; it writes what it has and exits 3. A second one ends the process at once.
+extern "C" void on_interrupt(int signal) {
+  request_stop(StopReason::Interrupt);
+  std::signal(signal, SIG_DFL);
 }
 }  // namespace
 
-void install_interrupt_handler() { std::signal(SIGINT, on_interrupt); }
+std::string stop_words() {
+  return stop_reason() == StopReason::Deadline ? "the time budget ran out" : "interrupted";
+}
+
+void install_interrupt_handler() {
+  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, on_interrupt);
+}
 
 }  // namespace preempt::cli

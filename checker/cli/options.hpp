@@ -24,6 +24,7 @@ struct CommonOptions {
   std::uint64_t max_executions = 0;
   double max_time = 0;
   std::optional<std::uint32_t> preemption_bound;
+  bool follow_symlinks = false;  // check, test: read scenario files that are symbolic links
   std::string format = "text";
   std::string trace = "story";  // text output: the numbered story or the step table
 
@@ -39,7 +40,11 @@ struct CommonOptions {
   }
 };
 
-// Installs a SIGINT handler that asks a running exploration to stop and report what it has.
+// Installs the SIGINT, SIGTERM and SIGHUP handler that asks a running exploration to stop and
+// report what it has (rt/stop.hpp).
 void install_interrupt_handler();
+
+// Why runs stop, for "not run (...)" lines: "interrupted" or "the time budget ran out".
+[[nodiscard]] std::string stop_words();
 
 }  // namespace preempt::cli

@@ -33,9 +33,12 @@ struct ReplayCommand {
     const ExploreResult result = replay(scenario->model(), schedule, config);
     ScenarioReport report{path, &scenario->layout(), &result, "replay", std::nullopt, true};
     report.table = options.trace == "table";
-    if (!html.empty() && !write_html_file(html, report)) return kExitBadInput;
+    const auto& source = scenario->program().source;
+    if (!html.empty() && !write_html_file(html, report, source ? std::string_view(source->text()) : std::string_view())) {
+      return kExitBadInput;
+    }
     if (options.format == "json") {
-      std::cout << to_json(report).dump() << "\n";
+      std::cout << json_line(to_json(report)) << "\n";
     } else {
       write_text(std::cout, report);
     }

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "checker/cli/exit_codes.hpp"
+#include "checker/cli/options.hpp"
 
 #ifndef PREEMPT_VERSION
 #define PREEMPT_VERSION ""
@@ -34,7 +35,7 @@ void ReportOptions::add_to(CLI::App& command, Command which) {
 }
 
 void ReportOutputs::not_run(const std::string& path) {
-  junit_.add(JunitCase{path, JunitCase::Outcome::Skipped, 0, "", "not run (interrupted)", ""});
+  junit_.add(JunitCase{path, JunitCase::Outcome::Skipped, 0, "", "not run (" + stop_words() + ")", ""});
 }
 
 void ReportOutputs::not_loaded(const std::string& path, const std::string& diagnostics) {

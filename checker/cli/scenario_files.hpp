@@ -1,6 +1,12 @@
 #pragma once
 // Expands command-line paths into scenario files: a file is taken as given; a folder is searched
 // recursively for *.scn, in sorted order so that runs are deterministic.
+//
+// Scenario files may come from an untrusted pull request, so only regular files are taken. A
+// symbolic link (given, or met in a folder) is refused unless follow_symlinks, and then only a
+// link to a regular file is taken; a link to a folder is never descended. FIFOs, devices and
+// sockets are refused. A path with a control character is refused (it could forge a line of the
+// output). Nothing of a refused file is opened or read; its error names the path, escaped.
 #include <string>
 #include <vector>
 
@@ -8,9 +14,9 @@ namespace preempt::cli {
 
 struct ScenarioFiles {
   std::vector<std::string> files;
-  std::vector<std::string> errors;  // paths that do not exist, folders without scenarios
+  std::vector<std::string> errors;  // paths that do not exist, refused files, folders without scenarios
 };
 
-[[nodiscard]] ScenarioFiles collect_scenarios(const std::vector<std::string>& paths);
+[[nodiscard]] ScenarioFiles collect_scenarios(const std::vector<std::string>& paths, bool follow_symlinks = false);
 
 }  // namespace preempt::cli

@@ -5,16 +5,17 @@
 #include "checker/cli/progress.hpp"
 #include "checker/cli/scenario_files.hpp"
 #include "checker/explore/explorer.hpp"
+#include "checker/report/text_safety.hpp"
 
 namespace preempt::cli {
 
 bool run_scenarios(const std::vector<std::string>& paths, const CommonOptions& options, ReportOutputs& outputs,
                    const ScenarioHandlers& handlers) {
-  const ScenarioFiles files = collect_scenarios(paths);
+  const ScenarioFiles files = collect_scenarios(paths, options.follow_symlinks);
   for (const std::string& error : files.errors) std::cerr << error << "\n";
   const bool json = options.format == "json";
   for (const std::string& path : files.files) {
-    if (g_stop_requested.load()) {
+    if (stop_polled()) {
       outputs.not_run(path);
       handlers.not_run(path);
       continue;
@@ -26,7 +27,7 @@ bool run_scenarios(const std::vector<std::string>& paths, const CommonOptions& o
       handlers.not_loaded(path, errors);
       continue;
     }
-    std::cerr << scenario->warnings();
+    std::cerr << terminal_safe(scenario->warnings());
     CheckConfig config = options.config();
     if (handlers.configure) handlers.configure(path, config);
     ProgressLine progress(json);

@@ -11,6 +11,7 @@
 #include "checker/cli/report_outputs.hpp"
 #include "checker/cli/scenario_runs.hpp"
 #include "checker/report/report.hpp"
+#include "checker/report/text_safety.hpp"
 
 namespace preempt::cli {
 
@@ -20,6 +21,7 @@ struct TestCommand {
   std::vector<std::string> paths;
   CommonOptions options;
   ReportOptions reports;
+  double time_budget = 0;  // --time-budget: seconds for the whole run (0: none)
 
   [[nodiscard]] int run() const;
 };
@@ -62,15 +64,25 @@ std::string mismatch(const lang::Program& program, const ExploreResult& r, const
 
 int TestCommand::run() const {
   install_interrupt_handler();
+  const StopDeadline budget(time_budget);
   ReportOutputs outputs(reports);
   const bool json = options.format == "json";
   bool bad_input = false;
   std::size_t passed = 0;
   std::size_t failed = 0;
+  std::size_t stopped = 0;  // not run, or cut short, by an interrupt or the time budget
   ScenarioHandlers handlers;
   handlers.not_run = [&](const std::string& path) {
-    std::cout << "FAIL " << path << ": not run (interrupted)\n";
-    ++failed;
+    if (json) {
+      nlohmann::ordered_json j;
+      j["scenario"] = path;
+      j["verdict"] = "not-run";
+      j["test"] = {{"passed", false}, {"reason", "not run (" + stop_words() + ")"}};
+      std::cout << json_line(j) << "\n";
+    } else {
+      std::cout << "STOP " << one_line(path) << ": not run (" << stop_words() << ")\n";
+    }
+    ++stopped;
   };
   handlers.not_loaded = [&](const std::string& path, const std::string& errors) {
     ++failed;
@@ -81,15 +93,19 @@ int TestCommand::run() const {
       j["verdict"] = "error";
       j["error"] = errors;
       j["test"] = {{"passed", false}, {"reason", "the scenario does not compile"}};
-      std::cout << j.dump() << "\n";
+      std::cout << json_line(j) << "\n";
     } else {
-      std::cout << "FAIL " << path << ": the scenario does not compile\n" << errors;
+      std::cout << "FAIL " << one_line(path) << ": the scenario does not compile\n" << terminal_safe(errors);
     }
   };
   handlers.checked = [&](const ScenarioRun& run) {
     const ExploreResult& result = run.result;
-    const std::string why = mismatch(run.scenario.program(), result, options.strategy);
-    why.empty() ? ++passed : ++failed;
+    std::string why = mismatch(run.scenario.program(), result, options.strategy);
+    // Cut short by an interrupt or the run's time budget (not by its own --max-time): neither a
+    // pass nor a failure of the scenario.
+    const bool cut = result.verdict == Verdict::Incomplete && stop_polled();
+    if (cut) why = "not finished (" + stop_words() + ")";
+    cut ? ++stopped : why.empty() ? ++passed : ++failed;
     const auto& source = run.scenario.program().source;
     outputs.checked(run.report, &why, source ? std::string_view(source->text()) : std::string_view(),
                     run.scenario.program().expectation.loc.line);
@@ -98,20 +114,26 @@ int TestCommand::run() const {
       j["test"] = {{"expected", expected_text(run.scenario.program().expectation)},
                    {"passed", why.empty()},
                    {"reason", why}};
-      std::cout << j.dump() << "\n";
+      std::cout << json_line(j) << "\n";
     } else if (why.empty()) {
-      std::cout << fmt::format("PASS {}: {} ({} execution{}, {:.3f} s)\n", run.path, outcome_text(result),
-                               result.executions, result.executions == 1 ? "" : "s", result.seconds);
+      std::cout << fmt::format("PASS {}: {} ({} execution{}, {:.3f} s)\n", one_line(run.path),
+                               one_line(outcome_text(result)), result.executions, result.executions == 1 ? "" : "s",
+                               result.seconds);
     } else {
-      std::cout << fmt::format("FAIL {}: {}\n", run.path, why);
+      std::cout << fmt::format("{} {}: {}\n", cut ? "STOP" : "FAIL", one_line(run.path), one_line(why));
       write_text(std::cout, run.report);
     }
   };
   if (!run_scenarios(paths, options, outputs, handlers)) bad_input = true;
-  if (!json) std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
+  if (!json) {
+    std::cout << fmt::format("{} passed, {} failed", passed, failed);
+    if (stopped != 0) std::cout << fmt::format(", {} not finished ({})", stopped, stop_words());
+    std::cout << "\n";
+  }
   if (outputs.finish() != kExitSafe) bad_input = true;
   if (bad_input) return kExitBadInput;
-  return failed == 0 ? kExitSafe : kExitViolation;
+  if (failed != 0) return kExitViolation;
+  return stopped == 0 ? kExitSafe : kExitIncomplete;
 }
 
 }  // namespace
@@ -122,9 +144,14 @@ void register_test(CLI::App& app, int* exit_code) {
   sub->add_option("PATH", command->paths, "scenario files or folders (searched for *.scn)")->required();
   command->options.add_to(*sub, true);
   command->reports.add_to(*sub, ReportOptions::Command::Test);
+  sub->add_option("--time-budget", command->time_budget,
+                  "stop the whole run after SECONDS of wall time (0: no limit); scenarios cut or not run are "
+                  "reported as not finished")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   sub->footer(
       "Exit codes: 0 every expectation holds, 1 some expectation failed, 2 bad usage or a scenario\n"
-      "that does not compile.\n\n"
+      "that does not compile, 3 the run was interrupted or ran out of --time-budget before any failed.\n\n"
       "Example:\n"
       "  preempt test scenarios/\n");
   sub->callback([command, exit_code] { *exit_code = command->run(); });

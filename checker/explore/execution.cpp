@@ -199,7 +199,7 @@ ExecutionEnd Execution::run(Chooser& chooser) {
       }
       break;
     }
-    if (steps_ >= options_.max_steps) {
+    if (steps_ >= options_.max_steps || stop_due_at(steps_)) {
       if (run_on_) {
         outcome_.cut_after_end = fmt::format("the step limit ({} steps)", options_.max_steps);
         break;
@@ -473,7 +473,7 @@ void Execution::continue_alone(Phase phase, const ThreadSpec& spec) {
       deadlock();
       return;
     }
-    if (steps_ >= options_.max_steps) {
+    if (steps_ >= options_.max_steps || stop_due_at(steps_)) {
       outcome_.limit_thread = thread.id();
       end_with(ExecutionEnd::StepLimit);
       return;

@@ -29,6 +29,7 @@
 #include "checker/explore/result.hpp"
 #include "checker/explore/walkthrough.hpp"
 #include "checker/rt/fiber.hpp"
+#include "checker/rt/stop.hpp"
 #include "checker/rt/store.hpp"
 #include "checker/rt/trace.hpp"
 #include "models/step.hpp"

@@ -20,8 +20,6 @@
 
 namespace preempt {
 
-std::atomic<bool> g_stop_requested{false};
-
 const char* verdict_name(Verdict verdict) {
   switch (verdict) {
     case Verdict::Safe: return "safe";
@@ -65,7 +63,8 @@ bool run_init(const ModelProgram& program, Execution& execution, ExploreResult& 
       return false;
     case ExecutionEnd::StepLimit:
       result.verdict = Verdict::Incomplete;
-      result.incomplete_reasons.push_back("init exceeded the step limit");
+      // A stop request cuts an execution as the step limit does (explore() says which it was).
+      if (!stop_known()) result.incomplete_reasons.push_back("init exceeded the step limit");
       return false;
     case ExecutionEnd::ModelError: case ExecutionEnd::Stopped:
       result.verdict = Verdict::Error;
@@ -158,10 +157,12 @@ std::string proven_minimal(std::uint32_t preemptions) {
                      preemptions, preemptions == 1 ? "" : "s", preemptions);
 }
 
-bool out_of_time(const CheckConfig& config, Clock::time_point started) {
-  return (config.max_seconds > 0 &&
-          std::chrono::duration<double>(Clock::now() - started).count() >= config.max_seconds) ||
-         g_stop_requested.load(std::memory_order_relaxed);
+// Why a stop request ended the run: this run's own time limit, an enclosing one (a `test` run's
+// budget), or an interrupt.
+std::string stop_text(const StopDeadline& deadline, const CheckConfig& config) {
+  if (deadline.expired()) return fmt::format("stopped at the time limit ({} s)", config.max_seconds);
+  if (stop_reason() == StopReason::Deadline) return "stopped at the time budget of the whole run";
+  return "interrupted";
 }
 
 // The order of counterexamples: fewer preemptions first, then fewer steps.
@@ -172,12 +173,11 @@ bool is_better(const Counterexample& a, const Counterexample& b) {
 
 // Stateful: the minimal counterexample by a best-first search over states (minimal.hpp), within the
 // same budget of executions as the stateless search below.
-void minimize_over_states(Execution& execution, const CheckConfig& config, ExploreResult& result,
-                          Clock::time_point started) {
+void minimize_over_states(Execution& execution, const CheckConfig& config, ExploreResult& result) {
   Counterexample& found = result.violations.front();
   std::uint64_t asked = 0;
   const std::function<bool()> keep_going = [&] {
-    return asked++ < config.minimize_budget && !out_of_time(config, started);
+    return asked++ < config.minimize_budget && !stop_polled();
   };
   MinimalSearch search = minimal_counterexample(execution, config.symmetry, config.max_memory_bytes, keep_going);
   result.minimize_executions = search.executions;
@@ -192,14 +192,14 @@ void minimize_over_states(Execution& execution, const CheckConfig& config, Explo
 // steps: preemption-bounded exhaustive searches with bound 0, 1, ... up to the counterexample's
 // own count; the first bound with a violation is the minimum, if every lower bound was searched
 // to the end. Keeps only the best execution seen, so memory stays bounded.
-void minimize(Execution& execution, const CheckConfig& config, ExploreResult& result, Clock::time_point started) {
+void minimize(Execution& execution, const CheckConfig& config, ExploreResult& result) {
   Counterexample& found = result.violations.front();
   for (std::uint32_t bound = 0; bound <= found.preemptions; ++bound) {
     NondetOracle dfs([bound] { return std::make_unique<DfsChooser>(bound); });
     std::optional<Counterexample> best;
     bool searched_all = true;
     for (bool more = true; more;) {
-      if (result.minimize_executions >= config.minimize_budget || out_of_time(config, started)) {
+      if (result.minimize_executions >= config.minimize_budget || stop_polled()) {
         searched_all = false;
         break;
       }
@@ -314,8 +314,10 @@ Counterexample counterexample_of(const Execution& execution) {
 ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
   ExploreResult result;
   const auto started = Clock::now();
+  const StopDeadline deadline(config.max_seconds);
   Execution execution(program, execution_options(config));
   if (!run_init(program, execution, result)) {
+    if (result.verdict == Verdict::Incomplete && stop_known()) result.incomplete_reasons.push_back(stop_text(deadline, config));
     result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return result;
   }
@@ -332,17 +334,17 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
                             config.max_executions, result.executions, result.reruns));
       break;
     }
-    if (config.max_seconds > 0 &&
-        std::chrono::duration<double>(Clock::now() - started).count() >= config.max_seconds) {
-      result.incomplete_reasons.push_back(
-          fmt::format("stopped at the time limit ({} s)", config.max_seconds));
-      break;
-    }
-    if (g_stop_requested.load(std::memory_order_relaxed)) {
-      result.incomplete_reasons.push_back("interrupted");
+    if (stop_polled()) {
+      result.incomplete_reasons.push_back(stop_text(deadline, config));
       break;
     }
     const ExecutionEnd end = execution.run(*strategy);
+    // A stop request cuts the execution where it is (rt/stop.hpp): it is neither counted nor
+    // handed to the strategy; a violation it reached before still counts.
+    if (end != ExecutionEnd::Violation && stop_known()) {
+      result.incomplete_reasons.push_back(stop_text(deadline, config));
+      break;
+    }
     strategy->finish(execution);
     if (!execution.outcome().cut_after_end.empty() && result.cut_after_end++ == 0) {
       result.incomplete_reasons.push_back(fmt::format(
@@ -386,12 +388,14 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
       result.verdict != Verdict::Error) {
     // The search over states follows thread choices only: with nondet steps, the bounded searches.
     if (config.strategy == StrategyKind::Stateful && !config.preemption_bound && !program.may_choose) {
-      minimize_over_states(execution, config, result, started);
+      minimize_over_states(execution, config, result);
     } else {
-      minimize(execution, config, result, started);
+      minimize(execution, config, result);
     }
   }
-  describe_counterexamples(execution, config, result);
+  // Explaining replays executions, which a stop request would cut: a stopped run reports its
+  // counterexamples unexplained.
+  if (!stop_known()) describe_counterexamples(execution, config, result);
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   if (result.verdict == Verdict::Error) return result;
   if (!result.violations.empty()) {

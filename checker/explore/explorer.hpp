@@ -7,11 +7,12 @@
 #include "checker/explore/config.hpp"
 #include "checker/explore/program.hpp"
 #include "checker/explore/result.hpp"
+#include "checker/rt/stop.hpp"
 
 namespace preempt {
 
-// Set (from a signal handler, say) to stop an exploration early; the result is then "incomplete".
-extern std::atomic<bool> g_stop_requested;
+// g_stop_requested (rt/stop.hpp), set from a signal handler say, stops an exploration early, within
+// milliseconds even inside an execution; the result is then "incomplete". So does max_seconds.
 
 class Execution;
 

@@ -8,6 +8,8 @@ namespace preempt {
 std::vector<Snapshot> walk(Execution& execution, const Counterexample& c) {
   std::vector<Snapshot> points;
   if (c.trace.size() > kMaxWalkthroughSteps) return points;
+  // Each point copies the store: a big store gets none rather than gigabytes.
+  if ((c.trace.size() + 1) * execution.store().cells.size() > kMaxWalkthroughCells) return points;
   // Follows the trace's choices, snapshotting every scheduling point: points[n] is the point after
   // n steps. A step with no scheduling point after it (a failed check, final's steps) shows the
   // next point known, at worst where the execution ended.

@@ -34,6 +34,9 @@ struct Snapshot {
 // A counterexample's snapshots: walkthrough[n] is the point after n steps (0: before the first),
 // for n = 0 .. the number of steps. At most this many steps are walked (longer traces get none).
 inline constexpr std::size_t kMaxWalkthroughSteps = 5000;
+// Nor more than this many cells in all (steps x the store's cells: 128 MB; a trace over a 64K-cell
+// array gets no snapshots past 256 steps).
+inline constexpr std::size_t kMaxWalkthroughCells = std::size_t{1} << 24;
 
 
 }  // namespace preempt

@@ -124,6 +124,14 @@ void Compiler::emit_on(Opcode op, uint32_t a, int64_t b, uint32_t line, const Ta
 }
 
 uint32_t Compiler::text_id(std::string text) {
+  // A text is shown at every step that uses it (traces, JSON, HTML): a long expression is cut, so
+  // that a report stays small (at most kMaxShownText bytes a text, cut at a UTF-8 boundary).
+  constexpr std::size_t kMaxShownText = 160;
+  if (text.size() > kMaxShownText) {
+    std::size_t cut = kMaxShownText;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut) + "...";
+  }
   const auto [it, added] = text_ids_.try_emplace(text, static_cast<uint32_t>(out_.texts.size()));
   if (added) out_.texts.push_back(std::move(text));
   return it->second;

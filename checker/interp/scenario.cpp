@@ -2,8 +2,10 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -30,26 +32,33 @@ std::unique_ptr<LoadedScenario> load_scenario_text(const std::string& path, std:
 }
 
 std::unique_ptr<LoadedScenario> load_scenario(const std::string& path, std::string* errors, VmLimits limits) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // Opened without blocking (a FIFO would wait for a writer for ever) and read only if regular.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
     *errors = fmt::format("{}: error: cannot open the file: {}\n", path, std::strerror(errno));
     return nullptr;
   }
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size < 0) {
-    *errors = fmt::format("{}: error: cannot read the file (is it a directory?)\n", path);
-    return nullptr;
+  std::string text;
+  std::string why;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    why = S_ISDIR(st.st_mode) ? "a folder" : "not a regular file (a FIFO, device or socket); only regular files are read";
+  } else if (static_cast<std::uint64_t>(st.st_size) > kMaxScenarioBytes) {
+    why = fmt::format("the file is too large ({} bytes; the limit is {} bytes)", st.st_size, kMaxScenarioBytes);
+  } else {
+    text.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t got = 0;
+    while (got < text.size()) {
+      const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    if (got != text.size()) why = "cannot read the file";
   }
-  if (static_cast<std::uint64_t>(size) > kMaxScenarioBytes) {
-    *errors = fmt::format("{}: error: the file is too large ({} bytes; the limit is {} bytes)\n", path, size,
-                          kMaxScenarioBytes);
-    return nullptr;
-  }
-  in.seekg(0);
-  std::string text(static_cast<std::size_t>(size), '\0');
-  if (!in.read(text.data(), size)) {
-    *errors = fmt::format("{}: error: cannot read the file\n", path);
+  ::close(fd);
+  if (!why.empty()) {
+    *errors = fmt::format("{}: error: {}\n", path, why);
     return nullptr;
   }
   return load_scenario_text(path, text, errors, limits);

@@ -29,7 +29,7 @@ class LoadedScenario {
   std::string warnings_;
 };
 
-inline constexpr std::size_t kMaxScenarioBytes = 64u << 20;
+inline constexpr std::size_t kMaxScenarioBytes = 4u << 20;
 
 // Loads one scenario. On failure returns nullptr and sets *errors to the rendered diagnostics
 // ("FILE:LINE:COL: error: ..." with the source line and a caret) or the reason the file could not

@@ -37,14 +37,14 @@ void VmThread::begin(ThreadContext& context, Value self) {
   kernel_context_ = false;
   task_ = 0;
   callback_returned_ = false;
-  local_budget_ = limits_.max_local_instructions;
+  refill_local_budget();
 }
 
 void VmThread::execute(ThreadContext& context) {
   for (;;) {
     Frame& frame = frames_.back();
     const Instr& in = compiled_.bodies[frame.body].code[frame.pc++];
-    if (--local_budget_ == 0) {
+    if (--local_budget_ == 0 && local_budget_spent()) {
       Op stuck;
       stuck.kind = OpKind::Stuck;
       stuck.location = function_of(frame);

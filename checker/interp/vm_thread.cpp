@@ -5,6 +5,7 @@
 #include "checker/interp/access_summary.hpp"
 #include "checker/interp/vm_thread.hpp"
 #include "checker/rt/address.hpp"
+#include "checker/rt/stop.hpp"
 #include "models/step.hpp"
 
 namespace preempt::interp::detail {
@@ -40,10 +41,22 @@ void VmThread::model_error(std::string message) {
   context_->report(op);
 }
 
+void VmThread::refill_local_budget() {
+  local_budget_ = std::min<std::uint64_t>(limits_.max_local_instructions, kStopPollInstructions);
+  local_reserve_ = limits_.max_local_instructions - local_budget_;
+}
+
+bool VmThread::local_budget_spent() {
+  if (local_reserve_ == 0 || stop_polled()) return true;
+  local_budget_ = std::min<std::uint64_t>(local_reserve_, kStopPollInstructions);
+  local_reserve_ -= local_budget_;
+  return false;
+}
+
 OpResult VmThread::perform(Op& op, std::uint32_t line) {
   op.line = line;
   if (op.location == kNone) op.location = function_of(frames_.back());
-  local_budget_ = limits_.max_local_instructions;
+  refill_local_budget();
   const OpResult result = context_->perform(op);
   if (in_spin_ && !result.exit_thread) {
     spin_reads_.push_back({op.kind, op.target, result.value});

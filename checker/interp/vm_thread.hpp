@@ -156,6 +156,11 @@ class VmThread final : public AwaitGuard, public StateSource {
   // Loops: starts watching an iteration of loops_[i]; logs a step into the iterations watched;
   // whether the iteration that just ended repeats itself exactly (locals, stack, nothing changed).
   void begin_iteration(std::size_t i);
+  // The local instruction budget, counted down by the dispatch loop in chunks of at most
+  // kStopPollInstructions: refill at a visible step; when a chunk runs out, true if the thread must
+  // stop (the whole budget spent, or a stop requested: rt/stop.hpp), else the next chunk.
+  void refill_local_budget();
+  [[nodiscard]] bool local_budget_spent();
   void log_loop_step(const Op& op, const OpResult& result);
   [[nodiscard]] bool iteration_repeats(const LoopPass& pass) const;
 
@@ -177,7 +182,8 @@ class VmThread final : public AwaitGuard, public StateSource {
   std::size_t globals_ = 0;         // the cells of the globals (addresses below it are a global's)
   std::uint32_t await_site_ = 0;
   std::uint32_t await_base_ = 0;    // slot base of the frame that awaits
-  std::uint64_t local_budget_ = 0;  // instructions left before the next visible step
+  std::uint64_t local_budget_ = 0;  // instructions left before the next poll (of the stop request)
+  std::uint64_t local_reserve_ = 0; // and after it, before the next visible step
   bool in_spin_ = false;            // evaluating a spin loop's condition: its steps are logged
   SpinReads spin_reads_;            //   here, with what they returned (part of the thread's state)
   bool spin_modified_ = false;      //   and whether one of them changed something

@@ -360,4 +360,21 @@ std::string decode_string_literal(std::string_view lexeme) {
   return out;
 }
 
+std::string shown_string_literal(std::string_view lexeme) {
+  std::string out;
+  for (const char ch : decode_string_literal(lexeme)) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02X}", c);
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 }  // namespace preempt::lang

@@ -78,5 +78,9 @@ class Lexer {
 // The value of a String token's lexeme (the quotes removed, the escapes decoded). The lexeme
 // must come from a String token (the lexer has validated it).
 [[nodiscard]] std::string decode_string_literal(std::string_view lexeme);
+// The value of a string literal as the program keeps it (titles, names: text that is only ever
+// shown): decoded, with every control character written back as its escape (`\n`, `\t`, `\x1B`),
+// so that no title or name can start a new line or drive a terminal in any report.
+[[nodiscard]] std::string shown_string_literal(std::string_view lexeme);
 
 }  // namespace preempt::lang

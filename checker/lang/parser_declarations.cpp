@@ -63,7 +63,7 @@ Decl Parser::parse_scenario() {
   Decl decl{.kind = DeclKind::Scenario, .loc = current_.loc};
   advance();
   if (check(TokenKind::String)) {
-    decl.text = decode_string_literal(current_.text);
+    decl.text = shown_string_literal(current_.text);
     advance();
   } else {
     error_expected("a string with the scenario's title");

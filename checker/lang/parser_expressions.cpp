@@ -228,7 +228,7 @@ ExprPtr Parser::parse_primary(bool negated) {
   if (check(TokenKind::String)) {
     ExprPtr e = node(ExprKind::String, current_.loc);
     while (check(TokenKind::String)) {
-      e->text += decode_string_literal(current_.text);
+      e->text += shown_string_literal(current_.text);
       advance();
     }
     e->end = end_of_previous();

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "checker/report/file_output.hpp"
 #include "checker/report/step_text.hpp"
 #include "checker/report/words.hpp"
 
@@ -161,14 +162,7 @@ void ExecutionTree::write(std::ostream& out) const {
 }
 
 bool write_dot_file(const std::string& path, const ExecutionTree& tree, std::string* error) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (out) tree.write(out);
-  out.flush();
-  if (!out) {
-    *error = path + ": error: cannot write the execution tree";
-    return false;
-  }
-  return true;
+  return write_report_file(path, [&](std::ostream& out) { tree.write(out); }, "execution tree", error);
 }
 
 }  // namespace preempt

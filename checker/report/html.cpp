@@ -8,6 +8,7 @@
 #include "checker/report/narrative.hpp"
 #include "checker/report/state_text.hpp"
 #include "checker/report/step_text.hpp"
+#include "checker/report/text_safety.hpp"
 
 namespace preempt {
 
@@ -55,10 +56,16 @@ nlohmann::ordered_json page_data(const ScenarioReport& report, const std::string
     s["final"] = e.phase == Phase::Final;
     d["steps"].push_back(std::move(s));
   }
+  // The page stays small however big the store: at most kMaxObjectsShown objects a state.
+  constexpr std::size_t kMaxObjectsShown = 100;
   for (const Snapshot& point : c->walkthrough) {
     nlohmann::ordered_json objects = nlohmann::ordered_json::array();
-    for (const ObjectState& o : describe_store(point.state, layout, c->thread_names)) {
-      objects.push_back({o.name, o.kind, o.state});
+    const std::vector<ObjectState> all = describe_store(point.state, layout, c->thread_names);
+    for (std::size_t i = 0; i < all.size() && i < kMaxObjectsShown; ++i) {
+      objects.push_back({all[i].name, all[i].kind, all[i].state});
+    }
+    if (all.size() > kMaxObjectsShown) {
+      objects.push_back({"...", "", fmt::format("{} more objects not shown", all.size() - kMaxObjectsShown)});
     }
     d["states"].push_back(std::move(objects));
   }
@@ -227,21 +234,29 @@ std::string escape_html(const std::string& text) {
   return out;
 }
 
-// JSON inside <script>: "</" could close the element early.
-std::string script_safe(std::string json) {
-  for (std::size_t at = json.find("</"); at != std::string::npos; at = json.find("</", at + 3)) {
-    json.replace(at, 2, "<\\/");
+// JSON inside <script>: "</script" could close the element early and "<!--" change how the
+// rest is parsed. '<' occurs only inside JSON strings, where \u003c means the same.
+std::string script_safe(const std::string& json) {
+  std::string out;
+  out.reserve(json.size());
+  for (const char c : json) {
+    if (c == '<') {
+      out += "\\u003c";
+    } else {
+      out += c;
+    }
   }
-  return json;
+  return out;
 }
 
 }  // namespace
 
 void write_html(std::ostream& out, const ScenarioReport& report, const std::string& source) {
   std::string page = kPage;
-  const std::string title = escape_html(report.layout->title.empty() ? report.path : report.layout->title);
+  const std::string title = escape_html(valid_utf8(report.layout->title.empty() ? report.path : report.layout->title));
   page.replace(page.find("@TITLE@"), 7, title);
-  const std::string data = script_safe(page_data(report, source).dump());
+  const std::string data = script_safe(
+      page_data(report, source).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   page.replace(page.rfind("@DATA@"), 6, data);  // after the title: the last placeholder
   out << page;
 }

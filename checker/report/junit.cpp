@@ -9,6 +9,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "checker/report/file_output.hpp"
+#include "checker/report/text_safety.hpp"
+
 namespace preempt {
 
 namespace {
@@ -16,7 +19,8 @@ namespace {
 // Escapes text for XML content and attribute values. XML 1.0 forbids most control characters even
 // as references, so they become '?'; tabs and newlines stay (in attributes as references, so that
 // attribute normalisation keeps them).
-std::string xml_escape(const std::string& text, bool attribute) {
+std::string xml_escape(const std::string& raw, bool attribute) {
+  const std::string text = valid_utf8(raw);  // XML must be valid UTF-8: a Latin-1 byte becomes U+FFFD
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -121,14 +125,9 @@ std::string junit_hostname() {
 }
 
 bool write_junit_file(const std::string& path, const JunitReport& report, std::string* error) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (out) report.write(out, junit_timestamp_now(), junit_hostname());
-  out.flush();
-  if (!out) {
-    *error = path + ": error: cannot write the JUnit report";
-    return false;
-  }
-  return true;
+  return write_report_file(
+      path, [&](std::ostream& out) { report.write(out, junit_timestamp_now(), junit_hostname()); }, "JUnit report",
+      error);
 }
 
 }  // namespace preempt

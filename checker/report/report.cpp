@@ -1,12 +1,14 @@
 #include "checker/report/report.hpp"
 
 #include <algorithm>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "checker/report/explanation_text.hpp"
 #include "checker/report/narrative.hpp"
 #include "checker/report/step_text.hpp"
+#include "checker/report/text_safety.hpp"
 #include "checker/report/words.hpp"
 
 namespace preempt {
@@ -80,11 +82,13 @@ void write_trace(std::ostream& out, const Counterexample& execution, const Model
   }
 }
 
-void write_text(std::ostream& out, const ScenarioReport& report) {
+namespace {
+
+void write_text_unfiltered(std::ostream& out, const ScenarioReport& report) {
   const ExploreResult& r = *report.result;
   const ModelLayout& layout = *report.layout;
-  out << report.path;
-  if (!layout.title.empty()) out << ": " << layout.title;
+  out << one_line(report.path);
+  if (!layout.title.empty()) out << ": " << one_line(layout.title);
   out << "\n";
   std::string bound = report.preemption_bound ? fmt::format(", preemption bound {}", *report.preemption_bound) : "";
   if (report.seed) bound += fmt::format(", seed {}", *report.seed);
@@ -133,6 +137,18 @@ void write_text(std::ostream& out, const ScenarioReport& report) {
   } else {
     for (const Counterexample& c : r.violations) show(c);
   }
+}
+
+}  // namespace
+
+void write_text(std::ostream& out, const ScenarioReport& report) {
+  std::ostringstream text;
+  write_text_unfiltered(text, report);
+  out << terminal_safe(text.str());
+}
+
+std::string json_line(const nlohmann::ordered_json& j) {
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 nlohmann::ordered_json to_json(const ScenarioReport& report) {

@@ -32,5 +32,7 @@ struct ScenarioReport {
 void write_trace(std::ostream& out, const Counterexample& execution, const ModelLayout& layout);
 void write_text(std::ostream& out, const ScenarioReport& report);
 [[nodiscard]] nlohmann::ordered_json to_json(const ScenarioReport& report);
+// `j` on one line, bytes that are not UTF-8 (a Latin-1 file name) replaced by U+FFFD: never throws.
+[[nodiscard]] std::string json_line(const nlohmann::ordered_json& j);
 
 }  // namespace preempt

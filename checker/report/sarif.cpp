@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "checker/report/file_output.hpp"
+
 #include "checker/report/narrative.hpp"
 #include "checker/report/step_text.hpp"
 #include "checker/report/words.hpp"
@@ -488,16 +490,11 @@ nlohmann::ordered_json SarifLog::to_json() const {
 }
 
 bool write_sarif_file(const std::string& path, const SarifLog& log, std::string* error) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
   // Snippets and messages quote the scenario, whose comments may hold bytes that are not UTF-8:
   // they become U+FFFD rather than an exception.
-  if (out) out << log.to_json().dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
-  out.flush();
-  if (!out) {
-    *error = path + ": error: cannot write the SARIF log";
-    return false;
-  }
-  return true;
+  return write_report_file(
+      path, [&](std::ostream& out) { out << log.to_json().dump(2, ' ', false, Json::error_handler_t::replace) << "\n"; },
+      "SARIF log", error);
 }
 
 }  // namespace preempt
