@@ -79,7 +79,13 @@ std::string access_words(const Op& op, const StepContext& ctx) {
   switch (op.kind) {
     case OpKind::Read: return fmt::format("reads {}", what);
     case OpKind::Write: return fmt::format("writes {}", what);
-    default: return fmt::format("calls {}({})", op_name(op.kind), what);
+    case OpKind::WorkRun: return "runs a work item whose object is gone";
+    case OpKind::TimerRun: return "fires a timer whose object is gone";
+    case OpKind::RcuRun: return "runs an RCU callback whose rcu_head is gone";
+    case OpKind::KthreadStart: return "starts a kthread whose task is gone";
+    default:
+      if (op.text != nullptr) return fmt::format("calls {}", op.text);
+      return fmt::format("calls {}({})", op_name(op.kind), what);
   }
 }
 
@@ -90,8 +96,9 @@ bool check_alive(const Op& op, const StepContext& ctx, StepEffect& effect) {
   if (is_heap(addr)) {
     const HeapObject* object = ctx.store.heap_object(addr);
     if (object == nullptr || ctx.store.get(object->header()) != kHeapFreed) return false;
+    const std::string at = op.line != 0 ? fmt::format(" at line {}", op.line) : std::string();  // a context's own step
     effect.fail(ViolationKind::UseAfterFree,
-                fmt::format("{} {} at line {}: use-after-free of {}, {}", thread, access_words(op, ctx), op.line,
+                fmt::format("{} {}{}: use-after-free of {}, {}", thread, access_words(op, ctx), at,
                             describe_heap_object(ctx, *object), describe_free(ctx, *object)));
     return true;
   }

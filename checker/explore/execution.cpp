@@ -38,6 +38,7 @@ bool Execution::enabled_in(ThreadId thread, const Store& store) const {
   if (thread >= thread_count_) return false;
   const ThreadContext& t = *slots_[thread];
   if (t.status() != ThreadStatus::Pending || halted_[thread] != 0) return false;
+  if (options_.max_context_runs != 0 && at_context_bound(thread)) return false;
   return models::enabled(store, t.pending(), kernel_[thread]);
 }
 
@@ -135,6 +136,7 @@ void Execution::begin() {
   nondet_count_.clear();
   context_runs_.clear();
   outcome_.context_bound = false;
+  outcome_.bound_thread = kNone;
   chooser_ = nullptr;
 }
 
@@ -186,6 +188,7 @@ ExecutionEnd Execution::run(Chooser& chooser) {
         end_spinning();
         break;
       }
+      if (options_.max_context_runs != 0 && context_bound_hit()) break;  // cut: not a real end
       bool unfinished = false;
       for (std::uint32_t t = 0; t < thread_count_; ++t) {
         unfinished |= slots_[t]->status() == ThreadStatus::Pending && !idle_context(t);
@@ -245,6 +248,11 @@ void Execution::note_wakeups() {
       continue;
     }
     const bool enabled = is_enabled(t);
+    if (!enabled && options_.max_context_runs != 0 && at_context_bound(t) &&
+        models::enabled(store_, slots_[t]->pending(), kernel_[t])) {
+      outcome_.context_bound = true;  // it would run again here
+      outcome_.bound_thread = t;
+    }
     if (enabled) {
       enabled_.push_back(t);
       if (blocked_[t] && last != nullptr && last->thread != t) {
@@ -295,7 +303,7 @@ void Execution::fail_with(ThreadId thread, const models::StepEffect& effect) {
 void Execution::step(ThreadId id, bool preempted, Phase phase) {
   ThreadContext& thread = *slots_[id];
   const Op op = thread.pending();
-  if (context_bound_hit(id, op)) return;
+  if (options_.max_context_runs != 0 && op_info(op.kind).control == Control::Idle) ++context_runs_[id];
   TraceEntry& entry = trace_.emplace_back();
   entry.step = ++steps_;
   if (!outcome_.end) outcome_.steps = steps_;

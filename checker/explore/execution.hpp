@@ -68,7 +68,10 @@ struct Outcome {
   // end between two visible steps, the line it loops at.
   ThreadId limit_thread = kNone;
   std::uint32_t limit_line = 0;
-  bool context_bound = false;  // StepLimit: limit_thread is a context that ran max_context_runs times
+  // A context that ran max_context_runs times could have run again (ExecutionOptions): the
+  // executions in which it does were not explored. bound_thread: that context.
+  bool context_bound = false;
+  ThreadId bound_thread = kNone;
   // Why the run after the reported end stopped before every thread had finished or blocked (a step
   // limit, a thread looping without a visible step, a model error): races of the steps it never
   // took were not seen. Empty when that part ran to its end.
@@ -159,9 +162,14 @@ class Execution final : public models::ThreadNames {
   // Starts the context a step asked for (execution_contexts.cpp); its name says what it runs.
   void start_context(const models::ContextRequest& request);
   [[nodiscard]] std::string context_name(const models::ContextRequest& request) const;
-  // Whether `thread`'s next step would run its context once more than max_context_runs allows
-  // (then the execution ends, cut: Outcome::context_bound).
-  bool context_bound_hit(ThreadId thread, const Op& op);
+  // A context that ran max_context_runs times cannot run again in this execution; when nothing
+  // else can run and one of them could, the execution ends cut (Outcome::context_bound) instead of
+  // completing or deadlocking without it.
+  [[nodiscard]] bool at_context_bound(ThreadId thread) const {
+    return context_runs_[thread] >= options_.max_context_runs &&
+           op_info(slots_[thread]->pending().kind).control == Control::Idle;
+  }
+  bool context_bound_hit();
   void step(ThreadId thread, bool preempted, Phase phase);
   // The value of thread `id`'s next nondet(n) step, from the chooser of run() (0 in init and alone).
   std::int64_t nondet_value(ThreadId id, std::int64_t n);

@@ -50,18 +50,23 @@ std::string Execution::context_name(const models::ContextRequest& request) const
   return same == 0 ? base : fmt::format("{}-{}", base, same + 1);
 }
 
-bool Execution::context_bound_hit(ThreadId thread, const Op& op) {
-  if (options_.max_context_runs == 0 || op_info(op.kind).control != Control::Idle) return false;
-  if (++context_runs_[thread] <= options_.max_context_runs) return false;
-  if (run_on_) {
-    outcome_.cut_after_end = fmt::format("context {} running {} times", thread_name(thread), options_.max_context_runs + 1);
-    run_on_ = false;
+bool Execution::context_bound_hit() {
+  for (ThreadId t = 0; t < thread_count_; ++t) {
+    const ThreadContext& thread = *slots_[t];
+    if (thread.status() != ThreadStatus::Pending || halted_[t] != 0 || !at_context_bound(t)) continue;
+    if (!models::enabled(store_, thread.pending(), kernel_[t])) continue;
+    if (run_on_) {
+      outcome_.cut_after_end = fmt::format("context {} running {} times", thread.name(), options_.max_context_runs + 1);
+      run_on_ = false;
+      return true;
+    }
+    outcome_.limit_thread = t;
+    outcome_.context_bound = true;
+    outcome_.bound_thread = t;
+    end_with(ExecutionEnd::StepLimit);
     return true;
   }
-  outcome_.limit_thread = thread;
-  outcome_.context_bound = true;
-  end_with(ExecutionEnd::StepLimit);
-  return true;
+  return false;
 }
 
 void Execution::start_context(const models::ContextRequest& request) {

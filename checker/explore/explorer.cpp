@@ -33,7 +33,7 @@ const char* verdict_name(Verdict verdict) {
 namespace {
 
 // How often one kernel context may run in one execution of a stateless search (ExecutionOptions).
-constexpr std::uint32_t kMaxContextRuns = 4;
+constexpr std::uint32_t kMaxContextRuns = 3;
 
 using Clock = std::chrono::steady_clock;
 
@@ -81,15 +81,17 @@ ExecutionOptions execution_options(const CheckConfig& config) {
   return options;
 }
 
+std::string context_bound_reason(const Execution& execution) {
+  return fmt::format("{} ran {} times in one execution (it is queued or armed again each time, by itself or "
+                     "another thread): dfs, dpor, random and pct do not run it again; --strategy stateful "
+                     "explores the cycle to the end",
+                     execution.thread_name(execution.outcome().bound_thread), kMaxContextRuns);
+}
+
 std::string step_limit_reason(const Execution& execution, std::uint32_t max_steps) {
   const ThreadId t = execution.outcome().limit_thread;
   if (t == kNone) return fmt::format("an execution exceeded the step limit ({} steps)", max_steps);
-  if (execution.outcome().context_bound) {
-    return fmt::format("{} ran {} times in one execution (it is queued or armed again each time, by itself or "
-                       "another thread): dfs, dpor, random and pct cut executions there; --strategy stateful "
-                       "explores the cycle to the end",
-                       execution.thread_name(t), kMaxContextRuns);
-  }
+  if (execution.outcome().context_bound) return context_bound_reason(execution);
   if (execution.outcome().limit_line != 0) {
     return fmt::format("thread {} loops without end at line {}: it ran the local instruction limit "
                        "without a visible step",
@@ -250,6 +252,13 @@ bool tally(const Execution& execution, ExecutionEnd end, const CheckConfig& conf
     ++result.dropped;
   } else if (end == ExecutionEnd::StepLimit && result.step_limited++ == 0) {
     result.incomplete_reasons.push_back(step_limit_reason(execution, config.max_steps));
+  }
+  if (execution.outcome().context_bound && end != ExecutionEnd::StepLimit) {  // it completed without the runs cut
+    std::string why = context_bound_reason(execution);
+    if (std::find(result.incomplete_reasons.begin(), result.incomplete_reasons.end(), why) ==
+        result.incomplete_reasons.end()) {
+      result.incomplete_reasons.push_back(std::move(why));
+    }
   }
   return true;
 }

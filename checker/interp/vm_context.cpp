@@ -44,6 +44,10 @@ void VmThread::run_context(ThreadContext& context, models::ContextKind kind, Val
     run.kind = steps.run;
     run.target = {steps.object, addr};
     run.arg1 = static_cast<std::int64_t>(compiled_.layout->kernel);  // RCU: the readers' count
+    // The function it will run, as it stands now (for the words; the step runs the current one).
+    const Store& store = context.store_view();
+    const Addr function_cell = addr + (kind == models::ContextKind::Kthread ? 4 : 2);
+    if (store.holds(function_cell) && store.get(function_cell) > 0) run.other = static_cast<FunctionId>(store.get(function_cell) - 1);
     const OpResult result = context.perform(run);
     if (result.exit_thread) return;
     callback_returned_ = false;

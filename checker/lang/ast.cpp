@@ -149,6 +149,7 @@ class Dumper {
       out_ += fmt::format("module {}{}{}\n", m.name, suffix(" init ", m.init_function), suffix(" exit ", m.exit_function));
     }
     for (const StructDecl& s : p_.structs) {
+      if (s.builtin) continue;  // the language's own
       out_ += fmt::format("struct {}{}\n", s.name, s.complete ? fmt::format(" cells={}", s.cells) : " (incomplete)");
       for (const Field& f : s.fields) {
         out_ += fmt::format("  {} {} @{}{}\n", p_.type_name(f.type), f.name, f.offset, suffix(" release ", f.release));

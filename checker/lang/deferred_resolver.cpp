@@ -54,6 +54,7 @@ uint32_t Scope::kernel_struct(std::string_view name) {
   }
   StructDecl& s = program.structs[index];
   s.complete = true;
+  s.builtin = true;
   s.fields.clear();
   const TypeId int_type = program.types.int_type();
   if (key == "task_struct") {

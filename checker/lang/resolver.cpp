@@ -34,6 +34,9 @@ constexpr std::array kViolationKinds = {
 Program Resolver::run() {
   table_index_.reserve(tree_.decls.size());
   for (const syn::Decl& d : tree_.decls) declare(d);
+  // The structs the language provides, before any layout refers to them (their fields are set).
+  (void)scope_.kernel_struct("workqueue_struct");
+  (void)scope_.kernel_struct("task_struct");
   layout_state_.assign(program_.structs.size(), 0);
   for (uint32_t s = 0; s < program_.structs.size(); ++s) layout_struct(s);
   for (const syn::Decl& d : tree_.decls) type_declaration(d);
@@ -191,6 +194,10 @@ void Resolver::declare_executions(const syn::Decl& d) {
 // that embeds itself, directly or not, is an error).
 void Resolver::layout_struct(uint32_t index) {
   if (layout_state_[index] == 2) return;
+  if (program_.structs[index].builtin) {
+    layout_state_[index] = 2;
+    return;
+  }
   StructDecl& s = program_.structs[index];
   if (layout_state_[index] == 1) {
     error(s.body_loc, fmt::format("struct {} contains itself", s.name));

@@ -65,6 +65,7 @@ struct StructDecl {
   SourceLoc body_loc;           // where its fields are declared
   std::vector<Field> fields;
   uint32_t cells = 0;           // complete: the cells of one instance
+  bool builtin = false;         // the language's (struct workqueue_struct, struct task_struct)
 };
 
 class Types {

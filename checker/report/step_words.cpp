@@ -60,16 +60,39 @@ std::string StepWords::cell_text(std::int64_t v, bool counted) const {
 std::string StepWords::heap_object_text(Addr header) const {
   const bool by_init = heap_thread(header) == kInitHeapOwner;
   for (const TraceEntry& t : by_init ? trace_.init : trace_.steps) {
-    if ((t.op.kind == OpKind::Kmalloc || t.op.kind == OpKind::Kzalloc) && t.value != 0 &&
-        heap_header(addr_of_pointer(t.value)) == header) {
+    if (t.value == 0 || !is_heap(addr_of_pointer(t.value)) || heap_header(addr_of_pointer(t.value)) != header) continue;
+    const std::string by = by_init ? std::string("init") : thread_name_of(names_, t.thread);
+    if (t.op.kind == OpKind::Kmalloc || t.op.kind == OpKind::Kzalloc) {
       const auto type = static_cast<std::uint32_t>(t.op.arg0);
       return fmt::format("the struct {} allocated by {} at line {}",
-                         type < layout_.structs.size() ? layout_.structs[type].name : "?",
-                         by_init ? std::string("init") : thread_name_of(names_, t.thread), t.op.line);
+                         type < layout_.structs.size() ? layout_.structs[type].name : "?", by, t.op.line);
+    }
+    if (t.op.kind == OpKind::AllocWorkqueue || t.op.kind == OpKind::AllocOrderedWorkqueue) {
+      return fmt::format("the workqueue allocated by {} at line {}", by, t.op.line);
+    }
+    if (t.op.kind == OpKind::KthreadRun || t.op.kind == OpKind::KthreadCreate) {
+      return fmt::format("the task of kthread {}", thread_name_of(names_, t.spawned));
     }
   }
   return fmt::format("heap object #{} of {}", heap_seq(header) + 1,
                      by_init ? std::string("init") : thread_name_of(names_, heap_thread(header)));
+}
+
+std::string StepWords::heap_cell_text(Addr addr) const {
+  const Addr header = heap_header(addr);
+  const std::string object = heap_object_text(header);
+  const std::uint32_t offset = heap_offset(addr);
+  if (offset == 0) return object;
+  std::uint32_t type = kNone;
+  for (const TraceEntry& t : heap_thread(header) == kInitHeapOwner ? trace_.init : trace_.steps) {
+    if (t.value == 0 || !is_heap(addr_of_pointer(t.value)) || heap_header(addr_of_pointer(t.value)) != header) continue;
+    if (t.op.kind == OpKind::Kmalloc || t.op.kind == OpKind::Kzalloc) type = static_cast<std::uint32_t>(t.op.arg0);
+    if (t.op.kind == OpKind::AllocWorkqueue || t.op.kind == OpKind::AllocOrderedWorkqueue) type = layout_.workqueue_type;
+    if (t.op.kind == OpKind::KthreadRun || t.op.kind == OpKind::KthreadCreate) type = layout_.task_type;
+    break;
+  }
+  if (type >= layout_.structs.size() || offset - 1 >= layout_.structs[type].cells.size()) return object;
+  return fmt::format("{} of {}", layout_.structs[type].cells[offset - 1].path, object);
 }
 
 std::string StepWords::pointer_text(std::int64_t value) const {
@@ -87,7 +110,7 @@ std::string StepWords::field(std::string_view name) const {
   if (name == "obj") {
     if (op.expr != nullptr) return op.expr;
     if (op.target.addr == kNoAddr) return op.kind == OpKind::Kfree ? "NULL" : "";
-    if (is_heap(op.target.addr)) return heap_object_text(heap_header(op.target.addr));
+    if (is_heap(op.target.addr)) return heap_cell_text(op.target.addr);
     return layout_.object_name(op.target);
   }
   // A value read or written: a pointer's in words, when the cell holds a pointer.

@@ -25,6 +25,8 @@ class StepWords final : public WordSource {
   // "the struct nbd_config allocated by opener at line 27" (or "heap object #1 of opener" when
   // the trace does not have its allocation).
   [[nodiscard]] std::string heap_object_text(Addr header) const;
+  // A cell of a heap object: "tx_idle_timer of the struct qca_data allocated by init at line 53".
+  [[nodiscard]] std::string heap_cell_text(Addr addr) const;
 
  private:
   // The changed cell's value `v` in its role's words; `counted`: a completion's count with "(all)".
