@@ -107,8 +107,9 @@ bool check_alive(const Op& op, const StepContext& ctx, StepEffect& effect) {
   const Addr status = ctx.layout.modules[owner].addr + 1;
   if (ctx.store.get(status) != static_cast<std::int64_t>(ModuleStatus::Unloaded)) return false;
   effect.fail(ViolationKind::UseAfterFree,
-              fmt::format("{} {} at line {}: use-after-free of data of module {}, unloaded at step {}", thread,
-                          access_words(op, ctx), op.line, ctx.layout.modules[owner].name, ctx.store.marked_at(status)));
+              fmt::format("{} {}{}: use-after-free of data of module {}, unloaded at step {}", thread,
+                          access_words(op, ctx), op.line != 0 ? fmt::format(" at line {}", op.line) : std::string(),
+                          ctx.layout.modules[owner].name, ctx.store.marked_at(status)));
   effect.module = owner;
   return true;
 }
