@@ -15,6 +15,7 @@ and with directive comments (each on a line of its own, any number of each):
   // message: TEXT       TEXT appears in the first violation's message (every strategy)
   // story: TEXT         TEXT appears in the printed story (text output) of the first strategy
   // error: L:C: MSG     the file must fail to compile, and stderr has the line `FILE:L:C: error: MSG`
+                         (FILE as given to preempt; `...` in MSG stands for any text)
   // warning: L:C: MSG   stderr has the line `FILE:L:C: warning: MSG`
   // strategies: S ...   the strategies to run (default: dfs dpor stateful); the verdict and the
                          violation kind must be the expected one under each
@@ -22,12 +23,15 @@ and with directive comments (each on a line of its own, any number of each):
   // timeout: SECONDS    per run of preempt (default 60): longer is reported as a hang
   // diagnostics: partial   other errors/warnings than the listed ones are allowed (default: the
                          errors and warnings printed must be exactly the listed ones)
+  // model-error: TEXT   the run must stop with an error of the model (verdict "error", exit 2,
+                         under every listed strategy) whose text contains TEXT: a limit of the
+                         engine or a misuse the compiler cannot see (nondet in init)
   // exit: N             the exit code `preempt check` must give (default: from the verdict:
-                         0 safe, 1 violation, 2 a compile error)
+                         0 safe, 1 violation, 2 a compile error or a model error)
 
-A file with `// error:` lines needs no expect line. Any crash (a signal), hang (timeout), or
-memory over the limit (a run is limited to 4 GiB of address space beyond the stateful default) is
-a failure.
+A file with `// error:` or `// model-error:` lines needs no expect line. Any crash (a signal or
+an unknown exit code), hang (timeout), or allocation over the limit (a run may use 8 GiB of
+address space) is a failure.
 
 DIR/KNOWN_FAILURES lists cases (paths relative to DIR, one per line, `#` starts a comment) that
 fail because of a known bug in preempt: they are reported as XFAIL and do not fail the run. A
@@ -45,7 +49,7 @@ import sys
 
 DEFAULT_STRATEGIES = ["dfs", "dpor", "stateful"]
 STRATEGIES = {"dfs", "dpor", "stateful", "random", "pct"}
-DIRECTIVE = re.compile(r"^\s*//\s*(message|story|error|warning|strategies|args|timeout|diagnostics|exit):\s?(.*?)\s*$")
+DIRECTIVE = re.compile(r"^\s*//\s*(message|story|error|warning|strategies|args|timeout|diagnostics|exit|model-error):\s?(.*?)\s*$")
 DIAG = re.compile(r"^(?P<path>.*?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning): (?P<msg>.*)$")
 MEMORY_LIMIT = 8 << 30  # bytes of address space per run of preempt
 
@@ -84,7 +88,7 @@ class Case:
         self.path = path
         self.rel = rel
         text = open(path, encoding="utf-8", errors="replace").read()
-        self.messages, self.stories, self.errors, self.warnings = [], [], [], []
+        self.messages, self.stories, self.errors, self.warnings, self.model_errors = [], [], [], [], []
         self.strategies = None
         self.args = []
         self.timeout = 60.0
@@ -100,6 +104,8 @@ class Case:
                 self.messages.append(value)
             elif key == "story":
                 self.stories.append(value)
+            elif key == "model-error":
+                self.model_errors.append(value)
             elif key in ("error", "warning"):
                 d = re.match(r"^(\d+):(\d+): (.+)$", value)
                 if not d:
@@ -132,8 +138,11 @@ class Case:
                 self.executions[m.group(3)] = int(m.group(4))
         if self.strategies is None:
             self.strategies = list(DEFAULT_STRATEGIES)
-        if not self.errors and self.expect is None and not self.problems:
-            self.problems.append("no 'expect safe;' / 'expect violation KIND;' and no '// error:' directive")
+        if not self.errors and not self.model_errors and self.expect is None and not self.problems:
+            self.problems.append("no 'expect safe;' / 'expect violation KIND;' and no '// error:' or "
+                                 "'// model-error:' directive")
+        if self.model_errors and self.expect is not None:
+            self.problems.append("both an expect line and '// model-error:'")
 
 
 def limit_memory():
@@ -178,15 +187,26 @@ def diagnostics(stderr, path):
     return found
 
 
+def message_pattern(message):
+    """A directive's message as a regex: `...` stands for any text, the rest is literal."""
+    return re.compile("^" + ".*".join(re.escape(part) for part in message.split("...")) + "$")
+
+
 def check_diagnostics(case, stderr):
-    wanted = {("error", l, c, msg) for l, c, msg in case.errors} | \
-             {("warning", l, c, msg) for l, c, msg in case.warnings}
+    wanted = [("error", l, c, msg) for l, c, msg in case.errors] + \
+             [("warning", l, c, msg) for l, c, msg in case.warnings]
     found = diagnostics(stderr, case.path)
+    matched = set()
     failures = []
-    for sev, l, c, msg in sorted(wanted - found):
-        failures.append(f"missing {sev}: {case.path}:{l}:{c}: {sev}: {msg}")
+    for sev, l, c, msg in wanted:
+        pattern = message_pattern(msg)
+        hits = [d for d in found if d[:3] == (sev, l, c) and pattern.match(d[3])]
+        if hits:
+            matched.update(hits)
+        else:
+            failures.append(f"missing {sev}: {case.path}:{l}:{c}: {sev}: {msg}")
     if not case.partial:
-        for sev, l, c, msg in sorted(found - wanted):
+        for sev, l, c, msg in sorted(found - matched):
             failures.append(f"unexpected {sev}: {l}:{c}: {msg}")
     if failures and found:
         failures.append("stderr was: " + short(stderr, 600))
@@ -227,17 +247,31 @@ def check_case(binary, case):
         if bad:
             failures.append(f"{strategy}: {bad}")
             continue
-        if i == 0:
-            failures += check_diagnostics(case, err)
-        if rc == 2:
-            failures.append(f"{strategy}: does not compile: {short(err)}")
-            continue
         try:
             result = json.loads(out)
         except ValueError:
             failures.append(f"{strategy}: stdout is not JSON: {short(out)}")
             continue
+        if rc == 2 and "error" in result and "executions" not in result:  # a compile error: stop
+            errors = [line for line in err.split("\n") if ": error: " in line]
+            return [f"does not compile: {' | '.join(errors[:3]) or short(err)}"], ""
+        if i == 0:
+            failures += check_diagnostics(case, err)
         verdict = result.get("verdict")
+        if case.model_errors:
+            verdicts.append(f"{strategy}: {verdict}")
+            if verdict != "error" or rc != (2 if case.exit is None else case.exit):
+                first = (result.get("violations") or [None])[0]
+                failures.append(f"{strategy}: expected a model error, got {verdict} (exit {rc})"
+                                + (f": {first.get('kind')}: {first.get('message')}" if first else ""))
+            else:
+                for text in case.model_errors:
+                    if text not in (result.get("error") or ""):
+                        failures.append(f"{strategy}: the model error lacks {text!r}: {result.get('error')!r}")
+            continue
+        if verdict == "error":
+            failures.append(f"{strategy}: the model failed: {result.get('error')}")
+            continue
         violations = result.get("violations") or []
         first = violations[0] if violations else None
         got = verdict if first is None else f"{verdict} {first.get('kind')}"
