@@ -26,6 +26,11 @@ and with directive comments (each on a line of its own, any number of each):
   // model-error: TEXT   the run must stop with an error of the model (verdict "error", exit 2,
                          under every listed strategy) whose text contains TEXT: a limit of the
                          engine or a misuse the compiler cannot see (nondet in init)
+  // incomplete: TEXT    every listed strategy must stop incomplete (verdict "incomplete", exit 3:
+                         a limit such as --max-steps cut an execution) with TEXT in one of its reasons
+  // bounded: yes        an adversarial input: besides the expected verdict, a clear compile error
+                         (exit 2 with a FILE:LINE:COL error) or a model error is accepted; what
+                         fails is a crash, a hang or running out of memory
   // exit: N             the exit code `preempt check` must give (default: from the verdict:
                          0 safe, 1 violation, 2 a compile error or a model error)
 
@@ -49,7 +54,7 @@ import sys
 
 DEFAULT_STRATEGIES = ["dfs", "dpor", "stateful"]
 STRATEGIES = {"dfs", "dpor", "stateful", "random", "pct"}
-DIRECTIVE = re.compile(r"^\s*//\s*(message|story|error|warning|strategies|args|timeout|diagnostics|exit|model-error):\s?(.*?)\s*$")
+DIRECTIVE = re.compile(r"^\s*//\s*(message|story|error|warning|strategies|args|timeout|diagnostics|exit|model-error|incomplete|bounded):\s?(.*?)\s*$")
 DIAG = re.compile(r"^(?P<path>.*?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning): (?P<msg>.*)$")
 MEMORY_LIMIT = 8 << 30  # bytes of address space per run of preempt
 
@@ -94,6 +99,8 @@ class Case:
         self.timeout = 60.0
         self.partial = False
         self.exit = None
+        self.incomplete = []
+        self.bounded = False
         self.problems = []  # malformed directives
         for line in text.split("\n"):
             m = DIRECTIVE.match(line)
@@ -106,6 +113,10 @@ class Case:
                 self.stories.append(value)
             elif key == "model-error":
                 self.model_errors.append(value)
+            elif key == "incomplete":
+                self.incomplete.append(value)
+            elif key == "bounded":
+                self.bounded = value == "yes"
             elif key in ("error", "warning"):
                 d = re.match(r"^(\d+):(\d+): (.+)$", value)
                 if not d:
@@ -138,11 +149,12 @@ class Case:
                 self.executions[m.group(3)] = int(m.group(4))
         if self.strategies is None:
             self.strategies = list(DEFAULT_STRATEGIES)
-        if not self.errors and not self.model_errors and self.expect is None and not self.problems:
-            self.problems.append("no 'expect safe;' / 'expect violation KIND;' and no '// error:' or "
-                                 "'// model-error:' directive")
-        if self.model_errors and self.expect is not None:
-            self.problems.append("both an expect line and '// model-error:'")
+        if not self.errors and not self.model_errors and not self.incomplete and self.expect is None \
+                and not self.problems:
+            self.problems.append("no 'expect safe;' / 'expect violation KIND;' and no '// error:', "
+                                 "'// model-error:' or '// incomplete:' directive")
+        if (self.model_errors or self.incomplete) and self.expect is not None:
+            self.problems.append("an expect line and '// model-error:' or '// incomplete:'")
 
 
 def limit_memory():
@@ -254,7 +266,12 @@ def check_case(binary, case):
             continue
         if rc == 2 and "error" in result and "executions" not in result:  # a compile error: stop
             errors = [line for line in err.split("\n") if ": error: " in line]
+            if case.bounded and any(line.startswith(case.path + ":") for line in errors):
+                return [], f"a clear error: {errors[0]}"
             return [f"does not compile: {' | '.join(errors[:3]) or short(err)}"], ""
+        if case.bounded and result.get("verdict") == "error":
+            verdicts.append(f"{strategy}: model error: {result.get('error')}")
+            continue
         if i == 0:
             failures += check_diagnostics(case, err)
         verdict = result.get("verdict")
@@ -271,6 +288,18 @@ def check_case(binary, case):
             continue
         if verdict == "error":
             failures.append(f"{strategy}: the model failed: {result.get('error')}")
+            continue
+        if case.incomplete:
+            verdicts.append(f"{strategy}: {verdict}")
+            reasons = result.get("incomplete_reasons") or []
+            if verdict != "incomplete" or rc != (3 if case.exit is None else case.exit):
+                first = (result.get("violations") or [None])[0]
+                failures.append(f"{strategy}: expected incomplete, got {verdict} (exit {rc})"
+                                + (f": {first.get('kind')}: {first.get('message')}" if first else ""))
+            else:
+                for text in case.incomplete:
+                    if not any(text in r for r in reasons):
+                        failures.append(f"{strategy}: no incomplete reason has {text!r}: {reasons!r}")
             continue
         violations = result.get("violations") or []
         first = violations[0] if violations else None
