@@ -14,6 +14,7 @@ and with directive comments (each on a line of its own, any number of each):
 
   // message: TEXT       TEXT appears in the first violation's message (every strategy)
   // story: TEXT         TEXT appears in the printed story (text output) of the first strategy
+  // story-lacks: TEXT   TEXT does not appear there (a garbled word, a placeholder such as `?`)
   // error: L:C: MSG     the file must fail to compile, and stderr has the line `FILE:L:C: error: MSG`
                          (FILE as given to preempt; `...` in MSG stands for any text)
   // warning: L:C: MSG   stderr has the line `FILE:L:C: warning: MSG`
@@ -35,7 +36,7 @@ and with directive comments (each on a line of its own, any number of each):
                          0 safe, 1 violation, 2 a compile error or a model error)
 
 A file with `// error:` or `// model-error:` lines needs no expect line. Any crash (a signal or
-an unknown exit code), hang (timeout), or allocation over the limit (a run may use 8 GiB of
+an unknown exit code), hang (timeout), or allocation over the limit (a run may use 6 GiB of
 address space) is a failure.
 
 DIR/KNOWN_FAILURES lists cases (paths relative to DIR, one per line, `#` starts a comment) that
@@ -54,9 +55,9 @@ import sys
 
 DEFAULT_STRATEGIES = ["dfs", "dpor", "stateful"]
 STRATEGIES = {"dfs", "dpor", "stateful", "random", "pct"}
-DIRECTIVE = re.compile(r"^\s*//\s*(message|story|error|warning|strategies|args|timeout|diagnostics|exit|model-error|incomplete|bounded):\s?(.*?)\s*$")
+DIRECTIVE = re.compile(r"^\s*//\s*(message|story|story-lacks|error|warning|strategies|args|timeout|diagnostics|exit|model-error|incomplete|bounded):\s?(.*?)\s*$")
 DIAG = re.compile(r"^(?P<path>.*?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning): (?P<msg>.*)$")
-MEMORY_LIMIT = 8 << 30  # bytes of address space per run of preempt
+MEMORY_LIMIT = 6 << 30  # bytes of address space per run of preempt
 
 
 def strip_comments(text):
@@ -100,6 +101,7 @@ class Case:
         self.partial = False
         self.exit = None
         self.incomplete = []
+        self.story_lacks = []
         self.bounded = False
         self.problems = []  # malformed directives
         for line in text.split("\n"):
@@ -111,6 +113,8 @@ class Case:
                 self.messages.append(value)
             elif key == "story":
                 self.stories.append(value)
+            elif key == "story-lacks":
+                self.story_lacks.append(value)
             elif key == "model-error":
                 self.model_errors.append(value)
             elif key == "incomplete":
@@ -327,7 +331,7 @@ def check_case(binary, case):
                 failures.append(f"{strategy}: exit code {rc}, expected {want_rc}")
         if strategy in case.executions and result.get("executions") != case.executions[strategy]:
             failures.append(f"{strategy}: {result.get('executions')} executions, expected {case.executions[strategy]}")
-    if case.stories:
+    if case.stories or case.story_lacks:
         strategy = case.strategies[0]
         rc, out, err = run(binary, ["check", "--strategy", strategy] + case.args + [case.path], case.timeout)
         bad = abnormal(rc, err, case.timeout)
@@ -337,6 +341,10 @@ def check_case(binary, case):
             for text in case.stories:
                 if text not in out:
                     failures.append(f"{strategy}: the story lacks {text!r}")
+            for text in case.story_lacks:
+                if text in out:
+                    line = next(l for l in out.split("\n") if text in l)
+                    failures.append(f"{strategy}: the story has {text!r}: {line.strip()!r}")
     return failures, ", ".join(verdicts)
 
 
