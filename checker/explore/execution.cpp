@@ -421,6 +421,11 @@ void Execution::step(ThreadId id, bool preempted, Phase phase) {
       return;
     }
     effect.result.value = nondet_value(id, op.arg0);
+    if (effect.result.value < 0) {
+      outcome_.error = chooser_->error();
+      end_with(ExecutionEnd::Stopped);
+      return;
+    }
   }
   if (!effect.model_error.empty()) {
     model_error(id, effect.model_error);
@@ -459,7 +464,8 @@ void Execution::step(ThreadId id, bool preempted, Phase phase) {
 std::int64_t Execution::nondet_value(ThreadId id, std::int64_t n) {
   const std::uint32_t k = nondet_count_[id]++;
   const std::int64_t value = chooser_ != nullptr ? chooser_->choose_value(id, k, n) : 0;
-  return value >= 0 && value < n ? value : 0;
+  if (value >= 0 && value < n) return value;
+  return chooser_ != nullptr && !chooser_->error().empty() ? -1 : 0;  // -1: the chooser stops (a replay)
 }
 
 void Execution::after_resume(ThreadContext& thread) {

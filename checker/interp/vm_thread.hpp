@@ -93,6 +93,7 @@ class VmThread final : public AwaitGuard, public StateSource {
   // What the condition reads in the current state: what it reads depends on the pointers it
   // follows, and it reads those pointers too, so a step that changes where they point conflicts.
   void reads(FootprintSink& sink) const override;
+  bool reads_gone(const Store& store, Addr* addr, const char** expr) const override;
   // Parked at a step: the innermost frame's pc is just past the instruction that announced it (or,
   // for the free after an exit function, past the delete_module that ran it); each caller goes on
   // at its pc; a frame running an exit function frees its module when it returns.

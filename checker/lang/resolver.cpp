@@ -64,7 +64,7 @@ void Resolver::declare_struct(const syn::Decl& d) {
   const std::string_view name = d.name.text;
   if (object_struct(name) || name == "module") {
     error(d.name.loc, fmt::format("struct {} is a kernel object the language knows; it cannot be declared", name));
-    table_index_.push_back(0);
+    table_index_.push_back(UINT32_MAX);  // no struct: later passes skip this declaration
     return;
   }
   auto [it, inserted] = scope_.structs.emplace(name, static_cast<uint32_t>(program_.structs.size()));

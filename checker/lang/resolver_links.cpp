@@ -54,7 +54,7 @@ void Resolver::link(const syn::Decl& d) {
       break;
     }
     case DeclKind::Struct: {
-      if (!d.complete || struct_bodies_[index] != &d) break;
+      if (!d.complete || index >= struct_bodies_.size() || struct_bodies_[index] != &d) break;
       StructDecl& s = program_.structs[index];
       for (std::size_t f = 0; f < d.fields.size() && f < s.fields.size(); ++f) {
         if (!d.fields[f].function.text.empty()) check_field_release(d.fields[f], s.fields[f], index);

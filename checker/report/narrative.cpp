@@ -43,6 +43,9 @@ std::string narrate_step(const Counterexample& c, std::size_t index, const Model
     return fmt::format("{} {}{}", thread_name_of(c.thread_names, e.thread), e.op.kind == OpKind::Read ? "" : "writes ",
                        describe_step(e, layout, c.thread_names, c.view()).op);
   }
+  if (failing && e.op.kind == OpKind::Await && e.op.text != nullptr) {  // its condition read what is gone
+    return fmt::format("{} evaluates {}", thread_name_of(c.thread_names, e.thread), e.op.text);
+  }
   if (failing && is_primitive(e.op.kind)) {
     return fmt::format("{} calls {}", thread_name_of(c.thread_names, e.thread),
                        describe_step(e, layout, c.thread_names, c.view()).op);
