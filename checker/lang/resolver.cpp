@@ -48,7 +48,9 @@ Program Resolver::run() {
 
 void Resolver::declare_global(const syn::Name& name, Global g) {
   if (name.text.empty()) return;
-  if (find_builtin(name.text)) {
+  // builtins, and the names the language predefines (GFP_KERNEL, NULL, THIS_MODULE, true)
+  if (find_builtin(name.text) || predefined_constant(name.text) || name.text == "NULL" ||
+      name.text == "THIS_MODULE") {
     scope_.diags.warning(name.loc, fmt::format("'{}' is the name of a builtin; this scenario's own '{}' is used "
                                                "instead of the builtin",
                                                name.text, name.text));

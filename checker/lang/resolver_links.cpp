@@ -57,7 +57,21 @@ void Resolver::link(const syn::Decl& d) {
       if (!d.complete || index >= struct_bodies_.size() || struct_bodies_[index] != &d) break;
       StructDecl& s = program_.structs[index];
       for (std::size_t f = 0; f < d.fields.size() && f < s.fields.size(); ++f) {
-        if (!d.fields[f].function.text.empty()) check_field_release(d.fields[f], s.fields[f], index);
+        if (!d.fields[f].function.text.empty()) {
+          check_field_release(d.fields[f], s.fields[f], index);
+          continue;
+        }
+        const Type* t = &program_.types[s.fields[f].type];
+        if (t->kind == TypeKind::Array) t = &program_.types[t->target];
+        // A warning, not an error: a kobject without release is a real kernel bug that scenarios
+        // model (scenarios/module-mkobj-release/buggy.scn: module_ktype had no .release).
+        if (t->kind == TypeKind::Object && t->object == ObjectKind::Kobject) {
+          scope_.diags.warning(d.fields[f].name.loc,
+                               fmt::format("field '{}' of struct {} is a kobject without a release method: its last "
+                                           "kobject_put calls nothing (the kernel says such a kobject \"is broken\"); "
+                                           "write `struct kobject {} release FUNC;`",
+                                           d.fields[f].name.text, s.name, d.fields[f].name.text));
+        }
       }
       break;
     }
