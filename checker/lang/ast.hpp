@@ -134,6 +134,7 @@ struct Expr {
   SourceLoc loc;
   uint32_t height = 1;  // 1 + the largest height of the children; <= kMaxNesting
   TypeId type = 1;      // int by default
+  bool poisoned = false;  // stands for an expression an error was reported about: checks stay silent
   int64_t value = 0;
   uint32_t slot = 0;
   int32_t decl = 0;
@@ -228,6 +229,7 @@ struct GlobalDecl {
   std::string name;
   SourceLoc loc;
   TypeId type = 1;
+  bool poisoned = false;          // its type had an error (an unknown struct): int stands for it
   int32_t module = -1;            // `in MODULE`: index in Program::modules, or -1
   int32_t release_function = -1;  // a kobject (or array of them): its release method
                                   // (void, no parameter; an array's may take the int index)

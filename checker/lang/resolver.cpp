@@ -246,6 +246,7 @@ void Resolver::type_declaration(const syn::Decl& d) {
   switch (d.kind) {
     case DeclKind::Variable: {
       GlobalDecl& g = program_.globals[index];
+      const std::size_t before = scope_.diags.reported();
       TypeId type = scope_.type_of(d.type, fmt::format("'{}'", d.name.text));
       const Type& t = types[type];
       if (t.kind == TypeKind::Void) {
@@ -259,10 +260,12 @@ void Resolver::type_declaration(const syn::Decl& d) {
       g.type = scope_.array_type(type, d.sizes);
       global_cells_ += program_.cells(g.type);
       if (global_cells_ > kMaxGlobalCells) {
-        error(d.name.loc, fmt::format("the globals take more than {} cells with '{}' ({} cells)", kMaxGlobalCells,
-                                      d.name.text, program_.cells(g.type)));
+        const uint64_t cells = program_.cells(g.type);
+        error(d.name.loc, fmt::format("the globals take more than {} cells with '{}' ({} cell{})", kMaxGlobalCells,
+                                      d.name.text, cells, cells == 1 ? "" : "s"));
         g.type = types.int_type();
       }
+      g.poisoned = scope_.diags.reported() > before;
       break;
     }
     case DeclKind::Function: {

@@ -35,6 +35,8 @@ struct Constant {
   int32_t base = -1;                // an enumerator without a value: the one before it, or -1
   enum class State : uint8_t { Unevaluated, Evaluating, Done } state = State::Unevaluated;
   int64_t value = 0;
+  bool poisoned = false;            // its value had an error (a cycle, an undeclared name): what uses
+                                    // it is not checked again
 };
 
 // Everything the passes and the bodies share about the program being resolved.
@@ -199,7 +201,13 @@ class BodyResolver {
   ExprPtr sizeof_argument(const syn::Expr& arg, std::string_view builtin);
   bool check_arity(const syn::Expr& e, std::string_view name, size_t expected);
   void check_release(const syn::Expr& arg, int32_t function, const ExprPtr& object, std::string_view builtin);
-  ExprPtr placeholder(SourceLoc loc) { return new_expr(ExprKind::IntLit, loc); }
+  // The int 0 that stands for an expression an error was reported about; checks of what uses it
+  // stay silent (one error per cause).
+  ExprPtr placeholder(SourceLoc loc) {
+    ExprPtr r = new_expr(ExprKind::IntLit, loc);
+    r->poisoned = true;
+    return r;
+  }
 
   Scope& scope_;
   Program& program_;
