@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -30,6 +31,11 @@ std::unique_ptr<LoadedScenario> load_scenario_text(const std::string& path, std:
 }
 
 std::unique_ptr<LoadedScenario> load_scenario(const std::string& path, std::string* errors, VmLimits limits) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {  // opens on Linux, and tellg() gives a huge size
+    *errors = fmt::format("{}: error: is a folder; give scenario files (check and test take folders)\n", path);
+    return nullptr;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     *errors = fmt::format("{}: error: cannot open the file: {}\n", path, std::strerror(errno));

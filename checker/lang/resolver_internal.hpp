@@ -109,6 +109,8 @@ class Resolver {
   void check_field_release(const syn::Decl& field, Field& out, uint32_t struct_index);
   void initializer(const syn::InitSyntax& init, TypeId type, int32_t module, Initializer& out);
   void resolve_body(const syn::Decl& d);
+  // A prototype must match its definition: result, parameters and module (after pass 4).
+  void check_prototype(const syn::Decl& d);
 
   const syn::Tree& tree_;
   Program program_;

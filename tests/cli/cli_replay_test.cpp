@@ -1,4 +1,5 @@
-// `preempt replay` of schedules with nondet values: final's choices, values out of range.
+// `preempt replay` of schedules with nondet values (final's choices, values out of range), and
+// `compile`/`replay` given a folder, `compile --ast` of designated initialisers.
 #include "tests/catch.hpp"
 
 #include "tests/cli/run_binary.hpp"
@@ -45,4 +46,19 @@ TEST_CASE("replay: a nondet value out of its range is a schedule error", "[cli][
 
   const auto fits = run_preempt("replay " + kRange + " --schedule 't?1'");
   CHECK(fits.exit_code == 1);
+}
+
+TEST_CASE("compile and replay given a folder: a clear error, not a bogus file size", "[cli][compile]") {
+  for (const char* command : {"compile tests/models/nondet", "replay tests/models/nondet --schedule t"}) {
+    const auto out = run_preempt(command);
+    CHECK(out.exit_code == 2);
+    CHECK_THAT(out.err, Catch::Contains("tests/models/nondet: error: is a folder; give scenario files"));
+    CHECK_THAT(out.err, !Catch::Contains("bytes"));
+  }
+}
+
+TEST_CASE("compile --ast names a designated initialiser's fields", "[cli][compile]") {
+  const auto out = run_preempt("compile --ast tests/cli/fixtures/ast-designated-initializer.scn");
+  CHECK(out.exit_code == 0);
+  CHECK_THAT(out.out, Catch::Contains("struct ops fops in m = { .owner = module:m, .open = &m_open }"));
 }
