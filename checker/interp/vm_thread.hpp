@@ -45,6 +45,7 @@ struct Frame {
   Addr module = 0;               // FreeModule: the module to free (its object's address)
   bool push_result = false;      // Callback: the builtin that ran it returns `result` (kref_put: 1)
   std::int64_t result = 0;
+  std::uint32_t call_line = 0;   // the line of the call that pushed it (FreeModule: delete_module's)
 };
 
 // A runtime fault of the model (index out of bounds, division by zero).

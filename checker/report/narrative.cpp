@@ -19,12 +19,26 @@ std::string function_text(const ModelLayout& layout, FunctionId f) { return func
 // own steps (calls, returns, awaits) nor for a read, whose sentence says all its words would.
 bool cites_operation(OpKind kind) { return op_info(kind).family != OpFamily::Lang && kind != OpKind::Read; }
 
+// A module primitive on a NULL struct module * (built-in code, which cannot go away; the kernel
+// relies on module_put(NULL) doing nothing): "calls module_put(NULL), which does nothing".
+std::string null_module_story(OpKind kind) {
+  const std::string_view name = op_info(kind).name;
+  switch (kind) {
+    case OpKind::TryModuleGet: return fmt::format("calls {}(NULL), which returns 1 (built-in code)", name);
+    case OpKind::DeleteModule: return fmt::format("calls {}(NULL), which returns -ENOENT", name);
+    case OpKind::ModulePutAndExit: return fmt::format("calls {}(NULL) and exits", name);
+    default: return fmt::format("calls {}(NULL), which does nothing", name);
+  }
+}
+
 }  // namespace
 
 std::string narrate_step(const TraceEntry& e, const ModelLayout& layout, std::span<const std::string> names,
                          TraceView trace) {
+  const bool null_module = op_info(e.op.kind).family == OpFamily::Module && e.op.target.addr == kNoAddr;
   std::string sentence =
-      thread_name_of(names, e.thread) + " " + render(op_info(e.op.kind).story, StepWords(e, layout, names, trace));
+      thread_name_of(names, e.thread) + " " +
+      (null_module ? null_module_story(e.op.kind) : render(op_info(e.op.kind).story, StepWords(e, layout, names, trace)));
   if (e.called != kNone) sentence += fmt::format(" and calls {}", function_text(layout, e.called));
   if (e.woke_count > 0) {
     sentence += fmt::format(", waking {}", thread_name_of(names, e.woke));
