@@ -35,6 +35,9 @@ inline constexpr uint32_t kMaxArraySize = 65536;
 // execution starts from a copy of them).
 inline constexpr uint32_t kMaxTypeCells = 1u << 20;
 inline constexpr uint32_t kMaxGlobalCells = 1u << 20;
+// Structs embedding structs: the layout names every cell by its path ("n.n.n.v"), which grows as
+// the cube of the depth (4.5 GB of names at 3000 levels), so the depth is bounded.
+inline constexpr uint32_t kMaxStructNesting = 512;
 // The threads of a scenario, thread arrays counted in full (each is a fiber, and every scheduling
 // point looks at every thread).
 inline constexpr uint32_t kMaxThreads = 4096;

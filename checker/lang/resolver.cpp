@@ -35,6 +35,7 @@ Program Resolver::run() {
   table_index_.reserve(tree_.decls.size());
   for (const syn::Decl& d : tree_.decls) declare(d);
   layout_state_.assign(program_.structs.size(), 0);
+  nesting_.assign(program_.structs.size(), 1);
   for (uint32_t s = 0; s < program_.structs.size(); ++s) layout_struct(s);
   for (const syn::Decl& d : tree_.decls) type_declaration(d);
   for (const syn::Decl& d : tree_.decls) link(d);
@@ -201,6 +202,7 @@ void Resolver::layout_struct(uint32_t index) {
   layout_state_[index] = 1;
   const syn::Decl* d = struct_bodies_[index];
   uint64_t offset = 0;
+  uint32_t depth = 1;
   if (d != nullptr) {
     for (const syn::Decl& f : d->fields) {
       TypeId type = scope_.type_of(f.type, fmt::format("field '{}' of struct {}", f.name.text, s.name));
@@ -216,6 +218,7 @@ void Resolver::layout_struct(uint32_t index) {
           type = program_.types.int_type();
         } else {
           layout_struct(t.target);
+          depth = std::max(depth, nesting_[t.target] + 1);
         }
       }
       type = scope_.array_type(type, f.sizes);
@@ -237,6 +240,11 @@ void Resolver::layout_struct(uint32_t index) {
   }
   s.cells = static_cast<uint32_t>(offset);
   layout_state_[index] = 2;
+  nesting_[index] = depth;
+  if (depth == kMaxStructNesting + 1) {  // once, at the struct that passes the limit (those above inherit)
+    error(s.body_loc, fmt::format("struct {} nests structs {} deep (struct in struct in ...); the limit is {}", s.name,
+                                  depth, kMaxStructNesting));
+  }
 }
 
 // Pass 3: the types of globals and functions, the sizes of thread arrays.

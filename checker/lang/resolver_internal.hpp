@@ -118,6 +118,7 @@ class Resolver {
   std::vector<uint32_t> table_index_;  // per declaration: its index in its table of Program
   std::vector<const syn::Decl*> struct_bodies_;  // per struct: its declaration with fields (or null)
   std::vector<uint8_t> layout_state_;            // per struct: 0 not laid out, 1 in progress, 2 done
+  std::vector<uint32_t> nesting_;                // per struct laid out: 1 + the deepest struct it embeds
   std::optional<SourceLoc> title_, init_, final_, expectation_;
   uint64_t global_cells_ = 0;  // the cells of the globals typed so far
   uint64_t thread_total_ = 0;  // the threads declared so far
