@@ -89,6 +89,16 @@ std::string access_words(const Op& op, const StepContext& ctx) {
   }
 }
 
+bool is_gone(const Store& store, const ModelLayout& layout, Addr addr) {
+  if (is_heap(addr)) {
+    const HeapObject* object = store.heap_object(addr);
+    return object != nullptr && store.get(object->header()) == kHeapFreed;
+  }
+  if (!layout.has_module_data()) return false;
+  const ModuleId owner = layout.data_owner(addr);
+  return owner != kNone && store.get(layout.modules[owner].addr + 1) == static_cast<std::int64_t>(ModuleStatus::Unloaded);
+}
+
 bool check_alive(const Op& op, const StepContext& ctx, StepEffect& effect) {
   const Addr addr = op.target.addr;
   if (addr == kNoAddr || (!is_heap(addr) && !ctx.layout.has_module_data())) return false;  // the common case
@@ -137,7 +147,8 @@ bool check_complete(const StepContext& ctx, StepEffect& effect) {
   };
   const std::vector<CellRole>& roles = ctx.layout.roles;
   for (std::size_t c = 0; c < roles.size(); ++c) {
-    if (roles[c] == CellRole::Pointer) reach(ctx.store.get(c));
+    // data of an unloaded module is gone: it holds no pointers
+    if (roles[c] == CellRole::Pointer && !is_gone(ctx.store, ctx.layout, c)) reach(ctx.store.get(c));
   }
   while (!pending.empty()) {
     const HeapObject& object = *ctx.store.heap_object(pending.back());

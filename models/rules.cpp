@@ -25,6 +25,22 @@ bool may_be_gone(const Op& op, const OpInfo& info, const StepContext& ctx) {
   return is_heap(op.target.addr) || ctx.layout.has_module_data();
 }
 
+// The step that passes an await reads what its condition reads: a use-after-free when that is gone.
+bool check_await_reads(const Op& op, const StepContext& ctx, StepEffect& effect) {
+  const AwaitGuard* guard = op.guard();
+  if (guard == nullptr || (ctx.store.heap().empty() && !ctx.layout.has_module_data())) return false;
+  Op read = op;
+  read.kind = OpKind::Read;
+  if (!guard->reads_gone(ctx.store, &read.target.addr, &read.expr)) return false;
+  return check_alive(read, ctx, effect);
+}
+
+// A step on a gone object (check_alive), or an await whose condition reads one.
+bool check_gone(const Op& op, const OpInfo& info, const StepContext& ctx, StepEffect& effect) {
+  if (op.kind == OpKind::Await) return check_await_reads(op, ctx, effect);
+  return may_be_gone(op, info, ctx) && check_alive(op, ctx, effect);
+}
+
 bool report(const StepContext& ctx, ModuleId m, const std::string& what, StepEffect& effect) {
   effect.fail(ViolationKind::UnloadedCode,
               fmt::format("{} {}: code of module {}, unloaded at step {}", ctx.names.thread_name(ctx.thread), what,
@@ -52,7 +68,7 @@ bool check_step(const Op& op, const Op* previous, const StepContext& ctx, StepEf
   const OpInfo& info = op_info(op.kind);
   // The common case first, without building any words: no code the step runs is unloaded.
   if (unloaded(ctx, op.location) == kNone && unloaded(ctx, op.other) == kNone) {
-    if (may_be_gone(op, info, ctx) && check_alive(op, ctx, effect)) return true;
+    if (check_gone(op, info, ctx, effect)) return true;
     if (!ctx.kernel.atomic() || !may_sleep(info, op.arg1)) return false;
     return sleeps_in_atomic(op, ctx, effect);
   }
@@ -87,7 +103,7 @@ bool check_step(const Op& op, const Op* previous, const StepContext& ctx, StepEf
       }
       break;
   }
-  if (may_be_gone(op, info, ctx) && check_alive(op, ctx, effect)) return true;
+  if (check_gone(op, info, ctx, effect)) return true;
   if (ctx.kernel.atomic() && may_sleep(info, op.arg1)) return sleeps_in_atomic(op, ctx, effect);
   return false;
 }

@@ -329,7 +329,10 @@ void Execution::step(ThreadId id, bool preempted, Phase phase) {
                                   op.line));
       return;
     }
-    effect.result.value = nondet_value(id, op.arg0);
+    if ((effect.result.value = nondet_value(id, op.arg0)) < 0) {  // the chooser stops (a replay)
+      outcome_.error = chooser_->error();
+      return end_with(ExecutionEnd::Stopped);
+    }
   }
   if (!effect.model_error.empty()) {
     model_error(id, effect.model_error);
@@ -376,12 +379,6 @@ void Execution::step(ThreadId id, bool preempted, Phase phase) {
   thread.set_result(effect.result);
   thread.resume();
   after_resume(thread);
-}
-
-std::int64_t Execution::nondet_value(ThreadId id, std::int64_t n) {
-  const std::uint32_t k = nondet_count_[id]++;
-  const std::int64_t value = chooser_ != nullptr ? chooser_->choose_value(id, k, n) : 0;
-  return value >= 0 && value < n ? value : 0;
 }
 
 void Execution::after_resume(ThreadContext& thread) {

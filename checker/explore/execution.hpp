@@ -171,7 +171,8 @@ class Execution final : public models::ThreadNames {
   }
   bool context_bound_hit();
   void step(ThreadId thread, bool preempted, Phase phase);
-  // The value of thread `id`'s next nondet(n) step, from the chooser of run() (0 in init and alone).
+  // The value of thread `id`'s next nondet(n) step, from the chooser of run() (0 in init and alone);
+  // -1 when the chooser stops the execution (a replayed value out of range: chooser error()).
   std::int64_t nondet_value(ThreadId id, std::int64_t n);
   void after_resume(ThreadContext& thread);
   // The models' context for a step (or an exit) of `thread`.

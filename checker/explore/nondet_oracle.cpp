@@ -6,6 +6,14 @@
 
 namespace preempt {
 
+// Execution's side of the choices (here, next to the oracle that makes them for the searches).
+std::int64_t Execution::nondet_value(ThreadId id, std::int64_t n) {
+  const std::uint32_t k = nondet_count_[id]++;
+  const std::int64_t value = chooser_ != nullptr ? chooser_->choose_value(id, k, n) : 0;
+  if (value >= 0 && value < n) return value;
+  return chooser_ != nullptr && !chooser_->error().empty() ? -1 : 0;  // -1: the chooser stops (a replay)
+}
+
 NondetOracle::Fixed* NondetOracle::find(std::vector<Fixed>& list, const Name& name) {
   for (Fixed& f : list) {
     if (f.name == name) return &f;

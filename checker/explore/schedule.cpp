@@ -14,7 +14,9 @@ std::string encode_schedule(std::span<const TraceEntry> trace, std::span<const s
   std::string out;
   std::size_t i = 0;
   while (i < trace.size()) {
-    if (trace[i].phase != Phase::Threads || trace[i].op.kind == OpKind::Fail) {
+    // final's nondet steps are choices too (it runs alone: only their values)
+    const bool final_choice = trace[i].phase == Phase::Final && trace[i].op.kind == OpKind::Nondet;
+    if ((trace[i].phase != Phase::Threads && !final_choice) || trace[i].op.kind == OpKind::Fail) {
       ++i;
       continue;
     }
@@ -86,12 +88,36 @@ std::optional<std::vector<std::string>> decode_schedule(std::string_view text, s
 }
 
 std::int64_t ReplayChooser::choose_value(ThreadId thread, std::uint32_t k, std::int64_t n) {
-  if (value_ >= 0) return value_;
-  return values_ != nullptr ? values_->choose_value(thread, k, n) : 0;
+  std::int64_t value = value_;
+  std::string_view token = position_ > 0 ? std::string_view(steps_[position_ - 1]) : std::string_view();
+  if (thread != chosen_ && position_ < steps_.size() && steps_[position_].find('?') != std::string::npos) {
+    // a choice of a thread that runs alone (final): no choose() named it; its token is next
+    token = steps_[position_];
+    const std::size_t mark = token.find('?');
+    if (execution_ != nullptr && token.substr(0, mark) != execution_->thread_name(thread)) {
+      error_ = fmt::format("the schedule does not fit the model: '{}' names a choice of {}, but the next choice is "
+                           "{}'s",
+                           token, token.substr(0, mark), execution_->thread_name(thread));
+      return -1;
+    }
+    (void)std::from_chars(token.data() + mark + 1, token.data() + token.size(), value);  // decode_schedule checked it
+    ++position_;
+  }
+  value_ = -1;
+  if (value < 0) return values_ != nullptr ? values_->choose_value(thread, k, n) : 0;
+  if (value >= n) {
+    error_ = fmt::format("the schedule does not fit the model: '{}' gives nondet({}) the value {}, which is not in "
+                         "0..{}",
+                         token, n, value, n - 1);
+    return -1;
+  }
+  return value;
 }
 
 ThreadId ReplayChooser::choose(const SchedulingPoint& point) {
   value_ = -1;
+  chosen_ = kNone;
+  execution_ = point.execution;
   if (position_ >= steps_.size()) {
     past_end_ = true;
     return point.previous_enabled ? point.previous : point.enabled.front();
@@ -112,6 +138,7 @@ ThreadId ReplayChooser::choose(const SchedulingPoint& point) {
       return kNone;
     }
     ++position_;
+    chosen_ = t;
     return t;
   }
   std::string known;

@@ -14,14 +14,16 @@
 
 namespace preempt {
 
-// The schedule of the Threads phase of a trace (init and final steps are not choices).
+// The schedule of the Threads phase of a trace, and the values of final's nondet steps ("final?1":
+// final runs alone, its other steps are not choices; init has none).
 [[nodiscard]] std::string encode_schedule(std::span<const TraceEntry> trace,
                                           std::span<const std::string> thread_names);
 // The thread name of every step ("opener?1" for a nondet step with its value), or an error message.
 [[nodiscard]] std::optional<std::vector<std::string>> decode_schedule(std::string_view text,
                                                                       std::string* error);
 
-// Follows a decoded schedule; stops with a clear error when it does not fit the model. Past the end
+// Follows a decoded schedule; stops with a clear error when it does not fit the model (a thread
+// that cannot run, a nondet value out of its range: choose_value() then returns -1). Past the end
 // of the schedule it lets the previous thread go on (else the lowest enabled one) and says so.
 class ReplayChooser final : public Chooser {
  public:
@@ -39,6 +41,8 @@ class ReplayChooser final : public Chooser {
   std::vector<std::string> steps_;
   Chooser* values_ = nullptr;
   std::int64_t value_ = -1;  // the value the step just chosen names ("opener?1"), -1: none
+  ThreadId chosen_ = kNone;  // the thread choose() picked last (another one runs alone: final)
+  const Execution* execution_ = nullptr;  // the execution of the last choose(), for thread names
   std::size_t position_ = 0;
   bool past_end_ = false;
   std::string error_;

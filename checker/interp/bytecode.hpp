@@ -74,6 +74,7 @@ struct AwaitSite {
   std::vector<Instr> code;
   std::vector<Target> targets;        // per instruction, as CodeBody::targets (for the static analysis)
   std::vector<std::vector<Instr>> reads;
+  std::vector<std::string> read_texts;  // per read: the place as written ("p->ready", "flag")
   std::string text;                   // "flag == 1", for traces and deadlock reports
 };
 

@@ -160,6 +160,7 @@ void Compiler::list_read(const Expr& place) {
   std::vector<Target>* saved_targets = targets_;
   std::vector<Target> scratch;
   site->reads.emplace_back();
+  site->read_texts.emplace_back(place.text);
   code_ = &site->reads.back();
   targets_ = &scratch;
   await_site_ = nullptr;  // the address's own loads are listed by the condition's code already

@@ -69,7 +69,7 @@ CompiledScenario Compiler::run() {
       for (uint32_t i = 0; i < t.count; ++i) out_.threads.push_back({fmt::format("{}[{}]", t.name, i), body, i});
     }
   }
-  if (program_.init) out_.init = add_solo("init", *program_.init);
+  out_.init = add_init();
   if (program_.final) out_.final = add_solo("final", *program_.final);
   return std::move(out_);
 }
@@ -78,6 +78,40 @@ uint32_t Compiler::add_solo(const char* name, const Body& body) {
   const FunctionId f = out_.layout->add_function({name, kNone, body.block ? body.block->loc.line : 0});
   out_.bodies.push_back(compile_body(name, body, f, program_.types.void_type(), 0));
   return static_cast<uint32_t>(out_.bodies.size() - 1);
+}
+
+// init: the modules' init functions first, in the order the modules are declared (the kernel runs
+// module_init when it loads the module, before anything uses it), then `init { ... }`. Their
+// results are not looked at: a failed load (a negative errno) is not modelled.
+std::optional<uint32_t> Compiler::add_init() {
+  bool inits = false;
+  for (const ModuleDecl& m : program_.modules) inits |= m.init_function >= 0;
+  if (!inits && !program_.init) return std::nullopt;
+  module_inits_first_ = inits;
+  if (program_.init) return add_solo("init", *program_.init);
+  const uint32_t line = program_.modules.front().loc.line;
+  CodeBody code;
+  code.name = "init";
+  code.function = out_.layout->add_function({"init", kNone, line});
+  code.end_line = line;
+  code_ = &code.code;
+  targets_ = &code.targets;
+  emit_module_inits();
+  emit(Opcode::Return, 0, 0, line);
+  code_ = nullptr;
+  targets_ = nullptr;
+  out_.bodies.push_back(std::move(code));
+  return static_cast<uint32_t>(out_.bodies.size() - 1);
+}
+
+void Compiler::emit_module_inits() {
+  module_inits_first_ = false;
+  for (const ModuleDecl& m : program_.modules) {
+    if (m.init_function < 0) continue;
+    const auto f = static_cast<uint32_t>(m.init_function);  // functions are compiled first: body f
+    emit(Opcode::Call, f, 0, m.loc.line);
+    if (out_.bodies[f].returns_value) emit(Opcode::Pop, 0, 0, m.loc.line);
+  }
 }
 
 CodeBody Compiler::compile_body(const std::string& name, const Body& body, FunctionId f, TypeId result,
@@ -95,6 +129,7 @@ CodeBody Compiler::compile_body(const std::string& name, const Body& body, Funct
   }
   code_ = &code.code;
   targets_ = &code.targets;
+  if (module_inits_first_) emit_module_inits();
   statement(*body.block);
   // A function that returns a value and falls off its end returns 0 (NULL).
   if (code.returns_value) emit(Opcode::Const, 0, 0, body.end_loc.line);

@@ -3,6 +3,7 @@
 // statements, loops), compile_layout.cpp (the ModelLayout: structs, globals, initial values) and
 // compile_expr.cpp (expressions, places, calls). Private to the compiler: include bytecode.hpp.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -38,6 +39,9 @@ class Compiler {
   // Bodies and statements (compiler.cpp)
   CodeBody compile_body(const std::string& name, const Body& body, FunctionId f, TypeId result, uint32_t params);
   uint32_t add_solo(const char* name, const Body& body);
+  // The init body: the modules' init functions, then `init { ... }` (none when there is neither).
+  std::optional<uint32_t> add_init();
+  void emit_module_inits();
   void statement(const Stmt& s);
   void assign(const Stmt& s);
   void spin_loop(const Stmt& s, uint32_t line);
@@ -71,6 +75,7 @@ class Compiler {
   CompiledScenario out_;
   std::vector<Instr>* code_ = nullptr;
   std::vector<Target>* targets_ = nullptr;
+  bool module_inits_first_ = false;  // the next body compiled (init's) starts with the modules' inits
   AwaitSite* await_site_ = nullptr;  // compiling this await's condition: its loads' addresses are listed
   struct Loop {
     std::vector<std::size_t> breaks;

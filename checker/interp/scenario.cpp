@@ -42,7 +42,7 @@ std::unique_ptr<LoadedScenario> load_scenario(const std::string& path, std::stri
   std::string why;
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    why = S_ISDIR(st.st_mode) ? "a folder" : "not a regular file (a FIFO, device or socket); only regular files are read";
+    why = S_ISDIR(st.st_mode) ? "is a folder; give scenario files (check and test take folders)" : "not a regular file (a FIFO, device or socket); only regular files are read";
   } else if (static_cast<std::uint64_t>(st.st_size) > kMaxScenarioBytes) {
     why = fmt::format("the file is too large ({} bytes; the limit is {} bytes)", st.st_size, kMaxScenarioBytes);
   } else {

@@ -111,7 +111,7 @@ bool VmThread::push_frame(std::uint32_t body, After after, std::uint32_t line) {
   const CodeBody& code = compiled_.bodies[body];
   const auto base = static_cast<std::uint32_t>(slots_.size());
   slots_.resize(base + code.slot_count, 0);
-  frames_.push_back({body, 0, base, after, 0, false, 0});
+  frames_.push_back({body, 0, base, after, 0, false, 0, line});
   return true;
 }
 
@@ -166,7 +166,8 @@ bool VmThread::return_from(bool has_value, std::uint32_t line) {
       Op free;
       free.kind = OpKind::ModuleFree;
       free.target = {preempt::ObjectKind::Module, done.module};
-      if (perform(free, line).exit_thread) return false;  // abandoned
+      // the step of the delete_module call that ran the exit function, not of its closing brace
+      if (perform(free, done.call_line).exit_thread) return false;  // abandoned
       stack_.push_back(0);  // delete_module succeeded
       break;
     }

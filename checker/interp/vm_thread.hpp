@@ -46,6 +46,7 @@ struct Frame {
   Addr module = 0;               // FreeModule: the module to free (its object's address)
   bool push_result = false;      // Callback: the builtin that ran it returns `result` (kref_put: 1)
   std::int64_t result = 0;
+  std::uint32_t call_line = 0;   // the line of the call that pushed it (FreeModule: delete_module's)
 };
 
 // A runtime fault of the model (index out of bounds, division by zero).
@@ -97,6 +98,7 @@ class VmThread final : public AwaitGuard, public StateSource {
   // What the condition reads in the current state: what it reads depends on the pointers it
   // follows, and it reads those pointers too, so a step that changes where they point conflicts.
   void reads(FootprintSink& sink) const override;
+  bool reads_gone(const Store& store, Addr* addr, const char** expr) const override;
   // Parked at a step: the innermost frame's pc is just past the instruction that announced it (or,
   // for the free after an exit function, past the delete_module that ran it); each caller goes on
   // at its pc; a frame running an exit function frees its module when it returns.

@@ -5,6 +5,7 @@
 
 #include "checker/interp/vm_thread.hpp"
 #include "checker/rt/address.hpp"
+#include "models/step.hpp"
 
 namespace preempt::interp::detail {
 
@@ -88,6 +89,10 @@ bool VmThread::run_pure(const std::vector<Instr>& code, const Store& store, Valu
   std::array<Value, 2 * kMaxNesting + 8> stack{};
   std::size_t top = 0;
   const auto read = [&](Addr addr, const Instr& in, Value* value) {
+    if (models::is_gone(store, *compiled_.layout, addr)) {  // the step reports it (models::check_step)
+      *fault = {ViolationKind::UseAfterFree, fmt::format("a use-after-free at line {}", in.line)};
+      return false;
+    }
     if (!store.holds(addr)) {
       *fault = {ViolationKind::OutOfBounds,
                 fmt::format("{} at line {} lies outside the object its pointer points to",
@@ -171,9 +176,28 @@ void VmThread::reads(FootprintSink& sink) const {
     if (!run_pure(address, store, &value, &fault)) continue;
     const auto addr = static_cast<Addr>(value);
     sink.read(Space::Cell, addr, addr);
-    // whether a heap object is still there is part of what the condition reads
-    if (is_heap(addr)) sink.read(Space::Cell, heap_header(addr), heap_header(addr));
+    // whether a heap object or module data is still there is part of what the condition reads
+    if (is_heap(addr)) {
+      sink.read(Space::Cell, heap_header(addr), heap_header(addr));
+    } else if (const ModuleId owner = compiled_.layout->data_owner(addr); owner != kNone) {
+      const Addr status = compiled_.layout->modules[owner].addr + 1;
+      sink.read(Space::Cell, status, status);
+    }
   }
+}
+
+bool VmThread::reads_gone(const Store& store, Addr* addr, const char** expr) const {
+  const AwaitSite& site = compiled_.awaits[await_site_];
+  for (std::size_t i = 0; i < site.reads.size(); ++i) {
+    Fault fault;
+    Value value = 0;
+    if (!run_pure(site.reads[i], store, &value, &fault)) continue;
+    if (!models::is_gone(store, *compiled_.layout, static_cast<Addr>(value))) continue;
+    *addr = static_cast<Addr>(value);
+    *expr = site.read_texts[i].empty() ? nullptr : site.read_texts[i].c_str();
+    return true;
+  }
+  return false;
 }
 
 }  // namespace preempt::interp::detail

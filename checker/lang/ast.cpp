@@ -157,7 +157,7 @@ class Dumper {
     }
     for (const GlobalDecl& g : p_.globals) {
       out_ += fmt::format("{} {}{}{}{}\n", p_.type_name(g.type), g.name, in_module(g.module),
-                          suffix(" release ", g.release_function), initial(g.init));
+                          suffix(" release ", g.release_function), initial(g.init, g.type));
     }
     for (const FunctionDecl& f : p_.functions) {
       std::string params;
@@ -186,7 +186,8 @@ class Dumper {
   }
 
   // " = 5", " = { .owner = module:nbd, .open = &nbd_open }": a global's initial value.
-  std::string initial(const Initializer& init) const {
+  // `type`: the initialised object's (a struct's fields are named from it).
+  std::string initial(const Initializer& init, TypeId type) const {
     switch (init.kind) {
       case Initializer::Kind::None: return {};
       case Initializer::Kind::Int: return fmt::format(" = {}", init.value);
@@ -195,8 +196,14 @@ class Dumper {
       case Initializer::Kind::Module: return " = module:" + p_.modules.at(static_cast<size_t>(init.value)).name;
       case Initializer::Kind::AddressOf: return " = &" + p_.globals.at(static_cast<size_t>(init.value)).name;
       case Initializer::Kind::Fields: {
+        const Type& t = p_.types[type];
+        const StructDecl* s = t.kind == TypeKind::Struct ? &p_.structs.at(t.target) : nullptr;
         std::string out = " = {";
-        for (const auto& [field, value] : init.fields) out += fmt::format(" .{}{}", field, initial(value));
+        for (const auto& [field, value] : init.fields) {
+          const bool named = s != nullptr && field < s->fields.size();
+          out += fmt::format("{} .{}{}", out.size() > 4 ? "," : "", named ? s->fields[field].name : std::to_string(field),
+                             initial(value, named ? s->fields[field].type : type));
+        }
         return out + " }";
       }
     }

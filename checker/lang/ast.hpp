@@ -35,6 +35,9 @@ inline constexpr uint32_t kMaxArraySize = 65536;
 // execution starts from a copy of them).
 inline constexpr uint32_t kMaxTypeCells = 1u << 20;
 inline constexpr uint32_t kMaxGlobalCells = 1u << 20;
+// Structs embedding structs: the layout names every cell by its path ("n.n.n.v"), which grows as
+// the cube of the depth (4.5 GB of names at 3000 levels), so the depth is bounded.
+inline constexpr uint32_t kMaxStructNesting = 512;
 // The threads of a scenario, thread arrays counted in full (each is a fiber, and every scheduling
 // point looks at every thread).
 inline constexpr uint32_t kMaxThreads = 4096;
@@ -134,6 +137,7 @@ struct Expr {
   SourceLoc loc;
   uint32_t height = 1;  // 1 + the largest height of the children; <= kMaxNesting
   TypeId type = 1;      // int by default
+  bool poisoned = false;  // stands for an expression an error was reported about: checks stay silent
   int64_t value = 0;
   uint32_t slot = 0;
   int32_t decl = 0;
@@ -228,6 +232,7 @@ struct GlobalDecl {
   std::string name;
   SourceLoc loc;
   TypeId type = 1;
+  bool poisoned = false;          // its type had an error (an unknown struct): int stands for it
   int32_t module = -1;            // `in MODULE`: index in Program::modules, or -1
   int32_t release_function = -1;  // a kobject (or array of them): its release method
                                   // (void, no parameter; an array's may take the int index)

@@ -130,10 +130,16 @@ StmtPtr BodyResolver::assign(const syn::Stmt& s) {
   StmtPtr r = new_stmt(StmtKind::Assign, s.loc);
   r->assign_op = s.assign_op;
   r->target = lvalue(*s.target);
+  if (r->target->poisoned) {  // reported: the value is resolved for its own errors only
+    r->value = expr(*s.value);
+    return r;
+  }
   const TypeId type = r->target->type;
   if (s.assign_op != AssignOp::Set && type != program_.types.int_type()) {
-    error(s.loc, fmt::format("{} works on ints, but {} is {}", spelling(s.assign_op), text_of(*s.target),
-                             scope_.type_name(type)));
+    const bool step = s.value->text == "++" || s.value->text == "--";  // p++, --p
+    error(s.loc, fmt::format("{} works on ints, but {} is {}{}", step ? s.value->text : spelling(s.assign_op),
+                             text_of(*s.target), scope_.type_name(type),
+                             program_.types.is_pointer(type) ? " (pointer arithmetic is not modelled)" : ""));
     r->value = placeholder(s.loc);
     return r;
   }

@@ -137,14 +137,16 @@ ExprPtr BodyResolver::builtin_call(const syn::Expr& e, Builtin builtin, bool as_
       r->args.push_back(object_argument(arg, kind.value_or(ObjectKind::Int), info.name));
     } else if (letter == 'z') {
       r->args.push_back(sizeof_argument(arg, info.name));
+      r->poisoned |= r->args.back()->poisoned;  // the allocated type is unknown
       if (r->args.back()->kind == ExprKind::SizeOf) r->type = program_.types.pointer_to(static_cast<uint32_t>(r->args.back()->decl));
     } else if (letter == 'f') {
       r->args.push_back(function_argument(arg, info.name, r->args[object]));
     } else if (letter == 'p') {
-      ExprPtr p = value(arg);
-      if (program_.types[p->type].kind != TypeKind::Pointer) {
+      ExprPtr p = expr(arg);  // not value(): a struct gets this message, not "expected an int value"
+      const TypeKind kind = program_.types[p->type].kind;
+      if (!p->poisoned && kind != TypeKind::Pointer) {
         error(arg.loc, fmt::format("{} expects a pointer to a struct, but {} is {}", info.name, text_of(arg),
-                                   scope_.type_name(p->type)));
+                                   kind == TypeKind::Struct ? scope_.describe_type(p->type) : scope_.type_name(p->type)));
       }
       r->args.push_back(std::move(p));
     } else if (letter == 's') {
@@ -284,7 +286,9 @@ ExprPtr BodyResolver::sizeof_argument(const syn::Expr& arg, std::string_view bui
   uint32_t decl = 0;
   bool found = false;
   if (arg.kind == syn::ExprKind::SizeofType) {
+    const std::size_t before = scope_.diags.reported();
     const TypeId type = scope_.type_of(*arg.type, "sizeof");
+    if (scope_.diags.reported() > before) return placeholder(arg.loc);  // an unknown struct
     const Type& t = program_.types[type];
     if (t.kind == TypeKind::Struct) {
       decl = t.target;

@@ -39,7 +39,7 @@ ExprPtr BodyResolver::value(const syn::Expr& e) {
   const std::size_t before = scope_.diags.reported();
   ExprPtr r = expr(e);
   const Types& types = program_.types;
-  if (types.is_scalar(r->type) || scope_.diags.reported() > before) return r;
+  if (types.is_scalar(r->type) || r->poisoned || scope_.diags.reported() > before) return r;
   const Type& t = types[r->type];
   const std::string shown = e.kind == syn::ExprKind::Name ? fmt::format("'{}'", e.name.text) : text_of(e);
   if (t.kind == TypeKind::Array && r->kind == ExprKind::Global &&
@@ -57,7 +57,7 @@ ExprPtr BodyResolver::value(const syn::Expr& e) {
 
 ExprPtr BodyResolver::int_value(const syn::Expr& e) {
   ExprPtr r = value(e);
-  if (r->type == program_.types.int_type()) return r;
+  if (r->type == program_.types.int_type() || r->poisoned) return r;
   const std::string shown = e.kind == syn::ExprKind::Name ? fmt::format("'{}'", e.name.text) : text_of(e);
   if (r->kind == ExprKind::Null) {
     error(e.loc, "NULL is a pointer, not an int");
@@ -74,7 +74,7 @@ ExprPtr BodyResolver::int_value(const syn::Expr& e) {
 ExprPtr BodyResolver::value_as(const syn::Expr& e, TypeId type, std::string_view what) {
   if (type == program_.types.int_type()) return int_value(e);
   ExprPtr r = value(e);
-  if (convert(r, type)) return r;
+  if (r->poisoned || convert(r, type)) return r;
   if (r->kind == ExprKind::IntLit && r->type == program_.types.int_type() && e.kind == syn::ExprKind::IntLit) {
     error(e.loc, fmt::format("{} must be {}, but got the int {} (write NULL for no pointer)", what,
                              scope_.type_name(type), r->value));
@@ -157,6 +157,7 @@ ExprPtr BodyResolver::name(const syn::Expr& e) {
       ExprPtr r = new_expr(ExprKind::Global, e.loc);
       r->decl = static_cast<int32_t>(g->index);
       r->type = program_.globals[g->index].type;
+      r->poisoned = program_.globals[g->index].poisoned;
       r->text = std::string(n);
       return r;
     }
@@ -195,12 +196,17 @@ ExprPtr BodyResolver::member(const syn::Expr& e) {
   ExprPtr base;
   const std::size_t before = scope_.diags.reported();
   if (e.arrow) {
-    ExprPtr pointer = value(*e.operand);
-    if (scope_.diags.reported() > before) return placeholder(e.loc);
+    ExprPtr pointer = expr(*e.operand);  // not value(): a struct gets a message of its own
+    if (scope_.diags.reported() > before || pointer->poisoned) return placeholder(e.loc);
     const Type& t = types[pointer->type];
     if (t.kind != TypeKind::Pointer || t.target == kVoidStruct) {
-      error(e.operand->loc, fmt::format("'->' needs a pointer to a struct, but {} is {}", text_of(*e.operand),
-                                        t.kind == TypeKind::Pointer ? "a void *" : scope_.type_name(pointer->type)));
+      const std::string shown = text_of(*e.operand);
+      error(e.operand->loc,
+            fmt::format("'->' needs a pointer to a struct, but {} is {}", shown,
+                        t.kind == TypeKind::Pointer  ? std::string("a void *")
+                        : t.kind == TypeKind::Struct ? fmt::format("{}, not a pointer: use {}.{}",
+                                                                   scope_.describe_type(pointer->type), shown, e.name.text)
+                                                     : scope_.type_name(pointer->type)));
       return placeholder(e.loc);
     }
     base = new_expr(ExprKind::Deref, e.loc);
@@ -209,7 +215,7 @@ ExprPtr BodyResolver::member(const syn::Expr& e) {
     base = finish(std::move(base));
   } else {
     base = expr(*e.operand);
-    if (scope_.diags.reported() > before) return placeholder(e.loc);
+    if (scope_.diags.reported() > before || base->poisoned) return placeholder(e.loc);
     const Type& t = types[base->type];
     if (t.kind == TypeKind::Pointer) {
       error(e.loc, fmt::format("{} is a pointer: use '->' to reach its field '{}'", text_of(*e.operand), e.name.text));
@@ -247,7 +253,7 @@ ExprPtr BodyResolver::index(const syn::Expr& e) {
     return placeholder(e.loc);
   }
   ExprPtr base = expr(operand);
-  if (scope_.diags.reported() > before) return placeholder(e.loc);
+  if (scope_.diags.reported() > before || base->poisoned) return placeholder(e.loc);
   const Type& t = program_.types[base->type];
   if (t.kind != TypeKind::Array || !is_place(*base)) {
     const std::string shown = operand.kind == syn::ExprKind::Name ? fmt::format("'{}'", operand.name.text) : text_of(operand);
@@ -304,17 +310,21 @@ ExprPtr BodyResolver::conditional(const syn::Expr& e) {
   r->cond = condition(*e.cond);
   r->lhs = value(*e.lhs);
   r->rhs = value(*e.rhs);
-  if (convert(r->rhs, r->lhs->type) || convert(r->lhs, r->rhs->type)) {
+  if (r->lhs->poisoned || r->rhs->poisoned) {
+    r->poisoned = true;
+  } else if (convert(r->rhs, r->lhs->type) || convert(r->lhs, r->rhs->type)) {
     r->type = r->lhs->type;
   } else {
     error(e.loc, fmt::format("the two values of '?:' differ: {} and {}", scope_.type_name(r->lhs->type),
                              scope_.type_name(r->rhs->type)));
+    r->poisoned = true;  // of no type: what uses it says nothing more
   }
   return finish(std::move(r));
 }
 
 ExprPtr BodyResolver::deref(const syn::Expr& e) {
   ExprPtr pointer = value(*e.operand);
+  if (pointer->poisoned) return placeholder(e.loc);
   const Type& t = program_.types[pointer->type];
   if (t.kind != TypeKind::Pointer || t.target == kVoidStruct) {
     error(e.loc, fmt::format("'*' needs a pointer to a struct, but {} is {}", text_of(*e.operand),
@@ -379,7 +389,7 @@ ExprPtr BodyResolver::lvalue(const syn::Expr& e) {
   }
   const std::size_t before = scope_.diags.reported();
   ExprPtr r = expr(e);
-  if (scope_.diags.reported() > before) return placeholder(e.loc);
+  if (scope_.diags.reported() > before || r->poisoned) return placeholder(e.loc);
   if (!is_place(*r)) {
     error(e.loc, "cannot assign to this expression");
     return placeholder(e.loc);

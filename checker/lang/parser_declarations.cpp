@@ -100,7 +100,9 @@ Decl Parser::parse_define() {
     return decl;
   }
   if (check(TokenKind::EndOfLine)) {
-    error_at(current_.loc, fmt::format("#define {} has no value: only integer constants can be defined", decl.name.text));
+    // where the value is missing: just after the name, on the define's own line
+    const SourceLoc after{previous_.loc.line, previous_.loc.col + static_cast<uint32_t>(previous_.text.size())};
+    error_at(after, fmt::format("#define {} has no value: only integer constants can be defined", decl.name.text));
     return decl;
   }
   decl.value = parse_expression();
@@ -283,6 +285,11 @@ void Parser::parse_initializer(InitSyntax& init) {
   while (!check(TokenKind::RBrace) && !panic_) {
     if (!check(TokenKind::Dot)) {
       error_expected("a designated field ('.name = value'): positional initialisers are not supported");
+      // recover past the whole initialiser and its ';', so that the declaration ends here
+      for (int depth = 1; depth > 0 && !check(TokenKind::Eof); advance()) {
+        depth += check(TokenKind::LBrace) ? 1 : check(TokenKind::RBrace) ? -1 : 0;
+      }
+      match(TokenKind::Semicolon);
       return;
     }
     advance();

@@ -235,6 +235,7 @@ StmtPtr Parser::parse_assignment() {
     s->assign_op = inc ? AssignOp::Add : AssignOp::Sub;
     s->value = placeholder(loc);
     s->value->value = 1;
+    s->value->text = inc ? "++" : "--";  // for messages
     return s;
   }
   if (!is_one_of(current_.kind, {TokenKind::Identifier, TokenKind::Star, TokenKind::LParen})) {
@@ -265,6 +266,7 @@ StmtPtr Parser::parse_assignment_rest(ExprPtr target) {
     s->assign_op = previous_.kind == TokenKind::PlusPlus ? AssignOp::Add : AssignOp::Sub;
     s->value = placeholder(previous_.loc);
     s->value->value = 1;
+    s->value->text = s->assign_op == AssignOp::Add ? "++" : "--";  // for messages
   } else {
     error_expected(fmt::format("'=', '+=', '-=', '++', '--' or '(' after {}",
                                name == "the expression" ? name : "'" + name + "'"));

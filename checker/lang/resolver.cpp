@@ -38,6 +38,7 @@ Program Resolver::run() {
   (void)scope_.kernel_struct("workqueue_struct");
   (void)scope_.kernel_struct("task_struct");
   layout_state_.assign(program_.structs.size(), 0);
+  nesting_.assign(program_.structs.size(), 1);
   for (uint32_t s = 0; s < program_.structs.size(); ++s) layout_struct(s);
   for (const syn::Decl& d : tree_.decls) type_declaration(d);
   for (const syn::Decl& d : tree_.decls) link(d);
@@ -51,7 +52,9 @@ Program Resolver::run() {
 
 void Resolver::declare_global(const syn::Name& name, Global g) {
   if (name.text.empty()) return;
-  if (find_builtin(name.text)) {
+  // builtins, and the names the language predefines (GFP_KERNEL, NULL, THIS_MODULE, true)
+  if (find_builtin(name.text) || predefined_constant(name.text) || name.text == "NULL" ||
+      name.text == "THIS_MODULE") {
     scope_.diags.warning(name.loc, fmt::format("'{}' is the name of a builtin; this scenario's own '{}' is used "
                                                "instead of the builtin",
                                                name.text, name.text));
@@ -67,7 +70,7 @@ void Resolver::declare_struct(const syn::Decl& d) {
   const std::string_view name = d.name.text;
   if (object_struct(name) || name == "module" || (is_kernel_struct(name) && d.complete)) {
     error(d.name.loc, fmt::format("struct {} is a kernel object the language knows; it cannot be declared", name));
-    table_index_.push_back(0);
+    table_index_.push_back(UINT32_MAX);  // no struct: later passes skip this declaration
     return;
   }
   auto [it, inserted] = scope_.structs.emplace(name, static_cast<uint32_t>(program_.structs.size()));
@@ -206,6 +209,7 @@ void Resolver::layout_struct(uint32_t index) {
   layout_state_[index] = 1;
   const syn::Decl* d = struct_bodies_[index];
   uint64_t offset = 0;
+  uint32_t depth = 1;
   if (d != nullptr) {
     for (const syn::Decl& f : d->fields) {
       TypeId type = scope_.type_of(f.type, fmt::format("field '{}' of struct {}", f.name.text, s.name));
@@ -221,6 +225,7 @@ void Resolver::layout_struct(uint32_t index) {
           type = program_.types.int_type();
         } else {
           layout_struct(t.target);
+          depth = std::max(depth, nesting_[t.target] + 1);
         }
       }
       type = scope_.array_type(type, f.sizes);
@@ -242,6 +247,11 @@ void Resolver::layout_struct(uint32_t index) {
   }
   s.cells = static_cast<uint32_t>(offset);
   layout_state_[index] = 2;
+  nesting_[index] = depth;
+  if (depth == kMaxStructNesting + 1) {  // once, at the struct that passes the limit (those above inherit)
+    error(s.body_loc, fmt::format("struct {} nests structs {} deep (struct in struct in ...); the limit is {}", s.name,
+                                  depth, kMaxStructNesting));
+  }
 }
 
 // Pass 3: the types of globals and functions, the sizes of thread arrays.
@@ -251,6 +261,7 @@ void Resolver::type_declaration(const syn::Decl& d) {
   switch (d.kind) {
     case DeclKind::Variable: {
       GlobalDecl& g = program_.globals[index];
+      const std::size_t before = scope_.diags.reported();
       TypeId type = scope_.type_of(d.type, fmt::format("'{}'", d.name.text));
       const Type& t = types[type];
       if (t.kind == TypeKind::Void) {
@@ -264,10 +275,12 @@ void Resolver::type_declaration(const syn::Decl& d) {
       g.type = scope_.array_type(type, d.sizes);
       global_cells_ += program_.cells(g.type);
       if (global_cells_ > kMaxGlobalCells) {
-        error(d.name.loc, fmt::format("the globals take more than {} cells with '{}' ({} cells)", kMaxGlobalCells,
-                                      d.name.text, program_.cells(g.type)));
+        const uint64_t cells = program_.cells(g.type);
+        error(d.name.loc, fmt::format("the globals take more than {} cells with '{}' ({} cell{})", kMaxGlobalCells,
+                                      d.name.text, cells, cells == 1 ? "" : "s"));
         g.type = types.int_type();
       }
+      g.poisoned = scope_.diags.reported() > before;
       break;
     }
     case DeclKind::Function: {

@@ -35,6 +35,8 @@ struct Constant {
   int32_t base = -1;                // an enumerator without a value: the one before it, or -1
   enum class State : uint8_t { Unevaluated, Evaluating, Done } state = State::Unevaluated;
   int64_t value = 0;
+  bool poisoned = false;            // its value had an error (a cycle, an undeclared name): what uses
+                                    // it is not checked again
 };
 
 // Everything the passes and the bodies share about the program being resolved.
@@ -113,6 +115,8 @@ class Resolver {
   void check_field_release(const syn::Decl& field, Field& out, uint32_t struct_index);
   void initializer(const syn::InitSyntax& init, TypeId type, int32_t module, Initializer& out);
   void resolve_body(const syn::Decl& d);
+  // A prototype must match its definition: result, parameters and module (after pass 4).
+  void check_prototype(const syn::Decl& d);
 
   const syn::Tree& tree_;
   Program program_;
@@ -120,6 +124,7 @@ class Resolver {
   std::vector<uint32_t> table_index_;  // per declaration: its index in its table of Program
   std::vector<const syn::Decl*> struct_bodies_;  // per struct: its declaration with fields (or null)
   std::vector<uint8_t> layout_state_;            // per struct: 0 not laid out, 1 in progress, 2 done
+  std::vector<uint32_t> nesting_;                // per struct laid out: 1 + the deepest struct it embeds
   std::optional<SourceLoc> title_, init_, final_, expectation_;
   uint64_t global_cells_ = 0;  // the cells of the globals typed so far
   uint64_t thread_total_ = 0;  // the threads declared so far
@@ -215,7 +220,13 @@ class BodyResolver {
   ExprPtr sizeof_argument(const syn::Expr& arg, std::string_view builtin);
   bool check_arity(const syn::Expr& e, std::string_view name, size_t expected);
   void check_release(const syn::Expr& arg, int32_t function, const ExprPtr& object, std::string_view builtin);
-  ExprPtr placeholder(SourceLoc loc) { return new_expr(ExprKind::IntLit, loc); }
+  // The int 0 that stands for an expression an error was reported about; checks of what uses it
+  // stay silent (one error per cause).
+  ExprPtr placeholder(SourceLoc loc) {
+    ExprPtr r = new_expr(ExprKind::IntLit, loc);
+    r->poisoned = true;
+    return r;
+  }
 
   Scope& scope_;
   Program& program_;

@@ -54,10 +54,24 @@ void Resolver::link(const syn::Decl& d) {
       break;
     }
     case DeclKind::Struct: {
-      if (!d.complete || struct_bodies_[index] != &d) break;
+      if (!d.complete || index >= struct_bodies_.size() || struct_bodies_[index] != &d) break;
       StructDecl& s = program_.structs[index];
       for (std::size_t f = 0; f < d.fields.size() && f < s.fields.size(); ++f) {
-        if (!d.fields[f].function.text.empty()) check_field_release(d.fields[f], s.fields[f], index);
+        if (!d.fields[f].function.text.empty()) {
+          check_field_release(d.fields[f], s.fields[f], index);
+          continue;
+        }
+        const Type* t = &program_.types[s.fields[f].type];
+        if (t->kind == TypeKind::Array) t = &program_.types[t->target];
+        // A warning, not an error: a kobject without release is a real kernel bug that scenarios
+        // model (scenarios/module-mkobj-release/buggy.scn: module_ktype had no .release).
+        if (t->kind == TypeKind::Object && t->object == ObjectKind::Kobject) {
+          scope_.diags.warning(d.fields[f].name.loc,
+                               fmt::format("field '{}' of struct {} is a kobject without a release method: its last "
+                                           "kobject_put calls nothing (the kernel says such a kobject \"is broken\"); "
+                                           "write `struct kobject {} release FUNC;`",
+                                           d.fields[f].name.text, s.name, d.fields[f].name.text));
+        }
       }
       break;
     }
@@ -256,7 +270,10 @@ void Resolver::resolve_body(const syn::Decl& d) {
   const Types& types = program_.types;
   switch (d.kind) {
     case DeclKind::Function: {
-      if (!d.body) break;
+      if (!d.body) {
+        check_prototype(d);
+        break;
+      }
       FunctionDecl& f = program_.functions[index];
       BodyResolver body(scope_, BodyKind::Function, fmt::format("function '{}'", f.name), f.result, f.module);
       f.body = body.resolve(d.params, f.params, *d.body, d.end_loc);
@@ -283,6 +300,29 @@ void Resolver::resolve_body(const syn::Decl& d) {
       break;
     default: break;
   }
+}
+
+void Resolver::check_prototype(const syn::Decl& d) {
+  const Global* g = scope_.find(d.name.text);
+  if (g == nullptr || g->kind != GlobalKind::Function) return;  // reported by link()
+  const FunctionDecl& f = program_.functions[g->index];
+  const std::size_t before = scope_.diags.reported();
+  const TypeId result = scope_.type_of(d.type, fmt::format("the result of '{}'", d.name.text));
+  std::vector<TypeId> params;
+  for (const syn::Param& p : d.params) params.push_back(scope_.type_of(p.type, fmt::format("parameter '{}'", p.name.text)));
+  // a prototype without `in MODULE` does not say where the code is (as a C prototype)
+  const int32_t module = d.module.text.empty() ? f.module : find_module(d.module);
+  if (scope_.diags.reported() > before) return;
+  if (result == f.result && params == f.params && module == f.module) return;
+  const auto signature = [&](TypeId r, const std::vector<TypeId>& ps, int32_t m) {
+    std::string list;
+    for (const TypeId p : ps) list += (list.empty() ? "" : ", ") + scope_.type_name(p);
+    return fmt::format("{} {}({}){}", scope_.type_name(r), d.name.text, list.empty() ? "void" : list,
+                       m < 0 ? std::string(" (built-in code)") : " in " + program_.modules[static_cast<size_t>(m)].name);
+  };
+  error(f.loc, fmt::format("the definition of '{}' does not match its prototype at {}: {}, but the prototype says {}",
+                           d.name.text, at(d.name.loc), signature(f.result, f.params, f.module),
+                           signature(result, params, module)));
 }
 
 }  // namespace preempt::lang::detail

@@ -83,15 +83,21 @@ int64_t Scope::constant(uint32_t index) {
     const SourceLoc loc = find(c.name) != nullptr ? find(c.name)->loc : SourceLoc{};
     error(loc, fmt::format("the value of '{}' depends on itself", c.name));
     c.state = Constant::State::Done;
+    c.poisoned = true;
     return 0;
   }
   c.state = Constant::State::Evaluating;
   int64_t value = 0;
+  bool poisoned = false;
   if (c.expr != nullptr) {
-    value = evaluate(*c.expr).value_or(0);
+    const std::optional<int64_t> v = evaluate(*c.expr);
+    poisoned = !v;
+    value = v.value_or(0);
   } else if (c.base >= 0) {
     value = static_cast<int64_t>(static_cast<uint64_t>(constant(static_cast<uint32_t>(c.base))) + 1);
+    poisoned = constants[static_cast<uint32_t>(c.base)].poisoned;
   }
+  c.poisoned = c.poisoned || poisoned;
   c.value = value;
   c.state = Constant::State::Done;
   return value;
@@ -103,7 +109,11 @@ std::optional<int64_t> Scope::evaluate(const syn::Expr& e) {
     case syn::ExprKind::IntLit: return e.value;
     case syn::ExprKind::Name: {
       const Global* g = find(e.name.text);
-      if (g != nullptr && g->kind == GlobalKind::Constant) return constant(g->index);
+      if (g != nullptr && g->kind == GlobalKind::Constant) {
+        const int64_t v = constant(g->index);
+        if (constants[g->index].poisoned) return std::nullopt;  // reported
+        return v;
+      }
       if (g == nullptr) {
         if (auto v = predefined_constant(e.name.text)) return v;
         error(e.loc, fmt::format("undeclared name '{}'", e.name.text));

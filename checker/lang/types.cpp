@@ -85,7 +85,14 @@ std::string Types::name(TypeId id, const std::vector<StructDecl>& structs) const
       }
     case TypeKind::Struct: return "struct " + structs[t.target].name;
     case TypeKind::Pointer: return t.target == kVoidStruct ? "void *" : "struct " + structs[t.target].name + " *";
-    case TypeKind::Array: return fmt::format("{}[{}]", name(t.target, structs), t.length);
+    case TypeKind::Array: {  // as C writes it: the outer length first (int a[65536][32]: int[65536][32])
+      std::string lengths;
+      TypeId element = id;
+      for (; types_[element].kind == TypeKind::Array; element = types_[element].target) {
+        lengths += fmt::format("[{}]", types_[element].length);
+      }
+      return name(element, structs) + lengths;
+    }
     case TypeKind::Function: {
       const Signature& s = signatures_[t.target];
       std::string params;

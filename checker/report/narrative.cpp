@@ -19,12 +19,26 @@ std::string function_text(const ModelLayout& layout, FunctionId f) { return func
 // own steps (calls, returns, awaits) nor for a read, whose sentence says all its words would.
 bool cites_operation(OpKind kind) { return op_info(kind).family != OpFamily::Lang && kind != OpKind::Read; }
 
+// A module primitive on a NULL struct module * (built-in code, which cannot go away; the kernel
+// relies on module_put(NULL) doing nothing): "calls module_put(NULL), which does nothing".
+std::string null_module_story(OpKind kind) {
+  const std::string_view name = op_info(kind).name;
+  switch (kind) {
+    case OpKind::TryModuleGet: return fmt::format("calls {}(NULL), which returns 1 (built-in code)", name);
+    case OpKind::DeleteModule: return fmt::format("calls {}(NULL), which returns -ENOENT", name);
+    case OpKind::ModulePutAndExit: return fmt::format("calls {}(NULL) and exits", name);
+    default: return fmt::format("calls {}(NULL), which does nothing", name);
+  }
+}
+
 }  // namespace
 
 std::string narrate_step(const TraceEntry& e, const ModelLayout& layout, std::span<const std::string> names,
                          TraceView trace) {
+  const bool null_module = op_info(e.op.kind).family == OpFamily::Module && e.op.target.addr == kNoAddr;
   std::string sentence =
-      thread_name_of(names, e.thread) + " " + render(op_info(e.op.kind).story, StepWords(e, layout, names, trace));
+      thread_name_of(names, e.thread) + " " +
+      (null_module ? null_module_story(e.op.kind) : render(op_info(e.op.kind).story, StepWords(e, layout, names, trace)));
   const bool names_callee = op_info(e.op.kind).control == Control::Idle;  // "runs work item w: fn"
   if (e.called != kNone && !names_callee) sentence += fmt::format(" and calls {}", function_text(layout, e.called));
   if (e.woke_count > 0) {
@@ -43,6 +57,9 @@ std::string narrate_step(const Counterexample& c, std::size_t index, const Model
   if (failing && (e.op.kind == OpKind::Read || e.op.kind == OpKind::Write)) {  // "reads p->a", "p->a = 1"
     return fmt::format("{} {}{}", thread_name_of(c.thread_names, e.thread), e.op.kind == OpKind::Read ? "" : "writes ",
                        describe_step(e, layout, c.thread_names, c.view()).op);
+  }
+  if (failing && e.op.kind == OpKind::Await && e.op.text != nullptr) {  // its condition read what is gone
+    return fmt::format("{} evaluates {}", thread_name_of(c.thread_names, e.thread), e.op.text);
   }
   if (failing && is_primitive(e.op.kind) && op_info(e.op.kind).control != Control::Idle) {
     return fmt::format("{} calls {}", thread_name_of(c.thread_names, e.thread),

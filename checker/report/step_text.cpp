@@ -11,7 +11,7 @@ namespace {
 // The scenario language gives a builtin call or an assignment as written (the C++ API does not).
 // The operation column shows it when the template's words would be worse: an object reached
 // through a pointer ("kref_put(&c->ref, release)"), a size, a function or a pointer argument, a
-// pointer stored. Otherwise the template shows the values ("counter = 2", "atomic_add(v, 3)").
+// pointer stored, an object written with `&`. Otherwise the template shows the values ("counter = 2", "atomic_add(v, 3)").
 bool as_written(const Op& op) {
   if (op.text == nullptr || !is_primitive(op.kind)) return false;
   if (op.expr != nullptr) return true;
@@ -19,7 +19,10 @@ bool as_written(const Op& op) {
     return op.target.kind == ObjectKind::Pointer || op.target.kind == ObjectKind::Function ||
            op.target.kind == ObjectKind::ModuleRef;
   }
-  return op_info(op.kind).args.find_first_of("pfzD") != std::string_view::npos;
+  const std::string_view args = op_info(op.kind).args;
+  if (args.find_first_of("pfzD") != std::string_view::npos) return true;
+  // an object written with its `&` ("kref_init(&s.ref)"), when no value argument needs showing
+  return args.find('v') == std::string_view::npos && std::string_view(op.text).find('&') != std::string_view::npos;
 }
 }  // namespace
 

@@ -100,7 +100,7 @@ std::string StepWords::pointer_text(std::int64_t value) const {
   if (const FunctionId f = function_of_pointer(value); f != kNone) return layout_.function_name(f);
   const Addr addr = addr_of_pointer(value);
   if (const ModuleId m = layout_.module_at(addr); m != kNone) return layout_.modules[m].name;  // a struct module *
-  if (!is_heap(addr)) return "&" + layout_.instance_name(addr);
+  if (!is_heap(addr)) return fmt::format("&{}", layout_.instance_name(addr));  // not "&" + s: GCC 12 -Wrestrict
   const std::string object = heap_object_text(heap_header(addr));
   return heap_offset(addr) == 1 ? object : fmt::format("a field of {}", object);
 }
@@ -149,7 +149,7 @@ std::string StepWords::field(std::string_view name) const {
   if (name == "gfp") return gfp_text(op.arg1);
   if (name == "allocated") return e_.value == 0 ? std::string("nothing") : heap_object_text(heap_header(addr_of_pointer(e_.value)));
   if (name == "freed") return heap_object_text(heap_header(e_.changed_addr));
-  return "{" + std::string(name) + "}";
+  return fmt::format("{{{}}}", name);
 }
 
 bool StepWords::holds(std::string_view cond) const {

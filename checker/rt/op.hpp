@@ -147,6 +147,13 @@ class AwaitGuard {
   [[nodiscard]] virtual std::string describe() const = 0;
   // Lists every object the condition may read, whatever the state (for the dependence relation).
   virtual void reads(FootprintSink& sink) const = 0;
+  // A cell of a freed heap object or of unloaded module data the condition reads in `store` (the
+  // step that passes the await reads it: a use-after-free), with the place as written ("p->ready",
+  // may be null); false when there is none.
+  [[nodiscard]] virtual bool reads_gone(const Store& store, Addr* addr, const char** expr) const {
+    (void)store, (void)addr, (void)expr;
+    return false;
+  }
 };
 
 // SpinFail: a pass of a spin loop's condition found it still true and changed nothing (a failed
