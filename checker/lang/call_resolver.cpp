@@ -143,10 +143,10 @@ ExprPtr BodyResolver::builtin_call(const syn::Expr& e, Builtin builtin, bool as_
       r->args.push_back(function_argument(arg, info.name, r->args[object]));
     } else if (letter == 'p') {
       ExprPtr p = expr(arg);  // not value(): a struct gets this message, not "expected an int value"
-      const TypeKind kind = program_.types[p->type].kind;
-      if (!p->poisoned && kind != TypeKind::Pointer) {
+      const TypeKind type_kind = program_.types[p->type].kind;
+      if (!p->poisoned && type_kind != TypeKind::Pointer) {
         error(arg.loc, fmt::format("{} expects a pointer to a struct, but {} is {}", info.name, text_of(arg),
-                                   kind == TypeKind::Struct ? scope_.describe_type(p->type) : scope_.type_name(p->type)));
+                                   type_kind == TypeKind::Struct ? scope_.describe_type(p->type) : scope_.type_name(p->type)));
       }
       r->args.push_back(std::move(p));
     } else if (letter == 's') {
