@@ -21,6 +21,7 @@ ContextKind context_of(OpFamily family) {
   switch (family) {
     case OpFamily::Timer: return ContextKind::Timer;
     case OpFamily::Rcu: return ContextKind::Rcu;
+    case OpFamily::Tasklet: return ContextKind::Tasklet;
     default: return ContextKind::Work;
   }
 }
@@ -212,6 +213,28 @@ void apply_timer(const Op& op, StepContext& ctx, StepEffect& effect, Cells& cell
   }
 }
 
+// Tasklets (kernel/softirq.c): like a timer without expiry; the function runs in softirq context.
+void apply_tasklet(const Op& op, StepContext& ctx, StepEffect& effect, Cells& cells) {
+  switch (op.kind) {
+    case OpKind::TaskletSetup:
+      cells.set(kFunction, op.other == kNone ? 0 : std::int64_t{op.other} + 1);
+      return;
+    case OpKind::TaskletSchedule: case OpKind::TaskletHiSchedule:
+      (void)make_pending(op, effect, cells);
+      return;
+    case OpKind::TaskletKill: return;  // it waited until idle
+    case OpKind::TaskletRun:
+      run(op, ctx, effect, cells);
+      ctx.kernel.softirq = 1;
+      return;
+    case OpKind::TaskletDone:
+      cells.set(kRunning, 0);
+      ctx.kernel.softirq = 0;
+      return;
+    default: return;
+  }
+}
+
 void apply_rcu(const Op& op, StepContext& ctx, StepEffect& effect) {
   const Addr kernel = ctx.layout.kernel;
   switch (op.kind) {
@@ -303,7 +326,8 @@ bool starts_context(const Store& store, const Op& op) {
 
 void apply_deferred(const Op& op, StepContext& ctx, StepEffect& effect) {
   const OpInfo& info = op_info(op.kind);
-  const bool done = op.kind == OpKind::WorkDone || op.kind == OpKind::TimerDone || op.kind == OpKind::RcuDone;
+  const bool done = op.kind == OpKind::WorkDone || op.kind == OpKind::TimerDone || op.kind == OpKind::RcuDone ||
+                    op.kind == OpKind::TaskletDone;
   if (op.kind == OpKind::RcuDone) add_kernel(ctx, effect, 1, -1);  // rcu_barrier waits for callbacks to return
   if (done && is_heap(op.target.addr) && ctx.store.get(heap_header(op.target.addr)) != kHeapLive) {
     ctx.kernel.softirq = 0;  // the callback freed the object that holds it: nothing is left to touch
@@ -319,7 +343,9 @@ void apply_deferred(const Op& op, StepContext& ctx, StepEffect& effect) {
     return;
   }
   Cells cells(ctx, effect, op.target.addr);
-  if (info.family == OpFamily::Timer) {
+  if (info.family == OpFamily::Tasklet) {
+    apply_tasklet(op, ctx, effect, cells);
+  } else if (info.family == OpFamily::Timer) {
     apply_timer(op, ctx, effect, cells);
   } else {
     apply_work(op, ctx, effect, cells);

@@ -33,7 +33,9 @@ void apply(const Op& op, StepContext& ctx, StepEffect& effect) {
     case OpFamily::Module: apply_module(op, ctx, effect); break;
     case OpFamily::Heap: apply_heap(op, ctx, effect); break;
     case OpFamily::Kref: apply_kref(op, ctx, effect); break;
-    case OpFamily::Work: case OpFamily::Timer: case OpFamily::Rcu: apply_deferred(op, ctx, effect); break;
+    case OpFamily::Work: case OpFamily::Timer: case OpFamily::Tasklet: case OpFamily::Rcu:
+      apply_deferred(op, ctx, effect);
+      break;
     case OpFamily::Kthread: apply_kthread(op, ctx, effect); break;
     case OpFamily::Sched: case OpFamily::Lang: case OpFamily::Check:
       break;  // the engine and the thread's code handle these; no object changes

@@ -45,7 +45,7 @@ struct ThreadKernel {
 };
 
 // The contexts the kernel runs code in on its own (deferred execution).
-enum class ContextKind : std::uint8_t { Work, Timer, Rcu, Kthread };
+enum class ContextKind : std::uint8_t { Work, Timer, Rcu, Kthread, Tasklet };
 
 // A context the engine must start after the step: a kworker for a work item queued for the first
 // time, a timer's softirq, an RCU callback's, a new kthread. `object` is its object's first cell

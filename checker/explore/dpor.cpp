@@ -25,7 +25,8 @@ bool may_enable(const Op& m, const Op& k) {
       // Deferred execution: a flush, a cancel, a grace period, a context's wait wait for several
       // cells (pending and running, a count of the kernel state): any dependent step may be the one.
       const OpFamily f = op_info(k.kind).family;
-      return f == OpFamily::Work || f == OpFamily::Timer || f == OpFamily::Rcu || f == OpFamily::Kthread;
+      return f == OpFamily::Work || f == OpFamily::Timer || f == OpFamily::Tasklet || f == OpFamily::Rcu ||
+             f == OpFamily::Kthread;
     }
   }
 }

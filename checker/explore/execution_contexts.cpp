@@ -32,6 +32,7 @@ std::string Execution::context_name(const models::ContextRequest& request) const
     case models::ContextKind::Work: break;
     case models::ContextKind::Timer: prefix = "timer/"; break;
     case models::ContextKind::Rcu: prefix = "rcu/"; break;
+    case models::ContextKind::Tasklet: prefix = "tasklet/"; break;
     case models::ContextKind::Kthread: prefix = "kthread/"; function_cell = request.object + 4; break;
   }
   const std::int64_t f = store_.get(function_cell);

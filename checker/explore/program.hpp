@@ -32,7 +32,7 @@ struct ModelProgram {
   // The code of the contexts the kernel starts (models::ContextKind: a work item's kworker, a
   // timer's softirq, an RCU callback's, a kthread), when the model has deferred execution: each
   // runs for the object in ThreadContext::argument. Its name is the engine's.
-  std::array<std::optional<ThreadSpec>, 4> contexts;
+  std::array<std::optional<ThreadSpec>, 5> contexts;
 };
 
 }  // namespace preempt

@@ -147,7 +147,7 @@ class Analysis {
       return d;
     }
     const bool has_object =
-        in.op != Opcode::Primitive || op_info(op.kind).args.find_first_of("KCMSDRTIpWLHQP") != std::string_view::npos;
+        in.op != Opcode::Primitive || op_info(op.kind).args.find_first_of("KCMSDRTIpWLHQPB") != std::string_view::npos;
     const Target implicit = implicit_target(op.kind);
     if (!has_object && implicit.kind != preempt::ObjectKind::Int) {
       op.target = {implicit.kind, implicit.first};
@@ -237,6 +237,7 @@ class Analysis {
     switch (op_info(op.kind).family) {
       case OpFamily::Work: break;
       case OpFamily::Timer: run = OpKind::TimerRun; done = OpKind::TimerDone; break;
+      case OpFamily::Tasklet: run = OpKind::TaskletRun; done = OpKind::TaskletDone; break;
       case OpFamily::Rcu: run = OpKind::RcuRun; done = OpKind::RcuDone; break;
       default: return;
     }

@@ -24,6 +24,7 @@ ContextSteps steps_of(models::ContextKind kind) {
     case models::ContextKind::Timer: return {OpKind::TimerRun, OpKind::TimerDone, preempt::ObjectKind::Timer};
     case models::ContextKind::Rcu: return {OpKind::RcuRun, OpKind::RcuDone, preempt::ObjectKind::RcuHead};
     case models::ContextKind::Kthread: return {OpKind::KthreadStart, OpKind::KthreadExit, preempt::ObjectKind::Int};
+    case models::ContextKind::Tasklet: return {OpKind::TaskletRun, OpKind::TaskletDone, preempt::ObjectKind::Tasklet};
     case models::ContextKind::Work: break;
   }
   return {OpKind::WorkRun, OpKind::WorkDone, preempt::ObjectKind::Work};

@@ -161,7 +161,8 @@ ExprPtr BodyResolver::builtin_call(const syn::Expr& e, Builtin builtin, bool as_
     }
   }
   const OpFamily family = info.family;
-  if (family == OpFamily::Work || family == OpFamily::Timer || family == OpFamily::Rcu || family == OpFamily::Kthread) {
+  if (family == OpFamily::Work || family == OpFamily::Timer || family == OpFamily::Tasklet || family == OpFamily::Rcu ||
+      family == OpFamily::Kthread) {
     program_.deferred = true;
   }
   // The pointers the workqueue and kthread builtins return.

@@ -28,7 +28,7 @@ enum class OpKind : std::uint8_t {
 // Which models/<family>.cpp gives an operation its semantics. The kernel's primitives are every
 // family but Lang (the language's own steps) and Check (immediate events).
 enum class OpFamily : std::uint8_t {
-  Memory, Kobject, Completion, Lock, Module, Heap, Kref, Work, Timer, Rcu, Kthread, Sched, Lang, Check
+  Memory, Kobject, Completion, Lock, Module, Heap, Kref, Work, Timer, Tasklet, Rcu, Kthread, Sched, Lang, Check
 };
 // When a parked thread can take the step (see ops.def).
 enum class Block : std::uint8_t {
@@ -128,6 +128,7 @@ inline constexpr std::int64_t kMaxNondetChoices = 65536;
     case 'W': return ObjectKind::Work;
     case 'L': return ObjectKind::Timer;
     case 'H': return ObjectKind::RcuHead;
+    case 'B': return ObjectKind::Tasklet;
     default: return std::nullopt;
   }
 }

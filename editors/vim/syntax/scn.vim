@@ -41,9 +41,10 @@ syn keyword scnBuiltin nondet queue_delayed_work queue_work rcu_barrier rcu_read
 syn keyword scnBuiltin rcu_read_unlock refcount_dec refcount_dec_and_test refcount_inc
 syn keyword scnBuiltin refcount_inc_not_zero refcount_read refcount_set reinit_completion
 syn keyword scnBuiltin schedule_delayed_work schedule_timeout schedule_work spin_lock spin_trylock
-syn keyword scnBuiltin spin_unlock synchronize_rcu timer_delete timer_delete_sync timer_pending
-syn keyword scnBuiltin timer_setup timer_shutdown timer_shutdown_sync try_module_get
-syn keyword scnBuiltin try_wait_for_completion wait_for_completion wake_up_process work_pending xchg
+syn keyword scnBuiltin spin_unlock synchronize_rcu tasklet_hi_schedule tasklet_kill tasklet_schedule
+syn keyword scnBuiltin tasklet_setup timer_delete timer_delete_sync timer_pending timer_setup
+syn keyword scnBuiltin timer_shutdown timer_shutdown_sync try_module_get try_wait_for_completion
+syn keyword scnBuiltin wait_for_completion wake_up_process work_pending xchg
 syn match scnViolationKind "\(\<violation\s\+\)\@<=\(refcount\-underflow\|division\-by\-zero\|null\-dereference\|sleep\-in\-atomic\|use\-after\-free\|out\-of\-bounds\|unloaded\-code\|invalid\-free\|double\-free\|lock\-misuse\|memory\-leak\|assertion\|deadlock\)\>" contained
 " END GENERATED
 
