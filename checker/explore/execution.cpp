@@ -135,6 +135,7 @@ void Execution::begin() {
   last_entry_.clear();
   nondet_count_.clear();
   context_runs_.clear();
+  service_.clear();
   outcome_.context_bound = false;
   outcome_.bound_thread = kNone;
   chooser_ = nullptr;
@@ -155,6 +156,7 @@ ThreadContext& Execution::start_thread(const ThreadSpec& spec, const std::string
   last_entry_.push_back(kNoEntry);
   nondet_count_.push_back(0);
   context_runs_.push_back(0);
+  service_.push_back(spec.service ? 1 : 0);
   ThreadContext& thread = *slots_[id];
   thread.attach_store(&store_);
   thread.stop_spins = stop_spins_ || phase_ != Phase::Threads;  // alone, a pass would loop for ever

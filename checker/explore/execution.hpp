@@ -229,6 +229,7 @@ class Execution final : public models::ThreadNames {
   std::vector<std::size_t> last_entry_;        // per slot: its latest step in trace_ (kNoEntry: none)
   std::vector<std::uint32_t> nondet_count_;    // per slot: the nondet steps it has taken
   std::vector<std::uint32_t> context_runs_;    // per slot: how often a context ran its object
+  std::vector<char> service_;                  // per slot: a `service thread`
   Chooser* chooser_ = nullptr;                 // the chooser of run(), which picks nondet values
   static constexpr std::size_t kNoEntry = ~std::size_t{0};
   bool maximal_ = false;            // the chooser wants maximal executions

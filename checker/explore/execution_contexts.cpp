@@ -21,8 +21,8 @@ bool Execution::spawns(ThreadId thread) const {
 bool Execution::idle_context(ThreadId thread) const {
   if (thread >= thread_count_) return false;
   const ThreadContext& t = *slots_[thread];
-  return t.status() == ThreadStatus::Pending && op_info(t.pending().kind).control == Control::Idle &&
-         !is_enabled(thread);
+  return t.status() == ThreadStatus::Pending &&
+         (op_info(t.pending().kind).control == Control::Idle || service_[thread] != 0) && !is_enabled(thread);
 }
 
 std::string Execution::context_name(const models::ContextRequest& request) const {

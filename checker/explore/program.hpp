@@ -15,6 +15,7 @@ struct ThreadSpec {
   std::string name;
   ThreadEntry entry;         // the thread's code; must outlive every execution that runs it
   FunctionId body = kNone;   // the body's FunctionId (its module decides if its end is a step)
+  bool service = false;      // a daemon: blocked when nothing can run is not a deadlock
 };
 
 // The payload of a Spawn op: a thread created during an execution.

@@ -98,6 +98,7 @@ struct CompiledScenario {
     std::string name;                 // "rmmod", or "r[2]" for a copy of a thread array
     std::uint32_t body = 0;           // index into bodies
     std::int64_t self = 0;
+    bool service = false;             // `service thread`
   };
   std::vector<ThreadBody> threads;
   std::optional<std::uint32_t> init;  // index into bodies

@@ -64,9 +64,9 @@ CompiledScenario Compiler::run() {
     const auto body = static_cast<uint32_t>(out_.bodies.size());
     out_.bodies.push_back(compile_body(t.name, t.body, f, program_.types.void_type(), 0));
     if (t.count == 0) {
-      out_.threads.push_back({t.name, body, 0});
+      out_.threads.push_back({t.name, body, 0, t.service});
     } else {
-      for (uint32_t i = 0; i < t.count; ++i) out_.threads.push_back({fmt::format("{}[{}]", t.name, i), body, i});
+      for (uint32_t i = 0; i < t.count; ++i) out_.threads.push_back({fmt::format("{}[{}]", t.name, i), body, i, t.service});
     }
   }
   out_.init = add_init();

@@ -258,6 +258,7 @@ Interpreter::Interpreter(const CompiledScenario& compiled, VmLimits limits)
   program_.layout = compiled_.layout.get();
   for (const auto& thread : compiled_.threads) {
     program_.threads.push_back(make_spec(thread.name, thread.body, thread.self));
+    program_.threads.back().service = thread.service;
   }
   if (compiled_.init) program_.init = make_spec("init", *compiled_.init, 0);
   program_.may_choose = false;

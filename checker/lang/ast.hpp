@@ -256,6 +256,7 @@ struct ThreadDecl {
   uint32_t count = 0;   // 0 = one thread `thread t`; N >= 1 = `thread t[N]`, self = 0..N-1
   int32_t module = -1;  // index in Program::modules, or -1
   Body body;
+  bool service = false;  // `service thread`: waiting for ever at the end is not a deadlock
 };
 
 struct Expectation {

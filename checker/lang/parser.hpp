@@ -160,6 +160,7 @@ struct Decl {
   std::vector<Decl> fields;  // Struct: each a Variable (type, name, sizes, function)
   InitSyntax initializer;
   bool legacy = false;       // Variable: declared with the short words (kobject k release f;)
+  bool service = false;      // Thread: `service thread`: may wait for ever without being a deadlock
   StmtPtr body;
   SourceLoc end_loc;
   ExprPtr value;

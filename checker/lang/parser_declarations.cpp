@@ -49,6 +49,16 @@ void Parser::parse_declaration(Tree& tree) {
     tree.decls.push_back(parse_init_or_final());
   } else if (k == TokenKind::KwThread) {
     tree.decls.push_back(parse_thread());
+  } else if (k == TokenKind::Identifier && current_.text == "service") {
+    // service_decl = "service" thread_decl ;  (a daemon loop: blocked at the end is not a deadlock)
+    advance();
+    if (!check(TokenKind::KwThread)) {
+      error_expected("'thread' after 'service'");
+      return;
+    }
+    Decl decl = parse_thread();
+    decl.service = true;
+    tree.decls.push_back(std::move(decl));
   } else if (k == TokenKind::KwExpect) {
     tree.decls.push_back(parse_expect());
   } else if (at_type()) {

@@ -141,6 +141,7 @@ void Resolver::declare(const syn::Decl& d) {
     case DeclKind::Thread:
       index = static_cast<uint32_t>(p.threads.size());
       p.threads.push_back(ThreadDecl{std::string(d.name.text), d.name.loc});
+      p.threads.back().service = d.service;
       declare_global(d.name, Global{GlobalKind::Thread, index, {}});
       break;
     case DeclKind::ExpectSafe:
