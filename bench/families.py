@@ -249,10 +249,88 @@ expect {"safe" if fixed else "violation use-after-free"};
 """
 
 
+def work(n, variant="fixed"):
+    """N work items of a device, each queued by its own interrupt path and re-queued once by its
+    function; rmmod's exit function cancels them with cancel_work_sync() after stopping the
+    interrupt paths (fixed), or forgets one (buggy: the kworker runs freed module text)."""
+    fixed = variant == "fixed"
+    items = "\n".join(f"    struct work_struct w{i};" for i in range(n))
+    inits = "\n".join(f"    INIT_WORK(&dev.w{i}, drv_work);" for i in range(n))
+    cancels = "\n".join(f"    cancel_work_sync(&dev.w{i});" for i in range(n if fixed else n - 1))
+    irqs = "\n".join(f"""thread irq{i} {{
+    spin_lock(&dev.lock);
+    if (!dev.dead) {{ schedule_work(&dev.w{i}); }}
+    spin_unlock(&dev.lock);
+}}""" for i in range(n))
+    return f"""scenario "work: {n} work items cancelled at module exit{"" if fixed else ", one forgotten"}";
+module drv exit drv_exit;
+struct drv_dev {{
+    int dead;
+    int events;
+    spinlock_t lock;
+{items}
+}};
+struct drv_dev dev;
+void drv_work(struct drv_dev *d) in drv {{
+    d->events = d->events + 1;
+}}
+void drv_exit() in drv {{
+    spin_lock(&dev.lock);
+    dev.dead = 1;
+    spin_unlock(&dev.lock);
+{cancels}
+}}
+init {{
+{inits}
+}}
+{irqs}
+thread rmmod {{
+    delete_module(drv);
+}}
+expect {"safe" if fixed else "violation unloaded-code"};
+"""
+
+
+def timer(n, variant="fixed"):
+    """A timer that re-arms itself from its callback N times (a budget in the device), shut down
+    by the close path with timer_shutdown_sync() (fixed) or del_timer() (buggy: it fires after the
+    device is freed)."""
+    fixed = variant == "fixed"
+    stop = "timer_shutdown_sync(&d->t);" if fixed else "del_timer(&d->t);"
+    return f"""scenario "timer: a timer re-armed {n} times{"" if fixed else ", deleted without waiting"}";
+struct dev {{
+    int budget;
+    struct timer_list t;
+}};
+struct dev *gd;
+void tick(struct dev *d) {{
+    if (d->budget > 0) {{
+        d->budget = d->budget - 1;
+        mod_timer(&d->t, jiffies + HZ);
+    }}
+}}
+init {{
+    struct dev *d = kzalloc(sizeof(struct dev), GFP_KERNEL);
+    d->budget = {n};
+    timer_setup(&d->t, tick, 0);
+    mod_timer(&d->t, jiffies + HZ);
+    gd = d;
+}}
+thread close {{
+    struct dev *d = gd;
+    {stop}
+    gd = NULL;
+    kfree(d);
+}}
+expect {"safe" if fixed else "violation use-after-free"};
+"""
+
+
 FAMILIES = {"dm": (dm, range(1, 8)), "philosophers": (philosophers, range(2, 8)),
             "seqlock": (seqlock, range(1, 6)), "counter": (counter, range(1, 6)),
             "filter": (filter_lock, range(2, 7)), "peterson": (peterson, range(2, 6)),
-            "bakery": (bakery, range(2, 6)), "heap": (heap, range(1, 8))}
+            "bakery": (bakery, range(2, 6)), "heap": (heap, range(1, 8)),
+            "work": (work, range(1, 5)), "timer": (timer, range(1, 6))}
 
 
 def run(preempt, path, strategy, budget):
