@@ -9,6 +9,10 @@
 
 namespace preempt {
 
+namespace {
+constexpr std::uint32_t kMaxThreadsAndContexts = 4096;
+}  // namespace
+
 bool Execution::spawns(ThreadId thread) const {
   if (thread >= thread_count_) return false;
   const Op& op = slots_[thread]->pending();
@@ -74,6 +78,15 @@ void Execution::start_context(const models::ContextRequest& request) {
   const auto kind = static_cast<std::size_t>(request.kind);
   if (kind >= program_.contexts.size() || !program_.contexts[kind]) {
     model_error(thread_count_ == 0 ? 0 : thread_count_ - 1, "this model cannot start kernel contexts");
+    return;
+  }
+  // Contexts are threads: a scenario that starts them in a loop is bounded like one that declares
+  // them (the language's limit on threads).
+  if (thread_count_ >= kMaxThreadsAndContexts) {
+    model_error(thread_count_ - 1, fmt::format("more than {} threads and kernel contexts: a scenario may start at "
+                                               "most that many (each work item, timer, tasklet, rcu_head and "
+                                               "kthread that runs is one)",
+                                               kMaxThreadsAndContexts));
     return;
   }
   contexts_started_.push_back(request);
