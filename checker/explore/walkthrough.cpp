@@ -15,7 +15,7 @@ std::vector<Snapshot> walk(Execution& execution, const Counterexample& c) {
   // next point known, at worst where the execution ended.
   class Walker final : public Chooser {
    public:
-    Walker(const Counterexample& c, std::vector<std::optional<Snapshot>>& at) : c_(c), at_(at) {
+    Walker(const Counterexample& c, std::vector<std::optional<Snapshot>>& at) : at_(at) {
       for (const TraceEntry& e : c.trace) {
         if (e.phase == Phase::Threads && e.op.kind != OpKind::Fail) threads_.push_back(e.thread);
       }
@@ -28,7 +28,6 @@ std::vector<Snapshot> walk(Execution& execution, const Counterexample& c) {
     [[nodiscard]] const std::string& error() const override { return error_; }
 
    private:
-    const Counterexample& c_;
     std::vector<std::optional<Snapshot>>& at_;
     std::vector<ThreadId> threads_;
     std::size_t position_ = 0;

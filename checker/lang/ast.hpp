@@ -218,12 +218,19 @@ struct ModuleDecl {
 
 // The initial value of a global, or of one of its fields: an int, NULL, a function, a module, the
 // address of a global, or for a struct its fields by name (designated initialisers).
+struct FieldInitializer;
 struct Initializer {
   enum class Kind : uint8_t { None, Int, Null, Function, Module, AddressOf, Fields };
   Kind kind = Kind::None;
   SourceLoc loc;
   int64_t value = 0;     // Int: the value; Function, Module, AddressOf: the decl index
-  std::vector<std::pair<uint32_t, Initializer>> fields;  // Fields: (field index, its value)
+  std::vector<FieldInitializer> fields;  // Fields: (field index, its value)
+};
+// One designated field (a struct, not a std::pair: a pair of an incomplete type is not allowed).
+struct FieldInitializer {
+  FieldInitializer(uint32_t field, Initializer value) : first(field), second(std::move(value)) {}
+  uint32_t first;
+  Initializer second;
 };
 
 // A global variable: a shared int or array, a kernel object or an array of them, a shared

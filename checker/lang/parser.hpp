@@ -106,10 +106,17 @@ struct Stmt {
 };
 
 // A global's initialiser: an expression, or `{ .field = initialiser, ... }`.
+struct FieldInitSyntax;
 struct InitSyntax {
   SourceLoc loc;
-  ExprPtr value;                                      // a single value
-  std::vector<std::pair<Name, InitSyntax>> fields;    // designated fields (value null)
+  ExprPtr value;                        // a single value
+  std::vector<FieldInitSyntax> fields;  // designated fields (value null)
+};
+// One designated field (a struct, not a std::pair: a pair of an incomplete type is not allowed).
+struct FieldInitSyntax {
+  FieldInitSyntax(Name field, InitSyntax init) : first(field), second(std::move(init)) {}
+  Name first;
+  InitSyntax second;
 };
 
 enum class DeclKind : uint8_t {

@@ -174,7 +174,9 @@ void Resolver::initializer(const syn::InitSyntax& init, TypeId type, int32_t mod
     }
     out.kind = Initializer::Kind::Fields;
     const StructDecl& s = program_.structs[t.target];
-    for (const auto& [name, value] : init.fields) {
+    for (const syn::FieldInitSyntax& designated : init.fields) {
+      const syn::Name& name = designated.first;
+      const syn::InitSyntax& value = designated.second;
       const auto field = std::find_if(s.fields.begin(), s.fields.end(), [&](const Field& f) { return f.name == name.text; });
       if (field == s.fields.end()) {
         error(name.loc, fmt::format("struct {} has no field '{}'", s.name, name.text));
