@@ -121,9 +121,21 @@ bool cancel(StepContext& ctx, StepEffect& effect, Cells& cells, bool work) {
   return true;
 }
 
+void set_function(const Op& op, Cells& cells) { cells.set(kFunction, op.other == kNone ? 0 : std::int64_t{op.other} + 1); }
+
+// A context's function returned: the object is not running (its context leaves softirq context);
+// returns whether it is pending again.
+std::int64_t finish(StepContext& ctx, Cells& cells) {
+  cells.set(kRunning, 0);
+  ctx.kernel.softirq = 0;
+  return cells.get(kPending);
+}
+
 // A context takes its object: it is running, no longer pending; its function gets the struct that
-// holds the object (nothing for a global object).
-void run(const Op& op, StepContext& ctx, StepEffect& effect, Cells& cells) {
+// holds the object (nothing for a global object), in softirq context for a timer, tasklet or RCU
+// callback.
+void run(const Op& op, StepContext& ctx, StepEffect& effect, Cells& cells, bool softirq) {
+  ctx.kernel.softirq = softirq ? 1 : 0;
   cells.set(kPending, 0);
   cells.set(kRunning, 1);
   const std::int64_t fn = cells.get(kFunction);
@@ -135,9 +147,7 @@ void run(const Op& op, StepContext& ctx, StepEffect& effect, Cells& cells) {
 
 void apply_work(const Op& op, StepContext& ctx, StepEffect& effect, Cells& cells) {
   switch (op.kind) {
-    case OpKind::InitWork: case OpKind::InitDelayedWork:
-      cells.set(kFunction, op.other == kNone ? 0 : std::int64_t{op.other} + 1);
-      return;
+    case OpKind::InitWork: case OpKind::InitDelayedWork: set_function(op, cells); return;
     case OpKind::QueueWork: case OpKind::QueueDelayedWork: case OpKind::ModDelayedWork:
       queue(op, ctx, effect, cells, op.arg0);
       return;
@@ -150,14 +160,10 @@ void apply_work(const Op& op, StepContext& ctx, StepEffect& effect, Cells& cells
     case OpKind::CancelDelayedWorkSync:
       effect.result.value = cancel(ctx, effect, cells, true) ? 1 : 0;
       return;
-    case OpKind::WorkRun:
-      run(op, ctx, effect, cells);
-      ctx.kernel.softirq = 0;
-      return;
+    case OpKind::WorkRun: run(op, ctx, effect, cells, false); return;
     case OpKind::WorkDone:
-      cells.set(kRunning, 0);
-      effect.result.value = cells.get(kPending);
-      if (cells.get(kPending) == 0) add_active(ctx, effect, cells.get(kExtra), -1);
+      effect.result.value = finish(ctx, cells);
+      if (effect.result.value == 0) add_active(ctx, effect, cells.get(kExtra), -1);
       return;
     default: return;
   }
@@ -185,9 +191,7 @@ void apply_workqueue(const Op& op, StepContext& ctx, StepEffect& effect) {
 
 void apply_timer(const Op& op, StepContext& ctx, StepEffect& effect, Cells& cells) {
   switch (op.kind) {
-    case OpKind::TimerSetup:
-      cells.set(kFunction, op.other == kNone ? 0 : std::int64_t{op.other} + 1);
-      return;
+    case OpKind::TimerSetup: set_function(op, cells); return;
     case OpKind::ModTimer: case OpKind::AddTimer:
       if (cells.get(kExtra) != 0) return;  // shut down: arming does nothing
       effect.result.value = make_pending(op, effect, cells) ? 1 : 0;
@@ -200,15 +204,8 @@ void apply_timer(const Op& op, StepContext& ctx, StepEffect& effect, Cells& cell
       effect.result.value = cancel(ctx, effect, cells, false) ? 1 : 0;
       cells.set(kExtra, 1);
       return;
-    case OpKind::TimerRun:
-      run(op, ctx, effect, cells);
-      ctx.kernel.softirq = 1;
-      return;
-    case OpKind::TimerDone:
-      cells.set(kRunning, 0);
-      ctx.kernel.softirq = 0;
-      effect.result.value = cells.get(kPending);
-      return;
+    case OpKind::TimerRun: run(op, ctx, effect, cells, true); return;
+    case OpKind::TimerDone: effect.result.value = finish(ctx, cells); return;
     default: return;
   }
 }
@@ -216,21 +213,13 @@ void apply_timer(const Op& op, StepContext& ctx, StepEffect& effect, Cells& cell
 // Tasklets (kernel/softirq.c): like a timer without expiry; the function runs in softirq context.
 void apply_tasklet(const Op& op, StepContext& ctx, StepEffect& effect, Cells& cells) {
   switch (op.kind) {
-    case OpKind::TaskletSetup:
-      cells.set(kFunction, op.other == kNone ? 0 : std::int64_t{op.other} + 1);
-      return;
+    case OpKind::TaskletSetup: set_function(op, cells); return;
     case OpKind::TaskletSchedule: case OpKind::TaskletHiSchedule:
       (void)make_pending(op, effect, cells);
       return;
     case OpKind::TaskletKill: return;  // it waited until idle
-    case OpKind::TaskletRun:
-      run(op, ctx, effect, cells);
-      ctx.kernel.softirq = 1;
-      return;
-    case OpKind::TaskletDone:
-      cells.set(kRunning, 0);
-      ctx.kernel.softirq = 0;
-      return;
+    case OpKind::TaskletRun: run(op, ctx, effect, cells, true); return;
+    case OpKind::TaskletDone: (void)finish(ctx, cells); return;
     default: return;
   }
 }
@@ -294,13 +283,9 @@ void apply_rcu(const Op& op, StepContext& ctx, StepEffect& effect) {
         free_whole_object(*object, ctx, effect, op.line);
         return;
       }
-      run(op, ctx, effect, cells);
-      ctx.kernel.softirq = 1;
+      run(op, ctx, effect, cells, true);
       return;
-    case OpKind::RcuDone:
-      cells.set(kRunning, 0);
-      ctx.kernel.softirq = 0;
-      return;
+    case OpKind::RcuDone: (void)finish(ctx, cells); return;
     default: return;
   }
 }
@@ -326,10 +311,8 @@ bool starts_context(const Store& store, const Op& op) {
 
 void apply_deferred(const Op& op, StepContext& ctx, StepEffect& effect) {
   const OpInfo& info = op_info(op.kind);
-  const bool done = op.kind == OpKind::WorkDone || op.kind == OpKind::TimerDone || op.kind == OpKind::RcuDone ||
-                    op.kind == OpKind::TaskletDone;
   if (op.kind == OpKind::RcuDone) add_kernel(ctx, effect, 1, -1);  // rcu_barrier waits for callbacks to return
-  if (done && is_heap(op.target.addr) && ctx.store.get(heap_header(op.target.addr)) != kHeapLive) {
+  if (is_context_done(op.kind) && is_heap(op.target.addr) && ctx.store.get(heap_header(op.target.addr)) != kHeapLive) {
     ctx.kernel.softirq = 0;  // the callback freed the object that holds it: nothing is left to touch
     return;
   }

@@ -21,10 +21,7 @@ bool may_be_gone(const Op& op, const OpInfo& info, const StepContext& ctx) {
   if ((info.reads | info.writes) == 0 || info.family == OpFamily::Heap) return false;
   // A callback may free the object that holds its work item, timer or rcu_head: the kernel does not
   // touch the object once the callback returns (process_one_work, call_timer_fn, rcu_do_batch).
-  if (op.kind == OpKind::WorkDone || op.kind == OpKind::TimerDone || op.kind == OpKind::RcuDone ||
-      op.kind == OpKind::TaskletDone) {
-    return false;
-  }
+  if (is_context_done(op.kind)) return false;
   return is_heap(op.target.addr) || ctx.layout.has_module_data();
 }
 

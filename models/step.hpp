@@ -155,6 +155,11 @@ void apply_kthread(const Op& op, StepContext& ctx, StepEffect& effect);
 // Whether `op`, taken in `store`, starts a context (its effect's `start`): the engine knows which
 // thread a step creates before it is taken (partial-order reduction orders the context after it).
 [[nodiscard]] bool starts_context(const Store& store, const Op& op);
+// A context's step after its function returned (work done, timer done, ...): it touches nothing of
+// an object the function may have freed.
+[[nodiscard]] inline bool is_context_done(OpKind kind) {
+  return kind == OpKind::WorkDone || kind == OpKind::TimerDone || kind == OpKind::TaskletDone || kind == OpKind::RcuDone;
+}
 // A heap object of struct `type` (kmalloc's, alloc_workqueue's, kthread_run's task), its pointer
 // in effect.result.value; and freeing one (kfree's, destroy_workqueue's, kfree_rcu's).
 void allocate_object(const Op& op, std::uint32_t type, StepContext& ctx, StepEffect& effect);
