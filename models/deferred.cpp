@@ -17,15 +17,6 @@ namespace {
 
 constexpr Addr kPending = 0, kRunning = 1, kFunction = 2, kHasContext = 3, kExtra = 4;
 
-ContextKind context_of(OpFamily family) {
-  switch (family) {
-    case OpFamily::Timer: return ContextKind::Timer;
-    case OpFamily::Rcu: return ContextKind::Rcu;
-    case OpFamily::Tasklet: return ContextKind::Tasklet;
-    default: return ContextKind::Work;
-  }
-}
-
 class Cells {
  public:
   Cells(StepContext& ctx, StepEffect& effect, Addr base) : ctx_(ctx), effect_(effect), base_(base) {}
@@ -94,7 +85,7 @@ bool make_pending(const Op& op, StepEffect& effect, Cells& cells) {
   cells.set(kPending, 1);
   if (cells.get(kHasContext) == 0) {
     cells.set(kHasContext, 1);
-    effect.start = ContextRequest{context_of(op_info(op.kind).family), op.target.addr};
+    effect.start = ContextRequest{*context_of(op_info(op.kind).family), op.target.addr};
   }
   return was;
 }
@@ -292,6 +283,30 @@ void apply_rcu(const Op& op, StepContext& ctx, StepEffect& effect) {
 
 }  // namespace
 
+std::optional<ContextKind> context_of(OpFamily family) {
+  switch (family) {
+    case OpFamily::Work: return ContextKind::Work;
+    case OpFamily::Timer: return ContextKind::Timer;
+    case OpFamily::Rcu: return ContextKind::Rcu;
+    case OpFamily::Tasklet: return ContextKind::Tasklet;
+    case OpFamily::Kthread: return ContextKind::Kthread;
+    case OpFamily::Irq: return ContextKind::Irq;
+    default: return std::nullopt;
+  }
+}
+
+ContextSteps context_steps(ContextKind kind) {
+  switch (kind) {
+    case ContextKind::Work: break;
+    case ContextKind::Timer: return {OpKind::TimerRun, OpKind::TimerDone, ObjectKind::Timer};
+    case ContextKind::Rcu: return {OpKind::RcuRun, OpKind::RcuDone, ObjectKind::RcuHead};
+    case ContextKind::Kthread: return {OpKind::KthreadStart, OpKind::KthreadExit, ObjectKind::Int};
+    case ContextKind::Tasklet: return {OpKind::TaskletRun, OpKind::TaskletDone, ObjectKind::Tasklet};
+    case ContextKind::Irq: return {OpKind::IrqRun, OpKind::IrqDone, ObjectKind::Irq};
+  }
+  return {OpKind::WorkRun, OpKind::WorkDone, ObjectKind::Work};
+}
+
 bool starts_context(const Store& store, const Op& op) {
   const OpInfo& info = op_info(op.kind);
   if (info.control == Control::Spawn) return true;
@@ -302,6 +317,7 @@ bool starts_context(const Store& store, const Op& op) {
   if (store.get(op.target.addr + kHasContext) != 0) return false;
   if (info.family == OpFamily::Timer) return store.get(op.target.addr + kExtra) == 0;
   if (info.family == OpFamily::Rcu) return store.get(op.target.addr + kPending) == 0;
+  if (info.family == OpFamily::Irq) return op.other != kNone;  // request_irq with a handler
   if (info.family == OpFamily::Work && (op.kind == OpKind::QueueWork || op.kind == OpKind::QueueDelayedWork ||
                                         op.kind == OpKind::ModDelayedWork)) {
     return op.arg0 != 0;  // NULL: a null-dereference instead

@@ -50,10 +50,11 @@ bool report(const StepContext& ctx, ModuleId m, const std::string& what, StepEff
 }
 
 // A sleeping operation in atomic context: under a spinlock, in an RCU read-side section, in a
-// timer or RCU callback (softirq context).
+// timer or RCU callback (softirq context), in an interrupt handler (hardirq context).
 bool sleeps_in_atomic(const Op& op, const StepContext& ctx, StepEffect& effect) {
   const char* where = ctx.kernel.spinlocks > 0 ? "while holding a spinlock"
                       : ctx.kernel.rcu > 0     ? "inside an RCU read-side section"
+                      : ctx.kernel.softirq > 1 ? "in hardirq context (an interrupt handler)"
                                                : "in softirq context (a timer or RCU callback)";
   effect.fail(ViolationKind::SleepInAtomic,
               fmt::format("{} calls {} {}", ctx.names.thread_name(ctx.thread), op_name(op.kind), where));

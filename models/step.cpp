@@ -37,6 +37,7 @@ void apply(const Op& op, StepContext& ctx, StepEffect& effect) {
       apply_deferred(op, ctx, effect);
       break;
     case OpFamily::Kthread: apply_kthread(op, ctx, effect); break;
+    case OpFamily::Irq: apply_irq(op, ctx, effect); break;
     case OpFamily::Sched: case OpFamily::Lang: case OpFamily::Check:
       break;  // the engine and the thread's code handle these; no object changes
   }

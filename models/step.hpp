@@ -33,7 +33,8 @@ struct ThreadKernel {
   std::uint32_t spinlocks = 0;  // spinlocks held: the thread is in atomic context
   std::uint32_t locks = 0;      // mutexes and spinlocks held
   std::uint32_t rcu = 0;        // depth of its RCU read-side sections
-  std::uint32_t softirq = 0;    // it runs a timer or RCU callback (softirq context)
+  std::uint32_t softirq = 0;    // it runs a timer or RCU callback (1: softirq context) or an
+                                // interrupt handler (2: hardirq context)
 
   [[nodiscard]] bool atomic() const { return spinlocks > 0 || rcu > 0 || softirq > 0; }
   void hash(StateHasher& h) const {
@@ -45,7 +46,20 @@ struct ThreadKernel {
 };
 
 // The contexts the kernel runs code in on its own (deferred execution).
-enum class ContextKind : std::uint8_t { Work, Timer, Rcu, Kthread, Tasklet };
+enum class ContextKind : std::uint8_t { Work, Timer, Rcu, Kthread, Tasklet, Irq };
+inline constexpr std::size_t kContextKinds = 6;
+
+// A context's two steps of its own: the one that waits for its object and takes it (a kworker
+// takes its work item), the one after its function returned; and the kind of its object.
+struct ContextSteps {
+  OpKind run;
+  OpKind done;
+  ObjectKind object;
+};
+[[nodiscard]] ContextSteps context_steps(ContextKind kind);
+// The context that runs the objects of a family (work items: a kworker); nullopt for a family
+// without one.
+[[nodiscard]] std::optional<ContextKind> context_of(OpFamily family);
 
 // A context the engine must start after the step: a kworker for a work item queued for the first
 // time, a timer's softirq, an RCU callback's, a new kthread. `object` is its object's first cell
@@ -152,13 +166,15 @@ void apply_heap(const Op& op, StepContext& ctx, StepEffect& effect);
 void apply_kref(const Op& op, StepContext& ctx, StepEffect& effect);
 void apply_deferred(const Op& op, StepContext& ctx, StepEffect& effect);  // Work, Timer, Rcu
 void apply_kthread(const Op& op, StepContext& ctx, StepEffect& effect);
+void apply_irq(const Op& op, StepContext& ctx, StepEffect& effect);
 // Whether `op`, taken in `store`, starts a context (its effect's `start`): the engine knows which
 // thread a step creates before it is taken (partial-order reduction orders the context after it).
 [[nodiscard]] bool starts_context(const Store& store, const Op& op);
 // A context's step after its function returned (work done, timer done, ...): it touches nothing of
 // an object the function may have freed.
 [[nodiscard]] inline bool is_context_done(OpKind kind) {
-  return kind == OpKind::WorkDone || kind == OpKind::TimerDone || kind == OpKind::TaskletDone || kind == OpKind::RcuDone;
+  return kind == OpKind::WorkDone || kind == OpKind::TimerDone || kind == OpKind::TaskletDone ||
+         kind == OpKind::RcuDone || kind == OpKind::IrqDone;
 }
 // A heap object of struct `type` (kmalloc's, alloc_workqueue's, kthread_run's task), its pointer
 // in effect.result.value; and freeing one (kfree's, destroy_workqueue's, kfree_rcu's).

@@ -26,7 +26,7 @@ bool may_enable(const Op& m, const Op& k) {
       // cells (pending and running, a count of the kernel state): any dependent step may be the one.
       const OpFamily f = op_info(k.kind).family;
       return f == OpFamily::Work || f == OpFamily::Timer || f == OpFamily::Tasklet || f == OpFamily::Rcu ||
-             f == OpFamily::Kthread;
+             f == OpFamily::Kthread || f == OpFamily::Irq;
     }
   }
 }

@@ -1,6 +1,6 @@
 // The contexts the kernel starts on its own (deferred execution): the engine starts one when a
 // step asks for it (models::StepEffect::start), names it as the kernel would ("kworker/nbd_work",
-// "timer/qca_wq_timeout", "rcu/free_rcu", "kthread/poll_fn") and never counts one that waits for
+// "timer/qca_wq_timeout", "rcu/free_rcu", "kthread/poll_fn", "irq/5-foo_irq") and never counts one that waits for
 // work as stuck.
 #include <fmt/format.h>
 
@@ -38,9 +38,13 @@ std::string Execution::context_name(const models::ContextRequest& request) const
     case models::ContextKind::Rcu: prefix = "rcu/"; break;
     case models::ContextKind::Tasklet: prefix = "tasklet/"; break;
     case models::ContextKind::Kthread: prefix = "kthread/"; function_cell = request.object + 4; break;
+    case models::ContextKind::Irq: prefix = "irq/"; break;
   }
   const std::int64_t f = store_.get(function_cell);
   std::string base = prefix;
+  if (request.kind == models::ContextKind::Irq) {  // the kernel's "irq/5-foo_irq"
+    base += fmt::format("{}-", (request.object - layout_.irq_lines) / object_kind_info(ObjectKind::Irq).cells);
+  }
   if (request.kind == models::ContextKind::Rcu && store_.get(request.object + 4) != 0) {
     base += "kfree";
   } else {

@@ -31,9 +31,10 @@ struct ModelProgram {
   bool may_choose = true;            // may take nondet steps (the interpreter knows; the C++ API
                                      // assumes so): the searches then enumerate their values
   // The code of the contexts the kernel starts (models::ContextKind: a work item's kworker, a
-  // timer's softirq, an RCU callback's, a kthread), when the model has deferred execution: each
-  // runs for the object in ThreadContext::argument. Its name is the engine's.
-  std::array<std::optional<ThreadSpec>, 5> contexts;
+  // timer's softirq, an RCU callback's, a kthread, an interrupt line's handler), when the model
+  // has deferred execution: each runs for the object in ThreadContext::argument. Its name is the
+  // engine's.
+  std::array<std::optional<ThreadSpec>, 6> contexts;
 };
 
 }  // namespace preempt

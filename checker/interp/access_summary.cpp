@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "checker/explore/footprint.hpp"
+#include "models/step.hpp"
 
 namespace preempt::interp {
 
@@ -233,16 +234,11 @@ class Analysis {
   // A step that starts the context of its object: the context's own steps on that object (its
   // run and done steps) are part of what the step causes; a kthread's, on any task.
   void add_context_steps(const Op& op, Direct& d) const {
-    OpKind run = OpKind::WorkRun, done = OpKind::WorkDone;
-    switch (op_info(op.kind).family) {
-      case OpFamily::Work: break;
-      case OpFamily::Timer: run = OpKind::TimerRun; done = OpKind::TimerDone; break;
-      case OpFamily::Tasklet: run = OpKind::TaskletRun; done = OpKind::TaskletDone; break;
-      case OpFamily::Rcu: run = OpKind::RcuRun; done = OpKind::RcuDone; break;
-      default: return;
-    }
+    const std::optional<models::ContextKind> context = models::context_of(op_info(op.kind).family);
+    if (!context || *context == models::ContextKind::Kthread) return;
+    const models::ContextSteps steps = models::context_steps(*context);
     if (op_info(op.kind).control != Control::Activate) return;
-    for (const OpKind kind : {run, done}) {
+    for (const OpKind kind : {steps.run, steps.done}) {
       Op step = op;
       step.kind = kind;
       step.other = kNone;

@@ -226,6 +226,12 @@ void Compiler::call_builtin(const Expr& e) {
       const uint32_t type = letter == 'Q' ? out_.layout->workqueue_type : out_.layout->task_type;
       target = Target{ObjectKind::Int, 0, 0, true, type, 0, 6};
       text = arg.text;
+    } else if (letter == 'N') {
+      expression(arg);  // an interrupt line's number: any of the kernel's lines
+      const Addr first = out_.layout->irq_lines;
+      const auto last = first + static_cast<Addr>(kIrqLines - 1) * object_kind_info(ObjectKind::Irq).cells;
+      target = Target{ObjectKind::Irq, static_cast<uint32_t>(first), static_cast<uint32_t>(last)};
+      kind = ObjectKind::Irq;
     } else if (letter == 's') {
       // a name the kernel keeps for messages: nothing to pass
     } else if (letter == 'p') {

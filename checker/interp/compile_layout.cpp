@@ -59,6 +59,13 @@ void Compiler::build_layout() {
     kernel.kind = ObjectKind::Kernel;
     layout.kernel = layout.add_group(std::move(kernel));
   }
+  if (program_.interrupts) {
+    ObjectGroup lines;
+    lines.name = "IRQ";
+    lines.kind = ObjectKind::Irq;
+    lines.size = static_cast<std::uint32_t>(kIrqLines);
+    layout.irq_lines = layout.add_group(std::move(lines));
+  }
 }
 
 // The StructInfo of a struct, built on first use (an embedded struct's before its container's).

@@ -1,5 +1,6 @@
 // The contexts the kernel runs code in on its own: a kworker for each work item, a timer's softirq,
-// an RCU callback's, a kthread (models/deferred.cpp and models/kthread.cpp give their semantics).
+// an RCU callback's, a kthread, an interrupt line's handler (models/deferred.cpp, models/kthread.cpp
+// and models/irq.cpp give their semantics).
 // Each is a VM thread whose own code is built in: it waits for its object, runs the object's
 // function as a callback frame, and reports that it returned.
 #include <fmt/format.h>
@@ -11,34 +12,13 @@
 
 namespace preempt::interp::detail {
 
-namespace {
-
-struct ContextSteps {
-  OpKind run;
-  OpKind done;
-  preempt::ObjectKind object;
-};
-
-ContextSteps steps_of(models::ContextKind kind) {
-  switch (kind) {
-    case models::ContextKind::Timer: return {OpKind::TimerRun, OpKind::TimerDone, preempt::ObjectKind::Timer};
-    case models::ContextKind::Rcu: return {OpKind::RcuRun, OpKind::RcuDone, preempt::ObjectKind::RcuHead};
-    case models::ContextKind::Kthread: return {OpKind::KthreadStart, OpKind::KthreadExit, preempt::ObjectKind::Int};
-    case models::ContextKind::Tasklet: return {OpKind::TaskletRun, OpKind::TaskletDone, preempt::ObjectKind::Tasklet};
-    case models::ContextKind::Work: break;
-  }
-  return {OpKind::WorkRun, OpKind::WorkDone, preempt::ObjectKind::Work};
-}
-
-}  // namespace
-
 void VmThread::run_context(ThreadContext& context, models::ContextKind kind, Value object) {
   begin(context, object);
   kernel_context_ = true;
   service_ = kind != models::ContextKind::Kthread;
   kind_ = kind;
   if (kind == models::ContextKind::Kthread) task_ = object;
-  const ContextSteps steps = steps_of(kind);
+  const models::ContextSteps steps = models::context_steps(kind);
   const Addr addr = addr_of_pointer(object);
   for (;;) {
     Op run;
@@ -66,7 +46,7 @@ void VmThread::run_context(ThreadContext& context, models::ContextKind kind, Val
 
 bool VmThread::context_future(AccessSet& out) const {
   const AccessSummary& summary = interpreter_.summary();
-  const ContextSteps steps = steps_of(kind_);
+  const models::ContextSteps steps = models::context_steps(kind_);
   const Addr addr = addr_of_pointer(self_);
   const ModelLayout& layout = *compiled_.layout;
   for (const OpKind kind : {steps.run, steps.done}) {
@@ -88,7 +68,8 @@ bool VmThread::run_callback(ThreadContext& context, const OpResult& result) {
   if (result.call >= compiled_.bodies.size()) return true;
   const CodeBody& body = compiled_.bodies[result.call];
   push_frame(result.call, After::Call, 0);
-  if (body.param_count == 1) slots_[frames_.back().base] = result.call_arg;
+  if (body.param_count >= 1) slots_[frames_.back().base] = result.call_arg;
+  if (body.param_count >= 2) slots_[frames_.back().base + 1] = result.call_arg2;  // a handler's dev_id
   callback_value_ = 0;
   execute(context);
   return callback_returned_;

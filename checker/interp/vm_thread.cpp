@@ -248,11 +248,24 @@ bool VmThread::builtin(const Instr& in) {
   bool has_object = false;
   for (const char letter : info.args) {
     if (letter == 's' || letter == '*') continue;
-    const Value v = stack_[at++];
+    Value v = stack_[at++];
     switch (letter) {
       case 'v': case 'z': case 'p': case 'q': case 'a': values[value_count++] = v; break;
       case 'f': case 'F': op.other = function_of_pointer(v); break;
       case 'D': op.target = {preempt::ObjectKind::Module, addr_of_pointer(v)}; break;
+      case 'N':  // an interrupt line, by its number
+        if (v < 0 || v >= kIrqLines) {
+          fault(ViolationKind::OutOfBounds,
+                fmt::format("{} at line {}: IRQ {} is not one of the kernel's interrupt lines (the models have lines "
+                            "0 to {})",
+                            info.name, in.line, v, kIrqLines - 1),
+                in.line);
+          v = 0;
+        }
+        op.target = {preempt::ObjectKind::Irq,
+                     compiled_.layout->irq_lines + static_cast<Addr>(v) * object_kind_info(preempt::ObjectKind::Irq).cells};
+        has_object = true;
+        break;
       case 'Q': case 'P':  // a workqueue's or a task's first field
         if (v == 0) {
           fault(ViolationKind::NullDereference,

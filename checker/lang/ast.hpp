@@ -294,6 +294,7 @@ struct Program {
   std::vector<ExpectedExecutions> expected_executions;
   bool deferred = false;  // uses deferred execution (work items, timers, RCU, kthreads): the layout
                           // gets the kernel state
+  bool interrupts = false;  // uses interrupt lines (request_irq): the layout gets the kernel's lines
 
   // The text of source line `line` (1-based), or empty.
   [[nodiscard]] std::string_view source_line(uint32_t line) const;

@@ -139,6 +139,8 @@ ExprPtr BodyResolver::builtin_call(const syn::Expr& e, Builtin builtin, bool as_
       r->args.push_back(sizeof_argument(arg, info.name));
       r->poisoned |= r->args.back()->poisoned;  // the allocated type is unknown
       if (r->args.back()->kind == ExprKind::SizeOf) r->type = program_.types.pointer_to(static_cast<uint32_t>(r->args.back()->decl));
+    } else if (letter == 'f' && info.family == OpFamily::Irq) {
+      r->args.push_back(irq_handler_argument(arg, info.name));
     } else if (letter == 'f') {
       r->args.push_back(function_argument(arg, info.name, r->args[object]));
     } else if (letter == 'p') {
@@ -162,9 +164,10 @@ ExprPtr BodyResolver::builtin_call(const syn::Expr& e, Builtin builtin, bool as_
   }
   const OpFamily family = info.family;
   if (family == OpFamily::Work || family == OpFamily::Timer || family == OpFamily::Tasklet || family == OpFamily::Rcu ||
-      family == OpFamily::Kthread) {
+      family == OpFamily::Kthread || family == OpFamily::Irq) {
     program_.deferred = true;
   }
+  if (family == OpFamily::Irq) program_.interrupts = true;
   // The pointers the workqueue and kthread builtins return.
   if (builtin == Builtin::AllocWorkqueue || builtin == Builtin::AllocOrderedWorkqueue) {
     r->type = program_.types.pointer_to(scope_.kernel_struct("workqueue_struct"));

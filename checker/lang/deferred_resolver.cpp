@@ -121,6 +121,30 @@ ExprPtr BodyResolver::thread_function_argument(const syn::Expr& arg, std::string
   return r;
 }
 
+// request_irq's handler (f): the kernel's irqreturn_t handler(int irq, void *dev_id), or one that
+// takes only the line's number, or nothing; its result is not looked at.
+ExprPtr BodyResolver::irq_handler_argument(const syn::Expr& arg, std::string_view builtin) {
+  const Global* g = arg.kind == syn::ExprKind::Name ? find_global(arg.name.text) : nullptr;
+  if (g == nullptr || g->kind != GlobalKind::Function) {
+    error(arg.loc, fmt::format("{} expects the name of an interrupt handler, but got {}", builtin, text_of(arg)));
+    return placeholder(arg.loc);
+  }
+  FunctionDecl& f = program_.functions[g->index];
+  const auto is_int = [&](TypeId t) { return program_.types[t].kind == TypeKind::Int; };
+  const auto is_pointer = [&](TypeId t) { return program_.types[t].kind == TypeKind::Pointer; };
+  const bool fits = f.params.empty() || (f.params.size() == 1 && is_int(f.params[0])) ||
+                    (f.params.size() == 2 && is_int(f.params[0]) && is_pointer(f.params[1]));
+  if (!fits) {
+    error(arg.loc, fmt::format("interrupt handler '{}' of {} must take (int irq, void *dev_id), (int irq) or nothing",
+                               f.name, builtin));
+  }
+  f.address_taken = true;  // the access summary's callees of the line's context
+  ExprPtr r = new_expr(ExprKind::FunctionRef, arg.loc);
+  r->decl = static_cast<int32_t>(g->index);
+  r->type = program_.types.function_pointer(Signature{f.result, f.params});
+  return r;
+}
+
 // kfree_rcu(p, field): the rcu_head `field` of the object p points to.
 ExprPtr BodyResolver::kfree_rcu_call(const syn::Expr& e) {
   if (e.args.size() != 2 || e.args[1]->kind != syn::ExprKind::Name) {

@@ -8,11 +8,11 @@
 namespace preempt::lang::syntax::detail {
 
 bool is_int_type_word(std::string_view word) {
-  static constexpr std::array<std::string_view, 30> kWords = {
+  static constexpr std::array<std::string_view, 31> kWords = {
       "unsigned", "signed",   "long",     "short",    "char",     "bool",     "_Bool",  "u8",
       "u16",      "u32",      "u64",      "s8",       "s16",      "s32",      "s64",    "size_t",
       "ssize_t",  "loff_t",   "gfp_t",    "pid_t",    "uint8_t",  "uint16_t", "uint32_t", "uint64_t",
-      "int8_t",   "int16_t",  "int32_t",  "int64_t",  "uintptr_t", "umode_t"};
+      "int8_t",   "int16_t",  "int32_t",  "int64_t",  "uintptr_t", "umode_t", "irqreturn_t"};
   return std::find(kWords.begin(), kWords.end(), word) != kWords.end();
 }
 

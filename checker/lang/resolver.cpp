@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "checker/rt/errno.hpp"
+
 #include "checker/lang/resolver_internal.hpp"
 #include "checker/rt/strategy_names.hpp"
 
@@ -53,8 +55,9 @@ Program Resolver::run() {
 void Resolver::declare_global(const syn::Name& name, Global g) {
   if (name.text.empty()) return;
   // builtins, and the names the language predefines (GFP_KERNEL, NULL, THIS_MODULE, true)
-  if (find_builtin(name.text) || predefined_constant(name.text) || name.text == "NULL" ||
-      name.text == "THIS_MODULE") {
+  // (not the errno names: a scenario's own `#define ENOMEM 12` is what the kernel's headers say)
+  if (find_builtin(name.text) || (predefined_constant(name.text) && !errno_value(name.text)) ||
+      name.text == "NULL" || name.text == "THIS_MODULE") {
     scope_.diags.warning(name.loc, fmt::format("'{}' is the name of a builtin; this scenario's own '{}' is used "
                                                "instead of the builtin",
                                                name.text, name.text));

@@ -212,6 +212,7 @@ class BodyResolver {
   // (rcu_dereference, msecs_to_jiffies, ...) and rcu_assign_pointer(p, v) as `p = v`.
   ExprPtr kernel_pointer_argument(const syn::Expr& arg, char letter, std::string_view builtin);
   ExprPtr thread_function_argument(const syn::Expr& arg, std::string_view builtin);
+  ExprPtr irq_handler_argument(const syn::Expr& arg, std::string_view builtin);
   ExprPtr kfree_rcu_call(const syn::Expr& e);
   [[nodiscard]] const syn::Expr* transparent_macro(const syn::Expr& call) const;
   StmtPtr assign_macro(const syn::Stmt& s);

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "checker/rt/errno.hpp"
+
 #include "checker/lang/resolver_internal.hpp"
 #include "checker/rt/op.hpp"
 
@@ -68,9 +70,22 @@ std::optional<int64_t> predefined_constant(std::string_view name) {
   if (name == "TIMER_DEFERRABLE") return 0x80000;
   if (name == "TIMER_PINNED") return 0x100000;
   if (name == "TIMER_IRQSAFE") return 0x200000;
+  // interrupts: request_irq's flags are accepted and not modelled; a handler's result is not looked at
+  if (name == "IRQ_NONE") return 0;
+  if (name == "IRQ_HANDLED") return 1;
+  if (name == "IRQ_WAKE_THREAD") return 2;
+  if (name == "IRQF_TRIGGER_NONE") return 0;
+  if (name == "IRQF_TRIGGER_RISING") return 0x1;
+  if (name == "IRQF_TRIGGER_FALLING") return 0x2;
+  if (name == "IRQF_TRIGGER_HIGH") return 0x4;
+  if (name == "IRQF_TRIGGER_LOW") return 0x8;
+  if (name == "IRQF_SHARED") return 0x80;
+  if (name == "IRQF_ONESHOT") return 0x2000;
+  if (name == "IRQF_NO_SUSPEND") return 0x4000;
   if (name == "HZ") return 100;
   if (name == "jiffies") return 0;
   if (name == "MAX_SCHEDULE_TIMEOUT") return 0x7fffffff;
+  if (const auto e = errno_value(name)) return e;  // -ENOMEM, as kernel code writes it
   if (name == "true") return 1;
   if (name == "false") return 0;
   return std::nullopt;

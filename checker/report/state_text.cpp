@@ -73,6 +73,12 @@ std::string cell_state(const Store& store, ObjectRef ref, const ModelLayout& lay
       if (running) return "running";
       return cell != 0 ? armed : "idle";
     }
+    case ObjectKind::Irq: {
+      if (store.get(ref.addr + 5) == 0) return store.get(ref.addr + 1) != 0 ? "freed, handler running" : "free";
+      std::string s = store.get(ref.addr + 1) != 0 ? "handler running" : cell != 0 ? "interrupt pending" : "requested";
+      if (store.get(ref.addr + 6) != 0) s += fmt::format(", disabled (depth {})", store.get(ref.addr + 6));
+      return s;
+    }
     case ObjectKind::Kernel:
       return fmt::format("{} RCU reader{}, {} RCU callback{} queued", cell, cell == 1 ? "" : "s",
                          store.get(ref.addr + 1), store.get(ref.addr + 1) == 1 ? "" : "s");
@@ -98,6 +104,7 @@ std::vector<ObjectState> describe_store(const Store& store, const ModelLayout& l
         continue;
       }
       const ObjectRef ref{group.kind, element};
+      if (group.kind == ObjectKind::Irq && store.get(element + 2) == 0) continue;  // a line never requested
       std::string name = layout.object_name(ref);
       if (group.kind == ObjectKind::Module) name = "module " + name;
       out.push_back({std::move(name), object_kind_name(group.kind), cell_state(store, ref, layout, thread_names)});

@@ -70,6 +70,7 @@ std::string ModelLayout::object_name(ObjectRef ref) const {
   std::uint32_t index = 0;
   const ObjectGroup* group = group_of(ref.addr, &index);
   if (group == nullptr) return fmt::format("{}#{}", object_kind_name(ref.kind), ref.addr);
+  if (group->kind == ObjectKind::Irq) return fmt::format("IRQ {}", index);  // the kernel's interrupt lines
   std::string name = group->size == 0 ? group->name : fmt::format("{}[{}]", group->name, index);
   if (group->type != kNone) {
     const auto offset = static_cast<std::uint32_t>(ref.addr - element(*group, index));

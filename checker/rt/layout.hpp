@@ -71,6 +71,7 @@ class ModelLayout {
   std::uint32_t workqueue_type = kNone;
   std::uint32_t task_type = kNone;
   Addr system_wq = kNoAddr;
+  Addr irq_lines = kNoAddr;  // the interrupt lines 0 .. kIrqLines - 1 (op.hpp), when it uses them
 
   // Adds a group, places its cells after every earlier group's, and returns its base address.
   [[nodiscard]] Addr add_group(ObjectGroup group);

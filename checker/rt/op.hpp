@@ -28,7 +28,7 @@ enum class OpKind : std::uint8_t {
 // Which models/<family>.cpp gives an operation its semantics. The kernel's primitives are every
 // family but Lang (the language's own steps) and Check (immediate events).
 enum class OpFamily : std::uint8_t {
-  Memory, Kobject, Completion, Lock, Module, Heap, Kref, Work, Timer, Tasklet, Rcu, Kthread, Sched, Lang, Check
+  Memory, Kobject, Completion, Lock, Module, Heap, Kref, Work, Timer, Tasklet, Rcu, Kthread, Irq, Sched, Lang, Check
 };
 // When a parked thread can take the step (see ops.def).
 enum class Block : std::uint8_t {
@@ -102,6 +102,8 @@ inline constexpr std::int64_t kGfpZero = 0x100;
 
 // nondet(N) takes 1 <= N <= kMaxNondetChoices.
 inline constexpr std::int64_t kMaxNondetChoices = 65536;
+// The kernel's interrupt lines a scenario may request: 0 .. kIrqLines - 1.
+inline constexpr std::int64_t kIrqLines = 32;
 
 // Whether the step may sleep (the sleeps column, with the gfp flags of an allocation).
 [[nodiscard]] inline bool may_sleep(const OpInfo& info, std::int64_t gfp) {
@@ -209,6 +211,7 @@ struct OpResult {
   FunctionId call = kNone;         // a function the thread must now run as a nested call
                                    // (kobject release method, module exit function)
   std::int64_t call_arg = 0;       // its argument (the kobject array index)
+  std::int64_t call_arg2 = 0;      // a second one (an interrupt handler's dev_id)
   bool exit_thread = false;        // the step ended the thread (do_exit, module_put_and_kthread_exit)
   bool modified = false;           // the step changed the value of the object it touched
 };

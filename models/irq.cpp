@@ -1,0 +1,116 @@
+// Interrupts (kernel/irq/manage.c): request_irq, free_irq, synchronize_irq, disable_irq,
+// disable_irq_nosync, enable_irq, and the context that runs a line's handler. A line is raised
+// once when it is requested and once each time enable_irq enables it again; while it is requested,
+// raised and enabled its handler may run at any point, once, in hardirq context, never nested with
+// itself. Like the kernel, disable_irq keeps an interrupt that arrives while the line is disabled
+// (IRQS_PENDING) and delivers it when the line is enabled again. free_irq, synchronize_irq and
+// disable_irq wait until the handler is not running (the footprint's Block column).
+#include <fmt/format.h>
+
+#include "models/step.hpp"
+
+namespace preempt::models {
+
+namespace {
+
+constexpr Addr kMayFire = 0, kRunning = 1, kHandler = 2, kHasContext = 3, kDevId = 4, kRequested = 5, kDepth = 6,
+               kRaised = 7;
+
+class Line {
+ public:
+  Line(StepContext& ctx, StepEffect& effect, Addr base) : ctx_(ctx), effect_(effect), base_(base) {}
+  [[nodiscard]] std::int64_t get(Addr cell) const { return ctx_.store.get(base_ + cell); }
+  void set(Addr cell, std::int64_t value) {
+    std::int64_t& c = ctx_.store.at(base_ + cell);
+    if (c == value) return;
+    effect_.record(base_ + cell, c, value);
+    c = value;
+  }
+  // The handler may fire when the line is requested, raised and enabled.
+  void update() { set(kMayFire, get(kRequested) != 0 && get(kRaised) != 0 && get(kDepth) == 0 ? 1 : 0); }
+
+ private:
+  StepContext& ctx_;
+  StepEffect& effect_;
+  Addr base_;
+};
+
+std::int64_t line_number(const Op& op, const StepContext& ctx) {
+  return static_cast<std::int64_t>((op.target.addr - ctx.layout.irq_lines) / object_kind_info(ObjectKind::Irq).cells);
+}
+
+void request(const Op& op, StepContext& ctx, StepEffect& effect, Line& line) {
+  if (line.get(kRequested) != 0) {
+    effect.result.value = -16;  // -EBUSY: the models do not share lines (IRQF_SHARED is accepted, not modelled)
+    return;
+  }
+  line.set(kRequested, 1);
+  line.set(kHandler, op.other == kNone ? 0 : std::int64_t{op.other} + 1);
+  line.set(kDevId, op.arg1);
+  line.set(kRaised, 1);
+  if (line.get(kHasContext) == 0) {
+    line.set(kHasContext, 1);
+    effect.start = ContextRequest{ContextKind::Irq, op.target.addr};
+  }
+  line.update();
+  effect.result.value = 0;
+  (void)ctx;
+}
+
+}  // namespace
+
+void apply_irq(const Op& op, StepContext& ctx, StepEffect& effect) {
+  Line line(ctx, effect, op.target.addr);
+  switch (op.kind) {
+    case OpKind::RequestIrq: request(op, ctx, effect, line); return;
+    case OpKind::FreeIrq:
+      if (line.get(kRequested) == 0) {
+        effect.fail(ViolationKind::DoubleFree, fmt::format("{} at line {} frees IRQ {}, which is not requested "
+                                                           "(\"Trying to free already-free IRQ {}\")",
+                                                           call_text(op, ctx), op.line, line_number(op, ctx),
+                                                           line_number(op, ctx)));
+        return;
+      }
+      line.set(kRequested, 0);
+      line.set(kRaised, 0);
+      line.update();
+      return;
+    case OpKind::SynchronizeIrq: return;  // it waited until the handler is not running
+    case OpKind::DisableIrq: case OpKind::DisableIrqNosync:
+      line.set(kDepth, line.get(kDepth) + 1);
+      line.update();
+      return;
+    case OpKind::EnableIrq:
+      if (line.get(kDepth) == 0) {
+        effect.fail(ViolationKind::LockMisuse, fmt::format("{} at line {} enables IRQ {}, which is not disabled "
+                                                           "(\"Unbalanced enable for IRQ {}\")",
+                                                           call_text(op, ctx), op.line, line_number(op, ctx),
+                                                           line_number(op, ctx)));
+        return;
+      }
+      line.set(kDepth, line.get(kDepth) - 1);
+      if (line.get(kDepth) == 0 && line.get(kRequested) != 0) line.set(kRaised, 1);
+      line.update();
+      return;
+    case OpKind::IrqRun: {
+      ctx.kernel.softirq = 2;  // hardirq context
+      line.set(kRaised, 0);
+      line.set(kMayFire, 0);
+      line.set(kRunning, 1);
+      const std::int64_t handler = line.get(kHandler);
+      if (handler > 0) {
+        effect.result.call = static_cast<FunctionId>(handler - 1);
+        effect.result.call_arg = line_number(op, ctx);
+        effect.result.call_arg2 = line.get(kDevId);
+      }
+      return;
+    }
+    case OpKind::IrqDone:
+      line.set(kRunning, 0);
+      ctx.kernel.softirq = 0;
+      return;
+    default: return;
+  }
+}
+
+}  // namespace preempt::models
