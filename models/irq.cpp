@@ -13,6 +13,7 @@ namespace preempt::models {
 
 namespace {
 
+constexpr std::int64_t kIrqfNoAutoen = 0x80000;  // IRQF_NO_AUTOEN: requested disabled (include/linux/interrupt.h)
 constexpr Addr kMayFire = 0, kRunning = 1, kHandler = 2, kHasContext = 3, kDevId = 4, kRequested = 5, kDepth = 6,
                kRaised = 7;
 
@@ -48,6 +49,7 @@ void request(const Op& op, StepContext& ctx, StepEffect& effect, Line& line) {
   line.set(kHandler, op.other == kNone ? 0 : std::int64_t{op.other} + 1);
   line.set(kDevId, op.arg1);
   line.set(kRaised, 1);
+  if ((op.arg0 & kIrqfNoAutoen) != 0 && line.get(kDepth) == 0) line.set(kDepth, 1);  // masked until enable_irq
   if (line.get(kHasContext) == 0) {
     line.set(kHasContext, 1);
     effect.start = ContextRequest{ContextKind::Irq, op.target.addr};

@@ -82,6 +82,7 @@ std::optional<int64_t> predefined_constant(std::string_view name) {
   if (name == "IRQF_SHARED") return 0x80;
   if (name == "IRQF_ONESHOT") return 0x2000;
   if (name == "IRQF_NO_SUSPEND") return 0x4000;
+  if (name == "IRQF_NO_AUTOEN") return 0x80000;  // modelled: the line starts disabled
   if (name == "HZ") return 100;
   if (name == "jiffies") return 0;
   if (name == "MAX_SCHEDULE_TIMEOUT") return 0x7fffffff;
