@@ -10,20 +10,20 @@ namespace preempt::cli {
 
 void CommonOptions::add_to(CLI::App& command, bool exploring) {
   if (exploring) {
-    command.add_option("--strategy", strategy,
+    strategy_given_ = command.add_option("--strategy", strategy,
                        "exploration strategy: dpor (optimal partial-order reduction: one execution per "
                        "class of equivalent interleavings), dfs (every interleaving), random (sample "
                        "schedules uniformly), pct (probabilistic concurrency testing) or stateful (search of "
                        "the state graph with state caching and symmetry)")
         ->check(CLI::IsMember(std::vector<std::string>(kStrategyNames.begin(), kStrategyNames.end())))
         ->capture_default_str();
-    command.add_option("--seed", seed, "random, pct: the seed; the same seed gives the same executions")
+    seed_given_ = command.add_option("--seed", seed, "random, pct: the seed; the same seed gives the same executions")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
-    command.add_option("--executions", samples, "random, pct: how many executions to sample")
+    samples_given_ = command.add_option("--executions", samples, "random, pct: how many executions to sample")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 62))
         ->capture_default_str();
-    command.add_option("--depth", depth, "pct: the bug depth d (d-1 priority change points per execution)")
+    depth_given_ = command.add_option("--depth", depth, "pct: the bug depth d (d-1 priority change points per execution)")
         ->check(CLI::Range(1u, 1000u))
         ->capture_default_str();
     command.add_flag("--no-symmetry", no_symmetry,
@@ -48,7 +48,7 @@ void CommonOptions::add_to(CLI::App& command, bool exploring) {
     command.add_flag("--follow-symlinks", follow_symlinks,
                      "read scenario files that are symbolic links to regular files (refused by default: "
                      "a pull request could link to a file outside the repository)");
-    command.add_option("--preemption-bound", preemption_bound,
+    bound_given_ = command.add_option("--preemption-bound", preemption_bound,
                        "explore only executions with at most K preemptions (when that cuts any schedule, the verdict is incomplete, never safe)");
   }
   command.add_option("--max-steps", max_steps, "steps per execution before it is cut")
@@ -82,6 +82,32 @@ CheckConfig CommonOptions::config() const {
   config.preemption_bound = preemption_bound;
   config.explain = true;  // every command tells which races decide the violations it reports
   return config;
+}
+
+namespace {
+// The tighter of two limits, 0 meaning none.
+template <typename T>
+T tighter(T limit, T pinned) {
+  return limit == 0 ? pinned : std::min(limit, pinned);
+}
+}  // namespace
+
+CommonOptions CommonOptions::for_scenario(const std::vector<lang::ScenarioOption>& pinned) const {
+  CommonOptions out = *this;
+  for (const lang::ScenarioOption& o : pinned) {
+    if (o.name == "strategy" && !given(strategy_given_)) out.strategy = o.word;
+    if (o.name == "seed" && !given(seed_given_)) out.seed = o.number;
+    if (o.name == "executions" && !given(samples_given_)) out.samples = o.number;
+    if (o.name == "depth" && !given(depth_given_)) out.depth = static_cast<std::uint32_t>(o.number);
+    if (o.name == "preemption-bound" && !given(bound_given_)) {
+      out.preemption_bound = static_cast<std::uint32_t>(o.number);
+    }
+    if (o.name == "max-time") out.max_time = tighter(max_time, static_cast<double>(o.number));
+    if (o.name == "max-steps") out.max_steps = tighter(max_steps, static_cast<std::uint32_t>(o.number));
+    if (o.name == "max-executions") out.max_executions = tighter(max_executions, o.number);
+    if (o.name == "max-memory") out.max_memory_mib = tighter(max_memory_mib, o.number);
+  }
+  return out;
 }
 
 namespace {

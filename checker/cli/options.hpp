@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "checker/explore/config.hpp"
+#include "checker/lang/ast.hpp"
 
 namespace preempt::cli {
 
@@ -28,8 +29,23 @@ struct CommonOptions {
   std::string format = "text";
   std::string trace = "story";  // text output: the numbered story or the step table
 
+ private:
+  // The options a scenario may choose when the command line did not: given on it, they win.
+  CLI::Option* strategy_given_ = nullptr;
+  CLI::Option* seed_given_ = nullptr;
+  CLI::Option* samples_given_ = nullptr;
+  CLI::Option* depth_given_ = nullptr;
+  CLI::Option* bound_given_ = nullptr;
+  [[nodiscard]] static bool given(const CLI::Option* option) { return option != nullptr && option->count() > 0; }
+
+ public:
+
   void add_to(CLI::App& command, bool exploring);
   [[nodiscard]] CheckConfig config() const;
+  // The options for one scenario: its `option` lines (lang::ScenarioOption) choose what the command
+  // line left to its default (strategy, seed, executions, depth, preemption bound), and its limits
+  // apply when they are tighter than the command line's (a file cannot raise a limit).
+  [[nodiscard]] CommonOptions for_scenario(const std::vector<lang::ScenarioOption>& pinned) const;
   // The strategy that runs: with a preemption bound, dpor gives way to the bounded dfs.
   [[nodiscard]] std::string strategy_label() const {
     return (strategy == "dpor" || strategy == "stateful") && preemption_bound ? std::string("dfs") : strategy;

@@ -28,16 +28,17 @@ bool run_scenarios(const std::vector<std::string>& paths, const CommonOptions& o
       continue;
     }
     std::cerr << terminal_safe(scenario->warnings());
-    CheckConfig config = options.config();
+    const CommonOptions effective = options.for_scenario(scenario->program().options);
+    CheckConfig config = effective.config();
     if (handlers.configure) handlers.configure(path, config);
     ProgressLine progress(json);
     progress.attach(config);
     const ExploreResult result = explore(scenario->model(), outputs.observe(path, scenario->layout(), config));
     progress.clear();
-    ScenarioReport report{path, &scenario->layout(), &result, options.strategy_label(), config.preemption_bound, false,
-                          options.shown_seed()};
-    report.table = options.trace == "table";
-    handlers.checked({path, *scenario, result, report, &path == &files.files.back()});
+    ScenarioReport report{path, &scenario->layout(), &result, effective.strategy_label(), config.preemption_bound, false,
+                          effective.shown_seed()};
+    report.table = effective.trace == "table";
+    handlers.checked({path, *scenario, result, report, effective, &path == &files.files.back()});
     std::cout.flush();
   }
   return files.errors.empty();

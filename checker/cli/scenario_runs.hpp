@@ -20,6 +20,7 @@ struct ScenarioRun {
   const interp::LoadedScenario& scenario;
   const ExploreResult& result;
   const ScenarioReport& report;  // the report of `result`, with the command's options
+  const CommonOptions& options;  // the command's options as the scenario's `option` lines made them
   bool last;                     // the last scenario of the run
 };
 

@@ -100,7 +100,7 @@ int TestCommand::run() const {
   };
   handlers.checked = [&](const ScenarioRun& run) {
     const ExploreResult& result = run.result;
-    std::string why = mismatch(run.scenario.program(), result, options.strategy);
+    std::string why = mismatch(run.scenario.program(), result, run.options.strategy);
     // Cut short by an interrupt or the run's time budget (not by its own --max-time): neither a
     // pass nor a failure of the scenario.
     const bool cut = result.verdict == Verdict::Incomplete && stop_polled();

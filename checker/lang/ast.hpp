@@ -279,6 +279,15 @@ struct ExpectedExecutions {
   SourceLoc loc;
 };
 
+// `option NAME VALUE;`: a setting the scenario pins for its own runs (checker/lang/scenario_options.cpp
+// lists the names; docs/scenario-language.md says how they meet the command line's).
+struct ScenarioOption {
+  std::string name;               // strategy, max-time, ...
+  std::string word;               // a word value (a strategy's name), else empty
+  uint64_t number = 0;            // a number value
+  SourceLoc loc;
+};
+
 struct Program {
   std::shared_ptr<const SourceFile> source;  // path and text, for printing source lines
   std::string title;                         // `scenario "..."`, or empty
@@ -292,6 +301,7 @@ struct Program {
   std::vector<ThreadDecl> threads;  // in declaration order; never empty
   Expectation expectation;
   std::vector<ExpectedExecutions> expected_executions;
+  std::vector<ScenarioOption> options;  // distinct names, each checked
   bool deferred = false;  // uses deferred execution (work items, timers, RCU, kthreads): the layout
                           // gets the kernel state
   bool interrupts = false;  // uses interrupt lines (request_irq): the layout gets the kernel's lines

@@ -132,7 +132,8 @@ enum class DeclKind : uint8_t {
   Thread,
   ExpectSafe,
   ExpectViolation,
-  ExpectExecutions
+  ExpectExecutions,
+  Option
 };
 
 //   Scenario          text (the decoded title)
@@ -149,6 +150,8 @@ enum class DeclKind : uint8_t {
 //   ExpectSafe        -
 //   ExpectViolation   text (the kind's words joined by '-'), text_loc
 //   ExpectExecutions  name (the strategy), number (the count)
+//   Option            text (the option's words joined by '-'), text_loc; its value: name (a
+//                     word) or number (with legacy set: a number was given)
 struct Decl {
   DeclKind kind = DeclKind::Scenario;
   SourceLoc loc;  // the first token

@@ -29,7 +29,8 @@ Tree Parser::parse_program() {
 }
 
 // declaration = scenario_decl | module_decl | define_decl | enum_decl | struct_decl
-//             | object_decl | typed_decl | init_decl | final_decl | thread_decl | expect_decl ;
+//             | object_decl | typed_decl | init_decl | final_decl | thread_decl | expect_decl
+//             | option_decl ;
 void Parser::parse_declaration(Tree& tree) {
   TokenKind k = current_.kind;
   if (k == TokenKind::KwScenario) {
@@ -61,6 +62,8 @@ void Parser::parse_declaration(Tree& tree) {
     tree.decls.push_back(std::move(decl));
   } else if (k == TokenKind::KwExpect) {
     tree.decls.push_back(parse_expect());
+  } else if (k == TokenKind::Identifier && current_.text == "option") {
+    tree.decls.push_back(parse_option());
   } else if (at_type()) {
     parse_typed_declaration(tree, parse_type("a type"));
   } else {
@@ -421,7 +424,7 @@ Decl Parser::parse_expect() {
   } else if (check_word("violation")) {
     decl.kind = DeclKind::ExpectViolation;
     advance();
-    parse_violation_kind(decl);
+    parse_violation_kind(decl, "a violation kind", "the rest of the violation kind");
   } else if (check_word("executions")) {
     decl.kind = DeclKind::ExpectExecutions;
     advance();
@@ -440,13 +443,34 @@ Decl Parser::parse_expect() {
   return decl;
 }
 
+// option_decl = "option" word { "-" word } ( word | INTEGER ) ";" ;   (option strategy stateful;)
+Decl Parser::parse_option() {
+  Decl decl{.kind = DeclKind::Option, .loc = current_.loc};
+  advance();
+  parse_violation_kind(decl, "an option name (such as strategy or max-time)", "the rest of the option name");
+  if (panic_) return decl;
+  if (check(TokenKind::Integer)) {
+    decl.number = literal_value(current_, false).value_or(-1);
+    decl.legacy = true;  // a number
+    decl.name.loc = current_.loc;
+    advance();
+  } else if (at_word()) {
+    decl.name = Name{current_.text, current_.loc};
+    advance();
+  } else {
+    error_expected(fmt::format("the value of option '{}'", decl.text));
+  }
+  expect(TokenKind::Semicolon);
+  return decl;
+}
+
 // violation_kind = word { "-" word } ;   (joined with '-': unloaded-code, sleep-in-atomic)
 // word           = IDENT | keyword ;
-void Parser::parse_violation_kind(Decl& decl) {
+void Parser::parse_violation_kind(Decl& decl, std::string_view what, std::string_view rest) {
   decl.text_loc = current_.loc;
   for (;;) {
     if (!at_word()) {
-      error_expected(decl.text.empty() ? "a violation kind" : "the rest of the violation kind");
+      error_expected(std::string(decl.text.empty() ? what : rest));
       return;
     }
     decl.text += current_.text;

@@ -91,7 +91,8 @@ class Parser {
   Decl parse_thread();
   Name parse_in_module();
   Decl parse_expect();
-  void parse_violation_kind(Decl& decl);
+  Decl parse_option();
+  void parse_violation_kind(Decl& decl, std::string_view what, std::string_view rest);
   ExprPtr parse_array_size(std::string_view what);
   std::optional<int64_t> literal_value(const Token& token, bool negated);
 

@@ -153,6 +153,7 @@ void Resolver::declare(const syn::Decl& d) {
       break;
     case DeclKind::ExpectViolation: declare_violation(d); break;
     case DeclKind::ExpectExecutions: declare_executions(d); break;
+    case DeclKind::Option: declare_option(d); break;
   }
   table_index_.push_back(index);
 }

@@ -106,6 +106,7 @@ class Resolver {
   void declare_once(const syn::Decl& d, std::optional<SourceLoc>& first, std::string_view what);
   void declare_violation(const syn::Decl& d);
   void declare_executions(const syn::Decl& d);
+  void declare_option(const syn::Decl& d);  // scenario_options.cpp
   void type_declaration(const syn::Decl& d);
   void layout_struct(uint32_t index);
   void link(const syn::Decl& d);
