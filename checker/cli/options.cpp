@@ -120,6 +120,7 @@ extern "C" void on_interrupt(int signal) {
 }  // namespace
 
 std::string stop_words() {
+  (void)stop_polled();  // this thread's deadline too (with test -j, other threads saw it expire)
   return stop_reason() == StopReason::Deadline ? "the time budget ran out" : "interrupted";
 }
 

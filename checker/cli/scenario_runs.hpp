@@ -21,6 +21,7 @@ struct ScenarioRun {
   const ExploreResult& result;
   const ScenarioReport& report;  // the report of `result`, with the command's options
   const CommonOptions& options;  // the command's options as the scenario's `option` lines made them
+  bool cut;                      // an interrupt or the run's time budget stopped its exploration
   bool last;                     // the last scenario of the run
 };
 
@@ -33,7 +34,11 @@ struct ScenarioHandlers {
 };
 
 // Runs the loop; false when a path was not found or a folder holds no scenario (said on stderr).
+// With jobs > 1, that many threads explore scenarios side by side (each under its own --max-time
+// and the run's budget_seconds, 0: none); the handlers still hear of them in file order, on the
+// calling thread, so the output does not depend on jobs. --dot and the progress line need jobs = 1.
 [[nodiscard]] bool run_scenarios(const std::vector<std::string>& paths, const CommonOptions& options,
-                                 ReportOutputs& outputs, const ScenarioHandlers& handlers);
+                                 ReportOutputs& outputs, const ScenarioHandlers& handlers, unsigned jobs = 1,
+                                 double budget_seconds = 0);
 
 }  // namespace preempt::cli

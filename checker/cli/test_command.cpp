@@ -2,6 +2,7 @@
 // outcome with the scenario's own `expect` lines; one PASS/FAIL line per scenario, then a summary.
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -22,6 +23,7 @@ struct TestCommand {
   CommonOptions options;
   ReportOptions reports;
   double time_budget = 0;  // --time-budget: seconds for the whole run (0: none)
+  unsigned jobs = 1;       // -j: scenarios explored side by side
 
   [[nodiscard]] int run() const;
 };
@@ -64,6 +66,7 @@ std::string mismatch(const lang::Program& program, const ExploreResult& r, const
 
 int TestCommand::run() const {
   install_interrupt_handler();
+  const unsigned workers = jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : jobs;
   const StopDeadline budget(time_budget);
   ReportOutputs outputs(reports);
   const bool json = options.format == "json";
@@ -103,7 +106,7 @@ int TestCommand::run() const {
     std::string why = mismatch(run.scenario.program(), result, run.options.strategy);
     // Cut short by an interrupt or the run's time budget (not by its own --max-time): neither a
     // pass nor a failure of the scenario.
-    const bool cut = result.verdict == Verdict::Incomplete && stop_polled();
+    const bool cut = run.cut;
     if (cut) why = "not finished (" + stop_words() + ")";
     cut ? ++stopped : why.empty() ? ++passed : ++failed;
     const auto& source = run.scenario.program().source;
@@ -124,7 +127,7 @@ int TestCommand::run() const {
       write_text(std::cout, run.report);
     }
   };
-  if (!run_scenarios(paths, options, outputs, handlers)) bad_input = true;
+  if (!run_scenarios(paths, options, outputs, handlers, workers, time_budget)) bad_input = true;
   if (!json) {
     std::cout << fmt::format("{} passed, {} failed", passed, failed);
     if (stopped != 0) std::cout << fmt::format(", {} not finished ({})", stopped, stop_words());
@@ -148,6 +151,10 @@ void register_test(CLI::App& app, int* exit_code) {
                   "stop the whole run after SECONDS of wall time (0: no limit); scenarios cut or not run are "
                   "reported as not finished")
       ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  sub->add_option("-j,--jobs", command->jobs,
+                  "explore N scenarios side by side (0: one per core); the output is the same, in file order")
+      ->check(CLI::Range(0u, 256u))
       ->capture_default_str();
   sub->footer(
       "Exit codes: 0 every expectation holds, 1 some expectation failed, 2 bad usage or a scenario\n"

@@ -1,5 +1,9 @@
 // `preempt test`: the CI regression check over folders of scenarios.
 #include "tests/catch.hpp"
+#include <algorithm>
+#include <cctype>
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/run_binary.hpp"
@@ -51,4 +55,42 @@ TEST_CASE("test --format json: one object per scenario with the expectation's ou
   CHECK(j["test"]["passed"] == false);
   CHECK(j["test"]["expected"] == "safe");
   CHECK(j["verdict"] == "violation");
+}
+
+namespace {
+// The output with the timings blanked: "(2 executions, 0.003 s)" -> "(2 executions, T s)".
+std::string without_timings(std::string text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (std::isdigit(static_cast<unsigned char>(text[i])) != 0) {
+      std::size_t j = i;
+      while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) != 0 || text[j] == '.')) ++j;
+      if (text.compare(j, 3, " s)") == 0 || text.compare(j, 3, " s;") == 0) {
+        out += "T";
+        i = j - 1;
+        continue;
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("test -j N: the scenarios run side by side, the output is that of -j 1, in file order", "[cli][test]") {
+  const std::string folders = "scenarios/ tests/deferred tests/irq tests/options tests/cli/fixtures/wrong-expectation.scn";
+  const auto one = run_preempt("test -j 1 " + folders);
+  CHECK(one.exit_code == 1);  // the fixture's expectation is wrong on purpose
+  for (const char* jobs : {"2", "3", "0"}) {
+    INFO("-j " << jobs);
+    const auto many = run_preempt(std::string("test -j ") + jobs + " " + folders);
+    CHECK(many.exit_code == one.exit_code);
+    CHECK(without_timings(many.out) == without_timings(one.out));
+    CHECK(many.err == one.err);
+  }
+  const auto json_one = run_preempt("test --format json -j 1 tests/irq");
+  const auto json_two = run_preempt("test --format json -j 2 tests/irq");
+  CHECK(json_one.out.size() > 100);
+  std::size_t lines_one = std::count(json_one.out.begin(), json_one.out.end(), '\n');
+  CHECK(lines_one == static_cast<std::size_t>(std::count(json_two.out.begin(), json_two.out.end(), '\n')));
 }

@@ -117,6 +117,19 @@ TEST_CASE("test --time-budget ends the whole run: cut and unrun scenarios are ST
   CHECK_THAT(slurp(dir + "/junit.xml"), Catch::Contains("<testsuites"));
 }
 
+TEST_CASE("test -j 2 --time-budget: every thread stops at the budget, the rest are not run", "[cli][untrusted][limits]") {
+  const std::string dir = scratch("budget_jobs");
+  for (const char* name : {"a", "b", "c", "d"}) write(dir + "/" + name + ".scn", kEndless);
+  const auto start = Clock::now();
+  const auto run = run_preempt("test -j 2 --time-budget 1 " + dir);
+  CHECK(seconds_since(start) < 4.0);
+  CHECK(run.exit_code == 3);
+  CHECK_THAT(run.out, Catch::Contains("a.scn: not finished (the time budget ran out)"));
+  CHECK_THAT(run.out, Catch::Contains("b.scn: not finished (the time budget ran out)"));
+  CHECK_THAT(run.out, Catch::Contains("d.scn: not run (the time budget ran out)"));
+  CHECK_THAT(run.out, Catch::Contains("0 passed, 0 failed, 4 not finished (the time budget ran out)"));
+}
+
 TEST_CASE("a FIFO is refused at once, given or found in a folder", "[cli][untrusted][files]") {
   const std::string dir = scratch("fifo");
   REQUIRE(::mkfifo((dir + "/pipe.scn").c_str(), 0600) == 0);
