@@ -48,7 +48,9 @@ int CheckCommand::run() const {
     }
     code = worst_exit(code, kExitBadInput);
   };
-  handlers.configure = [&](const std::string&, CheckConfig& config) { config.walkthrough = !html.empty(); };
+  handlers.configure = [&](const std::string&, const ModelLayout&, CheckConfig& config) {
+    config.walkthrough = !html.empty();
+  };
   handlers.checked = [&](const ScenarioRun& run) {
     const ExploreResult& result = run.result;
     const auto& source = run.scenario.program().source;

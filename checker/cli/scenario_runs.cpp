@@ -39,7 +39,7 @@ void explore_into(Slot& slot, const std::string& path, const CommonOptions& opti
   if (!slot.scenario) return;
   slot.options = options.for_scenario(slot.scenario->program().options);
   slot.config = slot.options->config();
-  if (handlers.configure) handlers.configure(path, slot.config);
+  if (handlers.configure) handlers.configure(path, slot.scenario->layout(), slot.config);
   if (outputs != nullptr) slot.config = outputs->observe(path, slot.scenario->layout(), slot.config);
   ProgressLine progress(!progress_line || options.format == "json");
   progress.attach(slot.config);

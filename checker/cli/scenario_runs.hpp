@@ -30,7 +30,8 @@ struct ScenarioHandlers {
   std::function<void(const std::string& path, const std::string& errors)> not_loaded;  // its diagnostics
   std::function<void(const ScenarioRun& run)> checked;
   // Adjusts the exploration of one scenario (a walkthrough for an HTML page, say); may be empty.
-  std::function<void(const std::string& path, CheckConfig& config)> configure;
+  // With jobs > 1 it runs on the exploring thread: it must be safe to call from several at once.
+  std::function<void(const std::string& path, const ModelLayout& layout, CheckConfig& config)> configure;
 };
 
 // Runs the loop; false when a path was not found or a folder holds no scenario (said on stderr).

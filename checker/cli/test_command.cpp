@@ -8,6 +8,7 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
+#include "checker/cli/failure_pages.hpp"
 #include "checker/cli/options.hpp"
 #include "checker/cli/report_outputs.hpp"
 #include "checker/cli/scenario_runs.hpp"
@@ -24,6 +25,8 @@ struct TestCommand {
   ReportOptions reports;
   double time_budget = 0;  // --time-budget: seconds for the whole run (0: none)
   unsigned jobs = 1;       // -j: scenarios explored side by side
+  std::string html_dir;    // --html DIR: a page per failing scenario
+  std::string dot_dir;     // --dot DIR: an execution tree per failing scenario
 
   [[nodiscard]] int run() const;
 };
@@ -74,7 +77,13 @@ int TestCommand::run() const {
   std::size_t passed = 0;
   std::size_t failed = 0;
   std::size_t stopped = 0;  // not run, or cut short, by an interrupt or the time budget
+  FailurePages pages(html_dir, dot_dir);
   ScenarioHandlers handlers;
+  if (pages.wanted()) {
+    handlers.configure = [&](const std::string& path, const ModelLayout& layout, CheckConfig& config) {
+      pages.prepare(path, layout, config);
+    };
+  }
   handlers.not_run = [&](const std::string& path) {
     if (json) {
       nlohmann::ordered_json j;
@@ -112,6 +121,9 @@ int TestCommand::run() const {
     const auto& source = run.scenario.program().source;
     outputs.checked(run.report, &why, source ? std::string_view(source->text()) : std::string_view(),
                     run.scenario.program().expectation.loc.line);
+    if (!pages.written(run.report, !why.empty() && !cut, source ? std::string_view(source->text()) : std::string_view())) {
+      bad_input = true;
+    }
     if (json) {
       nlohmann::ordered_json j = to_json(run.report);
       j["test"] = {{"expected", expected_text(run.scenario.program().expectation)},
@@ -152,6 +164,12 @@ void register_test(CLI::App& app, int* exit_code) {
                   "reported as not finished")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  sub->add_option("--html", command->html_dir,
+                  "write an HTML page (a step-through of the counterexample) of each failing scenario into DIR")
+      ->type_name("DIR");
+  sub->add_option("--dot", command->dot_dir,
+                  "write the explored execution tree of each failing scenario into DIR, for Graphviz")
+      ->type_name("DIR");
   sub->add_option("-j,--jobs", command->jobs,
                   "explore N scenarios side by side (0: one per core); the output is the same, in file order")
       ->check(CLI::Range(0u, 256u))

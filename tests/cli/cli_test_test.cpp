@@ -2,6 +2,9 @@
 #include "tests/catch.hpp"
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
+#include <unistd.h>
+#include <vector>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -93,4 +96,22 @@ TEST_CASE("test -j N: the scenarios run side by side, the output is that of -j 1
   CHECK(json_one.out.size() > 100);
   std::size_t lines_one = std::count(json_one.out.begin(), json_one.out.end(), '\n');
   CHECK(lines_one == static_cast<std::size_t>(std::count(json_two.out.begin(), json_two.out.end(), '\n')));
+}
+
+TEST_CASE("test --html DIR --dot DIR: one page and one tree per failing scenario, named after its path",
+          "[cli][test][html]") {
+  const std::string dir = std::string(PREEMPT_TEST_TMP) + "/test_pages_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  const auto run = run_preempt("test -j 2 --html " + dir + "/html --dot " + dir + "/dot tests/irq " +
+                               "tests/cli/fixtures/wrong-expectation.scn");
+  CHECK(run.exit_code == 1);
+  std::vector<std::string> pages;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) pages.push_back(entry.path().lexically_relative(dir).string());
+  }
+  std::sort(pages.begin(), pages.end());
+  CHECK(pages == std::vector<std::string>{"dot/tests_cli_fixtures_wrong-expectation.dot",
+                                          "html/tests_cli_fixtures_wrong-expectation.html"});
+  CHECK_THAT(preempt::test::slurp(dir + "/html/tests_cli_fixtures_wrong-expectation.html"), Catch::Contains("<html"));
+  CHECK_THAT(preempt::test::slurp(dir + "/dot/tests_cli_fixtures_wrong-expectation.dot"), Catch::Contains("digraph"));
 }
