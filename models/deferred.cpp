@@ -317,7 +317,7 @@ bool starts_context(const Store& store, const Op& op) {
   if (store.get(op.target.addr + kHasContext) != 0) return false;
   if (info.family == OpFamily::Timer) return store.get(op.target.addr + kExtra) == 0;
   if (info.family == OpFamily::Rcu) return store.get(op.target.addr + kPending) == 0;
-  if (info.family == OpFamily::Irq) return op.other != kNone;  // request_irq with a handler
+  if (info.family == OpFamily::Irq) return true;  // the first request of a line
   if (info.family == OpFamily::Work && (op.kind == OpKind::QueueWork || op.kind == OpKind::QueueDelayedWork ||
                                         op.kind == OpKind::ModDelayedWork)) {
     return op.arg0 != 0;  // NULL: a null-dereference instead

@@ -15,7 +15,8 @@ namespace {
 
 constexpr std::int64_t kIrqfNoAutoen = 0x80000;  // IRQF_NO_AUTOEN: requested disabled (include/linux/interrupt.h)
 constexpr Addr kMayFire = 0, kRunning = 1, kHandler = 2, kHasContext = 3, kDevId = 4, kRequested = 5, kDepth = 6,
-               kRaised = 7;
+               kRaised = 7, kThread = 8;
+constexpr std::int64_t kIrqWakeThread = 2;  // IRQ_WAKE_THREAD
 
 class Line {
  public:
@@ -45,11 +46,17 @@ void request(const Op& op, StepContext& ctx, StepEffect& effect, Line& line) {
     effect.result.value = -16;  // -EBUSY: the models do not share lines (IRQF_SHARED is accepted, not modelled)
     return;
   }
+  // request_irq(irq, handler, flags, name, dev_id); request_threaded_irq(irq, handler, thread_fn,
+  // flags, name, dev_id)
+  const bool threaded = op.kind == OpKind::RequestThreadedIrq;
+  const FunctionId thread = threaded ? function_of_pointer(op.arg0) : kNone;
+  const std::int64_t flags = threaded ? op.arg1 : op.arg0;
   line.set(kRequested, 1);
   line.set(kHandler, op.other == kNone ? 0 : std::int64_t{op.other} + 1);
-  line.set(kDevId, op.arg1);
+  line.set(kThread, thread == kNone ? 0 : std::int64_t{thread} + 1);
+  line.set(kDevId, threaded ? op.arg2 : op.arg1);
   line.set(kRaised, 1);
-  if ((op.arg0 & kIrqfNoAutoen) != 0 && line.get(kDepth) == 0) line.set(kDepth, 1);  // masked until enable_irq
+  if ((flags & kIrqfNoAutoen) != 0 && line.get(kDepth) == 0) line.set(kDepth, 1);  // masked until enable_irq
   if (line.get(kHasContext) == 0) {
     line.set(kHasContext, 1);
     effect.start = ContextRequest{ContextKind::Irq, op.target.addr};
@@ -64,7 +71,7 @@ void request(const Op& op, StepContext& ctx, StepEffect& effect, Line& line) {
 void apply_irq(const Op& op, StepContext& ctx, StepEffect& effect) {
   Line line(ctx, effect, op.target.addr);
   switch (op.kind) {
-    case OpKind::RequestIrq: request(op, ctx, effect, line); return;
+    case OpKind::RequestIrq: case OpKind::RequestThreadedIrq: request(op, ctx, effect, line); return;
     case OpKind::FreeIrq:
       if (line.get(kRequested) == 0) {
         effect.fail(ViolationKind::DoubleFree, fmt::format("{} at line {} frees IRQ {}, which is not requested "
@@ -107,10 +114,25 @@ void apply_irq(const Op& op, StepContext& ctx, StepEffect& effect) {
       }
       return;
     }
-    case OpKind::IrqDone:
-      line.set(kRunning, 0);
+    case OpKind::IrqDone: {
+      // The handler returned arg0: a threaded line's thread runs next when the handler is the
+      // default one (NULL) or asked for it; the line stays busy until the thread returns.
       ctx.kernel.softirq = 0;
+      const bool wake = line.get(kThread) != 0 && (line.get(kHandler) == 0 || op.arg0 == kIrqWakeThread);
+      if (!wake) line.set(kRunning, 0);
+      effect.result.value = wake ? 1 : 0;
       return;
+    }
+    case OpKind::IrqThreadRun: {
+      const std::int64_t thread = line.get(kThread);
+      if (thread > 0) {
+        effect.result.call = static_cast<FunctionId>(thread - 1);
+        effect.result.call_arg = line_number(op, ctx);
+        effect.result.call_arg2 = line.get(kDevId);
+      }
+      return;
+    }
+    case OpKind::IrqThreadDone: line.set(kRunning, 0); return;
     default: return;
   }
 }

@@ -38,7 +38,10 @@ std::string Execution::context_name(const models::ContextRequest& request) const
     case models::ContextKind::Rcu: prefix = "rcu/"; break;
     case models::ContextKind::Tasklet: prefix = "tasklet/"; break;
     case models::ContextKind::Kthread: prefix = "kthread/"; function_cell = request.object + 4; break;
-    case models::ContextKind::Irq: prefix = "irq/"; break;
+    case models::ContextKind::Irq:  // named for its handler, or its thread function without one
+      prefix = "irq/";
+      if (store_.get(function_cell) == 0) function_cell = request.object + 8;
+      break;
   }
   const std::int64_t f = store_.get(function_cell);
   std::string base = prefix;

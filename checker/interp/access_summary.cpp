@@ -238,7 +238,10 @@ class Analysis {
     if (!context || *context == models::ContextKind::Kthread) return;
     const models::ContextSteps steps = models::context_steps(*context);
     if (op_info(op.kind).control != Control::Activate) return;
-    for (const OpKind kind : {steps.run, steps.done}) {
+    for (const OpKind kind : {steps.run, steps.done, OpKind::IrqThreadRun, OpKind::IrqThreadDone}) {
+      if (*context != models::ContextKind::Irq && (kind == OpKind::IrqThreadRun || kind == OpKind::IrqThreadDone)) {
+        continue;
+      }
       Op step = op;
       step.kind = kind;
       step.other = kNone;

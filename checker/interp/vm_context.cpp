@@ -32,6 +32,7 @@ void VmThread::run_context(ThreadContext& context, models::ContextKind kind, Val
     const OpResult result = context.perform(run);
     if (result.exit_thread) return;
     callback_returned_ = false;
+    callback_value_ = 0;
     if (result.call != kNone && !run_callback(context, result)) return;
     if (kind == models::ContextKind::Kthread) {
       exit_task(callback_value_, 0);
@@ -40,7 +41,10 @@ void VmThread::run_context(ThreadContext& context, models::ContextKind kind, Val
     Op done;
     done.kind = steps.done;
     done.target = {steps.object, addr};
-    if (context.perform(done).exit_thread) return;
+    done.arg0 = callback_value_;  // an interrupt handler's result: IRQ_WAKE_THREAD wakes its thread
+    const OpResult finished = context.perform(done);
+    if (finished.exit_thread) return;
+    if (kind == models::ContextKind::Irq && finished.value != 0 && !run_irq_thread(context, addr)) return;
   }
 }
 
@@ -49,7 +53,8 @@ bool VmThread::context_future(AccessSet& out) const {
   const models::ContextSteps steps = models::context_steps(kind_);
   const Addr addr = addr_of_pointer(self_);
   const ModelLayout& layout = *compiled_.layout;
-  for (const OpKind kind : {steps.run, steps.done}) {
+  for (const OpKind kind : {steps.run, steps.done, OpKind::IrqThreadRun, OpKind::IrqThreadDone}) {
+    if (kind_ != models::ContextKind::Irq && (kind == OpKind::IrqThreadRun || kind == OpKind::IrqThreadDone)) continue;
     Op op;
     op.kind = kind;
     op.target = {steps.object, kind == OpKind::KthreadExit ? addr + 2 : addr};
@@ -62,6 +67,23 @@ bool VmThread::context_future(AccessSet& out) const {
     out.merge(summary.from(f.body, innermost && f.pc > 0 ? f.pc - 1 : f.pc));
   }
   return true;
+}
+
+// A threaded interrupt handler: its thread runs the thread function in process context.
+bool VmThread::run_irq_thread(ThreadContext& context, Addr line) {
+  Op run;
+  run.kind = OpKind::IrqThreadRun;
+  run.target = {preempt::ObjectKind::Irq, line};
+  const Store& store = context.store_view();
+  if (store.get(line + 8) > 0) run.other = static_cast<FunctionId>(store.get(line + 8) - 1);
+  const OpResult result = context.perform(run);
+  if (result.exit_thread) return false;
+  callback_returned_ = false;
+  if (result.call != kNone && !run_callback(context, result)) return false;
+  Op done;
+  done.kind = OpKind::IrqThreadDone;
+  done.target = {preempt::ObjectKind::Irq, line};
+  return !context.perform(done).exit_thread;
 }
 
 bool VmThread::run_callback(ThreadContext& context, const OpResult& result) {

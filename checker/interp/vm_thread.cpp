@@ -287,6 +287,7 @@ bool VmThread::builtin(const Instr& in) {
   stack_.resize(first);
   op.arg0 = values[0];
   op.arg1 = values[1];
+  op.arg2 = values[2];
   if (has_object) check_held(op.target.addr, op.target.kind, in);
   if (b == OpKind::Nondet && (op.arg0 < 1 || op.arg0 > kMaxNondetChoices)) {
     fault(ViolationKind::OutOfBounds,

@@ -82,6 +82,7 @@ class VmThread final : public AwaitGuard, public StateSource {
   // A context of the kernel (vm_context.cpp): waits until its object (a pointer value) is pending,
   // runs its function, and again; a kthread runs its function once and exits with its result.
   void run_context(ThreadContext& context, models::ContextKind kind, Value object);
+  bool run_irq_thread(ThreadContext& context, Addr line);
 
   bool holds(const Store& store) const override {
     Fault fault;

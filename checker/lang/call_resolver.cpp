@@ -139,7 +139,10 @@ ExprPtr BodyResolver::builtin_call(const syn::Expr& e, Builtin builtin, bool as_
       r->args.push_back(sizeof_argument(arg, info.name));
       r->poisoned |= r->args.back()->poisoned;  // the allocated type is unknown
       if (r->args.back()->kind == ExprKind::SizeOf) r->type = program_.types.pointer_to(static_cast<uint32_t>(r->args.back()->decl));
-    } else if (letter == 'f' && info.family == OpFamily::Irq) {
+    } else if (builtin == Builtin::RequestThreadedIrq && i <= 2 && arg.kind == syn::ExprKind::Name &&
+               arg.name.text == "NULL" && find_local(arg.name.text) == nullptr) {
+      r->args.push_back(value(arg));  // no primary handler (the default one wakes the thread), or no thread
+    } else if ((letter == 'f' && info.family == OpFamily::Irq) || (builtin == Builtin::RequestThreadedIrq && i == 2)) {
       r->args.push_back(irq_handler_argument(arg, info.name));
     } else if (letter == 'f') {
       r->args.push_back(function_argument(arg, info.name, r->args[object]));

@@ -64,8 +64,8 @@ struct OpInfo {
   std::string_view args;       // the builtin's arguments: object letters K C M S D I, or v
   bool builtin;                // a builtin of the scenario language (Result Int or Void)
   bool returns_value;          // the builtin returns an int
-  std::uint8_t reads;          // bit N: reads cell N of the target object
-  std::uint8_t writes;         // bit N: writes cell N of the target object
+  std::uint16_t reads;         // bit N: reads cell N of the target object
+  std::uint16_t writes;        // bit N: writes cell N of the target object
   bool enters_callee;          // may enter the target's release or exit function
   bool reads_guard;            // reads what its await guard reads
   std::uint8_t kernel;         // bit N: writes cell N of the kernel state (layout.kernel)
@@ -183,6 +183,7 @@ struct Op {
   ObjectRef target;                  // the object the step touches
   std::int64_t arg0 = 0;             // value written, cmpxchg's expected value, atomic_add's amount
   std::int64_t arg1 = 0;             // cmpxchg's new value
+  std::int64_t arg2 = 0;             // a third value (request_threaded_irq's dev_id)
   FunctionId location = kNone;       // the function whose code executes this step
   FunctionId other = kNone;          // Call: the callee; Return/ThreadEnd: the caller returned into
   std::uint32_t line = 0;            // source line of the step (0: unknown)

@@ -10,8 +10,8 @@ enum class Returns : std::uint8_t { Void, Int, Step };
 
 // The footprint column: "r0 w1 callee guard" (see ops.def).
 struct Shape {
-  std::uint8_t reads = 0;
-  std::uint8_t writes = 0;
+  std::uint16_t reads = 0;
+  std::uint16_t writes = 0;
   bool callee = false;
   bool guard = false;
   std::uint8_t kernel = 0;
@@ -44,8 +44,8 @@ constexpr Shape parse_shape(std::string_view s) {
     } else if (starts_with(s, i, "guard")) {
       shape.guard = true;
       i += 5;
-    } else if ((s[i] == 'r' || s[i] == 'w') && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '7') {
-      const auto bit = static_cast<std::uint8_t>(1u << (s[i + 1] - '0'));
+    } else if ((s[i] == 'r' || s[i] == 'w') && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9') {
+      const auto bit = static_cast<std::uint16_t>(1u << (s[i + 1] - '0'));
       if (s[i] == 'r') shape.reads |= bit;
       if (s[i] == 'w') shape.writes |= bit;
       i += 2;
