@@ -8,7 +8,7 @@
 namespace preempt {
 
 // PREEMPT_ERRNO(NAME, value)
-#define PREEMPT_ERRNOS(X) X(ENOENT, 2) X(EINTR, 4) X(EBUSY, 16) X(ENODEV, 19) X(EINVAL, 22)
+#define PREEMPT_ERRNOS(X) X(ENOENT, 2) X(EINTR, 4) X(EBUSY, 16) X(EEXIST, 17) X(ENODEV, 19) X(EINVAL, 22)
 
 #define PREEMPT_ERRNO_CONSTANT(name, value) inline constexpr std::int64_t k##name = value;
 PREEMPT_ERRNOS(PREEMPT_ERRNO_CONSTANT)

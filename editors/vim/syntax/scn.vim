@@ -35,7 +35,7 @@ syn keyword scnBuiltin flush_delayed_work flush_scheduled_work flush_work flush_
 syn keyword scnBuiltin kfree_rcu kmalloc kobject_get kobject_get_unless_zero kobject_init
 syn keyword scnBuiltin kobject_put kref_get kref_get_unless_zero kref_init kref_put kref_read
 syn keyword scnBuiltin kthread_complete_and_exit kthread_create kthread_run kthread_should_stop
-syn keyword scnBuiltin kthread_stop kzalloc mod_delayed_work mod_timer module_put
+syn keyword scnBuiltin kthread_stop kzalloc load_module mod_delayed_work mod_timer module_put
 syn keyword scnBuiltin module_put_and_kthread_exit msleep mutex_lock mutex_trylock mutex_unlock
 syn keyword scnBuiltin nondet queue_delayed_work queue_work rcu_barrier rcu_read_lock
 syn keyword scnBuiltin rcu_read_unlock refcount_dec refcount_dec_and_test refcount_inc
