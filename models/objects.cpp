@@ -89,6 +89,11 @@ std::string access_words(const Op& op, const StepContext& ctx) {
   }
 }
 
+std::string module_gone_words(const Store& store, Addr status) {
+  if (store.get(status) == static_cast<std::int64_t>(ModuleStatus::NotLoaded)) return "which is not loaded";
+  return fmt::format("unloaded at step {}", store.marked_at(status));
+}
+
 bool is_gone(const Store& store, const ModelLayout& layout, Addr addr) {
   if (is_heap(addr)) {
     const HeapObject* object = store.heap_object(addr);
@@ -96,7 +101,7 @@ bool is_gone(const Store& store, const ModelLayout& layout, Addr addr) {
   }
   if (!layout.has_module_data()) return false;
   const ModuleId owner = layout.data_owner(addr);
-  return owner != kNone && store.get(layout.modules[owner].addr + 1) == static_cast<std::int64_t>(ModuleStatus::Unloaded);
+  return owner != kNone && module_absent(store.get(layout.modules[owner].addr + 1));
 }
 
 bool check_alive(const Op& op, const StepContext& ctx, StepEffect& effect) {
@@ -115,11 +120,11 @@ bool check_alive(const Op& op, const StepContext& ctx, StepEffect& effect) {
   const ModuleId owner = ctx.layout.data_owner(addr);
   if (owner == kNone) return false;
   const Addr status = ctx.layout.modules[owner].addr + 1;
-  if (ctx.store.get(status) != static_cast<std::int64_t>(ModuleStatus::Unloaded)) return false;
+  if (!module_absent(ctx.store.get(status))) return false;
   effect.fail(ViolationKind::UseAfterFree,
-              fmt::format("{} {}{}: use-after-free of data of module {}, unloaded at step {}", thread,
+              fmt::format("{} {}{}: use-after-free of data of module {}, {}", thread,
                           access_words(op, ctx), op.line != 0 ? fmt::format(" at line {}", op.line) : std::string(),
-                          ctx.layout.modules[owner].name, ctx.store.marked_at(status)));
+                          ctx.layout.modules[owner].name, module_gone_words(ctx.store, status)));
   effect.module = owner;
   return true;
 }

@@ -11,7 +11,7 @@ namespace {
 // The module of `f`'s code when it is unloaded, kNone otherwise.
 ModuleId unloaded(const StepContext& ctx, FunctionId f) {
   const Addr status = ctx.layout.code_status(f);
-  if (status == kNoAddr || ctx.store.get(status) != static_cast<std::int64_t>(ModuleStatus::Unloaded)) return kNone;
+  if (status == kNoAddr || !module_absent(ctx.store.get(status))) return kNone;
   return ctx.layout.module_of(f);
 }
 
@@ -43,8 +43,8 @@ bool check_gone(const Op& op, const OpInfo& info, const StepContext& ctx, StepEf
 
 bool report(const StepContext& ctx, ModuleId m, const std::string& what, StepEffect& effect) {
   effect.fail(ViolationKind::UnloadedCode,
-              fmt::format("{} {}: code of module {}, unloaded at step {}", ctx.names.thread_name(ctx.thread), what,
-                          ctx.layout.modules[m].name, ctx.store.marked_at(ctx.layout.modules[m].addr + 1)));
+              fmt::format("{} {}: code of module {}, {}", ctx.names.thread_name(ctx.thread), what,
+                          ctx.layout.modules[m].name, module_gone_words(ctx.store, ctx.layout.modules[m].addr + 1)));
   effect.module = m;
   return true;
 }

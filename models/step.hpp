@@ -141,8 +141,11 @@ struct StepContext {
 // A step on a cell of a freed heap object, or of data of an unloaded module, is a use-after-free.
 // True, with the violation in `effect`, when the step's target is gone.
 [[nodiscard]] bool check_alive(const Op& op, const StepContext& ctx, StepEffect& effect);
-// Whether `addr` is a cell of a freed heap object or of data of an unloaded module.
+// Whether `addr` is a cell of a freed heap object or of data of an unloaded module (or of one not
+// loaded yet).
 [[nodiscard]] bool is_gone(const Store& store, const ModelLayout& layout, Addr addr);
+// Why a module whose status cell is `status` is absent: "unloaded at step N", "which is not loaded".
+[[nodiscard]] std::string module_gone_words(const Store& store, Addr status);
 // Applies `op` for ctx.thread.
 void apply(const Op& op, StepContext& ctx, StepEffect& effect);
 // What a step that changed nothing would return if it ran in `store` (a read, an xchg or cmpxchg

@@ -58,11 +58,14 @@ void code_of(Footprint& fp, const ModelLayout& layout, FunctionId f) {
   if (status != kNoAddr) fp.add(Space::Cell, false, status);
 }
 
-// The function a step on `target` may enter: a kobject's release method, a module's exit function.
-FunctionId callee_of(const ObjectRef& target, const ModelLayout& layout) {
+// The function a step on `target` may enter: a kobject's release method, a module's exit function
+// (delete_module) or init function (load_module).
+FunctionId callee_of(const Op& op, const ModelLayout& layout) {
+  const ObjectRef& target = op.target;
   if (target.kind == ObjectKind::Module) {
     const ModuleId m = layout.module_at(target.addr);
-    return m == kNone ? kNone : layout.modules[m].exit_function;
+    if (m == kNone) return kNone;
+    return op.kind == OpKind::LoadModule ? layout.modules[m].init_function : layout.modules[m].exit_function;
   }
   return layout.release_of(target.addr, nullptr);
 }
@@ -85,7 +88,7 @@ Footprint footprint_of(const Op& op, const ModelLayout& layout) {
     const ModuleId owner = layout.data_owner(op.target.addr);
     if (owner != kNone) fp.add(Space::Cell, false, layout.modules[owner].addr + 1);
   }
-  if (info.enters_callee) code_of(fp, layout, callee_of(op.target, layout));
+  if (info.enters_callee) code_of(fp, layout, callee_of(op, layout));
   if (info.kernel != 0 && layout.kernel != kNoAddr) {
     for (unsigned cells = info.kernel; cells != 0; cells &= cells - 1) {
       fp.add(Space::Cell, true, layout.kernel + static_cast<unsigned>(std::countr_zero(cells)));

@@ -185,9 +185,26 @@ class Analysis {
     return footprint_of(op, layout_);
   }
 
+  // The loader's steps after an init returns (vm_thread.cpp, finish_load): the module's status,
+  // synchronize_rcu when the scenario has RCU, the free.
+  void add_load_footprint(AccessSet& set, std::uint32_t module) const {
+    Op op;
+    op.kind = OpKind::ModuleInitDone;
+    op.target = {preempt::ObjectKind::Module, layout_.modules[module].addr};
+    add_footprint(set, index_, footprint_of(op, layout_));
+    add_footprint(set, index_, free_footprint(module));
+    if (layout_.kernel != kNoAddr) {
+      Op grace;
+      grace.kind = OpKind::SynchronizeRcu;
+      grace.target = {preempt::ObjectKind::Kernel, layout_.kernel};
+      add_footprint(set, index_, footprint_of(grace, layout_));
+    }
+  }
+
  private:
   // The functions a builtin may run as a callback: a kobject's release method, the release passed
-  // to kref_put, a module's exit function (and the module's free after it).
+  // to kref_put, a module's exit function (and the module's free after it), a module's init
+  // function (and the loader's steps after it).
   void callees(OpKind kind, const Target& target, Direct& d) const {
     const auto add = [&](FunctionId f) {
       if (f == kNone || f >= body_of_.size() || body_of_[f] == kNone) return;
@@ -219,6 +236,14 @@ class Analysis {
           if (addr < target.first || addr > target.last) continue;
           add(layout_.modules[m].exit_function);
           add_footprint(d.set, index_, free_footprint(m));
+        }
+        return;
+      case OpKind::LoadModule:
+        for (std::uint32_t m = 0; m < layout_.modules.size(); ++m) {
+          const Addr addr = layout_.modules[m].addr;
+          if (addr < target.first || addr > target.last) continue;
+          add(layout_.modules[m].init_function);
+          add_load_footprint(d.set, m);
         }
         return;
       default:
@@ -360,6 +385,11 @@ AccessSummary::AccessSummary(const CompiledScenario& compiled) : index_(compiled
   for (std::uint32_t m = 0; m < module_free_.size(); ++m) {
     module_free_[m].reset(index_);
     add_footprint(module_free_[m], index_, analysis.free_footprint(m));
+  }
+  module_load_.resize(compiled.layout->modules.size());
+  for (std::uint32_t m = 0; m < module_load_.size(); ++m) {
+    module_load_[m].reset(index_);
+    analysis.add_load_footprint(module_load_[m], m);
   }
 }
 

@@ -32,6 +32,8 @@ class AccessSummary {
   [[nodiscard]] const AccessSet& from(std::uint32_t body, std::uint32_t pc) const { return from_[body][pc]; }
   // What the free of `module` after its exit function touches.
   [[nodiscard]] const AccessSet& module_free(std::uint32_t module) const { return module_free_[module]; }
+  // What the loader does after `module`'s init returns: its status, RCU's grace period, its free.
+  [[nodiscard]] const AccessSet& module_load(std::uint32_t module) const { return module_load_[module]; }
   // What any callback a context may run touches: every function whose address is taken, whole.
   [[nodiscard]] const AccessSet& callbacks() const { return callbacks_; }
 
@@ -40,6 +42,7 @@ class AccessSummary {
   AccessSet callbacks_;
   std::vector<std::vector<AccessSet>> from_;  // per body, per instruction
   std::vector<AccessSet> module_free_;        // per module
+  std::vector<AccessSet> module_load_;        // per module
 };
 
 }  // namespace preempt::interp

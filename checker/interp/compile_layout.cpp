@@ -33,6 +33,11 @@ void Compiler::build_layout() {
   }
   for (std::size_t m = 0; m < program_.modules.size(); ++m) {
     layout.modules[m].exit_function = function_id(program_.modules[m].exit_function);
+    // A module that load_module loads: not there until then; its init runs in that call, not in init.
+    if (program_.modules[m].loaded_by_call) {
+      layout.modules[m].init_function = function_id(program_.modules[m].init_function);
+      layout.initial.at(layout.modules[m].addr + 1) = static_cast<std::int64_t>(ModuleStatus::NotLoaded);
+    }
   }
   struct_info_.assign(program_.structs.size(), kNone);
   for (uint32_t s = 0; s < program_.structs.size(); ++s) {

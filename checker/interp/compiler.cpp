@@ -82,10 +82,11 @@ uint32_t Compiler::add_solo(const char* name, const Body& body) {
 
 // init: the modules' init functions first, in the order the modules are declared (the kernel runs
 // module_init when it loads the module, before anything uses it), then `init { ... }`. Their
-// results are not looked at: a failed load (a negative errno) is not modelled.
+// results are not looked at. A module that a load_module call loads is not among them: its init
+// runs in that call, which looks at its result.
 std::optional<uint32_t> Compiler::add_init() {
   bool inits = false;
-  for (const ModuleDecl& m : program_.modules) inits |= m.init_function >= 0;
+  for (const ModuleDecl& m : program_.modules) inits |= m.init_function >= 0 && !m.loaded_by_call;
   if (!inits && !program_.init) return std::nullopt;
   module_inits_first_ = inits;
   if (program_.init) return add_solo("init", *program_.init);
@@ -107,7 +108,7 @@ std::optional<uint32_t> Compiler::add_init() {
 void Compiler::emit_module_inits() {
   module_inits_first_ = false;
   for (const ModuleDecl& m : program_.modules) {
-    if (m.init_function < 0) continue;
+    if (m.init_function < 0 || m.loaded_by_call) continue;
     const auto f = static_cast<uint32_t>(m.init_function);  // functions are compiled first: body f
     emit(Opcode::Call, f, 0, m.loc.line);
     if (out_.bodies[f].returns_value) emit(Opcode::Pop, 0, 0, m.loc.line);

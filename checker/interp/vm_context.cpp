@@ -104,7 +104,9 @@ void VmThread::exit_task(Value code, std::uint32_t line) {
   exit.target = {preempt::ObjectKind::Int, addr_of_pointer(task_) + 2};
   exit.arg0 = code;
   exit.line = line;
-  exit.location = frames_.empty() ? kNone : function_of(frames_.back());
+  // do_exit() is built-in code, whatever called it: after kthread_complete_and_exit() or
+  // module_put_and_kthread_exit() in module code, the exit does not run that module's code.
+  exit.location = kNone;
   context_->perform(exit);
   task_ = 0;
 }

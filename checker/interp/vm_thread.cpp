@@ -171,7 +171,35 @@ bool VmThread::return_from(bool has_value, std::uint32_t line) {
       stack_.push_back(0);  // delete_module succeeded
       break;
     }
+    case After::LoadModule:
+      if (!finish_load(done, compiled_.bodies[done.body].returns_value ? value : 0)) return false;  // abandoned
+      break;
   }
+  return true;
+}
+
+// The loader after a module's init returned `result` (do_init_module): live on success; on a
+// failure going, then -- after synchronize_rcu, when the scenario has RCU -- freed, whatever
+// references were taken meanwhile. load_module returns 0, or the init's negative errno.
+bool VmThread::finish_load(const Frame& done, Value result) {
+  Op finish;
+  finish.kind = OpKind::ModuleInitDone;
+  finish.target = {preempt::ObjectKind::Module, done.module};
+  finish.arg0 = result;
+  if (perform(finish, done.call_line).exit_thread) return false;
+  if (result < 0) {
+    if (compiled_.layout->kernel != kNoAddr) {
+      Op grace;
+      grace.kind = OpKind::SynchronizeRcu;
+      grace.target = {preempt::ObjectKind::Kernel, compiled_.layout->kernel};
+      if (perform(grace, done.call_line).exit_thread) return false;
+    }
+    Op free;
+    free.kind = OpKind::ModuleFree;
+    free.target = {preempt::ObjectKind::Module, done.module};
+    if (perform(free, done.call_line).exit_thread) return false;
+  }
+  stack_.push_back(result < 0 ? result : 0);
   return true;
 }
 
@@ -316,10 +344,11 @@ bool VmThread::builtin(const Instr& in) {
   }
   if (result.call != kNone) {
     const bool frees = op.kind == OpKind::DeleteModule;
-    push_frame(result.call, frees ? After::FreeModule : After::Callback, in.line);
+    const bool loads = op.kind == OpKind::LoadModule;
+    push_frame(result.call, frees ? After::FreeModule : loads ? After::LoadModule : After::Callback, in.line);
     Frame& callback = frames_.back();
     callback.module = op.target.addr;
-    callback.push_result = info.returns_value && !frees;
+    callback.push_result = info.returns_value && !frees && !loads;
     callback.result = result.value;
     if (compiled_.bodies[result.call].param_count == 1) slots_[callback.base] = result.call_arg;
     return true;
@@ -388,7 +417,9 @@ bool VmThread::future_accesses(AccessSet& out) const {
     const Frame& f = frames_[i];
     const bool innermost = i + 1 == frames_.size();
     out.merge(summary.from(f.body, innermost && f.pc > 0 ? f.pc - 1 : f.pc));
-    if (f.after == After::FreeModule) out.merge(summary.module_free(f.module));
+    // f.module is the module's address: the summary counts modules by their index
+    if (f.after == After::FreeModule) out.merge(summary.module_free(compiled_.layout->module_at(f.module)));
+    if (f.after == After::LoadModule) out.merge(summary.module_load(compiled_.layout->module_at(f.module)));
   }
   return true;
 }

@@ -26,6 +26,8 @@ enum class After : std::uint8_t {
   Call,        // a call from code: push the result if the function returns a value
   Callback,    // a kernel callback (release method): push the builtin's result if it has one
   FreeModule,  // a module exit function: free the module, then push delete_module's result (0)
+  LoadModule,  // a module init function: finish the load (live, or freed when it failed), then push
+               // load_module's result (0, or the init's negative errno)
 };
 
 // A loop being run: whether its current iteration can still turn out to repeat itself.
@@ -43,10 +45,10 @@ struct Frame {
   std::uint32_t pc = 0;
   std::uint32_t base = 0;        // first local slot of this frame
   After after = After::Call;
-  Addr module = 0;               // FreeModule: the module to free (its object's address)
+  Addr module = 0;               // FreeModule, LoadModule: the module (its object's address)
   bool push_result = false;      // Callback: the builtin that ran it returns `result` (kref_put: 1)
   std::int64_t result = 0;
-  std::uint32_t call_line = 0;   // the line of the call that pushed it (FreeModule: delete_module's)
+  std::uint32_t call_line = 0;   // the line of the call that pushed it (delete_module's, load_module's)
 };
 
 // A runtime fault of the model (index out of bounds, division by zero).
@@ -156,6 +158,7 @@ class VmThread final : public AwaitGuard, public StateSource {
   bool builtin(const Instr& in);
   // Returns from the innermost frame; returns false when the thread body ended.
   bool return_from(bool has_value, std::uint32_t line);
+  bool finish_load(const Frame& done, Value result);
   // Loops: starts watching an iteration of loops_[i]; logs a step into the iterations watched;
   // whether the iteration that just ended repeats itself exactly (locals, stack, nothing changed).
   void begin_iteration(std::size_t i);

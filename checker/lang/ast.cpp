@@ -146,7 +146,8 @@ class Dumper {
   std::string program() {
     if (!p_.title.empty()) out_ += fmt::format("scenario \"{}\"\n", p_.title);
     for (const ModuleDecl& m : p_.modules) {
-      out_ += fmt::format("module {}{}{}\n", m.name, suffix(" init ", m.init_function), suffix(" exit ", m.exit_function));
+      out_ += fmt::format("module {}{}{}{}\n", m.name, suffix(" init ", m.init_function), suffix(" exit ", m.exit_function),
+                         m.loaded_by_call ? " (loaded by load_module)" : "");
     }
     for (const StructDecl& s : p_.structs) {
       if (s.builtin) continue;  // the language's own

@@ -214,6 +214,7 @@ struct ModuleDecl {
   SourceLoc loc;
   int32_t exit_function = -1;  // index in Program::functions (void, no parameters), or -1
   int32_t init_function = -1;  // index in Program::functions (int or void, no parameters), or -1
+  bool loaded_by_call = false;  // a load_module call names it: it starts not loaded, its init runs there
 };
 
 // The initial value of a global, or of one of its fields: an int, NULL, a function, a module, the

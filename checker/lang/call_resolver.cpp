@@ -132,6 +132,12 @@ ExprPtr BodyResolver::builtin_call(const syn::Expr& e, Builtin builtin, bool as_
       r->args.push_back(value(arg));  // any scalar: a kthread's data
     } else if (letter == 'D') {
       r->args.push_back(module_argument(arg, info.name));
+      // A module that a load_module call names starts not loaded (scenario-language.md, 4.6).
+      const Expr& m = *r->args.back();
+      if (builtin == Builtin::LoadModule && m.kind == ExprKind::ModuleRef && m.decl >= 0 &&
+          arg.kind == syn::ExprKind::Name && arg.name.text != "THIS_MODULE") {
+        program_.modules[static_cast<size_t>(m.decl)].loaded_by_call = true;
+      }
     } else if (std::optional<ObjectKind> kind = object_kind_of_letter(letter); kind || letter == 'I') {
       object = i;
       r->args.push_back(object_argument(arg, kind.value_or(ObjectKind::Int), info.name));

@@ -26,6 +26,7 @@ std::string null_module_story(OpKind kind) {
   switch (kind) {
     case OpKind::TryModuleGet: return fmt::format("calls {}(NULL), which returns 1 (built-in code)", name);
     case OpKind::DeleteModule: return fmt::format("calls {}(NULL), which returns -ENOENT", name);
+    case OpKind::LoadModule: return fmt::format("calls {}(NULL), which returns -EEXIST (built-in code)", name);
     case OpKind::ModulePutAndExit: return fmt::format("calls {}(NULL) and exits", name);
     default: return fmt::format("calls {}(NULL), which does nothing", name);
   }

@@ -19,6 +19,8 @@ std::string module_state(const Store& store, Addr addr) {
     case ModuleStatus::Live: return fmt::format("live, refcount {}", refcount);
     case ModuleStatus::Going: return fmt::format("going (exit running), refcount {}", refcount);
     case ModuleStatus::Unloaded: return fmt::format("unloaded at step {}", store.marked_at(addr + 1));
+    case ModuleStatus::NotLoaded: return "not loaded";
+    case ModuleStatus::Coming: return fmt::format("coming (init running), refcount {}", refcount);
   }
   return "?";
 }

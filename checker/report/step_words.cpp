@@ -13,6 +13,8 @@ const char* module_status(std::int64_t status) {
     case ModuleStatus::Live: return "live";
     case ModuleStatus::Going: return "going";
     case ModuleStatus::Unloaded: return "unloaded";
+    case ModuleStatus::NotLoaded: return "not loaded";
+    case ModuleStatus::Coming: return "coming";
   }
   return "?";
 }

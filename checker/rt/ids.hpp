@@ -33,7 +33,14 @@ enum class CellRole : std::uint8_t {
 };
 
 // A module's status cell.
-enum class ModuleStatus : std::uint8_t { Live = 0, Going = 1, Unloaded = 2 };
+// NotLoaded: a module that load_module loads, before it does (its code and data are not there);
+// Coming: its init is running (try_module_get succeeds, as the kernel's module_is_live).
+enum class ModuleStatus : std::uint8_t { Live = 0, Going = 1, Unloaded = 2, NotLoaded = 3, Coming = 4 };
+// Whether a module's code and data are absent (a module status cell's value): unloaded, or not loaded yet.
+[[nodiscard]] constexpr bool module_absent(std::int64_t status) {
+  return status == static_cast<std::int64_t>(ModuleStatus::Unloaded) ||
+         status == static_cast<std::int64_t>(ModuleStatus::NotLoaded);
+}
 
 // The completion count complete_all() sets: UINT_MAX, as in the kernel.
 inline constexpr std::int64_t kCompleteAll = 0xffffffff;

@@ -23,6 +23,7 @@ struct ModuleInfo {
   std::string name;
   FunctionId exit_function = kNone;
   Addr addr = kNoAddr;      // its object: cell 0 the refcount, cell 1 the status
+  FunctionId init_function = kNone;  // what load_module runs (a module it loads starts not loaded)
 };
 
 // A struct type as the engine sees it: the cells of one instance, its fields flattened (embedded
