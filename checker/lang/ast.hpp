@@ -292,11 +292,14 @@ struct Program {
   std::vector<ThreadDecl> threads;  // in declaration order; never empty
   Expectation expectation;
   std::vector<ExpectedExecutions> expected_executions;
+  uint32_t prelude_line = 0;  // the first line of the kernel prelude (prelude.hpp), 0 for none
   bool deferred = false;  // uses deferred execution (work items, timers, RCU, kthreads): the layout
                           // gets the kernel state
 
   // The text of source line `line` (1-based), or empty.
   [[nodiscard]] std::string_view source_line(uint32_t line) const;
+  // Whether `loc` lies in the kernel prelude: built-in code the language provides.
+  [[nodiscard]] bool in_prelude(SourceLoc loc) const { return prelude_line != 0 && loc.line >= prelude_line; }
   [[nodiscard]] std::string_view path() const;
   // A type's name and cells, as Types has them.
   [[nodiscard]] std::string type_name(TypeId id) const { return types.name(id, structs); }
