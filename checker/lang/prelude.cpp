@@ -41,15 +41,14 @@ struct file_operations {                    // include/linux/fs.h
 )"},
            {"vfs_open", R"(
 int vfs_open(struct file_operations *fops) {    // do_dentry_open(): fops_get(), then ->open
-    struct module *owner = fops->owner;
-    if (!try_module_get(owner)) {
+    if (!try_module_get(fops->owner)) {
         return -19;                             // -ENODEV: the module is going away
     }
     int (*open)(void *private_data) = fops->open;
     if (open != NULL) {
         int error = open(NULL);
         if (error != 0) {
-            module_put(owner);                  // fops_put()
+            module_put(fops->owner);            // fops_put()
             return error;
         }
     }
@@ -138,16 +137,15 @@ int debugfs_open(struct dentry *dentry) {       // full_proxy_open()
         return -2;                              // -ENOENT: the file was removed
     }
     struct file_operations *fops = dentry->real_fops;
-    struct module *owner = fops->owner;
     int error = 0;
-    if (!try_module_get(owner)) {
+    if (!try_module_get(fops->owner)) {
         error = -6;                             // -ENXIO: fops_get() failed
     } else {
         int (*open)(void *private_data) = fops->open;
         if (open != NULL) {
             error = open(dentry->data);
             if (error != 0) {
-                module_put(owner);
+                module_put(fops->owner);
             }
         }
     }
