@@ -106,8 +106,7 @@ int TestCommand::run() const {
     const bool cut = result.verdict == Verdict::Incomplete && stop_polled();
     if (cut) why = "not finished (" + stop_words() + ")";
     cut ? ++stopped : why.empty() ? ++passed : ++failed;
-    const auto& source = run.scenario.program().source;
-    outputs.checked(run.report, &why, source ? std::string_view(source->text()) : std::string_view(),
+    outputs.checked(run.report, &why, run.scenario.program().scenario_text(),
                     run.scenario.program().expectation.loc.line);
     if (json) {
       nlohmann::ordered_json j = to_json(run.report);

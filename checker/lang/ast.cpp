@@ -52,6 +52,18 @@ std::string_view Program::source_line(uint32_t line) const {
   return source ? source->line(line) : std::string_view();
 }
 
+std::string_view Program::scenario_text() const {
+  if (!source) return {};
+  const std::string_view text = source->text();
+  if (prelude_line == 0) return text;
+  std::size_t end = 0;  // the end of line prelude_line - 2: the newline before the prelude goes too
+  for (uint32_t line = 1; line + 1 < prelude_line && end != std::string_view::npos; ++line) {
+    end = text.find('\n', end);
+    if (end != std::string_view::npos) ++end;
+  }
+  return end == std::string_view::npos ? text : text.substr(0, end == 0 ? 0 : end - 1);
+}
+
 std::string_view Program::path() const {
   return source ? std::string_view(source->path()) : std::string_view();
 }

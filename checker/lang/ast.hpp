@@ -298,6 +298,8 @@ struct Program {
 
   // The text of source line `line` (1-based), or empty.
   [[nodiscard]] std::string_view source_line(uint32_t line) const;
+  // The scenario's own text: the source without the kernel prelude appended to it.
+  [[nodiscard]] std::string_view scenario_text() const;
   // Whether `loc` lies in the kernel prelude: built-in code the language provides.
   [[nodiscard]] bool in_prelude(SourceLoc loc) const { return prelude_line != 0 && loc.line >= prelude_line; }
   [[nodiscard]] std::string_view path() const;
