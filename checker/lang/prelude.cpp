@@ -1,7 +1,7 @@
 // The prelude: the kernel's VFS, debugfs and sysfs entry points, written in the scenario language
 // (prelude.hpp). Each group is its structs and globals, then one chunk per function; the comments
 // name the kernel functions each one follows (fs/open.c, fs/file_table.c, fs/debugfs/file.c,
-// fs/kernfs/dir.c, fs/kernfs/file.c, drivers/base/core.c). Errno values are written as numbers:
+// fs/kernfs/dir.c, fs/kernfs/file.c, drivers/base/core.c, fs/proc/inode.c, fs/proc/generic.c). Errno values are written as numbers:
 // the scenario's own #define of an errno must not clash with the prelude's.
 #include "checker/lang/prelude.hpp"
 
@@ -26,8 +26,8 @@ struct Group {
   std::vector<Chunk> chunks;
 };
 
-const std::array<Group, 3>& groups() {
-  static const std::array<Group, 3> kGroups = {{
+const std::array<Group, 4>& groups() {
+  static const std::array<Group, 4> kGroups = {{
       // 0: file operations, entered through the VFS
       {{"file_operations", ""}, -1, {
            {"", R"(
@@ -273,6 +273,135 @@ int device_remove_file_self(void *dev, struct device_attribute *attr) {   // ker
     return removed;
 }
 )"}}},
+      // 3: /proc entries, with their users (pde_users) and openers (Linux 5.6 and later)
+      {{"proc_ops", "proc_dir_entry"}, -1, {
+           {"", R"(
+struct proc_ops {                           // include/linux/proc_fs.h: no .owner
+    int (*proc_open)(void *data);
+    int (*proc_release)(void *data);
+    int (*proc_read)(void *data);
+    int (*proc_write)(void *data, int value);
+};
+struct proc_dir_entry {                     // fs/proc/internal.h
+    struct proc_ops *proc_ops;
+    void *data;
+    int in_use;                             // callers inside the module (use_pde)
+    int removed;                            // proc_entry_rundown() has begun (the BIAS)
+    int openers;                            // pde_openers: open files with a ->proc_release
+    int unclaimed;                          // those whose close nobody has begun (!pdeo->closing)
+};
+struct proc_dir_entry proc_entries[16];
+int proc_entry_count;
+)"},
+           {"proc_create_data", R"(
+struct proc_dir_entry *proc_create_data(void *name, int mode, void *parent, struct proc_ops *proc_ops,
+                                        void *data) {
+    int i = atomic_inc_return(&proc_entry_count) - 1;
+    struct proc_dir_entry *pde = &proc_entries[i];
+    pde->data = data;
+    pde->proc_ops = proc_ops;
+    return pde;
+}
+)"},
+           {"proc_create", R"(
+struct proc_dir_entry *proc_create(void *name, int mode, void *parent, struct proc_ops *proc_ops) {
+    return proc_create_data(name, mode, parent, proc_ops, NULL);
+}
+)"},
+           {"use_pde", R"(
+int use_pde(struct proc_dir_entry *pde) {
+    atomic_inc(&pde->in_use);
+    if (pde->removed) {                         // atomic_inc_unless_negative() failed
+        atomic_dec(&pde->in_use);
+        return 0;
+    }
+    return 1;
+}
+)"},
+           {"unuse_pde", R"(
+void unuse_pde(struct proc_dir_entry *pde) {
+    atomic_dec(&pde->in_use);
+}
+)"},
+           {"proc_open", R"(
+int proc_open(struct proc_dir_entry *pde) {     // proc_reg_open()
+    if (!use_pde(pde)) {
+        return -2;                              // -ENOENT: the entry was removed
+    }
+    struct proc_ops *ops = pde->proc_ops;
+    int (*release)(void *data) = ops->proc_release;
+    int (*open)(void *data) = ops->proc_open;
+    int rv = 0;
+    if (open != NULL) {
+        rv = open(pde->data);
+    }
+    if (release != NULL && rv == 0) {           // a pde_opener: the rundown will release it
+        atomic_inc(&pde->openers);
+        atomic_inc(&pde->unclaimed);
+    }
+    unuse_pde(pde);
+    return rv;
+}
+)"},
+           {"proc_read", R"(
+int proc_read(struct proc_dir_entry *pde) {     // proc_reg_read()
+    int rv = -5;                                // -EIO: removed, or no ->proc_read
+    if (use_pde(pde)) {
+        struct proc_ops *ops = pde->proc_ops;
+        int (*read)(void *data) = ops->proc_read;
+        if (read != NULL) {
+            rv = read(pde->data);
+        }
+        unuse_pde(pde);
+    }
+    return rv;
+}
+)"},
+           {"proc_write", R"(
+int proc_write(struct proc_dir_entry *pde, int value) {     // proc_reg_write()
+    int rv = -5;
+    if (use_pde(pde)) {
+        struct proc_ops *ops = pde->proc_ops;
+        int (*write)(void *data, int value) = ops->proc_write;
+        if (write != NULL) {
+            rv = write(pde->data, value);
+        }
+        unuse_pde(pde);
+    }
+    return rv;
+}
+)"},
+           {"close_pdeo", R"(
+int close_pdeo(struct proc_dir_entry *pde) {    // claims one open file and releases it; 0: none
+    if (atomic_dec_return(&pde->unclaimed) < 0) {
+        atomic_inc(&pde->unclaimed);            // every open file is claimed already
+        return 0;
+    }
+    struct proc_ops *ops = pde->proc_ops;
+    int (*release)(void *data) = ops->proc_release;
+    release(pde->data);
+    atomic_dec(&pde->openers);                  // list_del(&pdeo->lh), complete(pdeo->c)
+    return 1;
+}
+)"},
+           {"proc_release", R"(
+void proc_release(struct proc_dir_entry *pde) {     // proc_reg_release()
+    if (!close_pdeo(pde)) {
+        await(atomic_read(&pde->openers) == 0); // the rundown is releasing it: wait
+    }
+}
+)"},
+           {"proc_remove", R"(
+void proc_remove(struct proc_dir_entry *pde) {      // proc_remove() -> proc_entry_rundown()
+    if (pde == NULL || xchg(&pde->removed, 1) == 1) {
+        return;
+    }
+    await(atomic_read(&pde->in_use) == 0);      // every caller has left the module
+    while (close_pdeo(pde)) {                   // release the files still open
+    }
+    await(atomic_read(&pde->openers) == 0);     // and wait for the closes in progress
+}
+)"}}},
   }};
   return kGroups;
 }
@@ -302,7 +431,7 @@ std::string kernel_prelude(std::string_view scenario) {
     previous[1] = t;
   }
   const auto& all = groups();
-  std::array<bool, 3> wanted{}, shadowed{};
+  std::array<bool, 4> wanted{}, shadowed{};
   for (std::size_t g = 0; g < all.size(); ++g) {
     for (std::string_view s : all[g].structs) {
       if (s.empty()) continue;
