@@ -408,7 +408,7 @@ void proc_remove(struct proc_dir_entry *pde) {      // proc_remove() -> proc_ent
 
 }  // namespace
 
-std::string kernel_prelude(std::string_view scenario) {
+Prelude kernel_prelude(std::string_view scenario) {
   // The scenario's identifiers, the structs it defines (`struct NAME {`) and the names it declares
   // at the top level followed by `(` (its functions).
   std::set<std::string_view, std::less<>> names, structs, functions;
@@ -446,15 +446,18 @@ std::string kernel_prelude(std::string_view scenario) {
     if (wanted[g] && all[g].needs >= 0) wanted[static_cast<std::size_t>(all[g].needs)] = true;
     if (all[g].needs >= 0 && shadowed[static_cast<std::size_t>(all[g].needs)]) shadowed[g] = true;
   }
-  std::string text;
+  Prelude prelude;
   for (std::size_t g = 0; g < all.size(); ++g) {
     if (!wanted[g] || shadowed[g]) continue;
     for (const Chunk& c : all[g].chunks) {
-      if (!c.function.empty() && functions.count(c.function) != 0) continue;  // the scenario's own
-      text += c.text;
+      if (!c.function.empty() && functions.count(c.function) != 0) {  // the scenario's own
+        prelude.replaced.emplace_back(c.function);
+        continue;
+      }
+      prelude.text += c.text;
     }
   }
-  return text;
+  return prelude;
 }
 
 }  // namespace preempt::lang

@@ -15,10 +15,16 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace preempt::lang {
 
-// The prelude text `scenario` needs (empty: none). It starts with a newline.
-[[nodiscard]] std::string kernel_prelude(std::string_view scenario);
+struct Prelude {
+  std::string text;                   // what to append (empty: none); it starts with a newline
+  std::vector<std::string> replaced;  // the prelude's functions the scenario defines itself
+};
+
+// The prelude `scenario` needs.
+[[nodiscard]] Prelude kernel_prelude(std::string_view scenario);
 
 }  // namespace preempt::lang
