@@ -10,7 +10,8 @@
 // reported at the line of the scenario's call that entered them. A group of the prelude is
 // appended only when the scenario names one of its functions or structs; a scenario that defines
 // one of the group's structs itself (its own `struct file_operations`) does without the group, and
-// a function of the scenario's own with a prelude function's name replaces it.
+// a function of the scenario's own with a prelude function's name replaces it (the front end warns,
+// as for a builtin of ops.def).
 #pragma once
 
 #include <string>
