@@ -56,12 +56,14 @@ std::string_view Program::scenario_text() const {
   if (!source) return {};
   const std::string_view text = source->text();
   if (prelude_line == 0) return text;
-  std::size_t end = 0;  // the end of line prelude_line - 2: the newline before the prelude goes too
-  for (uint32_t line = 1; line + 1 < prelude_line && end != std::string_view::npos; ++line) {
-    end = text.find('\n', end);
-    if (end != std::string_view::npos) ++end;
+  // The scenario's lines end at the newline that ends line prelude_line - 1, appended before the
+  // prelude: its (prelude_line - 1)-th newline.
+  std::size_t end = std::string_view::npos;
+  for (uint32_t line = 1; line < prelude_line; ++line) {
+    end = text.find('\n', end == std::string_view::npos ? 0 : end + 1);
+    if (end == std::string_view::npos) return text;
   }
-  return end == std::string_view::npos ? text : text.substr(0, end == 0 ? 0 : end - 1);
+  return text.substr(0, end);
 }
 
 std::string_view Program::path() const {
