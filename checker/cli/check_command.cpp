@@ -53,14 +53,13 @@ int CheckCommand::run() const {
   };
   handlers.checked = [&](const ScenarioRun& run) {
     const ExploreResult& result = run.result;
-    const auto& source = run.scenario.program().source;
     if (!html.empty() && !html_written && (!result.violations.empty() || run.last)) {
       html_written = true;
-      if (!write_html_file(html, run.report, source ? std::string_view(source->text()) : std::string_view())) {
+      if (!write_html_file(html, run.report, run.scenario.program().scenario_text())) {
         code = worst_exit(code, kExitBadInput);
       }
     }
-    outputs.checked(run.report, nullptr, source ? std::string_view(source->text()) : std::string_view());
+    outputs.checked(run.report, nullptr, run.scenario.program().scenario_text());
     if (json) {
       std::cout << json_line(to_json(run.report)) << "\n";
     } else {

@@ -33,8 +33,7 @@ struct ReplayCommand {
     const ExploreResult result = replay(scenario->model(), schedule, config);
     ScenarioReport report{path, &scenario->layout(), &result, "replay", std::nullopt, true};
     report.table = options.trace == "table";
-    const auto& source = scenario->program().source;
-    if (!html.empty() && !write_html_file(html, report, source ? std::string_view(source->text()) : std::string_view())) {
+    if (!html.empty() && !write_html_file(html, report, scenario->program().scenario_text())) {
       return kExitBadInput;
     }
     if (options.format == "json") {

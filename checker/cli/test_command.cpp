@@ -118,10 +118,9 @@ int TestCommand::run() const {
     const bool cut = run.cut;
     if (cut) why = "not finished (" + stop_words() + ")";
     cut ? ++stopped : why.empty() ? ++passed : ++failed;
-    const auto& source = run.scenario.program().source;
-    outputs.checked(run.report, &why, source ? std::string_view(source->text()) : std::string_view(),
+    outputs.checked(run.report, &why, run.scenario.program().scenario_text(),
                     run.scenario.program().expectation.loc.line);
-    if (!pages.written(run.report, !why.empty() && !cut, source ? std::string_view(source->text()) : std::string_view())) {
+    if (!pages.written(run.report, !why.empty() && !cut, run.scenario.program().scenario_text())) {
       bad_input = true;
     }
     if (json) {

@@ -63,6 +63,8 @@ struct CodeBody {
   bool returns_value = false;
   FunctionId function = kNone;        // its FunctionInfo in the layout (name, module)
   std::uint32_t end_line = 0;         // the closing brace: where the implicit return is
+  bool prelude = false;               // kernel code of the language's prelude: its steps are
+                                      // reported at the line of the scenario's call into it
 };
 
 // An `await` condition, compiled to pure code that reads the Store without taking steps.

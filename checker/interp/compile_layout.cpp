@@ -29,7 +29,8 @@ void Compiler::build_layout() {
   layout.title = program_.title;
   for (const ModuleDecl& m : program_.modules) (void)layout.add_module(m.name);
   for (const FunctionDecl& f : program_.functions) {
-    (void)layout.add_function({f.name, f.module < 0 ? kNone : static_cast<ModuleId>(f.module), f.loc.line});
+    (void)layout.add_function({f.name, f.module < 0 ? kNone : static_cast<ModuleId>(f.module),
+                               program_.in_prelude(f.loc) ? 0 : f.loc.line});
   }
   for (std::size_t m = 0; m < program_.modules.size(); ++m) {
     layout.modules[m].exit_function = function_id(program_.modules[m].exit_function);

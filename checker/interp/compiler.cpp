@@ -56,6 +56,7 @@ CompiledScenario Compiler::run() {
     if (f.address_taken) out_.pointer_targets.push_back(static_cast<FunctionId>(i));
     out_.bodies.push_back(compile_body(f.name, f.body, static_cast<FunctionId>(i), f.result,
                                        static_cast<uint32_t>(f.params.size())));
+    out_.bodies.back().prelude = program_.in_prelude(f.loc);
   }
   ModelLayout& layout = *out_.layout;
   for (const ThreadDecl& t : program_.threads) {

@@ -43,7 +43,13 @@ void VmThread::begin(ThreadContext& context, Value self) {
 void VmThread::execute(ThreadContext& context) {
   for (;;) {
     Frame& frame = frames_.back();
-    const Instr& in = compiled_.bodies[frame.body].code[frame.pc++];
+    const Instr& code = compiled_.bodies[frame.body].code[frame.pc++];
+    Instr shown;  // a prelude body's instruction, at the line of the scenario's call into it
+    if (frame.user_line != 0) {
+      shown = code;
+      shown.line = frame.user_line;
+    }
+    const Instr& in = frame.user_line != 0 ? shown : code;
     if (--local_budget_ == 0 && local_budget_spent()) {
       Op stuck;
       stuck.kind = OpKind::Stuck;

@@ -111,7 +111,9 @@ bool VmThread::push_frame(std::uint32_t body, After after, std::uint32_t line) {
   const CodeBody& code = compiled_.bodies[body];
   const auto base = static_cast<std::uint32_t>(slots_.size());
   slots_.resize(base + code.slot_count, 0);
-  frames_.push_back({body, 0, base, after, 0, false, 0, line});
+  std::uint32_t user_line = 0;
+  if (code.prelude) user_line = !frames_.empty() && frames_.back().user_line != 0 ? frames_.back().user_line : line;
+  frames_.push_back({body, 0, base, after, 0, false, 0, line, user_line});
   return true;
 }
 

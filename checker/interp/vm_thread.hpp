@@ -49,6 +49,7 @@ struct Frame {
   bool push_result = false;      // Callback: the builtin that ran it returns `result` (kref_put: 1)
   std::int64_t result = 0;
   std::uint32_t call_line = 0;   // the line of the call that pushed it (delete_module's, load_module's)
+  std::uint32_t user_line = 0;   // a prelude body: the line of the scenario's call into the prelude
 };
 
 // A runtime fault of the model (index out of bounds, division by zero).

@@ -52,6 +52,20 @@ std::string_view Program::source_line(uint32_t line) const {
   return source ? source->line(line) : std::string_view();
 }
 
+std::string_view Program::scenario_text() const {
+  if (!source) return {};
+  const std::string_view text = source->text();
+  if (prelude_line == 0) return text;
+  // The scenario's lines end at the newline that ends line prelude_line - 1, appended before the
+  // prelude: its (prelude_line - 1)-th newline.
+  std::size_t end = std::string_view::npos;
+  for (uint32_t line = 1; line < prelude_line; ++line) {
+    end = text.find('\n', end == std::string_view::npos ? 0 : end + 1);
+    if (end == std::string_view::npos) return text;
+  }
+  return text.substr(0, end);
+}
+
 std::string_view Program::path() const {
   return source ? std::string_view(source->path()) : std::string_view();
 }

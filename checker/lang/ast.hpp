@@ -303,12 +303,17 @@ struct Program {
   Expectation expectation;
   std::vector<ExpectedExecutions> expected_executions;
   std::vector<ScenarioOption> options;  // distinct names, each checked
+  uint32_t prelude_line = 0;  // the first line of the kernel prelude (prelude.hpp), 0 for none
   bool deferred = false;  // uses deferred execution (work items, timers, RCU, kthreads): the layout
                           // gets the kernel state
   bool interrupts = false;  // uses interrupt lines (request_irq): the layout gets the kernel's lines
 
   // The text of source line `line` (1-based), or empty.
   [[nodiscard]] std::string_view source_line(uint32_t line) const;
+  // The scenario's own text: the source without the kernel prelude appended to it.
+  [[nodiscard]] std::string_view scenario_text() const;
+  // Whether `loc` lies in the kernel prelude: built-in code the language provides.
+  [[nodiscard]] bool in_prelude(SourceLoc loc) const { return prelude_line != 0 && loc.line >= prelude_line; }
   [[nodiscard]] std::string_view path() const;
   // A type's name and cells, as Types has them.
   [[nodiscard]] std::string type_name(TypeId id) const { return types.name(id, structs); }

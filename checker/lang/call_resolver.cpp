@@ -68,6 +68,12 @@ ExprPtr BodyResolver::user_call(const syn::Expr& e, const Global& g, bool as_val
   r->decl = static_cast<int32_t>(g.index);
   r->type = f.result;
   for (std::size_t i = 0; i < e.args.size(); ++i) {
+    if (e.args[i]->kind == syn::ExprKind::String && program_.in_prelude(f.loc) && program_.types.is_pointer(f.params[i])) {
+      ExprPtr name = new_expr(ExprKind::Null, e.args[i]->loc);  // a file's name, as debugfs_create_file takes it
+      name->type = f.params[i];
+      r->args.push_back(std::move(name));
+      continue;
+    }
     r->args.push_back(value_as(*e.args[i], f.params[i], fmt::format("argument {} of {}", i + 1, f.name)));
   }
   return finish(std::move(r));

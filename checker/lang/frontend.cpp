@@ -1,10 +1,12 @@
 #include "checker/lang/frontend.hpp"
 
+#include <algorithm>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "checker/lang/parser.hpp"
+#include "checker/lang/prelude.hpp"
 #include "checker/lang/resolver.hpp"
 
 namespace preempt::lang {
@@ -22,7 +24,28 @@ std::optional<Program> compile_frontend(std::string_view path, std::string_view 
   // The tree's names are views into file->text(), which `file` keeps alive past resolve().
   syntax::Tree tree = syntax::parse(file->text(), diags);
   if (diags.reported() != errors_before || diags.full()) return std::nullopt;
-  Program program = resolve(tree, file, diags);
+  // The kernel prelude (built-in code in the language, prelude.hpp) follows the scenario's last
+  // line, once the scenario parses on its own (so that its syntax errors never reach into the
+  // prelude): the prelude's lines come after the scenario's, and its steps are reported at the
+  // scenario's calls into it.
+  uint32_t prelude_line = 0;
+  const Prelude prelude = kernel_prelude(text);
+  if (!prelude.text.empty()) {
+    const SourceLoc eof = tree.eof_loc;
+    prelude_line = file->line_count() + 1;
+    file = std::make_shared<const SourceFile>(path, std::string(text) + "\n" + prelude.text);
+    diags.set_source(file);
+    tree = syntax::parse(file->text(), diags);
+    if (diags.reported() != errors_before || diags.full()) return std::nullopt;
+    tree.eof_loc = eof;
+  }
+  Program program = resolve(tree, file, diags, prelude_line);
+  for (const FunctionDecl& f : program.functions) {  // as for a builtin of ops.def (resolver.cpp)
+    if (std::find(prelude.replaced.begin(), prelude.replaced.end(), f.name) == prelude.replaced.end()) continue;
+    diags.warning(f.loc, fmt::format("'{}' is the name of a builtin; this scenario's own '{}' is used instead of "
+                                     "the builtin",
+                                     f.name, f.name));
+  }
   if (diags.reported() != errors_before) return std::nullopt;
   return program;
 }

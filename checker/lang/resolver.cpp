@@ -336,8 +336,9 @@ void Resolver::type_declaration(const syn::Decl& d) {
 
 }  // namespace detail
 
-Program resolve(const syntax::Tree& tree, std::shared_ptr<const SourceFile> source, Diagnostics& diags) {
-  return detail::Resolver(tree, std::move(source), diags).run();
+Program resolve(const syntax::Tree& tree, std::shared_ptr<const SourceFile> source, Diagnostics& diags,
+                uint32_t prelude_line) {
+  return detail::Resolver(tree, std::move(source), diags, prelude_line).run();
 }
 
 }  // namespace preempt::lang

@@ -21,7 +21,8 @@
 
 namespace preempt::lang {
 
+// prelude_line: the first line of the kernel prelude in the source (prelude.hpp), 0 for none.
 [[nodiscard]] Program resolve(const syntax::Tree& tree, std::shared_ptr<const SourceFile> source,
-                              Diagnostics& diags);
+                              Diagnostics& diags, uint32_t prelude_line = 0);
 
 }  // namespace preempt::lang

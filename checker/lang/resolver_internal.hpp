@@ -91,9 +91,11 @@ std::optional<int64_t> predefined_constant(std::string_view name);
 
 class Resolver {
  public:
-  Resolver(const syn::Tree& tree, std::shared_ptr<const SourceFile> source, Diagnostics& diags)
+  Resolver(const syn::Tree& tree, std::shared_ptr<const SourceFile> source, Diagnostics& diags,
+           uint32_t prelude_line = 0)
       : tree_(tree), scope_{program_, diags, {}, {}, {}} {
     program_.source = std::move(source);
+    program_.prelude_line = prelude_line;
   }
 
   Program run();

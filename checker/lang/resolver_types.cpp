@@ -86,6 +86,14 @@ std::optional<int64_t> predefined_constant(std::string_view name) {
   if (name == "HZ") return 100;
   if (name == "jiffies") return 0;
   if (name == "MAX_SCHEDULE_TIMEOUT") return 0x7fffffff;
+  // file modes (octal literals do not exist: 0444 is S_IRUGO)
+  if (name == "S_IRUSR") return 0400;
+  if (name == "S_IWUSR") return 0200;
+  if (name == "S_IRGRP") return 040;
+  if (name == "S_IWGRP") return 020;
+  if (name == "S_IROTH") return 04;
+  if (name == "S_IRUGO") return 0444;
+  if (name == "S_IWUGO") return 0222;
   if (const auto e = errno_value(name)) return e;  // -ENOMEM, as kernel code writes it
   if (name == "true") return 1;
   if (name == "false") return 0;
