@@ -4,6 +4,9 @@
 // reference finishes; the minimal counterexample the search over states reports has the fewest
 // preemptions, then the fewest steps, as the stateless minimization finds them.
 #include "tests/catch.hpp"
+
+#include <algorithm>
+#include <filesystem>
 #include <algorithm>
 #include <cstdlib>
 #include <random>
@@ -100,6 +103,15 @@ std::vector<std::string> all_scenarios() {
   std::vector<std::string> files = preempt::test::library_scenarios();
   for (const char* fixture : {"counted.scn", "early-end.scn", "many-states.scn", "miscounted.scn", "slow.scn", "wrong-expectation.scn"}) {
     files.push_back(std::string(PREEMPT_SOURCE_DIR) + "/tests/cli/fixtures/" + fixture);
+  }
+  // The kernel contexts' semantics (deferred execution, interrupts, module loading, file operations).
+  for (const char* folder : {"deferred", "irq", "module-load", "fileops"}) {
+    std::vector<std::string> more;
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(PREEMPT_SOURCE_DIR) + "/tests/" + folder)) {
+      if (entry.path().extension() == ".scn") more.push_back(entry.path().string());
+    }
+    std::sort(more.begin(), more.end());
+    files.insert(files.end(), more.begin(), more.end());
   }
   return files;
 }
