@@ -26,6 +26,7 @@ bool is_ignored_type_word(std::string_view word) {
 std::optional<ObjectKind> object_type_word(std::string_view word) {
   if (word == "spinlock_t") return ObjectKind::Spinlock;
   if (word == "refcount_t") return ObjectKind::Refcount;
+  if (word == "wait_queue_head_t") return ObjectKind::WaitQueue;
   if (word == "atomic_t" || word == "atomic_long_t" || word == "atomic64_t") return ObjectKind::Int;
   return std::nullopt;
 }

@@ -31,20 +31,22 @@ syn keyword scnBuiltin atomic_inc atomic_inc_return atomic_read atomic_set atomi
 syn keyword scnBuiltin cancel_delayed_work cancel_delayed_work_sync cancel_work cancel_work_sync
 syn keyword scnBuiltin cmpxchg complete complete_all completion_done del_timer del_timer_sync
 syn keyword scnBuiltin delayed_work_pending delete_module destroy_workqueue drain_workqueue
-syn keyword scnBuiltin flush_delayed_work flush_scheduled_work flush_work flush_workqueue kfree
-syn keyword scnBuiltin kfree_rcu kmalloc kobject_get kobject_get_unless_zero kobject_init
-syn keyword scnBuiltin kobject_put kref_get kref_get_unless_zero kref_init kref_put kref_read
-syn keyword scnBuiltin kthread_complete_and_exit kthread_create kthread_run kthread_should_stop
-syn keyword scnBuiltin kthread_stop kzalloc mod_delayed_work mod_timer module_put
-syn keyword scnBuiltin module_put_and_kthread_exit msleep mutex_lock mutex_trylock mutex_unlock
-syn keyword scnBuiltin nondet queue_delayed_work queue_work rcu_barrier rcu_read_lock
-syn keyword scnBuiltin rcu_read_unlock refcount_dec refcount_dec_and_test refcount_inc
-syn keyword scnBuiltin refcount_inc_not_zero refcount_read refcount_set reinit_completion
-syn keyword scnBuiltin schedule_delayed_work schedule_timeout schedule_work spin_lock spin_trylock
-syn keyword scnBuiltin spin_unlock synchronize_rcu tasklet_hi_schedule tasklet_kill tasklet_schedule
-syn keyword scnBuiltin tasklet_setup timer_delete timer_delete_sync timer_pending timer_setup
-syn keyword scnBuiltin timer_shutdown timer_shutdown_sync try_module_get try_wait_for_completion
-syn keyword scnBuiltin wait_for_completion wake_up_process work_pending xchg
+syn keyword scnBuiltin flush_delayed_work flush_scheduled_work flush_work flush_workqueue
+syn keyword scnBuiltin init_waitqueue_head kfree kfree_rcu kmalloc kobject_get
+syn keyword scnBuiltin kobject_get_unless_zero kobject_init kobject_put kref_get
+syn keyword scnBuiltin kref_get_unless_zero kref_init kref_put kref_read kthread_complete_and_exit
+syn keyword scnBuiltin kthread_create kthread_run kthread_should_stop kthread_stop kzalloc
+syn keyword scnBuiltin mod_delayed_work mod_timer module_put module_put_and_kthread_exit msleep
+syn keyword scnBuiltin mutex_lock mutex_trylock mutex_unlock nondet queue_delayed_work queue_work
+syn keyword scnBuiltin rcu_barrier rcu_read_lock rcu_read_unlock refcount_dec refcount_dec_and_test
+syn keyword scnBuiltin refcount_inc refcount_inc_not_zero refcount_read refcount_set
+syn keyword scnBuiltin reinit_completion schedule_delayed_work schedule_timeout schedule_work
+syn keyword scnBuiltin spin_lock spin_trylock spin_unlock synchronize_rcu tasklet_hi_schedule
+syn keyword scnBuiltin tasklet_kill tasklet_schedule tasklet_setup timer_delete timer_delete_sync
+syn keyword scnBuiltin timer_pending timer_setup timer_shutdown timer_shutdown_sync try_module_get
+syn keyword scnBuiltin try_wait_for_completion wait_event wait_event_interruptible
+syn keyword scnBuiltin wait_for_completion wake_up wake_up_all wake_up_interruptible
+syn keyword scnBuiltin wake_up_interruptible_all wake_up_process work_pending xchg
 syn match scnViolationKind "\(\<violation\s\+\)\@<=\(refcount\-underflow\|division\-by\-zero\|null\-dereference\|sleep\-in\-atomic\|use\-after\-free\|out\-of\-bounds\|unloaded\-code\|invalid\-free\|double\-free\|lock\-misuse\|memory\-leak\|assertion\|deadlock\)\>" contained
 " END GENERATED
 
