@@ -147,7 +147,7 @@ class Analysis {
       return d;
     }
     const bool has_object =
-        in.op != Opcode::Primitive || op_info(op.kind).args.find_first_of("KCMSDRTIpWLHQPB") != std::string_view::npos;
+        in.op != Opcode::Primitive || op_info(op.kind).args.find_first_of("KCMSDRTIpWLHQPBE") != std::string_view::npos;
     const Target implicit = implicit_target(op.kind);
     if (!has_object && implicit.kind != preempt::ObjectKind::Int) {
       op.target = {implicit.kind, implicit.first};
