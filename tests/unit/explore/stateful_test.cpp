@@ -5,6 +5,7 @@
 // preemptions, then the fewest steps, as the stateless minimization finds them.
 #include "tests/catch.hpp"
 #include <algorithm>
+#include <filesystem>
 #include <cstdlib>
 #include <random>
 #include <set>
@@ -101,6 +102,13 @@ std::vector<std::string> all_scenarios() {
   for (const char* fixture : {"counted.scn", "early-end.scn", "many-states.scn", "miscounted.scn", "slow.scn", "wrong-expectation.scn"}) {
     files.push_back(std::string(PREEMPT_SOURCE_DIR) + "/tests/cli/fixtures/" + fixture);
   }
+  // The wait queue cases: queued tasks are Owner cells, renamed under symmetry.
+  std::vector<std::string> waits;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(PREEMPT_SOURCE_DIR) + "/tests/waitqueue")) {
+    if (entry.path().extension() == ".scn") waits.push_back(entry.path().string());
+  }
+  std::sort(waits.begin(), waits.end());
+  files.insert(files.end(), waits.begin(), waits.end());
   return files;
 }
 
