@@ -20,7 +20,8 @@ bool enabled(const Store& store, const Op& op, const ThreadKernel& kernel, Threa
     case Block::UntilIdle: return store.get(op.target.addr) == 0 && store.get(op.target.addr + 1) == 0;
     case Block::UntilStopped: return store.get(op.target.addr + 1) == 0;
     case Block::UntilGrace: return store.get(op.target.addr) > 0 && store.get(static_cast<Addr>(op.arg1)) == 0;
-    case Block::UntilWoken: return is_woken(store, op, thread);
+    case Block::UntilWoken:  // off the queue, or a kthread asked to stop (StopGuard in checker/interp)
+      return is_woken(store, op, thread) || (op.guard() != nullptr && op.guard()->holds(store));
   }
   return true;
 }

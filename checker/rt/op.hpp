@@ -37,7 +37,8 @@ enum class Block : std::uint8_t {
   UntilStopped,  // cell 1 is 0: not running
   UntilGrace,    // cell 0 > 0 and no RCU reader is inside a read-side section (the kernel state's cell
                  // 0, at op.arg1): an RCU callback's grace period has ended
-  UntilWoken,    // no cell 0-3 names the thread that takes the step: a wake_up took it off the wait queue
+  UntilWoken,    // no cell 0-3 names the thread that takes the step: a wake_up took it off the wait queue;
+                 // or its guard holds (a kthread asked to stop: kthread_stop wakes it)
 };
 // What the step does to the thread's control flow.
 enum class Control : std::uint8_t {
