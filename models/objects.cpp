@@ -83,6 +83,9 @@ std::string access_words(const Op& op, const StepContext& ctx) {
     case OpKind::TimerRun: return "fires a timer whose object is gone";
     case OpKind::RcuRun: return "runs an RCU callback whose rcu_head is gone";
     case OpKind::KthreadStart: return "starts a kthread whose task is gone";
+    case OpKind::WaitEvent: case OpKind::WaitEventInterruptible: return fmt::format("queues itself on {} (wait_event)", what);
+    case OpKind::WaitEventSleep: return fmt::format("sleeps on {} (wait_event)", what);
+    case OpKind::FinishWait: return fmt::format("takes itself off {} (finish_wait)", what);
     default:
       if (op.text != nullptr) return fmt::format("calls {}", op.text);
       return fmt::format("calls {}({})", op_name(op.kind), what);

@@ -8,7 +8,7 @@
 
 namespace preempt::models {
 
-bool enabled(const Store& store, const Op& op, const ThreadKernel& kernel) {
+bool enabled(const Store& store, const Op& op, const ThreadKernel& kernel, ThreadId thread) {
   const OpInfo& info = op_info(op.kind);
   // In atomic context a sleeping operation is "enabled": taking it is the violation.
   if (kernel.atomic() && may_sleep(info, op.arg1)) return true;
@@ -20,6 +20,8 @@ bool enabled(const Store& store, const Op& op, const ThreadKernel& kernel) {
     case Block::UntilIdle: return store.get(op.target.addr) == 0 && store.get(op.target.addr + 1) == 0;
     case Block::UntilStopped: return store.get(op.target.addr + 1) == 0;
     case Block::UntilGrace: return store.get(op.target.addr) > 0 && store.get(static_cast<Addr>(op.arg1)) == 0;
+    case Block::UntilWoken:  // off the queue, or a kthread asked to stop (StopGuard in checker/interp)
+      return is_woken(store, op, thread) || (op.guard() != nullptr && op.guard()->holds(store));
   }
   return true;
 }
@@ -38,6 +40,7 @@ void apply(const Op& op, StepContext& ctx, StepEffect& effect) {
       break;
     case OpFamily::Kthread: apply_kthread(op, ctx, effect); break;
     case OpFamily::Irq: apply_irq(op, ctx, effect); break;
+    case OpFamily::Wait: apply_waitqueue(op, ctx, effect); break;
     case OpFamily::Sched: case OpFamily::Lang: case OpFamily::Check:
       break;  // the engine and the thread's code handle these; no object changes
   }
@@ -71,6 +74,7 @@ class WaitWords final : public WordSource {
       const ThreadId owner = owner_of(store_.get(op_.target.addr));
       return owner == kNone ? std::string("nobody") : names_.thread_name(owner);
     }
+    if (name == "text") return op_.text != nullptr ? std::string(op_.text) : std::string("?");
     if (name == "guard") return op_.guard() != nullptr ? op_.guard()->describe() : std::string("?");
     return "?";
   }

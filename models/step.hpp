@@ -122,7 +122,7 @@ struct StepContext {
 
 // True when a thread in state `kernel` that announced `op` can take the step now. A sleeping
 // operation in atomic context always can: taking it is the violation.
-[[nodiscard]] bool enabled(const Store& store, const Op& op, const ThreadKernel& kernel);
+[[nodiscard]] bool enabled(const Store& store, const Op& op, const ThreadKernel& kernel, ThreadId thread);
 // Whether enabled() may refuse steps of this kind (the thread blocks).
 [[nodiscard]] inline bool may_block(OpKind kind) { return op_info(kind).block != Block::Never; }
 // The rules checked before a step takes effect: code of an unloaded module (the function the step
@@ -170,6 +170,9 @@ void apply_kref(const Op& op, StepContext& ctx, StepEffect& effect);
 void apply_deferred(const Op& op, StepContext& ctx, StepEffect& effect);  // Work, Timer, Rcu
 void apply_kthread(const Op& op, StepContext& ctx, StepEffect& effect);
 void apply_irq(const Op& op, StepContext& ctx, StepEffect& effect);
+void apply_waitqueue(const Op& op, StepContext& ctx, StepEffect& effect);
+// Whether `thread`, asleep in wait_event on the wait queue of `op`, is off its queue: woken.
+[[nodiscard]] bool is_woken(const Store& store, const Op& op, ThreadId thread);
 // Whether `op`, taken in `store`, starts a context (its effect's `start`): the engine knows which
 // thread a step creates before it is taken (partial-order reduction orders the context after it).
 [[nodiscard]] bool starts_context(const Store& store, const Op& op);

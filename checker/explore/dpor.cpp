@@ -23,10 +23,12 @@ bool may_enable(const Op& m, const Op& k) {
     case OpKind::Await: return true;  // any dependent step may have made the condition true
     default: {
       // Deferred execution: a flush, a cancel, a grace period, a context's wait wait for several
-      // cells (pending and running, a count of the kernel state): any dependent step may be the one.
+      // cells (pending and running, a count of the kernel state), a wait_event sleeper for its
+      // cell of the wait queue: any dependent step may be the one.
       const OpFamily f = op_info(k.kind).family;
       return f == OpFamily::Work || f == OpFamily::Timer || f == OpFamily::Tasklet || f == OpFamily::Rcu ||
-             f == OpFamily::Kthread || f == OpFamily::Irq;
+             f == OpFamily::Kthread || f == OpFamily::Irq ||
+             f == OpFamily::Wait;
     }
   }
 }

@@ -39,7 +39,7 @@ bool Execution::enabled_in(ThreadId thread, const Store& store) const {
   const ThreadContext& t = *slots_[thread];
   if (t.status() != ThreadStatus::Pending || halted_[thread] != 0) return false;
   if (options_.max_context_runs != 0 && at_context_bound(thread)) return false;
-  return models::enabled(store, t.pending(), kernel_[thread]);
+  return models::enabled(store, t.pending(), kernel_[thread], thread);
 }
 
 Snapshot Execution::snapshot() const {
@@ -251,7 +251,7 @@ void Execution::note_wakeups() {
     }
     const bool enabled = is_enabled(t);
     if (!enabled && options_.max_context_runs != 0 && at_context_bound(t) &&
-        models::enabled(store_, slots_[t]->pending(), kernel_[t])) {
+        models::enabled(store_, slots_[t]->pending(), kernel_[t], t)) {
       outcome_.context_bound = true;  // it would run again here
       outcome_.bound_thread = t;
     }

@@ -66,7 +66,7 @@ bool Execution::context_bound_hit() {
   for (ThreadId t = 0; t < thread_count_; ++t) {
     const ThreadContext& thread = *slots_[t];
     if (thread.status() != ThreadStatus::Pending || halted_[t] != 0 || !at_context_bound(t)) continue;
-    if (!models::enabled(store_, thread.pending(), kernel_[t])) continue;
+    if (!models::enabled(store_, thread.pending(), kernel_[t], t)) continue;
     if (run_on_) {
       outcome_.cut_after_end = fmt::format("context {} running {} times", thread.name(), options_.max_context_runs + 1);
       run_on_ = false;

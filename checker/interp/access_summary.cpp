@@ -148,7 +148,7 @@ class Analysis {
       return d;
     }
     const bool has_object =
-        in.op != Opcode::Primitive || op_info(op.kind).args.find_first_of("KCMSDRTIpWLHQPBN") != std::string_view::npos;
+        in.op != Opcode::Primitive || op_info(op.kind).args.find_first_of("KCMSDRTIpWLHQPBNE") != std::string_view::npos;
     const Target implicit = implicit_target(op.kind);
     if (!has_object && implicit.kind != preempt::ObjectKind::Int) {
       op.target = {implicit.kind, implicit.first};

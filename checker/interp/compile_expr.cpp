@@ -188,6 +188,10 @@ bool Compiler::produces_value(const Expr& call) const { return call.type != prog
 // A builtin: its operands in the order of its argument letters (ops.def), then the step.
 void Compiler::call_builtin(const Expr& e) {
   const uint32_t line = e.loc.line;
+  if (e.builtin == Builtin::WaitEvent || e.builtin == Builtin::WaitEventInterruptible) {
+    wait_event(e);
+    return;
+  }
   const std::string_view letters = op_info(e.builtin).args;
   Target target;
   ObjectKind kind = ObjectKind::Int;
@@ -246,6 +250,52 @@ void Compiler::call_builtin(const Expr& e) {
   }
   emit_on(Opcode::Primitive, static_cast<uint32_t>(e.builtin), 0, line, target, kind, text);
   code_->back().code = text_id(call_text(program_, e.loc));
+}
+
+// wait_event(wq, cond), as include/linux/wait.h expands it:
+//     if (!(cond)) {
+//       for (;;) {
+//         prepare_to_wait_event(&wq, ...);   queues the task (the wait_event step)
+//         if (cond) break;
+//         schedule();                        until a wake_up takes it off the queue
+//       }
+//       finish_wait(&wq, ...);
+//     }
+// The condition is the waiter's own code: its reads are ordinary steps, after it queued itself. A
+// wake_up between the queueing and the sleep has taken the task off the queue already, so the sleep
+// returns at once: no wakeup is lost. wait_event_interruptible yields 0 (no signals).
+void Compiler::wait_event(const Expr& e) {
+  const uint32_t line = e.loc.line;
+  const Expr& head = *e.args[0];
+  const uint32_t text = text_id(e.text);
+  expression(*e.cond);
+  const std::size_t to_slow = emit(Opcode::JumpIfFalse, 0, 0, line);
+  const std::size_t to_done = emit(Opcode::Jump, 0, 0, line);
+  patch(to_slow, here());
+  const uint32_t top = here();
+  wait_step(e.builtin, head, text, line);
+  expression(*e.cond);
+  const std::size_t to_sleep = emit(Opcode::JumpIfFalse, 0, 0, line);
+  const std::size_t to_finish = emit(Opcode::Jump, 0, 0, line);
+  patch(to_sleep, here());
+  wait_step(OpKind::WaitEventSleep, head, text, line);
+  emit(Opcode::Jump, top, 0, line);
+  patch(to_finish, here());
+  wait_step(OpKind::FinishWait, head, text, line);
+  patch(to_done, here());
+  if (produces_value(e)) emit(Opcode::Const, 0, 0, line);
+}
+
+// One step of wait_event on its head, with the condition's text.
+void Compiler::wait_step(OpKind kind, const Expr& head, uint32_t text, uint32_t line) {
+  const Address a = address(head);
+  push(a, line);
+  Target target = a.target;
+  target.kind = ObjectKind::WaitQueue;
+  emit_on(Opcode::Primitive, static_cast<uint32_t>(kind), 0, line, target, ObjectKind::WaitQueue,
+          a.target.through_pointer ? head.text : std::string());
+  code_->back().code = text;
+  if (op_info(kind).returns_value) emit(Opcode::Pop, 0, 0, line);
 }
 
 }  // namespace preempt::interp::detail

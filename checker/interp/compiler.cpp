@@ -17,7 +17,7 @@ namespace {
 // Whether `e` calls no function of the scenario (its builtins may still change shared state).
 bool calls_no_function(const Expr& e) {
   if (e.kind == ExprKind::CallUser) return false;
-  for (const ExprPtr* child : {&e.index, &e.operand, &e.lhs, &e.rhs}) {
+  for (const ExprPtr* child : {&e.index, &e.operand, &e.lhs, &e.rhs, &e.cond}) {
     if (*child && !calls_no_function(**child)) return false;
   }
   for (const ExprPtr& arg : e.args) {

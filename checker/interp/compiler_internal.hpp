@@ -53,6 +53,9 @@ class Compiler {
   void logical(const Expr& e);
   void conditional(const Expr& e);
   void call_builtin(const Expr& e);
+  // wait_event(wq, cond): the kernel's ___wait_event loop around the condition.
+  void wait_event(const Expr& e);
+  void wait_step(OpKind kind, const Expr& head, uint32_t text, uint32_t line);
   // Computes the address of a place: a constant, or code that pushes it.
   Address address(const Expr& e);
   void push(const Address& a, uint32_t line);

@@ -328,6 +328,10 @@ bool VmThread::builtin(const Instr& in) {
   // A kobject of a heap object: its release method is its struct field's (a global's is the layout's).
   if (b == OpKind::KobjectPut && is_heap(op.target.addr)) op.other = kobject_release(op.target.addr);
   if (!implicit_target(op, in)) return false;
+  if (b == OpKind::WaitEventSleep) {
+    stop_guard_.should_stop = task_ != 0 ? addr_of_pointer(task_) + 1 : kNoAddr;
+    op.payload = static_cast<const AwaitGuard*>(&stop_guard_);
+  }
   const OpResult result = perform(op, in.line);
   if (result.exit_thread) {
     if (!context_->abandoned() && info.control == Control::Exit) exit_task(op.arg0, in.line);

@@ -69,6 +69,20 @@ std::string bounds_message(const ArrayInfo& array, Value index, std::uint32_t li
 // Whether any code reads `self` (then a thread's state includes it).
 bool uses_self(const CompiledScenario& compiled);
 
+// A kthread asleep in wait_event is woken by kthread_stop too (try_to_wake_up on its task, whatever
+// queue it sleeps on): the guard of its sleep step reads its task's should_stop.
+class StopGuard final : public AwaitGuard {
+ public:
+  Addr should_stop = kNoAddr;  // kNoAddr: not a kthread (the guard never holds and reads nothing)
+  [[nodiscard]] bool holds(const Store& store) const override {
+    return should_stop != kNoAddr && store.get(should_stop) != 0;
+  }
+  [[nodiscard]] std::string describe() const override { return "kthread_should_stop()"; }
+  void reads(FootprintSink& sink) const override {
+    if (should_stop != kNoAddr) sink.read(Space::Cell, should_stop, should_stop);
+  }
+};
+
 // One thread's interpreter. It is its own AwaitGuard: while blocked on `await`, the scheduler asks
 // it whether the condition holds, evaluated over the Store with this thread's locals.
 class VmThread final : public AwaitGuard, public StateSource {
@@ -184,6 +198,7 @@ class VmThread final : public AwaitGuard, public StateSource {
   bool service_ = false;            // a context that waits for work: self_ is its object
   models::ContextKind kind_ = models::ContextKind::Work;
   Value task_ = 0;                  // a kthread: its task_struct (a pointer value)
+  StopGuard stop_guard_;            // a kthread's sleep in wait_event: its task's should_stop
   bool callback_returned_ = false;  // a context's callback returned (execute() stopped there)
   Value callback_value_ = 0;        //   with this value
   std::size_t globals_ = 0;         // the cells of the globals (addresses below it are a global's)

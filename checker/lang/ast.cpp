@@ -230,6 +230,7 @@ class Dumper {
       head += ' ';
       head += expr(*a, slots);
     }
+    if (e.cond) head += ' ' + expr(*e.cond, slots);  // wait_event's condition
     return fmt::format("({})", head);
   }
 

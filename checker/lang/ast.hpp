@@ -118,6 +118,8 @@ enum class AssignOp : uint8_t { PREEMPT_ASSIGN_OPS(PREEMPT_ENUMERATOR) };
 //                letter (K C M S R T I) -> a place of that object type; D -> a module value
 //                (ModuleRef or a struct module * value); v -> an int value; p -> a pointer value;
 //                z -> a SizeOf; f -> a FunctionRef or a function pointer value; s -> a String
+//                wait_event, wait_event_interruptible: args the wait queue head (E), cond the
+//                condition (any int or pointer value, evaluated with steps), text its source text
 //   CallPointer  operand (a function pointer value), args
 //   Field        operand (a place of struct type), field (index in its StructDecl::fields)
 //   Index        operand (a place of array type), index (an int value)

@@ -40,6 +40,8 @@ ExprPtr BodyResolver::call(const syn::Expr& e, bool as_value) {
   if (g != nullptr && g->kind == GlobalKind::Function) return user_call(e, *g, as_value);
   if (const syn::Expr* inner = g == nullptr ? transparent_macro(e) : nullptr) return expr(*inner);
   if (g == nullptr && name == "kfree_rcu") return kfree_rcu_call(e);
+  if (g == nullptr && name == "wait_event") return wait_event_call(e, Builtin::WaitEvent, as_value);
+  if (g == nullptr && name == "wait_event_interruptible") return wait_event_call(e, Builtin::WaitEventInterruptible, as_value);
   if (std::optional<Builtin> b = find_builtin(name); b && g == nullptr) return builtin_call(e, *b, as_value);
   if (g == nullptr) {
     error(e.loc, fmt::format("undeclared function '{}'", name));

@@ -2,8 +2,8 @@
 // workqueue_struct, struct task_struct), the system workqueues, the pointer and thread-function
 // arguments of the workqueue and kthread builtins, kfree_rcu(p, field), and the kernel's macros that
 // only pass their argument on (rcu_dereference(p), READ_ONCE(x), msecs_to_jiffies(ms)) or assign
-// (rcu_assign_pointer(p, v), WRITE_ONCE(x, v)). A scenario's own function of one of these names is
-// called instead, as for every builtin.
+// (rcu_assign_pointer(p, v), WRITE_ONCE(x, v)), and wait_event(wq, cond), whose condition is code.
+// A scenario's own function of one of these names is called instead, as for every builtin.
 #include <algorithm>
 #include <array>
 
@@ -181,6 +181,54 @@ ExprPtr BodyResolver::kfree_rcu_call(const syn::Expr& e) {
   r->builtin = Builtin::KfreeRcu;
   r->type = program_.types.void_type();
   r->args.push_back(finish(std::move(place)));
+  return finish(std::move(r));
+}
+
+// The source text of a call's second argument ("done == 1" in `wait_event(wq, done == 1)`); the
+// argument's own text, cut, when the call goes on past its line.
+std::string BodyResolver::second_argument_text(const syn::Expr& call) const {
+  const std::string_view line = program_.source_line(call.loc.line);
+  const std::size_t open = call.loc.col == 0 ? std::string_view::npos : line.find('(', call.loc.col - 1);
+  int depth = 0;
+  std::size_t comma = std::string_view::npos;
+  for (std::size_t i = open; open != std::string_view::npos && i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '(' || c == '[') ++depth;
+    if (c == ',' && depth == 1 && comma == std::string_view::npos) comma = i;
+    if ((c == ')' || c == ']') && --depth == 0) {
+      if (comma == std::string_view::npos) break;
+      std::string_view text = line.substr(comma + 1, i - comma - 1);
+      while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+      while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+      return std::string(text);
+    }
+  }
+  return text_of(*call.args[1]);
+}
+
+// wait_event(wq, cond): the wait queue head by name (`&wq` is accepted too), and any condition,
+// evaluated by the waiter with ordinary steps (the compiler builds the kernel's ___wait_event loop
+// around it: compile_expr.cpp).
+ExprPtr BodyResolver::wait_event_call(const syn::Expr& e, Builtin builtin, bool as_value) {
+  const preempt::OpInfo& info = op_info(builtin);
+  if (in_await_) {
+    error(e.loc, fmt::format("an await condition cannot call {}", info.name));
+    return placeholder(e.loc);
+  }
+  if (as_value && !info.returns_value) {
+    error(e.loc, fmt::format("{} returns no value; it cannot be used in an expression", info.name));
+    return placeholder(e.loc);
+  }
+  if (e.args.size() != 2) {
+    error(e.loc, fmt::format("{} takes a wait queue head and a condition: {}(wq, cond)", info.name, info.name));
+    return placeholder(e.loc);
+  }
+  ExprPtr r = new_expr(ExprKind::CallBuiltin, e.loc);
+  r->builtin = builtin;
+  r->type = info.returns_value ? program_.types.int_type() : program_.types.void_type();
+  r->args.push_back(object_argument(*e.args[0], ObjectKind::WaitQueue, info.name));
+  r->cond = condition(*e.args[1]);
+  r->text = second_argument_text(e);
   return finish(std::move(r));
 }
 

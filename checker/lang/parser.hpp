@@ -42,6 +42,7 @@ struct TypeSyntax {
   uint32_t pointers = 0;              // the '*'s after the base
   bool function = false;              // a function pointer
   std::vector<Param> params;          // function: its parameters
+  bool declare_macro = false;         // DECLARE_WAIT_QUEUE_HEAD: the name follows in parentheses
 };
 
 struct Param {

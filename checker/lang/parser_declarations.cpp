@@ -247,6 +247,15 @@ void Parser::parse_typed_declaration(Tree& tree, TypeSyntax type) {
   const SourceLoc loc = type.loc;
   Decl decl{.kind = DeclKind::Variable, .loc = loc};
   decl.type = type;
+  if (type.declare_macro) {  // DECLARE_WAIT_QUEUE_HEAD(name);
+    expect(TokenKind::LParen);
+    decl.name = expect_name("the name of the wait queue head");
+    expect(TokenKind::RParen);
+    if (panic_) return;
+    tree.decls.push_back(std::move(decl));
+    expect(TokenKind::Semicolon);
+    return;
+  }
   decl.name = parse_declarator(decl.type, "a name");
   if (panic_) return;
   if (check(TokenKind::LParen) && !decl.type.function) {

@@ -26,6 +26,7 @@ bool is_ignored_type_word(std::string_view word) {
 std::optional<ObjectKind> object_type_word(std::string_view word) {
   if (word == "spinlock_t") return ObjectKind::Spinlock;
   if (word == "refcount_t") return ObjectKind::Refcount;
+  if (word == "wait_queue_head_t") return ObjectKind::WaitQueue;
   if (word == "atomic_t" || word == "atomic_long_t" || word == "atomic64_t") return ObjectKind::Int;
   return std::nullopt;
 }
@@ -37,7 +38,7 @@ bool Parser::at_type() const {
   }
   if (!check(TokenKind::Identifier)) return false;
   return is_int_type_word(current_.text) || is_ignored_type_word(current_.text) ||
-         object_type_word(current_.text).has_value();
+         object_type_word(current_.text).has_value() || current_.text == "DECLARE_WAIT_QUEUE_HEAD";
 }
 
 void Parser::skip_qualifiers() {
@@ -70,6 +71,12 @@ TypeSyntax Parser::parse_type(std::string_view what) {
     type.base = TypeSyntax::Base::Int;
     while (check(TokenKind::Identifier) && is_int_type_word(current_.text)) advance();
     if (check(TokenKind::KwInt)) advance();  // unsigned int, long int
+  } else if (check(TokenKind::Identifier) && current_.text == "DECLARE_WAIT_QUEUE_HEAD") {
+    type.base = TypeSyntax::Base::Object;  // DECLARE_WAIT_QUEUE_HEAD(name): a wait_queue_head_t
+    type.object = ObjectKind::WaitQueue;
+    type.declare_macro = true;
+    advance();
+    return type;
   } else if (check(TokenKind::Identifier) && object_type_word(current_.text)) {
     type.base = TypeSyntax::Base::Object;
     type.object = *object_type_word(current_.text);

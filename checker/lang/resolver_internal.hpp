@@ -217,6 +217,10 @@ class BodyResolver {
   ExprPtr thread_function_argument(const syn::Expr& arg, std::string_view builtin);
   ExprPtr irq_handler_argument(const syn::Expr& arg, std::string_view builtin);
   ExprPtr kfree_rcu_call(const syn::Expr& e);
+  // wait_event(wq, cond) and wait_event_interruptible(wq, cond): the head and a condition
+  // (Expr::cond, its text in Expr::text), which the compiler makes the kernel's wait loop.
+  ExprPtr wait_event_call(const syn::Expr& e, Builtin builtin, bool as_value);
+  [[nodiscard]] std::string second_argument_text(const syn::Expr& call) const;
   [[nodiscard]] const syn::Expr* transparent_macro(const syn::Expr& call) const;
   StmtPtr assign_macro(const syn::Stmt& s);
   ExprPtr system_workqueue(SourceLoc loc);  // &system_wq (a hidden global, declared on first use)

@@ -48,6 +48,7 @@ std::optional<ObjectKind> object_struct(std::string_view name) {
   if (name == "timer_list") return ObjectKind::Timer;
   if (name == "rcu_head" || name == "callback_head") return ObjectKind::RcuHead;
   if (name == "tasklet_struct") return ObjectKind::Tasklet;
+  if (name == "wait_queue_head") return ObjectKind::WaitQueue;
   return std::nullopt;
 }
 

@@ -81,6 +81,16 @@ std::string cell_state(const Store& store, ObjectRef ref, const ModelLayout& lay
       if (store.get(ref.addr + 6) != 0) s += fmt::format(", disabled (depth {})", store.get(ref.addr + 6));
       return s;
     }
+    case ObjectKind::WaitQueue: {
+      std::string queued;
+      for (Addr i = 0; i < 4; ++i) {
+        const std::int64_t task = store.get(ref.addr + i);
+        if (task == 0) continue;
+        const auto t = static_cast<std::size_t>(task - 1);
+        queued += fmt::format("{}{}", queued.empty() ? "" : ", ", t < names.size() ? names[t] : std::string("?"));
+      }
+      return queued.empty() ? std::string("nobody queued") : "queued: " + queued;
+    }
     case ObjectKind::Kernel:
       return fmt::format("{} RCU reader{}, {} RCU callback{} queued", cell, cell == 1 ? "" : "s",
                          store.get(ref.addr + 1), store.get(ref.addr + 1) == 1 ? "" : "s");

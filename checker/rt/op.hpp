@@ -28,7 +28,7 @@ enum class OpKind : std::uint8_t {
 // Which models/<family>.cpp gives an operation its semantics. The kernel's primitives are every
 // family but Lang (the language's own steps) and Check (immediate events).
 enum class OpFamily : std::uint8_t {
-  Memory, Kobject, Completion, Lock, Module, Heap, Kref, Work, Timer, Tasklet, Rcu, Kthread, Irq, Sched, Lang, Check
+  Memory, Kobject, Completion, Lock, Module, Heap, Kref, Work, Timer, Tasklet, Rcu, Kthread, Irq, Wait, Sched, Lang, Check
 };
 // When a parked thread can take the step (see ops.def).
 enum class Block : std::uint8_t {
@@ -37,6 +37,8 @@ enum class Block : std::uint8_t {
   UntilStopped,  // cell 1 is 0: not running
   UntilGrace,    // cell 0 > 0 and no RCU reader is inside a read-side section (the kernel state's cell
                  // 0, at op.arg1): an RCU callback's grace period has ended
+  UntilWoken,    // no cell 0-3 names the thread that takes the step: a wake_up took it off the wait queue;
+                 // or its guard holds (a kthread asked to stop: kthread_stop wakes it)
 };
 // What the step does to the thread's control flow.
 enum class Control : std::uint8_t {
@@ -131,6 +133,7 @@ inline constexpr std::int64_t kIrqLines = 32;
     case 'L': return ObjectKind::Timer;
     case 'H': return ObjectKind::RcuHead;
     case 'B': return ObjectKind::Tasklet;
+    case 'E': return ObjectKind::WaitQueue;
     default: return std::nullopt;
   }
 }

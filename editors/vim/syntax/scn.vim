@@ -32,20 +32,23 @@ syn keyword scnBuiltin cancel_delayed_work cancel_delayed_work_sync cancel_work 
 syn keyword scnBuiltin cmpxchg complete complete_all completion_done del_timer del_timer_sync
 syn keyword scnBuiltin delayed_work_pending delete_module destroy_workqueue disable_irq
 syn keyword scnBuiltin disable_irq_nosync drain_workqueue enable_irq flush_delayed_work
-syn keyword scnBuiltin flush_scheduled_work flush_work flush_workqueue free_irq kfree kfree_rcu
-syn keyword scnBuiltin kmalloc kobject_get kobject_get_unless_zero kobject_init kobject_put kref_get
-syn keyword scnBuiltin kref_get_unless_zero kref_init kref_put kref_read kthread_complete_and_exit
-syn keyword scnBuiltin kthread_create kthread_run kthread_should_stop kthread_stop kzalloc
-syn keyword scnBuiltin load_module mod_delayed_work mod_timer module_put module_put_and_kthread_exit
-syn keyword scnBuiltin msleep mutex_lock mutex_trylock mutex_unlock nondet queue_delayed_work
-syn keyword scnBuiltin queue_work rcu_barrier rcu_read_lock rcu_read_unlock refcount_dec
-syn keyword scnBuiltin refcount_dec_and_test refcount_inc refcount_inc_not_zero refcount_read
-syn keyword scnBuiltin refcount_set reinit_completion request_irq request_threaded_irq
-syn keyword scnBuiltin schedule_delayed_work schedule_timeout schedule_work spin_lock spin_trylock
-syn keyword scnBuiltin spin_unlock synchronize_irq synchronize_rcu tasklet_hi_schedule tasklet_kill
-syn keyword scnBuiltin tasklet_schedule tasklet_setup timer_delete timer_delete_sync timer_pending
-syn keyword scnBuiltin timer_setup timer_shutdown timer_shutdown_sync try_module_get
-syn keyword scnBuiltin try_wait_for_completion wait_for_completion wake_up_process work_pending xchg
+syn keyword scnBuiltin flush_scheduled_work flush_work flush_workqueue free_irq init_waitqueue_head
+syn keyword scnBuiltin kfree kfree_rcu kmalloc kobject_get kobject_get_unless_zero kobject_init
+syn keyword scnBuiltin kobject_put kref_get kref_get_unless_zero kref_init kref_put kref_read
+syn keyword scnBuiltin kthread_complete_and_exit kthread_create kthread_run kthread_should_stop
+syn keyword scnBuiltin kthread_stop kzalloc load_module mod_delayed_work mod_timer module_put
+syn keyword scnBuiltin module_put_and_kthread_exit msleep mutex_lock mutex_trylock mutex_unlock
+syn keyword scnBuiltin nondet queue_delayed_work queue_work rcu_barrier rcu_read_lock
+syn keyword scnBuiltin rcu_read_unlock refcount_dec refcount_dec_and_test refcount_inc
+syn keyword scnBuiltin refcount_inc_not_zero refcount_read refcount_set reinit_completion
+syn keyword scnBuiltin request_irq request_threaded_irq schedule_delayed_work schedule_timeout
+syn keyword scnBuiltin schedule_work spin_lock spin_trylock spin_unlock synchronize_irq
+syn keyword scnBuiltin synchronize_rcu tasklet_hi_schedule tasklet_kill tasklet_schedule
+syn keyword scnBuiltin tasklet_setup timer_delete timer_delete_sync timer_pending timer_setup
+syn keyword scnBuiltin timer_shutdown timer_shutdown_sync try_module_get try_wait_for_completion
+syn keyword scnBuiltin wait_event wait_event_interruptible wait_for_completion wake_up wake_up_all
+syn keyword scnBuiltin wake_up_interruptible wake_up_interruptible_all wake_up_process work_pending
+syn keyword scnBuiltin xchg
 syn match scnViolationKind "\(\<violation\s\+\)\@<=\(refcount\-underflow\|division\-by\-zero\|null\-dereference\|sleep\-in\-atomic\|use\-after\-free\|out\-of\-bounds\|unloaded\-code\|invalid\-free\|double\-free\|lock\-misuse\|memory\-leak\|assertion\|deadlock\)\>" contained
 " END GENERATED
 

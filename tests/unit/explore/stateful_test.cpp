@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <algorithm>
+#include <filesystem>
 #include <cstdlib>
 #include <random>
 #include <set>
@@ -105,7 +106,7 @@ std::vector<std::string> all_scenarios() {
     files.push_back(std::string(PREEMPT_SOURCE_DIR) + "/tests/cli/fixtures/" + fixture);
   }
   // The kernel contexts' semantics (deferred execution, interrupts, module loading, file operations).
-  for (const char* folder : {"deferred", "irq", "module-load", "fileops"}) {
+  for (const char* folder : {"deferred", "irq", "module-load", "fileops", "waitqueue"}) {
     std::vector<std::string> more;
     for (const auto& entry : std::filesystem::directory_iterator(std::string(PREEMPT_SOURCE_DIR) + "/tests/" + folder)) {
       if (entry.path().extension() == ".scn") more.push_back(entry.path().string());
