@@ -185,6 +185,11 @@ ExprPtr BodyResolver::builtin_call(const syn::Expr& e, Builtin builtin, bool as_
     program_.deferred = true;
   }
   if (family == OpFamily::Irq) program_.interrupts = true;
+  // The builtins that queue on or flush the system workqueue name it without an argument.
+  if (builtin == Builtin::ScheduleWork || builtin == Builtin::ScheduleDelayedWork ||
+      builtin == Builtin::FlushScheduledWork) {
+    (void)system_workqueue(e.loc);
+  }
   // The pointers the workqueue and kthread builtins return.
   if (builtin == Builtin::AllocWorkqueue || builtin == Builtin::AllocOrderedWorkqueue) {
     r->type = program_.types.pointer_to(scope_.kernel_struct("workqueue_struct"));

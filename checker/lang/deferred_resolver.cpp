@@ -70,6 +70,12 @@ uint32_t Scope::kernel_struct(std::string_view name) {
 
 ExprPtr BodyResolver::system_workqueue(SourceLoc loc) {
   const uint32_t type = scope_.kernel_struct("workqueue_struct");
+  // One hidden global for the whole program, whichever body names it first.
+  for (std::size_t g = 0; g < program_.globals.size() && system_wq_global_ < 0; ++g) {
+    if (program_.globals[g].name == "system_wq" && program_.globals[g].type == program_.types.struct_type(type)) {
+      system_wq_global_ = static_cast<int32_t>(g);
+    }
+  }
   if (system_wq_global_ < 0) {
     system_wq_global_ = static_cast<int32_t>(program_.globals.size());
     GlobalDecl g;
