@@ -40,7 +40,8 @@ std::string narrate_step(const TraceEntry& e, const ModelLayout& layout, std::sp
   std::string sentence =
       thread_name_of(names, e.thread) + " " +
       (null_module ? null_module_story(e.op.kind) : render(op_info(e.op.kind).story, StepWords(e, layout, names, trace)));
-  const bool names_callee = op_info(e.op.kind).control == Control::Idle;  // "runs work item w: fn"
+  // "runs work item w: fn", "runs the threaded handler fn of IRQ 8": the sentence names the callee
+  const bool names_callee = op_info(e.op.kind).control == Control::Idle || e.op.kind == OpKind::IrqThreadRun;
   if (e.called != kNone && !names_callee) sentence += fmt::format(" and calls {}", function_text(layout, e.called));
   if (e.woke_count > 0) {
     sentence += fmt::format(", waking {}", thread_name_of(names, e.woke));
