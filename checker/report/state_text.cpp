@@ -27,8 +27,9 @@ std::string module_state(const Store& store, Addr addr) {
 
 // A heap object's name in the state: "struct nbd_config #1 of opener".
 std::string heap_name(const HeapObject& object, const ModelLayout& layout, std::span<const std::string> names) {
+  // init's objects are allocated before any thread exists: "of init"
   return fmt::format("struct {} #{} of {}", layout.structs[object.type].name, object.seq + 1,
-                     thread_name_of(names, object.thread));
+                     object.thread == kInitHeapOwner ? std::string("init") : thread_name_of(names, object.thread));
 }
 
 std::string pointer_state(const Store& store, std::int64_t value, const ModelLayout& layout,

@@ -132,3 +132,11 @@ TEST_CASE("play: a safe ending, then the classes still to find, quit and end of 
   const auto fixed = run_with_input(std::string("play ") + kFixed, "quit\n");
   CHECK(fixed.exit_code == 0);
 }
+
+TEST_CASE("play: the objects init allocated are named for init, not \"?\"",
+          "[cli][play]") {
+  const auto run = run_with_input("play tests/irq/free-before-free-irq.scn", "quit\n");
+  CHECK(run.exit_code == 0);
+  CHECK_THAT(run.out, Catch::Contains("dev                  -> struct foo_dev #1 of init"));
+  CHECK(run.out.find(" of ?") == std::string::npos);
+}
