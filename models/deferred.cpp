@@ -7,6 +7,8 @@
 // never runs concurrently with itself, one queued twice before it runs runs once, and one queued
 // again while it runs runs again after it returns. Time is abstract: a pending object may run at
 // any later point. docs/models.md says why each abstraction is sound for lifetime races.
+#include <array>
+
 #include <fmt/format.h>
 
 #include "models/step.hpp"
@@ -17,23 +19,7 @@ namespace {
 
 constexpr Addr kPending = 0, kRunning = 1, kFunction = 2, kHasContext = 3, kExtra = 4;
 
-class Cells {
- public:
-  Cells(StepContext& ctx, StepEffect& effect, Addr base) : ctx_(ctx), effect_(effect), base_(base) {}
-  [[nodiscard]] std::int64_t get(Addr cell) const { return ctx_.store.get(base_ + cell); }
-  // Sets a cell; the trace shows the first change (the one that matters: pending, running).
-  void set(Addr cell, std::int64_t value) {
-    std::int64_t& c = ctx_.store.at(base_ + cell);
-    if (c == value) return;
-    effect_.record(base_ + cell, c, value);
-    c = value;
-  }
-
- private:
-  StepContext& ctx_;
-  StepEffect& effect_;
-  Addr base_;
-};
+using Cells = ObjectCells;  // a deferred object's cells (the file's header lists them)
 
 // The kernel state's cell `n` (a count), when the scenario has one.
 void add_kernel(StepContext& ctx, StepEffect& effect, Addr n, std::int64_t delta) {
@@ -305,6 +291,24 @@ ContextSteps context_steps(ContextKind kind) {
     case ContextKind::Irq: return {OpKind::IrqRun, OpKind::IrqDone, ObjectKind::Irq};
   }
   return {OpKind::WorkRun, OpKind::WorkDone, ObjectKind::Work};
+}
+
+std::span<const OpKind> context_own_steps(ContextKind kind) {
+  static constexpr std::array kIrq = {OpKind::IrqRun, OpKind::IrqDone, OpKind::IrqThreadRun, OpKind::IrqThreadDone};
+  static constexpr std::array kWork = {OpKind::WorkRun, OpKind::WorkDone};
+  static constexpr std::array kTimer = {OpKind::TimerRun, OpKind::TimerDone};
+  static constexpr std::array kRcu = {OpKind::RcuRun, OpKind::RcuDone};
+  static constexpr std::array kKthread = {OpKind::KthreadStart, OpKind::KthreadExit};
+  static constexpr std::array kTasklet = {OpKind::TaskletRun, OpKind::TaskletDone};
+  switch (kind) {
+    case ContextKind::Work: break;
+    case ContextKind::Timer: return kTimer;
+    case ContextKind::Rcu: return kRcu;
+    case ContextKind::Kthread: return kKthread;
+    case ContextKind::Tasklet: return kTasklet;
+    case ContextKind::Irq: return kIrq;
+  }
+  return kWork;
 }
 
 bool starts_context(const Store& store, const Op& op) {

@@ -18,24 +18,12 @@ constexpr Addr kMayFire = 0, kRunning = 1, kHandler = 2, kHasContext = 3, kDevId
                kRaised = 7, kThread = 8;
 constexpr std::int64_t kIrqWakeThread = 2;  // IRQ_WAKE_THREAD
 
-class Line {
- public:
-  Line(StepContext& ctx, StepEffect& effect, Addr base) : ctx_(ctx), effect_(effect), base_(base) {}
-  [[nodiscard]] std::int64_t get(Addr cell) const { return ctx_.store.get(base_ + cell); }
-  void set(Addr cell, std::int64_t value) {
-    std::int64_t& c = ctx_.store.at(base_ + cell);
-    if (c == value) return;
-    effect_.record(base_ + cell, c, value);
-    c = value;
-  }
-  // The handler may fire when the line is requested, raised and enabled.
-  void update() { set(kMayFire, get(kRequested) != 0 && get(kRaised) != 0 && get(kDepth) == 0 ? 1 : 0); }
+using Line = ObjectCells;  // an interrupt line's cells (the constants above)
 
- private:
-  StepContext& ctx_;
-  StepEffect& effect_;
-  Addr base_;
-};
+// The handler may fire when the line is requested, raised and enabled.
+void update(Line& line) {
+  line.set(kMayFire, line.get(kRequested) != 0 && line.get(kRaised) != 0 && line.get(kDepth) == 0 ? 1 : 0);
+}
 
 std::int64_t line_number(const Op& op, const StepContext& ctx) {
   return static_cast<std::int64_t>((op.target.addr - ctx.layout.irq_lines) / object_kind_info(ObjectKind::Irq).cells);
@@ -61,7 +49,7 @@ void request(const Op& op, StepContext& ctx, StepEffect& effect, Line& line) {
     line.set(kHasContext, 1);
     effect.start = ContextRequest{ContextKind::Irq, op.target.addr};
   }
-  line.update();
+  update(line);
   effect.result.value = 0;
   (void)ctx;
 }
@@ -82,12 +70,12 @@ void apply_irq(const Op& op, StepContext& ctx, StepEffect& effect) {
       }
       line.set(kRequested, 0);
       line.set(kRaised, 0);
-      line.update();
+      update(line);
       return;
     case OpKind::SynchronizeIrq: return;  // it waited until the handler is not running
     case OpKind::DisableIrq: case OpKind::DisableIrqNosync:
       line.set(kDepth, line.get(kDepth) + 1);
-      line.update();
+      update(line);
       return;
     case OpKind::EnableIrq:
       if (line.get(kDepth) == 0) {
@@ -99,7 +87,7 @@ void apply_irq(const Op& op, StepContext& ctx, StepEffect& effect) {
       }
       line.set(kDepth, line.get(kDepth) - 1);
       if (line.get(kDepth) == 0 && line.get(kRequested) != 0) line.set(kRaised, 1);
-      line.update();
+      update(line);
       return;
     case OpKind::IrqRun: {
       ctx.kernel.softirq = 2;  // hardirq context

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,9 @@ struct ContextSteps {
   ObjectKind object;
 };
 [[nodiscard]] ContextSteps context_steps(ContextKind kind);
+// Every step a context takes of its own: its run and done steps, and an interrupt line's thread's
+// (IrqThreadRun, IrqThreadDone): what it may still touch besides its function's code.
+[[nodiscard]] std::span<const OpKind> context_own_steps(ContextKind kind);
 // The context that runs the objects of a family (work items: a kworker); nullopt for a family
 // without one.
 [[nodiscard]] std::optional<ContextKind> context_of(OpFamily family);
@@ -118,6 +122,26 @@ struct StepContext {
   std::vector<std::int64_t>& initial_cells;  // scratch, reused: a new object's fields
   ThreadId heap_owner = kNone;              // the name of what it allocates (kNone: `thread`;
                                             // init's objects: kInitHeapOwner)
+};
+
+// The cells of one object as a step changes them: each change is recorded in the effect (the
+// first is the step's own, the one the trace shows; the others are its extra changes, which
+// partial-order reduction rebuilds states from). Setting a cell to its value records nothing.
+class ObjectCells {
+ public:
+  ObjectCells(StepContext& ctx, StepEffect& effect, Addr base) : ctx_(ctx), effect_(effect), base_(base) {}
+  [[nodiscard]] std::int64_t get(Addr cell) const { return ctx_.store.get(base_ + cell); }
+  void set(Addr cell, std::int64_t value) {
+    std::int64_t& c = ctx_.store.at(base_ + cell);
+    if (c == value) return;
+    effect_.record(base_ + cell, c, value);
+    c = value;
+  }
+
+ private:
+  StepContext& ctx_;
+  StepEffect& effect_;
+  Addr base_;
 };
 
 // True when a thread in state `kernel` that announced `op` can take the step now. A sleeping

@@ -35,7 +35,7 @@ struct Waiter {
 // The queue read from its cells, changed, and written back in its one representation.
 class Queue {
  public:
-  Queue(StepContext& ctx, StepEffect& effect, Addr base) : ctx_(ctx), effect_(effect), base_(base) {
+  Queue(StepContext& ctx, StepEffect& effect, Addr base) : cells_(ctx, effect, base) {
     const std::int64_t bits = ctx.store.get(base + kInterruptible);
     for (Addr i = 0; i < kSlots; ++i) {
       const std::int64_t task = ctx.store.get(base + i);
@@ -69,23 +69,14 @@ class Queue {
     std::int64_t bits = 0;
     for (Addr i = 0; i < kSlots; ++i) {
       const bool used = i < count_;
-      set(i, used ? waiters_[i].task : 0);
+      cells_.set(i, used ? waiters_[i].task : 0);
       if (used && waiters_[i].interruptible) bits |= std::int64_t{1} << i;
     }
-    set(kInterruptible, bits);
+    cells_.set(kInterruptible, bits);
   }
 
  private:
-  void set(Addr cell, std::int64_t value) {
-    std::int64_t& c = ctx_.store.at(base_ + cell);
-    if (c == value) return;
-    effect_.record(base_ + cell, c, value);
-    c = value;
-  }
-
-  StepContext& ctx_;
-  StepEffect& effect_;
-  Addr base_;
+  ObjectCells cells_;
   std::array<Waiter, kSlots> waiters_{};
   std::size_t count_ = 0;
 };

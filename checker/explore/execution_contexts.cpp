@@ -11,6 +11,8 @@ namespace preempt {
 
 namespace {
 constexpr std::uint32_t kMaxThreadsAndContexts = 4096;
+static_assert(std::tuple_size_v<decltype(ModelProgram::contexts)> == models::kContextKinds,
+              "one context's code per models::ContextKind");
 }  // namespace
 
 bool Execution::spawns(ThreadId thread) const {

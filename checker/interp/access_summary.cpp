@@ -257,16 +257,13 @@ class Analysis {
   }
 
   // A step that starts the context of its object: the context's own steps on that object (its
-  // run and done steps) are part of what the step causes; a kthread's, on any task.
+  // run and done steps, an interrupt line's thread's) are part of what the step causes; a
+  // kthread's, on any task.
   void add_context_steps(const Op& op, Direct& d) const {
     const std::optional<models::ContextKind> context = models::context_of(op_info(op.kind).family);
     if (!context || *context == models::ContextKind::Kthread) return;
-    const models::ContextSteps steps = models::context_steps(*context);
     if (op_info(op.kind).control != Control::Activate) return;
-    for (const OpKind kind : {steps.run, steps.done, OpKind::IrqThreadRun, OpKind::IrqThreadDone}) {
-      if (*context != models::ContextKind::Irq && (kind == OpKind::IrqThreadRun || kind == OpKind::IrqThreadDone)) {
-        continue;
-      }
+    for (const OpKind kind : models::context_own_steps(*context)) {
       Op step = op;
       step.kind = kind;
       step.other = kNone;

@@ -29,11 +29,7 @@ void VmThread::run_context(ThreadContext& context, models::ContextKind kind, Val
     const Store& store = context.store_view();
     const Addr function_cell = addr + (kind == models::ContextKind::Kthread ? 4 : 2);
     if (store.holds(function_cell) && store.get(function_cell) > 0) run.other = static_cast<FunctionId>(store.get(function_cell) - 1);
-    const OpResult result = context.perform(run);
-    if (result.exit_thread) return;
-    callback_returned_ = false;
-    callback_value_ = 0;
-    if (result.call != kNone && !run_callback(context, result)) return;
+    if (!perform_and_call(context, run)) return;
     if (kind == models::ContextKind::Kthread) {
       exit_task(callback_value_, 0);
       return;
@@ -53,8 +49,7 @@ bool VmThread::context_future(AccessSet& out) const {
   const models::ContextSteps steps = models::context_steps(kind_);
   const Addr addr = addr_of_pointer(self_);
   const ModelLayout& layout = *compiled_.layout;
-  for (const OpKind kind : {steps.run, steps.done, OpKind::IrqThreadRun, OpKind::IrqThreadDone}) {
-    if (kind_ != models::ContextKind::Irq && (kind == OpKind::IrqThreadRun || kind == OpKind::IrqThreadDone)) continue;
+  for (const OpKind kind : models::context_own_steps(kind_)) {
     Op op;
     op.kind = kind;
     op.target = {steps.object, kind == OpKind::KthreadExit ? addr + 2 : addr};
@@ -69,6 +64,16 @@ bool VmThread::context_future(AccessSet& out) const {
   return true;
 }
 
+// Takes a context's step that may hand it a function to run, and runs that function; false when
+// the thread ended (the step or the function exited it, or the function did not return).
+bool VmThread::perform_and_call(ThreadContext& context, const Op& step) {
+  const OpResult result = context.perform(step);
+  if (result.exit_thread) return false;
+  callback_returned_ = false;
+  callback_value_ = 0;
+  return result.call == kNone || run_callback(context, result);
+}
+
 // A threaded interrupt handler: its thread runs the thread function in process context.
 bool VmThread::run_irq_thread(ThreadContext& context, Addr line) {
   Op run;
@@ -76,10 +81,7 @@ bool VmThread::run_irq_thread(ThreadContext& context, Addr line) {
   run.target = {preempt::ObjectKind::Irq, line};
   const Store& store = context.store_view();
   if (store.get(line + 8) > 0) run.other = static_cast<FunctionId>(store.get(line + 8) - 1);
-  const OpResult result = context.perform(run);
-  if (result.exit_thread) return false;
-  callback_returned_ = false;
-  if (result.call != kNone && !run_callback(context, result)) return false;
+  if (!perform_and_call(context, run)) return false;
   Op done;
   done.kind = OpKind::IrqThreadDone;
   done.target = {preempt::ObjectKind::Irq, line};

@@ -100,6 +100,7 @@ class VmThread final : public AwaitGuard, public StateSource {
   // runs its function, and again; a kthread runs its function once and exits with its result.
   void run_context(ThreadContext& context, models::ContextKind kind, Value object);
   bool run_irq_thread(ThreadContext& context, Addr line);
+  bool perform_and_call(ThreadContext& context, const Op& step);
 
   bool holds(const Store& store) const override {
     Fault fault;

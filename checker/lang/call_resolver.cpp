@@ -265,21 +265,34 @@ ExprPtr BodyResolver::module_argument(const syn::Expr& arg, std::string_view bui
   return placeholder(arg.loc);
 }
 
-// A release method (f): the name of a function of the right signature.
-ExprPtr BodyResolver::function_argument(const syn::Expr& arg, std::string_view builtin, const ExprPtr& object) {
-  if (arg.kind != syn::ExprKind::Name || find_global(arg.name.text) == nullptr ||
-      find_global(arg.name.text)->kind != GlobalKind::Function) {
-    error(arg.loc, fmt::format("{} expects the name of a release function, but got {}", builtin, text_of(arg)));
-    return placeholder(arg.loc);
+// A builtin's function argument (a release method, a thread function, an interrupt handler): the
+// index of the scenario's function it names, or -1, said as "BUILTIN expects the name of WHAT".
+int32_t BodyResolver::named_function(const syn::Expr& arg, std::string_view builtin, std::string_view what) {
+  const Global* g = arg.kind == syn::ExprKind::Name ? find_global(arg.name.text) : nullptr;
+  if (g == nullptr || g->kind != GlobalKind::Function) {
+    error(arg.loc, fmt::format("{} expects the name of {}, but got {}", builtin, what, text_of(arg)));
+    return -1;
   }
-  const Global& g = *find_global(arg.name.text);
-  check_release(arg, static_cast<int32_t>(g.index), object, builtin);
-  ExprPtr r = new_expr(ExprKind::FunctionRef, arg.loc);
-  r->decl = static_cast<int32_t>(g.index);
-  FunctionDecl& f = program_.functions[g.index];
-  f.address_taken = true;  // kref_put's callback: the access summary's callees of KrefPut
+  return static_cast<int32_t>(g->index);
+}
+
+// Function `index` as a value. It is address-taken: the access summary counts it among the
+// callees of the builtins that run it later (kref_put's release, a context's function).
+ExprPtr BodyResolver::function_ref(SourceLoc loc, int32_t index) {
+  FunctionDecl& f = program_.functions[static_cast<size_t>(index)];
+  f.address_taken = true;
+  ExprPtr r = new_expr(ExprKind::FunctionRef, loc);
+  r->decl = index;
   r->type = program_.types.function_pointer(Signature{f.result, f.params});
   return r;
+}
+
+// A release method (f): the name of a function of the right signature.
+ExprPtr BodyResolver::function_argument(const syn::Expr& arg, std::string_view builtin, const ExprPtr& object) {
+  const int32_t index = named_function(arg, builtin, "a release function");
+  if (index < 0) return placeholder(arg.loc);
+  check_release(arg, index, object, builtin);
+  return function_ref(arg.loc, index);
 }
 
 // A release method receives the struct that holds the object (no container_of), or nothing for a

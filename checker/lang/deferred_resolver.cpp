@@ -110,32 +110,22 @@ ExprPtr BodyResolver::kernel_pointer_argument(const syn::Expr& arg, char letter,
 
 // A kthread's function: int fn(void *data), or one taking the type of its data, or nothing.
 ExprPtr BodyResolver::thread_function_argument(const syn::Expr& arg, std::string_view builtin) {
-  const Global* g = arg.kind == syn::ExprKind::Name ? find_global(arg.name.text) : nullptr;
-  if (g == nullptr || g->kind != GlobalKind::Function) {
-    error(arg.loc, fmt::format("{} expects the name of a thread function, but got {}", builtin, text_of(arg)));
-    return placeholder(arg.loc);
-  }
-  FunctionDecl& f = program_.functions[g->index];
+  const int32_t index = named_function(arg, builtin, "a thread function");
+  if (index < 0) return placeholder(arg.loc);
+  const FunctionDecl& f = program_.functions[static_cast<size_t>(index)];
   if (f.params.size() > 1 || (f.params.size() == 1 && !program_.types.is_scalar(f.params[0]))) {
     error(arg.loc, fmt::format("thread function '{}' of {} must take one pointer (its data) or nothing", f.name,
                                builtin));
   }
-  f.address_taken = true;  // the access summary's callees of a thread's start
-  ExprPtr r = new_expr(ExprKind::FunctionRef, arg.loc);
-  r->decl = static_cast<int32_t>(g->index);
-  r->type = program_.types.function_pointer(Signature{f.result, f.params});
-  return r;
+  return function_ref(arg.loc, index);
 }
 
 // request_irq's handler (f): the kernel's irqreturn_t handler(int irq, void *dev_id), or one that
 // takes only the line's number, or nothing; its result is not looked at.
 ExprPtr BodyResolver::irq_handler_argument(const syn::Expr& arg, std::string_view builtin) {
-  const Global* g = arg.kind == syn::ExprKind::Name ? find_global(arg.name.text) : nullptr;
-  if (g == nullptr || g->kind != GlobalKind::Function) {
-    error(arg.loc, fmt::format("{} expects the name of an interrupt handler, but got {}", builtin, text_of(arg)));
-    return placeholder(arg.loc);
-  }
-  FunctionDecl& f = program_.functions[g->index];
+  const int32_t index = named_function(arg, builtin, "an interrupt handler");
+  if (index < 0) return placeholder(arg.loc);
+  const FunctionDecl& f = program_.functions[static_cast<size_t>(index)];
   const auto is_int = [&](TypeId t) { return program_.types[t].kind == TypeKind::Int; };
   const auto is_pointer = [&](TypeId t) { return program_.types[t].kind == TypeKind::Pointer; };
   const bool fits = f.params.empty() || (f.params.size() == 1 && is_int(f.params[0])) ||
@@ -144,11 +134,7 @@ ExprPtr BodyResolver::irq_handler_argument(const syn::Expr& arg, std::string_vie
     error(arg.loc, fmt::format("interrupt handler '{}' of {} must take (int irq, void *dev_id), (int irq) or nothing",
                                f.name, builtin));
   }
-  f.address_taken = true;  // the access summary's callees of the line's context
-  ExprPtr r = new_expr(ExprKind::FunctionRef, arg.loc);
-  r->decl = static_cast<int32_t>(g->index);
-  r->type = program_.types.function_pointer(Signature{f.result, f.params});
-  return r;
+  return function_ref(arg.loc, index);
 }
 
 // kfree_rcu(p, field): the rcu_head `field` of the object p points to.

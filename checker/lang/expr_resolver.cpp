@@ -171,12 +171,7 @@ ExprPtr BodyResolver::name(const syn::Expr& e) {
         error(e.loc, fmt::format("an await condition cannot use function '{}'", n));
         return placeholder(e.loc);
       }
-      FunctionDecl& f = program_.functions[g->index];
-      f.address_taken = true;
-      ExprPtr r = new_expr(ExprKind::FunctionRef, e.loc);
-      r->decl = static_cast<int32_t>(g->index);
-      r->type = program_.types.function_pointer(Signature{f.result, f.params});
-      return r;
+      return function_ref(e.loc, static_cast<int32_t>(g->index));
     }
     case GlobalKind::Module: {
       ExprPtr r = new_expr(ExprKind::ModuleRef, e.loc);

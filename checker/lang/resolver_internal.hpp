@@ -210,6 +210,8 @@ class BodyResolver {
   ExprPtr object_argument(const syn::Expr& arg, ObjectKind kind, std::string_view builtin);
   ExprPtr module_argument(const syn::Expr& arg, std::string_view builtin);
   ExprPtr function_argument(const syn::Expr& arg, std::string_view builtin, const ExprPtr& object);
+  int32_t named_function(const syn::Expr& arg, std::string_view builtin, std::string_view what);
+  ExprPtr function_ref(SourceLoc loc, int32_t index);
   // Deferred execution (deferred_resolver.cpp): a workqueue or task pointer (q Q P), a thread
   // function (F), kfree_rcu(p, field), the kernel's macros that are their argument
   // (rcu_dereference, msecs_to_jiffies, ...) and rcu_assign_pointer(p, v) as `p = v`.
