@@ -37,6 +37,8 @@ void VmThread::begin(ThreadContext& context, Value self) {
   kernel_context_ = false;
   task_ = 0;
   callback_returned_ = false;
+  await_site_ = 0;  // hashed: nothing of an earlier execution's await may stay in the state
+  await_base_ = 0;
   refill_local_budget();
 }
 
@@ -235,7 +237,12 @@ void VmThread::execute(ThreadContext& context) {
         // The step was taken because the condition held or faulted; a fault is reported here.
         Fault problem;
         Value value = 0;
-        if (!evaluate_await(context.store_view(), &value, &problem)) fault(problem.kind, problem.message, in.line);
+        const bool held = evaluate_await(context.store_view(), &value, &problem);
+        // The await is over: its site leaves the thread's state (two paths to the same state
+        // must hash alike, whether or not one of them passed an await).
+        await_site_ = 0;
+        await_base_ = 0;
+        if (!held) fault(problem.kind, problem.message, in.line);
         break;
       }
       case Opcode::Schedule: {
