@@ -134,7 +134,8 @@ enum class DeclKind : uint8_t {
   ExpectSafe,
   ExpectViolation,
   ExpectExecutions,
-  Option
+  Option,
+  ModuleHook
 };
 
 //   Scenario          text (the decoded title)
@@ -151,6 +152,7 @@ enum class DeclKind : uint8_t {
 //   ExpectSafe        -
 //   ExpectViolation   text (the kind's words joined by '-'), text_loc
 //   ExpectExecutions  name (the strategy), number (the count)
+//   ModuleHook        `module_init(F);` (init: F) or `module_exit(F);` (function: F): F's module
 //   Option            text (the option's words joined by '-'), text_loc; its value: name (a
 //                     word) or number (with legacy set: a number was given)
 struct Decl {

@@ -50,6 +50,8 @@ void Parser::parse_declaration(Tree& tree) {
     tree.decls.push_back(parse_init_or_final());
   } else if (k == TokenKind::KwThread) {
     tree.decls.push_back(parse_thread());
+  } else if (k == TokenKind::Identifier && (current_.text == "module_init" || current_.text == "module_exit")) {
+    tree.decls.push_back(parse_module_hook());
   } else if (k == TokenKind::Identifier && current_.text == "service") {
     // service_decl = "service" thread_decl ;  (a daemon loop: blocked at the end is not a deadlock)
     advance();
@@ -96,6 +98,20 @@ Decl Parser::parse_module() {
     (exit ? decl.function : decl.init) =
         expect_name(exit ? "the name of the module's exit function" : "the name of the module's init function");
   }
+  expect(TokenKind::Semicolon);
+  return decl;
+}
+
+// module_hook = ( "module_init" | "module_exit" ) "(" IDENT ")" ";" ;   the kernel's spelling of
+// `module NAME init F exit G;`: the module is the one F is declared `in`.
+Decl Parser::parse_module_hook() {
+  Decl decl{.kind = DeclKind::ModuleHook, .loc = current_.loc};
+  const bool exit = current_.text == "module_exit";
+  advance();
+  expect(TokenKind::LParen);
+  (exit ? decl.function : decl.init) =
+      expect_name(exit ? "the name of the module's exit function" : "the name of the module's init function");
+  expect(TokenKind::RParen);
   expect(TokenKind::Semicolon);
   return decl;
 }

@@ -78,6 +78,7 @@ class Parser {
   void parse_declaration(Tree& tree);
   Decl parse_scenario();
   Decl parse_module();
+  Decl parse_module_hook();
   Decl parse_define();
   Decl parse_enum();
   void parse_struct_or_typed(Tree& tree);

@@ -45,6 +45,9 @@ Program Resolver::run() {
   for (const syn::Decl& d : tree_.decls) type_declaration(d);
   for (const syn::Decl& d : tree_.decls) link(d);
   for (const syn::Decl& d : tree_.decls) {
+    if (d.kind == DeclKind::ModuleHook) link_module_hook(d);
+  }
+  for (const syn::Decl& d : tree_.decls) {
     if (scope_.diags.full()) break;
     resolve_body(d);
   }
@@ -154,6 +157,7 @@ void Resolver::declare(const syn::Decl& d) {
     case DeclKind::ExpectViolation: declare_violation(d); break;
     case DeclKind::ExpectExecutions: declare_executions(d); break;
     case DeclKind::Option: declare_option(d); break;
+    case DeclKind::ModuleHook: break;  // linked once every function knows its module
   }
   table_index_.push_back(index);
 }

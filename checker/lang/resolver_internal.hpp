@@ -112,6 +112,8 @@ class Resolver {
   void type_declaration(const syn::Decl& d);
   void layout_struct(uint32_t index);
   void link(const syn::Decl& d);
+  void link_module_hook(const syn::Decl& d);
+  void set_module_function(ModuleDecl& m, const syn::Name& name, bool exit);
   int32_t find_module(const syn::Name& name);
   int32_t find_function(const syn::Name& name, std::string_view role);
   void check_legacy_release(const syn::Decl& d, GlobalDecl& global);

@@ -8,6 +8,46 @@
 
 namespace preempt::lang::detail {
 
+// A module's exit (exit: true) or init function, named in its declaration or by module_exit(F) /
+// module_init(F).
+void Resolver::set_module_function(ModuleDecl& m, const syn::Name& name, bool exit) {
+  const Types& types = program_.types;
+  const int32_t f = find_function(name, exit ? "exit function" : "init function");
+  const FunctionDecl* fn = f < 0 ? nullptr : &program_.functions[static_cast<size_t>(f)];
+  if (exit && fn != nullptr && (fn->returns_value() || !fn->params.empty())) {
+    error(name.loc, fmt::format("exit function '{}' of module '{}' must be void and take no parameters", fn->name,
+                                m.name));
+  }
+  if (!exit && fn != nullptr && (!fn->params.empty() || (fn->result != types.int_type() && fn->returns_value()))) {
+    error(name.loc, fmt::format("init function '{}' of module '{}' must take no parameters and return int "
+                                "(0 or a negative errno) or void",
+                                fn->name, m.name));
+  }
+  int32_t& slot = exit ? m.exit_function : m.init_function;
+  if (slot >= 0 && f >= 0 && slot != f) {
+    error(name.loc, fmt::format("module '{}' already has an {} function, '{}'", m.name, exit ? "exit" : "init",
+                                program_.functions[static_cast<size_t>(slot)].name));
+    return;
+  }
+  slot = f;
+}
+
+// `module_init(F);` / `module_exit(F);`: F's module gets it, as `module NAME init F exit G;` does.
+void Resolver::link_module_hook(const syn::Decl& d) {
+  const bool exit = !d.function.text.empty();
+  const syn::Name& name = exit ? d.function : d.init;
+  if (name.text.empty()) return;  // a parse error
+  const int32_t f = find_function(name, exit ? "exit function" : "init function");
+  if (f < 0) return;
+  const FunctionDecl& fn = program_.functions[static_cast<size_t>(f)];
+  if (fn.module < 0) {
+    error(name.loc, fmt::format("{}({}): function '{}' is not in a module; declare it `in NAME` after `module NAME;`",
+                                exit ? "module_exit" : "module_init", fn.name, fn.name));
+    return;
+  }
+  set_module_function(program_.modules[static_cast<size_t>(fn.module)], name, exit);
+}
+
 // Pass 4: the names a declaration refers to: exit, init and release functions, `in MODULE`,
 // initial values; a prototype's definition.
 void Resolver::link(const syn::Decl& d) {
@@ -16,25 +56,8 @@ void Resolver::link(const syn::Decl& d) {
   switch (d.kind) {
     case DeclKind::Module: {
       ModuleDecl& m = program_.modules[index];
-      if (!d.function.text.empty()) {
-        const int32_t f = find_function(d.function, "exit function");
-        const FunctionDecl* fn = f < 0 ? nullptr : &program_.functions[static_cast<size_t>(f)];
-        if (fn != nullptr && (fn->returns_value() || !fn->params.empty())) {
-          error(d.function.loc, fmt::format("exit function '{}' of module '{}' must be void and take no parameters",
-                                            fn->name, d.name.text));
-        }
-        m.exit_function = f;
-      }
-      if (!d.init.text.empty()) {
-        const int32_t f = find_function(d.init, "init function");
-        const FunctionDecl* fn = f < 0 ? nullptr : &program_.functions[static_cast<size_t>(f)];
-        if (fn != nullptr && (!fn->params.empty() || (fn->result != types.int_type() && fn->returns_value()))) {
-          error(d.init.loc, fmt::format("init function '{}' of module '{}' must take no parameters and return int "
-                                        "(0 or a negative errno) or void",
-                                        fn->name, d.name.text));
-        }
-        m.init_function = f;
-      }
+      if (!d.function.text.empty()) set_module_function(m, d.function, true);
+      if (!d.init.text.empty()) set_module_function(m, d.init, false);
       break;
     }
     case DeclKind::Variable: {
