@@ -11,8 +11,28 @@
 
 namespace preempt::lang {
 
-std::optional<Program> compile_frontend(std::string_view path, std::string_view text,
-                                        Diagnostics& diags) {
+namespace {
+
+// Program::names in source order, one per position (a name a pass looked at twice is noted twice).
+void order_names(std::vector<NameUse>& names) {
+  const auto before = [](const NameUse& a, const NameUse& b) {
+    return a.loc.line != b.loc.line ? a.loc.line < b.loc.line : a.loc.col < b.loc.col;
+  };
+  std::stable_sort(names.begin(), names.end(), before);
+  names.erase(std::unique(names.begin(), names.end(), [](const NameUse& a, const NameUse& b) { return a.loc == b.loc; }),
+              names.end());
+}
+
+}  // namespace
+
+std::optional<Program> compile_frontend(std::string_view path, std::string_view text, Diagnostics& diags) {
+  size_t errors_before = diags.reported();
+  std::optional<Program> program = analyze_frontend(path, text, diags);
+  if (diags.reported() != errors_before) return std::nullopt;
+  return program;
+}
+
+std::optional<Program> analyze_frontend(std::string_view path, std::string_view text, Diagnostics& diags) {
   auto file = std::make_shared<const SourceFile>(path, text);
   diags.set_source(file);
   size_t errors_before = diags.reported();
@@ -46,7 +66,7 @@ std::optional<Program> compile_frontend(std::string_view path, std::string_view 
                                      "the builtin",
                                      f.name, f.name));
   }
-  if (diags.reported() != errors_before) return std::nullopt;
+  order_names(program.names);
   return program;
 }
 

@@ -48,6 +48,15 @@ struct Scope {
   std::vector<Constant> constants;
 
   void error(SourceLoc loc, std::string message) { diags.error(loc, std::move(message)); }
+  // Records what `name` denotes at its position (Program::names, for editors).
+  void note(const syn::Name& name, NameUse use) {
+    if (name.text.empty() || name.loc.line == 0) return;
+    use.loc = name.loc;
+    use.length = static_cast<uint32_t>(name.text.size());
+    program.names.push_back(use);
+  }
+  // Records a use or the declaration of a global name.
+  void note(const syn::Name& name, const Global& g);
   [[nodiscard]] const Global* find(std::string_view name) const {
     auto it = globals.find(name);
     return it == globals.end() ? nullptr : &it->second;
