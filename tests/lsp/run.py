@@ -2,6 +2,7 @@
 """Runs `preempt lsp` on recorded sessions and compares its messages with the expected ones.
 
 Usage: run.py PREEMPT_BINARY SESSION_DIR
+       run.py --print PREEMPT_BINARY SESSION.jsonl   (show one session's messages, both ways)
 
 Each SESSION_DIR/*.jsonl is one session, one JSON value a line (blank lines and lines starting
 with // are ignored):
@@ -106,7 +107,7 @@ def run_session(binary, session: pathlib.Path):
             stdin += frame(b" " * step["send_padding"])
         elif "open" in step:
             text = (session.parent / step["open"]).read_text()
-            params = {"textDocument": {"uri": "file:///" + step["open"], "languageId": "preempt-scenario",
+            params = {"textDocument": {"uri": "file:///" + step["open"], "languageId": "scn",
                                        "version": 1, "text": text}}
             stdin += frame(json.dumps({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": params}).encode())
         elif "change" in step:
@@ -141,7 +142,52 @@ def run_session(binary, session: pathlib.Path):
     return failures
 
 
+def print_session(binary, session: pathlib.Path):
+    """Plays one session message by message and prints each message ("-->" the client's, "<--" the
+    server's) as one line of JSON; after each client message it reads as many server messages as
+    the session expects there."""
+    steps = []
+    for line in session.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("//"):
+            steps.append(json.loads(line))
+    proc = subprocess.Popen([binary, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def read_one():
+        header = b""
+        while not header.endswith(b"\r\n\r\n"):
+            c = proc.stdout.read(1)
+            if not c:
+                raise EOFError("the server closed its output")
+            header += c
+        length = int(header.split(b":")[1])
+        return json.loads(proc.stdout.read(length))
+
+    for step in steps:
+        if "send" in step:
+            message = {"jsonrpc": "2.0", **step["send"]}
+        elif "open" in step:
+            message = {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+                "uri": "file:///" + step["open"], "languageId": "scn", "version": 1,
+                "text": (session.parent / step["open"]).read_text()}}}
+        elif "expect" in step:
+            print("<--", json.dumps(read_one()))
+            continue
+        else:
+            continue
+        shown = json.loads(json.dumps(message))
+        if "open" in step:
+            shown["params"]["textDocument"]["text"] = "<the text of %s>" % step["open"]
+        print("-->", json.dumps(shown))
+        proc.stdin.write(frame(json.dumps(message).encode()))
+        proc.stdin.flush()
+    proc.stdin.close()
+    return proc.wait(timeout=60)
+
+
 def main():
+    if sys.argv[1] == "--print":
+        print_session(sys.argv[2], pathlib.Path(sys.argv[3]))
+        return 0
     binary, folder = sys.argv[1], pathlib.Path(sys.argv[2])
     sessions = sorted(folder.glob("*.jsonl"))
     if not sessions:
