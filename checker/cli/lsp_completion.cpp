@@ -26,32 +26,12 @@ bool is_identifier_char(char c) {
 
 bool before(lang::SourceLoc a, lang::SourceLoc b) { return a.line != b.line ? a.line < b.line : a.col < b.col; }
 
-// The text of line at.line before byte column at.col.
-std::string_view text_before(std::string_view text, lang::SourceLoc at) {
-  std::size_t begin = 0;
-  for (uint32_t n = 1; n < at.line; ++n) {
-    begin = text.find('\n', begin);
-    if (begin == std::string_view::npos) return {};
-    ++begin;
-  }
-  std::string_view line = text.substr(begin);
-  line = line.substr(0, std::min(line.find('\n'), std::size_t{at.col == 0 ? 0 : at.col - 1u}));
-  return line;
-}
-
 // The first doc row of a builtin, for its completion item.
 std::string first_doc(std::string_view name, std::string* section) {
   const std::vector<const BuiltinDoc*> docs = builtin_docs(name);
   if (docs.empty()) return {};
   *section = fmt::format("{}, {}", docs.front()->doc, docs.front()->section);
   return docs.front()->markdown;
-}
-
-// The text of the name at `use` in `text`.
-std::string_view name_text(std::string_view text, const lang::NameUse& use) {
-  std::size_t begin = 0;
-  for (uint32_t n = 1; n < use.loc.line; ++n) begin = text.find('\n', begin) + 1;
-  return text.substr(begin + use.loc.col - 1, use.length);
 }
 
 // Where the body around `at` starts at the latest: the last declaration name or body end before it
@@ -73,7 +53,8 @@ lang::SourceLoc body_start(const lang::Program& p, lang::SourceLoc at) {
 std::vector<CompletionEntry> DocumentAnalysis::completion(lang::SourceLoc at, const DocumentAnalysis& names) const {
   std::vector<CompletionEntry> out;
   // The text before the position on its line, without the word being typed.
-  std::string_view line = text_before(text_, at);
+  std::string_view line = file_.line(at.line);
+  line = line.substr(0, std::min<std::size_t>(line.size(), at.col == 0 ? 0 : at.col - 1));
   while (!line.empty() && is_identifier_char(line.back())) line.remove_suffix(1);
   const bool arrow = line.ends_with("->");
   if (arrow || line.ends_with(".")) {
@@ -126,9 +107,9 @@ void DocumentAnalysis::add_program_names(lang::SourceLoc at, std::vector<Complet
   for (const lang::NameUse& use : p.names) {
     if (use.loc != use.decl || !own(use.loc)) continue;
     if (use.kind == lang::NameKind::Constant) {
-      out.push_back(CompletionEntry{std::string(name_text(text_, use)), CompletionKind::Constant, "constant", {}});
+      out.push_back(CompletionEntry{std::string(name_text(use)), CompletionKind::Constant, "constant", {}});
     } else if (use.kind == lang::NameKind::Local && before(start, use.loc) && before(use.loc, at)) {
-      const std::string_view name = name_text(text_, use);
+      const std::string_view name = name_text(use);
       if (locals.insert(name).second) {
         out.push_back(CompletionEntry{std::string(name), CompletionKind::Variable, "local " + p.type_name(use.type), {}});
       }
@@ -143,7 +124,7 @@ void DocumentAnalysis::add_fields(lang::SourceLoc at, std::string_view name, std
   std::optional<lang::TypeId> type;
   const lang::SourceLoc start = body_start(p, at);
   for (const lang::NameUse& use : p.names) {
-    if (use.loc != use.decl || use.kind != lang::NameKind::Local || name_text(text_, use) != name) continue;
+    if (use.loc != use.decl || use.kind != lang::NameKind::Local || name_text(use) != name) continue;
     if (before(start, use.loc) && before(use.loc, at)) type = use.type;
   }
   for (const lang::GlobalDecl& g : p.globals) {

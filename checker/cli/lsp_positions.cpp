@@ -23,20 +23,6 @@ Step step(std::string_view s, Encoding encoding) {
 
 }  // namespace
 
-std::string_view line_text(std::string_view text, std::uint32_t line) {
-  std::size_t begin = 0;
-  for (std::uint32_t n = 0; n < line; ++n) {
-    const std::size_t newline = text.find('\n', begin);
-    if (newline == std::string_view::npos) return {};
-    begin = newline + 1;
-  }
-  std::size_t end = text.find('\n', begin);
-  if (end == std::string_view::npos) end = text.size();
-  std::string_view s = text.substr(begin, end - begin);
-  if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
-  return s;
-}
-
 std::uint32_t units(std::string_view bytes, Encoding encoding) {
   std::uint32_t count = 0;
   while (!bytes.empty()) {
@@ -47,15 +33,13 @@ std::uint32_t units(std::string_view bytes, Encoding encoding) {
   return count;
 }
 
-Position to_position(std::string_view text, lang::SourceLoc loc, Encoding encoding) {
+Position to_position(std::string_view line, lang::SourceLoc loc, Encoding encoding) {
   if (loc.line == 0) return Position{};
-  const std::string_view line = line_text(text, loc.line - 1);
   const std::size_t column = std::min<std::size_t>(loc.col == 0 ? 0 : loc.col - 1, line.size());
   return Position{loc.line - 1, units(line.substr(0, column), encoding)};
 }
 
-lang::SourceLoc to_source_loc(std::string_view text, Position position, Encoding encoding) {
-  const std::string_view line = line_text(text, position.line);
+lang::SourceLoc to_source_loc(std::string_view line, Position position, Encoding encoding) {
   std::size_t byte = 0;
   std::uint32_t unit = 0;
   while (byte < line.size()) {

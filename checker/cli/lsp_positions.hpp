@@ -21,18 +21,16 @@ struct Position {
   std::uint32_t character = 0;  // 0-based, in the encoding's units
 };
 
-// The text of 0-based line `line` of `text` (empty past the end), without '\n' or '\r\n'.
-[[nodiscard]] std::string_view line_text(std::string_view text, std::uint32_t line);
-
 // The units of `bytes` (a prefix of a line) in `encoding`.
 [[nodiscard]] std::uint32_t units(std::string_view bytes, Encoding encoding);
 
-// A SourceLoc as an LSP position; line 0 (no position) is the start of the document, a column past
-// the end of its line is the end of the line.
-[[nodiscard]] Position to_position(std::string_view text, lang::SourceLoc loc, Encoding encoding);
+// A SourceLoc as an LSP position, given `line`, the text of line loc.line; line 0 (no position) is
+// the start of the document, a column past the end of its line is the end of the line.
+[[nodiscard]] Position to_position(std::string_view line, lang::SourceLoc loc, Encoding encoding);
 
-// An LSP position as a SourceLoc (1-based line, 1-based byte column); a character inside a
-// multi-unit character or past the end of the line is clamped to the line.
-[[nodiscard]] lang::SourceLoc to_source_loc(std::string_view text, Position position, Encoding encoding);
+// An LSP position as a SourceLoc (1-based line, 1-based byte column), given `line`, the text of
+// line position.line; a character inside a multi-unit character or past the end of the line is
+// clamped to the line.
+[[nodiscard]] lang::SourceLoc to_source_loc(std::string_view line, Position position, Encoding encoding);
 
 }  // namespace preempt::cli::lsp

@@ -16,33 +16,15 @@ bool is_identifier_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-// The 1-based line `line` of `text`, without its end of line.
-std::string_view source_line(std::string_view text, uint32_t line) {
-  std::size_t begin = 0;
-  for (uint32_t n = 1; n < line; ++n) {
-    const std::size_t newline = text.find('\n', begin);
-    if (newline == std::string_view::npos) return {};
-    begin = newline + 1;
-  }
-  std::size_t end = std::min(text.find('\n', begin), text.size());
-  std::string_view s = text.substr(begin, end - begin);
-  if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
-  return s;
-}
-
-uint32_t line_count(std::string_view text) {
-  return static_cast<uint32_t>(std::count(text.begin(), text.end(), '\n')) + 1;
-}
-
 // What a diagnostic underlines: the word at its position, else one character, on its line.
-TextRange diagnostic_range(std::string_view text, lang::SourceLoc loc) {
-  const uint32_t lines = line_count(text);
+TextRange diagnostic_range(const lang::SourceFile& file, lang::SourceLoc loc) {
+  const uint32_t lines = file.line_count();
   if (loc.line == 0) return TextRange{{1, 1}, {1, 1}};
   if (loc.line > lines) {  // past the scenario (the kernel prelude): its end
-    const auto last = static_cast<uint32_t>(source_line(text, lines).size()) + 1;
+    const auto last = static_cast<uint32_t>(file.line(lines).size()) + 1;
     return TextRange{{lines, last}, {lines, last}};
   }
-  const std::string_view line = source_line(text, loc.line);
+  const std::string_view line = file.line(loc.line);
   std::size_t begin = std::min<std::size_t>(loc.col == 0 ? 0 : loc.col - 1, line.size());
   std::size_t end = begin;
   while (end < line.size() && is_identifier_char(line[end])) ++end;
@@ -84,8 +66,7 @@ std::string builtin_markdown(std::string_view name) {
 
 }  // namespace
 
-std::optional<Word> word_at(std::string_view text, lang::SourceLoc at) {
-  const std::string_view line = source_line(text, at.line);
+std::optional<Word> word_at(std::string_view line, lang::SourceLoc at) {
   std::size_t begin = std::min<std::size_t>(at.col == 0 ? 0 : at.col - 1, line.size());
   std::size_t end = begin;
   while (begin > 0 && is_identifier_char(line[begin - 1])) --begin;
@@ -94,22 +75,23 @@ std::optional<Word> word_at(std::string_view text, lang::SourceLoc at) {
   return Word{line.substr(begin, end - begin), lang::SourceLoc{at.line, static_cast<uint32_t>(begin + 1)}};
 }
 
-DocumentAnalysis::DocumentAnalysis(std::string_view path, std::string text) : text_(std::move(text)) {
-  if (text_.size() > interp::kMaxScenarioBytes) {
+DocumentAnalysis::DocumentAnalysis(std::string_view path, std::string text) : file_(path, text) {
+  const std::string& source = file_.text();
+  if (source.size() > interp::kMaxScenarioBytes) {
     diagnostics_.push_back(DiagnosticItem{
         {{1, 1}, {1, 1}},
         false,
-        fmt::format("the document is too large ({} bytes; the limit is {} bytes)", text_.size(),
+        fmt::format("the document is too large ({} bytes; the limit is {} bytes)", source.size(),
                     interp::kMaxScenarioBytes)});
     return;
   }
   lang::Diagnostics diags;
-  program_ = lang::analyze_frontend(path, text_, diags);
+  program_ = lang::analyze_frontend(path, source, diags);
   for (const lang::Diagnostic& d : diags.entries()) {
-    diagnostics_.push_back(DiagnosticItem{diagnostic_range(text_, d.loc), false, d.message});
+    diagnostics_.push_back(DiagnosticItem{diagnostic_range(file_, d.loc), false, d.message});
   }
   for (const lang::Diagnostic& d : diags.warnings()) {
-    diagnostics_.push_back(DiagnosticItem{diagnostic_range(text_, d.loc), true, d.message});
+    diagnostics_.push_back(DiagnosticItem{diagnostic_range(file_, d.loc), true, d.message});
   }
   std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const DiagnosticItem& a, const DiagnosticItem& b) {
     const lang::SourceLoc x = a.range.begin, y = b.range.begin;
@@ -152,7 +134,7 @@ std::string DocumentAnalysis::declaration_line(lang::SourceLoc decl) const {
 
 std::string DocumentAnalysis::describe(const lang::NameUse& use) const {
   const lang::Program& p = *program_;
-  const std::string name(source_line(text_, use.loc.line).substr(use.loc.col - 1, use.length));
+  const std::string name(name_text(use));
   std::string what;
   if (const auto type = type_of(use)) {
     what = fmt::format("{} `{}`: `{}`", kind_word(use.kind), name, p.type_name(*type));
@@ -178,9 +160,14 @@ std::string DocumentAnalysis::describe(const lang::NameUse& use) const {
   return out;
 }
 
+std::string_view DocumentAnalysis::name_text(const lang::NameUse& use) const {
+  const std::string_view line = file_.line(use.loc.line);
+  return use.loc.col - 1 < line.size() ? line.substr(use.loc.col - 1, use.length) : std::string_view();
+}
+
 std::optional<HoverItem> DocumentAnalysis::hover(lang::SourceLoc at) const {
   if (const lang::NameUse* use = name_at(at)) return HoverItem{name_range(*use, use->loc), describe(*use)};
-  const std::optional<Word> word = word_at(text_, at);
+  const std::optional<Word> word = word_at(file_.line(at.line), at);
   if (!word) return std::nullopt;
   std::string docs = builtin_markdown(word->text);
   if (docs.empty()) return std::nullopt;
@@ -193,7 +180,7 @@ std::optional<DefinitionItem> DocumentAnalysis::definition(lang::SourceLoc at) c
     if (use->decl.line == 0 || program_->in_prelude(use->decl)) return DefinitionItem{std::nullopt, true};
     return DefinitionItem{name_range(*use, use->decl), false};
   }
-  const std::optional<Word> word = word_at(text_, at);
+  const std::optional<Word> word = word_at(file_.line(at.line), at);
   if (word && (lang::find_builtin(word->text) || !builtin_docs(word->text).empty())) {
     return DefinitionItem{std::nullopt, true};
   }

@@ -60,7 +60,9 @@ class DocumentAnalysis {
   // Runs the front end on `text`; `path` only names the document in messages.
   DocumentAnalysis(std::string_view path, std::string text);
 
-  [[nodiscard]] const std::string& text() const { return text_; }
+  [[nodiscard]] const std::string& text() const { return file_.text(); }
+  // Line `line` (1-based) of the text, without its end of line; empty past the end. O(1).
+  [[nodiscard]] std::string_view line(uint32_t line) const { return file_.line(line); }
   // Whether the text parsed: names, hover and go to definition need it.
   [[nodiscard]] bool parsed() const { return program_.has_value(); }
   [[nodiscard]] const std::vector<DiagnosticItem>& diagnostics() const { return diagnostics_; }
@@ -85,16 +87,20 @@ class DocumentAnalysis {
   // The fields of the struct `before` (a name before `->` or `.`) points to or is.
   void add_fields(lang::SourceLoc at, std::string_view before, std::vector<CompletionEntry>& out) const;
 
-  std::string text_;
+  // The name at `use`, in this analysis's text.
+  [[nodiscard]] std::string_view name_text(const lang::NameUse& use) const;
+
+  lang::SourceFile file_;  // the text, with its lines indexed
   std::optional<lang::Program> program_;
   std::vector<DiagnosticItem> diagnostics_;
 };
 
-// The identifier around byte column at.col of line at.line of `text` (1-based), and where it starts.
+// The identifier around byte column at.col (1-based) of `line`, the text of line at.line, and where
+// it starts.
 struct Word {
   std::string_view text;
   lang::SourceLoc begin;
 };
-[[nodiscard]] std::optional<Word> word_at(std::string_view text, lang::SourceLoc at);
+[[nodiscard]] std::optional<Word> word_at(std::string_view line, lang::SourceLoc at);
 
 }  // namespace preempt::cli::lsp

@@ -147,10 +147,13 @@ class LanguageServer {
 
   void update(const std::string& uri, std::string text) {
     if (documents_.count(uri) == 0 && documents_.size() == kMaxOpenDocuments) {
-      publish(uri, json::array({diagnostic_json(
-                       "", lsp::DiagnosticItem{{}, false, fmt::format("too many open documents (the limit is {}); "
-                                                                       "close one to check this one",
-                                                                       kMaxOpenDocuments)})}));
+      const json start = {{"line", 0}, {"character", 0}};
+      publish(uri, json::array({{{"range", {{"start", start}, {"end", start}}},
+                                 {"severity", 1},
+                                 {"source", "preempt"},
+                                 {"message", fmt::format("too many open documents (the limit is {}); close one to "
+                                                         "check this one",
+                                                         kMaxOpenDocuments)}}}));
       return;
     }
     auto analysis = std::make_shared<const lsp::DocumentAnalysis>(uri, std::move(text));
@@ -158,7 +161,7 @@ class LanguageServer {
     doc.current = analysis;
     if (analysis->parsed()) doc.parsed = analysis;
     json diagnostics = json::array();
-    for (const lsp::DiagnosticItem& d : analysis->diagnostics()) diagnostics.push_back(diagnostic_json(analysis->text(), d));
+    for (const lsp::DiagnosticItem& d : analysis->diagnostics()) diagnostics.push_back(diagnostic_json(*analysis, d));
     publish(uri, std::move(diagnostics));
   }
 
@@ -166,15 +169,15 @@ class LanguageServer {
     send(lsp::notification("textDocument/publishDiagnostics", {{"uri", uri}, {"diagnostics", std::move(diagnostics)}}));
   }
 
-  json position_json(std::string_view text, lang::SourceLoc loc) const {
-    const lsp::Position p = lsp::to_position(text, loc, encoding_);
+  json position_json(const lsp::DocumentAnalysis& doc, lang::SourceLoc loc) const {
+    const lsp::Position p = lsp::to_position(doc.line(loc.line), loc, encoding_);
     return {{"line", p.line}, {"character", p.character}};
   }
-  json range_json(std::string_view text, const lsp::TextRange& range) const {
-    return {{"start", position_json(text, range.begin)}, {"end", position_json(text, range.end)}};
+  json range_json(const lsp::DocumentAnalysis& doc, const lsp::TextRange& range) const {
+    return {{"start", position_json(doc, range.begin)}, {"end", position_json(doc, range.end)}};
   }
-  json diagnostic_json(std::string_view text, const lsp::DiagnosticItem& d) const {
-    return {{"range", range_json(text, d.range)}, {"severity", d.warning ? 2 : 1}, {"source", "preempt"},
+  json diagnostic_json(const lsp::DocumentAnalysis& doc, const lsp::DiagnosticItem& d) const {
+    return {{"range", range_json(doc, d.range)}, {"severity", d.warning ? 2 : 1}, {"source", "preempt"},
             {"message", d.message}};
   }
 
@@ -185,21 +188,21 @@ class LanguageServer {
     if (it == documents_.end()) throw RequestError{ErrorCode::InvalidParams, fmt::format("'{}' is not open", uri)};
     const json& position = params.at("position");
     const lsp::Position p{position.at("line").get<std::uint32_t>(), position.at("character").get<std::uint32_t>()};
-    return {&it->second, lsp::to_source_loc(it->second.current->text(), p, encoding_)};
+    return {&it->second, lsp::to_source_loc(it->second.current->line(p.line + 1), p, encoding_)};
   }
 
   json hover(const json& params) const {
     const auto [doc, at] = locate(params);
     const std::optional<lsp::HoverItem> h = doc->current->hover(at);
     if (!h) return nullptr;
-    return {{"contents", {{"kind", "markdown"}, {"value", h->markdown}}}, {"range", range_json(doc->current->text(), h->range)}};
+    return {{"contents", {{"kind", "markdown"}, {"value", h->markdown}}}, {"range", range_json(*doc->current, h->range)}};
   }
 
   json definition(const json& params) const {
     const auto [doc, at] = locate(params);
     const std::optional<lsp::DefinitionItem> d = doc->current->definition(at);
     if (!d || !d->decl) return nullptr;  // none known, or built into the language: nowhere to go
-    return {{"uri", params.at("textDocument").at("uri")}, {"range", range_json(doc->current->text(), *d->decl)}};
+    return {{"uri", params.at("textDocument").at("uri")}, {"range", range_json(*doc->current, *d->decl)}};
   }
 
   json completion(const json& params) const {

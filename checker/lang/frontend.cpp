@@ -23,16 +23,8 @@ void order_names(std::vector<NameUse>& names) {
               names.end());
 }
 
-}  // namespace
-
-std::optional<Program> compile_frontend(std::string_view path, std::string_view text, Diagnostics& diags) {
-  size_t errors_before = diags.reported();
-  std::optional<Program> program = analyze_frontend(path, text, diags);
-  if (diags.reported() != errors_before) return std::nullopt;
-  return program;
-}
-
-std::optional<Program> analyze_frontend(std::string_view path, std::string_view text, Diagnostics& diags) {
+// Both entry points: the program as far as it resolved (nullopt when it does not parse).
+std::optional<Program> front_end(std::string_view path, std::string_view text, Diagnostics& diags, bool record_names) {
   auto file = std::make_shared<const SourceFile>(path, text);
   diags.set_source(file);
   size_t errors_before = diags.reported();
@@ -59,7 +51,7 @@ std::optional<Program> analyze_frontend(std::string_view path, std::string_view 
     if (diags.reported() != errors_before || diags.full()) return std::nullopt;
     tree.eof_loc = eof;
   }
-  Program program = resolve(tree, file, diags, prelude_line);
+  Program program = resolve(tree, file, diags, prelude_line, record_names);
   for (const FunctionDecl& f : program.functions) {  // as for a builtin of ops.def (resolver.cpp)
     if (std::find(prelude.replaced.begin(), prelude.replaced.end(), f.name) == prelude.replaced.end()) continue;
     diags.warning(f.loc, fmt::format("'{}' is the name of a builtin; this scenario's own '{}' is used instead of "
@@ -68,6 +60,19 @@ std::optional<Program> analyze_frontend(std::string_view path, std::string_view 
   }
   order_names(program.names);
   return program;
+}
+
+}  // namespace
+
+std::optional<Program> compile_frontend(std::string_view path, std::string_view text, Diagnostics& diags) {
+  const size_t errors_before = diags.reported();
+  std::optional<Program> program = front_end(path, text, diags, /*record_names=*/false);
+  if (diags.reported() != errors_before) return std::nullopt;
+  return program;
+}
+
+std::optional<Program> analyze_frontend(std::string_view path, std::string_view text, Diagnostics& diags) {
+  return front_end(path, text, diags, /*record_names=*/true);
 }
 
 }  // namespace preempt::lang

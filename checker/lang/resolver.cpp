@@ -342,8 +342,8 @@ void Resolver::type_declaration(const syn::Decl& d) {
 }  // namespace detail
 
 Program resolve(const syntax::Tree& tree, std::shared_ptr<const SourceFile> source, Diagnostics& diags,
-                uint32_t prelude_line) {
-  return detail::Resolver(tree, std::move(source), diags, prelude_line).run();
+                uint32_t prelude_line, bool record_names) {
+  return detail::Resolver(tree, std::move(source), diags, prelude_line, record_names).run();
 }
 
 }  // namespace preempt::lang

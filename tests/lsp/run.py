@@ -10,6 +10,8 @@ with // are ignored):
   {"send_raw": "TEXT"}      bytes sent as they are (malformed framing, broken JSON)
   {"send_padding": N}       a message whose Content-Length is N and whose body is N spaces
   {"open": "FILE.scn"}      textDocument/didOpen of tests/lsp/FILE.scn, uri file:///FILE.scn
+  {"open_text": "TEXT", "uri": "NAME.scn", "repeat": N}
+                            textDocument/didOpen of uri file:///NAME.scn with TEXT repeated N times
   {"change": "FILE.scn", "uri": "OTHER.scn"}
                             textDocument/didChange of uri file:///OTHER.scn to the text of FILE.scn
   {"expect": MESSAGE}       the server's next message matches MESSAGE (below)
@@ -109,6 +111,10 @@ def run_session(binary, session: pathlib.Path):
             text = (session.parent / step["open"]).read_text()
             params = {"textDocument": {"uri": "file:///" + step["open"], "languageId": "scn",
                                        "version": 1, "text": text}}
+            stdin += frame(json.dumps({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": params}).encode())
+        elif "open_text" in step:
+            params = {"textDocument": {"uri": "file:///" + step["uri"], "languageId": "scn", "version": 1,
+                                       "text": step["open_text"] * step.get("repeat", 1)}}
             stdin += frame(json.dumps({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": params}).encode())
         elif "change" in step:
             text = (session.parent / step["change"]).read_text()
