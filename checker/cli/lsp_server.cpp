@@ -13,6 +13,7 @@
 #include "checker/cli/lsp_positions.hpp"
 #include "checker/cli/lsp_protocol.hpp"
 #include "checker/cli/lsp_queries.hpp"
+#include "checker/cli/lsp_server.hpp"
 
 #ifndef PREEMPT_VERSION
 #define PREEMPT_VERSION "unknown"
@@ -126,7 +127,6 @@ class LanguageServer {
 
   json initialize(const json& params) {
     if (initialized_) throw RequestError{ErrorCode::InvalidRequest, "initialize was already received"};
-    initialized_ = true;
     // UTF-8 positions when the client offers them (LSP 3.17), else the protocol's UTF-16.
     const json offered = params.value("capabilities", json::object()).value("general", json::object())
                              .value("positionEncodings", json::array());
@@ -135,6 +135,7 @@ class LanguageServer {
         if (e == "utf-8") encoding_ = lsp::Encoding::Utf8;
       }
     }
+    initialized_ = true;
     json capabilities = {
         {"positionEncoding", encoding_ == lsp::Encoding::Utf8 ? "utf-8" : "utf-16"},
         {"textDocumentSync", {{"openClose", true}, {"change", 1}}},  // 1: the whole text each time
@@ -227,6 +228,8 @@ class LanguageServer {
 
 }  // namespace
 
+int serve_lsp(std::istream& in, std::ostream& out) { return LanguageServer(in, out).run(); }
+
 void register_lsp(CLI::App& app, int* exit_code) {
   CLI::App* sub = app.add_subcommand("lsp", "serve the Language Server Protocol on stdin/stdout (diagnostics, hover, "
                                             "go to definition, completion) for editors");
@@ -234,7 +237,7 @@ void register_lsp(CLI::App& app, int* exit_code) {
               "shutdown. The server reads only the text the client sends, never files.");
   sub->callback([exit_code] {
     std::ios::sync_with_stdio(false);
-    *exit_code = LanguageServer(std::cin, std::cout).run();
+    *exit_code = serve_lsp(std::cin, std::cout);
   });
 }
 
