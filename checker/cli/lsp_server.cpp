@@ -2,6 +2,7 @@
 // (docs/cli.md, "preempt lsp"). This file is the server's lifecycle and its dispatch: JSON-RPC
 // requests in, the questions of lsp_queries.hpp asked, their answers converted to the protocol's
 // JSON out. The wire is lsp_protocol.hpp; positions are lsp_positions.hpp.
+#include <exception>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -90,6 +91,13 @@ class LanguageServer {
       if (request) send(lsp::error_response(id, e.code, e.message));
     } catch (const json::exception& e) {  // params of the wrong shape
       if (request) send(lsp::error_response(id, ErrorCode::InvalidParams, fmt::format("invalid params: {}", e.what())));
+    } catch (const std::exception& e) {  // a bug of the server: said, and the server goes on
+      const std::string why = fmt::format("internal error in {}: {}", method.get<std::string>(), e.what());
+      if (request) {
+        send(lsp::error_response(id, ErrorCode::InternalError, why));
+      } else {
+        send(lsp::notification("window/logMessage", {{"type", 1}, {"message", why}}));
+      }
     }
   }
 
