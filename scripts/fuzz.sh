@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(fuzz_frontend fuzz_compile fuzz_check)
+((${#targets[@]})) || targets=(fuzz_frontend fuzz_compile fuzz_check fuzz_lsp)
 
 scripts/install-deps.sh test
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \

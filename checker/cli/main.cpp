@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   preempt::cli::register_replay(app, &exit_code);
   preempt::cli::register_play(app, &exit_code);
   preempt::cli::register_compile(app, &exit_code);
+  preempt::cli::register_lsp(app, &exit_code);
   // A closed pipe is a write error (exit 2 below), not a silent death by SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
   try {

@@ -291,6 +291,23 @@ struct ScenarioOption {
   SourceLoc loc;
 };
 
+// ---------------------------------------------------------------------------------------------
+// Names as the resolver bound them, for editors (`preempt lsp`: hover, go to definition)
+
+enum class NameKind : uint8_t { Module, Constant, Global, Function, Thread, Struct, Field, Local };
+
+// One occurrence of a name in the source -- its declaration or a use -- and what it denotes.
+struct NameUse {
+  SourceLoc loc;             // the name's first byte
+  uint32_t length = 0;       // the name's bytes
+  NameKind kind = NameKind::Global;
+  int32_t index = -1;        // in its table of Program (modules, globals, functions, threads, structs);
+                             // Field: its struct; Constant, Local: -1
+  uint32_t field = 0;        // Field: its index in StructDecl::fields
+  TypeId type = 0;           // Local: its type (the others: from their table)
+  SourceLoc decl;            // where the name is declared (the declaring occurrence itself)
+};
+
 struct Program {
   std::shared_ptr<const SourceFile> source;  // path and text, for printing source lines
   std::string title;                         // `scenario "..."`, or empty
@@ -309,6 +326,7 @@ struct Program {
   bool deferred = false;  // uses deferred execution (work items, timers, RCU, kthreads): the layout
                           // gets the kernel state
   bool interrupts = false;  // uses interrupt lines (request_irq): the layout gets the kernel's lines
+  std::vector<NameUse> names;  // every name the resolver bound, ordered by position, one per position
 
   // The text of source line `line` (1-based), or empty.
   [[nodiscard]] std::string_view source_line(uint32_t line) const;

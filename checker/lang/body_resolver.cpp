@@ -41,6 +41,7 @@ uint32_t BodyResolver::declare_local(const syn::Name& name, TypeId type, std::st
   slot_names_.emplace_back(name.text);
   slot_types_.push_back(type);
   if (name.text.empty()) return slot;  // an unnamed parameter
+  scope_.note(name, NameUse{.kind = NameKind::Local, .type = type, .decl = name.loc});
   std::vector<Binding>& bindings = locals_[name.text];
   if (!bindings.empty() && bindings.back().scope == scopes_.size()) {
     error(name.loc, fmt::format("{} '{}' is already declared in this scope (at {})", what, name.text,

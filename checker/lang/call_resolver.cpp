@@ -37,6 +37,7 @@ ExprPtr BodyResolver::call(const syn::Expr& e, bool as_value) {
     return placeholder(e.loc);
   }
   const Global* g = find_global(name);
+  if (g != nullptr) scope_.note(callee.name, *g);
   if (g != nullptr && g->kind == GlobalKind::Function) return user_call(e, *g, as_value);
   if (const syn::Expr* inner = g == nullptr ? transparent_macro(e) : nullptr) return expr(*inner);
   if (g == nullptr && name == "kfree_rcu") return kfree_rcu_call(e);
@@ -269,6 +270,7 @@ ExprPtr BodyResolver::module_argument(const syn::Expr& arg, std::string_view bui
 // index of the scenario's function it names, or -1, said as "BUILTIN expects the name of WHAT".
 int32_t BodyResolver::named_function(const syn::Expr& arg, std::string_view builtin, std::string_view what) {
   const Global* g = arg.kind == syn::ExprKind::Name ? find_global(arg.name.text) : nullptr;
+  if (g != nullptr) scope_.note(arg.name, *g);
   if (g == nullptr || g->kind != GlobalKind::Function) {
     error(arg.loc, fmt::format("{} expects the name of {}, but got {}", builtin, what, text_of(arg)));
     return -1;

@@ -124,6 +124,7 @@ ExprPtr BodyResolver::expr(const syn::Expr& e) {
 ExprPtr BodyResolver::name(const syn::Expr& e) {
   const std::string_view n = e.name.text;
   if (const Binding* local = find_local(n)) {
+    scope_.note(e.name, NameUse{.kind = NameKind::Local, .type = slot_type(local->slot), .decl = local->loc});
     ExprPtr r = new_expr(ExprKind::Local, e.loc);
     r->slot = local->slot;
     r->type = slot_type(local->slot);
@@ -152,6 +153,7 @@ ExprPtr BodyResolver::name(const syn::Expr& e) {
     error(e.loc, fmt::format("undeclared name '{}'", n));
     return placeholder(e.loc);
   }
+  scope_.note(e.name, *g);
   switch (g->kind) {
     case GlobalKind::Variable: {
       ExprPtr r = new_expr(ExprKind::Global, e.loc);
@@ -231,6 +233,8 @@ ExprPtr BodyResolver::member(const syn::Expr& e) {
     error(e.name.loc, fmt::format("struct {} has no field '{}'", s.name, e.name.text));
     return placeholder(e.loc);
   }
+  scope_.note(e.name, NameUse{.kind = NameKind::Field, .index = static_cast<int32_t>(types[base->type].target),
+                              .field = static_cast<uint32_t>(field - s.fields.begin()), .decl = field->loc});
   ExprPtr r = new_expr(ExprKind::Field, e.loc);
   r->operand = std::move(base);
   r->field = static_cast<uint32_t>(field - s.fields.begin());

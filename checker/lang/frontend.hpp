@@ -28,4 +28,11 @@ inline constexpr size_t kMaxSourceBytes = size_t{1} << 30;
 [[nodiscard]] std::optional<Program> compile_frontend(std::string_view path, std::string_view text,
                                                       Diagnostics& diags);
 
+// As compile_frontend, for an editor: also when the resolver found errors it returns the Program
+// as far as it resolved, for its declaration tables and Program::names only (its bodies may break
+// the invariants of ast.hpp: never compile it). nullopt when the file does not parse. Only this entry
+// fills Program::names (compile_frontend leaves it empty: compiling does without it).
+[[nodiscard]] std::optional<Program> analyze_frontend(std::string_view path, std::string_view text,
+                                                      Diagnostics& diags);
+
 }  // namespace preempt::lang

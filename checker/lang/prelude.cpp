@@ -408,6 +408,16 @@ void proc_remove(struct proc_dir_entry *pde) {      // proc_remove() -> proc_ent
 
 }  // namespace
 
+std::vector<std::string_view> prelude_functions() {
+  std::vector<std::string_view> out;
+  for (const Group& g : groups()) {
+    for (const Chunk& c : g.chunks) {
+      if (!c.function.empty()) out.push_back(c.function);
+    }
+  }
+  return out;
+}
+
 Prelude kernel_prelude(std::string_view scenario) {
   // The scenario's identifiers, the structs it defines (`struct NAME {`) and the names it declares
   // at the top level followed by `(` (its functions).

@@ -28,4 +28,7 @@ struct Prelude {
 // The prelude `scenario` needs.
 [[nodiscard]] Prelude kernel_prelude(std::string_view scenario);
 
+// The name of every function of the prelude, in the prelude's order (for editors' completion).
+[[nodiscard]] std::vector<std::string_view> prelude_functions();
+
 }  // namespace preempt::lang

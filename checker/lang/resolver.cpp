@@ -66,6 +66,7 @@ void Resolver::declare_global(const syn::Name& name, Global g) {
                                                name.text, name.text));
   }
   g.loc = name.loc;
+  scope_.note(name, g);
   auto [it, inserted] = scope_.globals.emplace(name.text, g);
   if (!inserted) {
     error(name.loc, fmt::format("duplicate declaration of '{}' (first declared at {})", name.text, at(it->second.loc)));
@@ -85,6 +86,8 @@ void Resolver::declare_struct(const syn::Decl& d) {
     struct_bodies_.push_back(nullptr);
   }
   const uint32_t index = it->second;
+  scope_.note(d.name, NameUse{.kind = NameKind::Struct, .index = static_cast<int32_t>(index),
+                              .decl = program_.structs[index].loc});
   if (d.complete) {
     if (struct_bodies_[index] != nullptr) {
       error(d.name.loc, fmt::format("struct {} is defined twice (first at {})", name,
@@ -250,6 +253,8 @@ void Resolver::layout_struct(uint32_t index) {
         break;
       }
       Field field{std::string(f.name.text), f.name.loc, type, static_cast<uint32_t>(offset), -1};
+      scope_.note(f.name, NameUse{.kind = NameKind::Field, .index = static_cast<int32_t>(index),
+                                  .field = static_cast<uint32_t>(s.fields.size()), .decl = f.name.loc});
       offset += program_.cells(type);
       s.fields.push_back(std::move(field));
     }
@@ -341,8 +346,8 @@ void Resolver::type_declaration(const syn::Decl& d) {
 }  // namespace detail
 
 Program resolve(const syntax::Tree& tree, std::shared_ptr<const SourceFile> source, Diagnostics& diags,
-                uint32_t prelude_line) {
-  return detail::Resolver(tree, std::move(source), diags, prelude_line).run();
+                uint32_t prelude_line, bool record_names) {
+  return detail::Resolver(tree, std::move(source), diags, prelude_line, record_names).run();
 }
 
 }  // namespace preempt::lang

@@ -22,7 +22,8 @@
 namespace preempt::lang {
 
 // prelude_line: the first line of the kernel prelude in the source (prelude.hpp), 0 for none.
+// record_names: fill Program::names (for editors; compiling does without it).
 [[nodiscard]] Program resolve(const syntax::Tree& tree, std::shared_ptr<const SourceFile> source,
-                              Diagnostics& diags, uint32_t prelude_line = 0);
+                              Diagnostics& diags, uint32_t prelude_line = 0, bool record_names = false);
 
 }  // namespace preempt::lang

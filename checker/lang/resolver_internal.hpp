@@ -46,8 +46,18 @@ struct Scope {
   std::unordered_map<std::string_view, Global> globals;
   std::unordered_map<std::string_view, uint32_t> structs;  // struct tag -> Program::structs
   std::vector<Constant> constants;
+  bool record_names = false;  // note() fills Program::names
 
   void error(SourceLoc loc, std::string message) { diags.error(loc, std::move(message)); }
+  // Records what `name` denotes at its position (Program::names, for editors).
+  void note(const syn::Name& name, NameUse use) {
+    if (!record_names || name.text.empty() || name.loc.line == 0) return;
+    use.loc = name.loc;
+    use.length = static_cast<uint32_t>(name.text.size());
+    program.names.push_back(use);
+  }
+  // Records a use or the declaration of a global name (when record_names).
+  void note(const syn::Name& name, const Global& g);
   [[nodiscard]] const Global* find(std::string_view name) const {
     auto it = globals.find(name);
     return it == globals.end() ? nullptr : &it->second;
@@ -92,8 +102,8 @@ std::optional<int64_t> predefined_constant(std::string_view name);
 class Resolver {
  public:
   Resolver(const syn::Tree& tree, std::shared_ptr<const SourceFile> source, Diagnostics& diags,
-           uint32_t prelude_line = 0)
-      : tree_(tree), scope_{program_, diags, {}, {}, {}} {
+           uint32_t prelude_line = 0, bool record_names = false)
+      : tree_(tree), scope_{program_, diags, {}, {}, {}, record_names} {
     program_.source = std::move(source);
     program_.prelude_line = prelude_line;
   }

@@ -120,7 +120,7 @@ int32_t Resolver::find_module(const syn::Name& name) {
   const Global* g = scope_.find(name.text);
   if (g == nullptr) {
     error(name.loc, fmt::format("undeclared module '{}'", name.text));
-  } else if (g->kind != GlobalKind::Module) {
+  } else if (scope_.note(name, *g); g->kind != GlobalKind::Module) {
     error(name.loc, fmt::format("'{}' is {}, not a module", name.text, scope_.describe(*g)));
   } else {
     return static_cast<int32_t>(g->index);
@@ -133,7 +133,7 @@ int32_t Resolver::find_function(const syn::Name& name, std::string_view role) {
   const Global* g = scope_.find(name.text);
   if (g == nullptr) {
     error(name.loc, fmt::format("undeclared {} '{}'", role, name.text));
-  } else if (g->kind != GlobalKind::Function) {
+  } else if (scope_.note(name, *g); g->kind != GlobalKind::Function) {
     error(name.loc, fmt::format("{} '{}' is {}, not a function", role, name.text, scope_.describe(*g)));
   } else {
     return static_cast<int32_t>(g->index);
@@ -206,6 +206,8 @@ void Resolver::initializer(const syn::InitSyntax& init, TypeId type, int32_t mod
         continue;
       }
       const auto index = static_cast<uint32_t>(field - s.fields.begin());
+      scope_.note(name, NameUse{.kind = NameKind::Field, .index = static_cast<int32_t>(t.target), .field = index,
+                                .decl = field->loc});
       for (const auto& [earlier, unused] : out.fields) {
         if (earlier == index) error(name.loc, fmt::format("field '{}' is initialised twice", name.text));
       }
@@ -222,6 +224,7 @@ void Resolver::initializer(const syn::InitSyntax& init, TypeId type, int32_t mod
   const syn::Expr& e = *init.value;
   const bool is_name = e.kind == syn::ExprKind::Name;
   const Global* g = is_name ? scope_.find(e.name.text) : nullptr;
+  if (g != nullptr && g->kind != GlobalKind::Constant) scope_.note(e.name, *g);  // constants: evaluate() notes them
   switch (t.kind) {
     case TypeKind::Int:
       if (const auto v = scope_.evaluate(e)) {
@@ -274,6 +277,7 @@ void Resolver::initializer(const syn::InitSyntax& init, TypeId type, int32_t mod
   }
   if (t.kind == TypeKind::Pointer && e.kind == syn::ExprKind::AddressOf && e.operand->kind == syn::ExprKind::Name) {
     const Global* target = scope_.find(e.operand->name.text);
+    if (target != nullptr) scope_.note(e.operand->name, *target);
     if (target != nullptr && target->kind == GlobalKind::Variable) {
       const Type& tt = types[program_.globals[target->index].type];
       if (tt.kind == TypeKind::Struct && (tt.target == t.target || t.target == kVoidStruct)) {

@@ -134,6 +134,7 @@ std::optional<int64_t> Scope::evaluate(const syn::Expr& e) {
     case syn::ExprKind::IntLit: return e.value;
     case syn::ExprKind::Name: {
       const Global* g = find(e.name.text);
+      if (g != nullptr) note(e.name, *g);
       if (g != nullptr && g->kind == GlobalKind::Constant) {
         const int64_t v = constant(g->index);
         if (constants[g->index].poisoned) return std::nullopt;  // reported
@@ -255,6 +256,8 @@ TypeId Scope::type_of(const syn::TypeSyntax& t, std::string_view what) {
         error(t.struct_name.loc, fmt::format("unknown struct '{}'", name));
         return types.int_type();
       }
+      note(t.struct_name, NameUse{.kind = NameKind::Struct, .index = static_cast<int32_t>(it->second),
+                                  .decl = program.structs[it->second].loc});
       if (t.pointers > 1 && !t.function) {
         error(t.loc, fmt::format("{}: pointers to pointers are not supported", what));
         return types.int_type();
@@ -328,6 +331,23 @@ std::string Scope::describe_type(TypeId type) const {
     case TypeKind::Void: return "void";
   }
   return "something else";
+}
+
+void Scope::note(const syn::Name& name, const Global& g) {
+  NameUse use;
+  use.decl = g.loc;
+  use.index = static_cast<int32_t>(g.index);
+  switch (g.kind) {
+    case GlobalKind::Module: use.kind = NameKind::Module; break;
+    case GlobalKind::Variable: use.kind = NameKind::Global; break;
+    case GlobalKind::Function: use.kind = NameKind::Function; break;
+    case GlobalKind::Thread: use.kind = NameKind::Thread; break;
+    case GlobalKind::Constant:
+      use.kind = NameKind::Constant;
+      use.index = -1;
+      break;
+  }
+  note(name, use);
 }
 
 std::string Scope::describe(const Global& g) const {
