@@ -307,7 +307,7 @@ TEST_CASE("max-memory stops a run that grows without end, whatever grows", "[cli
   const std::string dir = scratch("max_memory");
   write(dir + "/grow.scn", "int g;\nthread t { while (1) { g = g + 1; } }\nexpect safe;\n");
   const auto start = Clock::now();
-  const auto run = run_preempt("check --format json --max-steps 100000000 --max-memory 32 " + dir + "/grow.scn");
+  const auto run = run_preempt("check --format json --strategy dfs --max-steps 100000000 --max-memory 32 " + dir + "/grow.scn");
   CHECK(seconds_since(start) < 20.0);
   CHECK(run.exit_code == 3);
   const nlohmann::json report = nlohmann::json::parse(run.out);
@@ -315,7 +315,7 @@ TEST_CASE("max-memory stops a run that grows without end, whatever grows", "[cli
   CHECK(report["incomplete_reasons"].dump().find("stopped at the memory limit (32 MiB") != std::string::npos);
   // A scenario's own `option max-memory` only tightens the command line's limit.
   write(dir + "/pinned.scn", "option max-memory 16;\nint g;\nthread t { while (1) { g = g + 1; } }\nexpect safe;\n");
-  const auto pinned = run_preempt("check --max-steps 100000000 " + dir + "/pinned.scn");
+  const auto pinned = run_preempt("check --strategy dfs --max-steps 100000000 " + dir + "/pinned.scn");
   CHECK(pinned.exit_code == 3);
   CHECK_THAT(pinned.out, Catch::Contains("stopped at the memory limit (16 MiB"));
 }
