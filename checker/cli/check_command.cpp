@@ -33,8 +33,15 @@ int CheckCommand::run() const {
   bool first = true;
   bool html_written = false;
   ScenarioHandlers handlers;
-  handlers.not_run = [&](const std::string& path) {
-    std::cerr << one_line(path) << ": not checked (" << stop_words() << ")\n";
+  handlers.not_run = [&](const std::string& path, const std::string& why) {
+    std::cerr << one_line(path) << ": not checked (" << why << ")\n";
+    if (json) {  // the JSON stream keeps one line per scenario
+      nlohmann::ordered_json j;
+      j["scenario"] = path;
+      j["verdict"] = "not-run";
+      j["reason"] = why;
+      std::cout << json_line(j) << "\n";
+    }
     code = worst_exit(code, kExitIncomplete);
   };
   handlers.not_loaded = [&](const std::string& path, const std::string& errors) {

@@ -5,6 +5,7 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
+#include "checker/cli/scenario_files.hpp"
 #include "checker/interp/scenario.hpp"
 
 namespace preempt::cli {
@@ -15,10 +16,16 @@ struct CompileCommand {
   std::vector<std::string> paths;
   bool ast = false;
   bool bytecode = false;
+  bool follow_symlinks = false;
 
   [[nodiscard]] int run() const {
     int code = kExitSafe;
     for (const std::string& path : paths) {
+      if (const std::string refused = refuse_scenario_file(path, follow_symlinks); !refused.empty()) {
+        std::cerr << refused << "\n";
+        code = kExitBadInput;
+        continue;
+      }
       std::string errors;
       const auto scenario = interp::load_scenario(path, &errors);
       if (!scenario) {
@@ -44,6 +51,8 @@ void register_compile(CLI::App& app, int* exit_code) {
   sub->add_option("FILE", command->paths, "scenario files")->required();
   sub->add_flag("--ast", command->ast, "print the resolved program (every name, type and builtin resolved)");
   sub->add_flag("--bytecode", command->bytecode, "print the bytecode the interpreter runs");
+  sub->add_flag("--follow-symlinks", command->follow_symlinks,
+                "read scenario files that are symbolic links to regular files (refused by default)");
   sub->footer("Exit codes: 0 every file compiles, 2 some file has an error (FILE:LINE:COL on stderr).");
   sub->callback([command, exit_code] { *exit_code = command->run(); });
 }

@@ -5,6 +5,7 @@
 #include <csignal>
 
 #include "checker/explore/explorer.hpp"
+#include "checker/rt/stop.hpp"
 
 namespace preempt::cli {
 
@@ -31,9 +32,10 @@ void CommonOptions::add_to(CLI::App& command, bool exploring) {
     command.add_flag("--no-reduction", no_reduction,
                      "stateful: expand every state fully (no sleep sets, no ample sets), for comparison");
     command.add_option("--max-memory", max_memory_mib,
-                       "stateful: MiB the stored states may take; past it the run ends incomplete")
-        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30))
-        ->capture_default_str();
+                       "MiB of memory each scenario's run may take (the process's resident size, and the "
+                       "stateful strategy's stored states); past it the run ends incomplete. Default: half "
+                       "of the machine's physical memory")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 30));
     command.add_flag("--no-minimize", no_minimize,
                      "report the first violation found, without searching for one with fewer "
                      "preemptions and steps");
@@ -45,12 +47,12 @@ void CommonOptions::add_to(CLI::App& command, bool exploring) {
     command.add_option("--max-time", max_time, "stop after SECONDS of wall time, even inside an execution (0: no limit)")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
-    command.add_flag("--follow-symlinks", follow_symlinks,
-                     "read scenario files that are symbolic links to regular files (refused by default: "
-                     "a pull request could link to a file outside the repository)");
     bound_given_ = command.add_option("--preemption-bound", preemption_bound,
                        "explore only executions with at most K preemptions (when that cuts any schedule, the verdict is incomplete, never safe)");
   }
+  command.add_flag("--follow-symlinks", follow_symlinks,
+                   "read scenario files that are symbolic links to regular files (refused by default: "
+                   "a pull request could link to a file outside the repository)");
   command.add_option("--max-steps", max_steps, "steps per execution before it is cut")
       ->check(CLI::Range(1u, 100'000'000u))
       ->capture_default_str();
@@ -70,7 +72,7 @@ CheckConfig CommonOptions::config() const {
   }
   config.symmetry = !no_symmetry;
   config.reduction = !no_reduction;
-  config.max_memory_bytes = max_memory_mib << 20;
+  config.max_memory_bytes = memory_limit_mib() << 20;
   config.seed = seed;
   config.samples = samples;
   config.pct_depth = depth;
@@ -82,6 +84,10 @@ CheckConfig CommonOptions::config() const {
   config.preemption_bound = preemption_bound;
   config.explain = true;  // every command tells which races decide the violations it reports
   return config;
+}
+
+std::uint64_t CommonOptions::memory_limit_mib() const {
+  return max_memory_mib != 0 ? max_memory_mib : std::max<std::uint64_t>(default_memory_limit() >> 20, 1);
 }
 
 namespace {
@@ -105,7 +111,7 @@ CommonOptions CommonOptions::for_scenario(const std::vector<lang::ScenarioOption
     if (o.name == "max-time") out.max_time = tighter(max_time, static_cast<double>(o.number));
     if (o.name == "max-steps") out.max_steps = tighter(max_steps, static_cast<std::uint32_t>(o.number));
     if (o.name == "max-executions") out.max_executions = tighter(max_executions, o.number);
-    if (o.name == "max-memory") out.max_memory_mib = tighter(max_memory_mib, o.number);
+    if (o.name == "max-memory") out.max_memory_mib = tighter(memory_limit_mib(), o.number);
   }
   return out;
 }
@@ -121,7 +127,12 @@ extern "C" void on_interrupt(int signal) {
 
 std::string stop_words() {
   (void)stop_polled();  // this thread's deadline too (with test -j, other threads saw it expire)
-  return stop_reason() == StopReason::Deadline ? "the time budget ran out" : "interrupted";
+  switch (stop_reason()) {
+    case StopReason::Deadline: return "the time budget ran out";
+    case StopReason::Memory: return "the memory limit was reached";
+    case StopReason::None: case StopReason::Interrupt: break;
+  }
+  return "interrupted";
 }
 
 void install_interrupt_handler() {

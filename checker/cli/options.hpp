@@ -20,7 +20,7 @@ struct CommonOptions {
   bool check_traces = false;
   bool no_symmetry = false;
   bool no_reduction = false;
-  std::uint64_t max_memory_mib = 4096;
+  std::uint64_t max_memory_mib = 0;  // 0: the default, half of physical memory (rt/stop.hpp)
   std::uint32_t max_steps = 10000;
   std::uint64_t max_executions = 0;
   double max_time = 0;
@@ -42,6 +42,8 @@ struct CommonOptions {
 
   void add_to(CLI::App& command, bool exploring);
   [[nodiscard]] CheckConfig config() const;
+  // --max-memory, or its default when not given.
+  [[nodiscard]] std::uint64_t memory_limit_mib() const;
   // The options for one scenario: its `option` lines (lang::ScenarioOption) choose what the command
   // line left to its default (strategy, seed, executions, depth, preemption bound), and its limits
   // apply when they are tighter than the command line's (a file cannot raise a limit).

@@ -17,6 +17,7 @@
 
 #include "checker/cli/commands.hpp"
 #include "checker/cli/exit_codes.hpp"
+#include "checker/cli/scenario_files.hpp"
 #include "checker/explore/explorer.hpp"
 #include "checker/explore/schedule.hpp"
 #include "checker/interp/scenario.hpp"
@@ -128,11 +129,16 @@ int finish_game(const Position& turn, Stepper& stepper, const ModelProgram& prog
 
 struct PlayCommand {
   std::string path;
+  bool follow_symlinks = false;
 
   [[nodiscard]] int run() const;
 };
 
 int PlayCommand::run() const {
+  if (const std::string refused = refuse_scenario_file(path, follow_symlinks); !refused.empty()) {
+    std::cerr << refused << "\n";
+    return kExitBadInput;
+  }
   std::string errors;
   const auto scenario = interp::load_scenario(path, &errors);
   if (!scenario) {
@@ -221,6 +227,8 @@ void register_play(CLI::App& app, int* exit_code) {
   auto command = std::make_shared<PlayCommand>();
   CLI::App* sub = app.add_subcommand("play", "be the scheduler: pick the thread that runs at each step, find the race");
   sub->add_option("FILE", command->path, "the scenario file")->required();
+  sub->add_flag("--follow-symlinks", command->follow_symlinks,
+                "read a scenario file that is a symbolic link to a regular file (refused by default)");
   sub->footer(
       "At each step type a thread's name, `undo` or `quit`; without a terminal, one choice per line.\n"
       "Exit codes: 0 no violation (or quit), 1 the execution you scheduled has a violation, 2 bad input.\n\n"

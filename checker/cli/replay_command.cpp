@@ -6,6 +6,7 @@
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/html_output.hpp"
 #include "checker/cli/options.hpp"
+#include "checker/cli/scenario_files.hpp"
 #include "checker/explore/explorer.hpp"
 #include "checker/interp/scenario.hpp"
 #include "checker/report/report.hpp"
@@ -21,6 +22,10 @@ struct ReplayCommand {
   std::string html;  // --html FILE
 
   [[nodiscard]] int run() const {
+    if (const std::string refused = refuse_scenario_file(path, options.follow_symlinks); !refused.empty()) {
+      std::cerr << refused << "\n";
+      return kExitBadInput;
+    }
     std::string errors;
     const auto scenario = interp::load_scenario(path, &errors);
     if (!scenario) {

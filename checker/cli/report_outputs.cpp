@@ -34,8 +34,8 @@ void ReportOptions::add_to(CLI::App& command, Command which) {
   }
 }
 
-void ReportOutputs::not_run(const std::string& path) {
-  junit_.add(JunitCase{path, JunitCase::Outcome::Skipped, 0, "", "not run (" + stop_words() + ")", ""});
+void ReportOutputs::not_run(const std::string& path, const std::string& why) {
+  junit_.add(JunitCase{path, JunitCase::Outcome::Skipped, 0, "", "not run (" + why + ")", ""});
 }
 
 void ReportOutputs::not_loaded(const std::string& path, const std::string& diagnostics) {

@@ -33,7 +33,7 @@ class ReportOutputs {
  public:
   explicit ReportOutputs(const ReportOptions& options);
 
-  void not_run(const std::string& path);
+  void not_run(const std::string& path, const std::string& why);
   void not_loaded(const std::string& path, const std::string& diagnostics);
   // `config` with an observer that draws the execution tree when --dot asks for it (an observer
   // already set still runs first). `layout` must outlive the exploration.

@@ -67,6 +67,15 @@ void scan_folder(const std::string& path, bool follow_symlinks, ScenarioFiles& o
 
 }  // namespace
 
+std::string refuse_scenario_file(const std::string& path, bool follow_symlinks) {
+  std::error_code ec;
+  const fs::file_status own = fs::symlink_status(path, ec);
+  if (ec || !fs::exists(own)) return one_line(path) + ": error: no such file";
+  if (fs::is_directory(own)) return one_line(path) + ": error: is a folder; give scenario files (check and test take folders)";
+  const std::string why = refusal(path, own, follow_symlinks);
+  return why.empty() ? "" : one_line(path) + ": " + why;
+}
+
 ScenarioFiles collect_scenarios(const std::vector<std::string>& paths, bool follow_symlinks) {
   ScenarioFiles out;
   for (const std::string& path : paths) {

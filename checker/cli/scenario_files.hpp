@@ -17,6 +17,11 @@ struct ScenarioFiles {
   std::vector<std::string> errors;  // paths that do not exist, refused files, folders without scenarios
 };
 
+// For the commands that read one file each (replay, play, compile): the error line that refuses
+// `path` under the same policy (a symbolic link without follow_symlinks, a FIFO, a device, a
+// folder, a control character), or "" when it may be read. Nothing of the file is opened.
+[[nodiscard]] std::string refuse_scenario_file(const std::string& path, bool follow_symlinks);
+
 [[nodiscard]] ScenarioFiles collect_scenarios(const std::vector<std::string>& paths, bool follow_symlinks = false);
 
 }  // namespace preempt::cli

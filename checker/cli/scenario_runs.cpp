@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "checker/cli/progress.hpp"
 #include "checker/cli/scenario_files.hpp"
 #include "checker/explore/explorer.hpp"
@@ -19,6 +21,7 @@ namespace {
 // One scenario's run, made by whichever thread explored it and handed to the command in order.
 struct Slot {
   bool not_run = false;
+  std::string not_run_why;  // not_run: why (ScenarioHandlers::not_run)
   std::string errors;
   std::unique_ptr<interp::LoadedScenario> scenario;
   std::optional<CommonOptions> options;
@@ -28,14 +31,35 @@ struct Slot {
   bool done = false;
 };
 
+// Why loading stopped, while the scopes that may have stopped it are still in force.
+std::string loading_stop_words(const StopDeadline& deadline, const CommonOptions& options) {
+  if (deadline.expired()) return fmt::format("the time limit ({} s) ran out while it loaded", options.max_time);
+  if (stop_reason() == StopReason::Memory) {
+    return fmt::format("the memory limit ({} MiB) was reached while it loaded", options.memory_limit_mib());
+  }
+  return stop_words();
+}
+
 // Loads and explores one scenario on the calling thread (with its own deadline: rt/stop.hpp).
 void explore_into(Slot& slot, const std::string& path, const CommonOptions& options, ReportOutputs* outputs,
                   const ScenarioHandlers& handlers, bool progress_line) {
   if (stop_polled()) {
     slot.not_run = true;
+    slot.not_run_why = stop_words();
     return;
   }
-  slot.scenario = interp::load_scenario(path, &slot.errors);
+  {
+    // Loading runs under the command line's limits too: a stop while a big file loads ends it at
+    // once (the front end polls, rt/stop.hpp), and the scenario is not run.
+    const StopMemoryLimit memory(options.memory_limit_mib() << 20);
+    const StopDeadline deadline(options.max_time);
+    slot.scenario = interp::load_scenario(path, &slot.errors);
+    if (!slot.scenario && stop_known()) {
+      slot.not_run = true;
+      slot.not_run_why = loading_stop_words(deadline, options);
+      return;
+    }
+  }
   if (!slot.scenario) return;
   slot.options = options.for_scenario(slot.scenario->program().options);
   slot.config = slot.options->config();
@@ -51,8 +75,8 @@ void explore_into(Slot& slot, const std::string& path, const CommonOptions& opti
 // Hands one finished slot to the command.
 void deliver(Slot& slot, const std::string& path, bool last, ReportOutputs& outputs, const ScenarioHandlers& handlers) {
   if (slot.not_run) {
-    outputs.not_run(path);
-    handlers.not_run(path);
+    outputs.not_run(path, slot.not_run_why);
+    handlers.not_run(path, slot.not_run_why);
     return;
   }
   if (!slot.scenario) {

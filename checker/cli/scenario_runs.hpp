@@ -26,7 +26,9 @@ struct ScenarioRun {
 };
 
 struct ScenarioHandlers {
-  std::function<void(const std::string& path)> not_run;                               // interrupted before it
+  // Stopped before it was explored (an interrupt, the run's budget; or a limit while it loaded):
+  // `why` says which, in words that follow "not run (".
+  std::function<void(const std::string& path, const std::string& why)> not_run;
   std::function<void(const std::string& path, const std::string& errors)> not_loaded;  // its diagnostics
   std::function<void(const ScenarioRun& run)> checked;
   // Adjusts the exploration of one scenario (a walkthrough for an HTML page, say); may be empty.

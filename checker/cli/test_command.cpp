@@ -84,15 +84,15 @@ int TestCommand::run() const {
       pages.prepare(path, layout, config);
     };
   }
-  handlers.not_run = [&](const std::string& path) {
+  handlers.not_run = [&](const std::string& path, const std::string& why) {
     if (json) {
       nlohmann::ordered_json j;
       j["scenario"] = path;
       j["verdict"] = "not-run";
-      j["test"] = {{"passed", false}, {"reason", "not run (" + stop_words() + ")"}};
+      j["test"] = {{"passed", false}, {"reason", "not run (" + why + ")"}};
       std::cout << json_line(j) << "\n";
     } else {
-      std::cout << "STOP " << one_line(path) << ": not run (" << stop_words() << ")\n";
+      std::cout << "STOP " << one_line(path) << ": not run (" << why << ")\n";
     }
     ++stopped;
   };

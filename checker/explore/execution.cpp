@@ -164,6 +164,11 @@ ThreadContext& Execution::start_thread(const ThreadSpec& spec, const std::string
   thread.start(name != nullptr ? *name : spec.name, &spec.entry, spec.body);
   thread.resume();
   after_resume(thread);
+  // Past the first threads, one parked at its first step gives its stack back until it runs
+  // (ThreadContext, "Restarting"): the pool then holds stacks for the threads that have got past
+  // their first step, not one per thread. The first ones keep theirs: a restart runs the thread's
+  // local code before its first step again, which small models need not pay.
+  if (id >= kStacksKeptAtFirstStep) thread.release_stack();
   return thread;
 }
 
@@ -176,6 +181,10 @@ ExecutionEnd Execution::run(Chooser& chooser) {
   for (const ThreadSpec& spec : program_.threads) {
     start_thread(spec);
     if (outcome_.end && !run_on_) return *outcome_.end;
+    if (stop_due()) {  // thousands of threads take a while to start: a stop cuts that too
+      end_with(ExecutionEnd::StepLimit);
+      return *outcome_.end;
+    }
   }
   for (const models::ContextRequest& request : init_contexts_) {  // what init queued, armed or started
     start_context(request);
@@ -204,7 +213,7 @@ ExecutionEnd Execution::run(Chooser& chooser) {
       }
       break;
     }
-    if (steps_ >= options_.max_steps || stop_due_at(steps_)) {
+    if (steps_ >= options_.max_steps || stop_due()) {
       if (run_on_) {
         outcome_.cut_after_end = fmt::format("the step limit ({} steps)", options_.max_steps);
         break;
@@ -480,7 +489,7 @@ void Execution::continue_alone(Phase phase, const ThreadSpec& spec) {
       deadlock();
       return;
     }
-    if (steps_ >= options_.max_steps || stop_due_at(steps_)) {
+    if (steps_ >= options_.max_steps || stop_due()) {
       outcome_.limit_thread = thread.id();
       end_with(ExecutionEnd::StepLimit);
       return;

@@ -160,10 +160,14 @@ std::string proven_minimal(std::uint32_t preemptions) {
 }
 
 // Why a stop request ended the run: this run's own time limit, an enclosing one (a `test` run's
-// budget), or an interrupt.
+// budget), the memory limit, or an interrupt.
 std::string stop_text(const StopDeadline& deadline, const CheckConfig& config) {
   if (deadline.expired()) return fmt::format("stopped at the time limit ({} s)", config.max_seconds);
   if (stop_reason() == StopReason::Deadline) return "stopped at the time budget of the whole run";
+  if (stop_reason() == StopReason::Memory) {
+    return fmt::format("stopped at the memory limit ({} MiB, the process's resident memory)",
+                       config.max_memory_bytes >> 20);
+  }
   return "interrupted";
 }
 
@@ -323,6 +327,7 @@ Counterexample counterexample_of(const Execution& execution) {
 ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
   ExploreResult result;
   const auto started = Clock::now();
+  const StopMemoryLimit memory(config.max_memory_bytes);
   const StopDeadline deadline(config.max_seconds);
   Execution execution(program, execution_options(config));
   if (!run_init(program, execution, result)) {

@@ -7,6 +7,7 @@
 #include "checker/interp/compiler_internal.hpp"
 #include "checker/interp/source_text.hpp"
 #include "checker/rt/address.hpp"
+#include "checker/rt/stop.hpp"
 
 namespace preempt::interp {
 
@@ -142,6 +143,7 @@ CodeBody Compiler::compile_body(const std::string& name, const Body& body, Funct
 }
 
 std::size_t Compiler::emit(Opcode op, uint32_t a, int64_t b, uint32_t line) {
+  poll_or_throw();
   Instr in;
   in.op = op;
   in.a = a;

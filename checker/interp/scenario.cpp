@@ -11,6 +11,7 @@
 
 #include "checker/lang/diagnostics.hpp"
 #include "checker/lang/frontend.hpp"
+#include "checker/rt/stop.hpp"
 
 namespace preempt::interp {
 
@@ -20,15 +21,20 @@ LoadedScenario::LoadedScenario(Program program, VmLimits limits)
 
 std::unique_ptr<LoadedScenario> load_scenario_text(const std::string& path, std::string_view text,
                                                    std::string* errors, VmLimits limits) {
-  lang::Diagnostics diagnostics;
-  std::optional<Program> program = lang::compile_frontend(path, text, diagnostics);
-  if (!program) {
-    *errors = diagnostics.render_warnings() + diagnostics.render();
+  try {
+    lang::Diagnostics diagnostics;
+    std::optional<Program> program = lang::compile_frontend(path, text, diagnostics);
+    if (!program) {
+      *errors = diagnostics.render_warnings() + diagnostics.render();
+      return nullptr;
+    }
+    auto loaded = std::make_unique<LoadedScenario>(std::move(*program), limits);
+    loaded->set_warnings(diagnostics.render_warnings());
+    return loaded;
+  } catch (const StopRequested&) {
+    *errors = fmt::format("{}: stopped while loading\n", path);
     return nullptr;
   }
-  auto loaded = std::make_unique<LoadedScenario>(std::move(*program), limits);
-  loaded->set_warnings(diagnostics.render_warnings());
-  return loaded;
 }
 
 std::unique_ptr<LoadedScenario> load_scenario(const std::string& path, std::string* errors, VmLimits limits) {

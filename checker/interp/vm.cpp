@@ -24,6 +24,9 @@ void VmThread::begin(ThreadContext& context, Value self) {
   // execution abandoned): nothing here is left to unwind, and no state of this object is touched
   // (another execution may be using it by then).
   context.set_returns_on_abandon();
+  // Before its first visible step a thread's locals come from constants, its argument and global
+  // addresses only (reading shared state is a step): a run from the entry rebuilds that state.
+  context.set_restartable();
   frames_.clear();
   slots_.clear();
   stack_.clear();

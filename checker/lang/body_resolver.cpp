@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "checker/lang/resolver_internal.hpp"
+#include "checker/rt/stop.hpp"
 
 namespace preempt::lang::detail {
 
@@ -61,6 +62,7 @@ const BodyResolver::Binding* BodyResolver::find_local(std::string_view name) con
 // ---- statements
 
 StmtPtr BodyResolver::stmt(const syn::Stmt& s) {
+  poll_or_throw();
   switch (s.kind) {
     case StmtKind::Block: return block(s);
     case StmtKind::LocalDecl: return local_decl(s);

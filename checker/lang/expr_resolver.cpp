@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "checker/lang/resolver_internal.hpp"
+#include "checker/rt/stop.hpp"
 
 namespace preempt::lang::detail {
 
@@ -90,6 +91,7 @@ ExprPtr BodyResolver::condition(const syn::Expr& e) { return value(e); }
 // ---- expressions
 
 ExprPtr BodyResolver::expr(const syn::Expr& e) {
+  poll_or_throw();
   switch (e.kind) {
     case syn::ExprKind::IntLit: {
       ExprPtr r = new_expr(ExprKind::IntLit, e.loc);

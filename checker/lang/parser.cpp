@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "checker/lang/parser_internal.hpp"
+#include "checker/rt/stop.hpp"
 
 namespace preempt::lang::syntax {
 
@@ -18,6 +19,7 @@ namespace detail {
 void Parser::advance() {
   previous_ = current_;
   ++consumed_;
+  poll_or_throw();
   for (;;) {
     if (diags_.full()) {
       current_ = Token{TokenKind::Eof, previous_.loc, {}, 0, false};

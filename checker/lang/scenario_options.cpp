@@ -25,7 +25,7 @@ constexpr std::array kOptionRules = {
     OptionRule{"max-time", false, 1, 86'400, "seconds of wall time"},
     OptionRule{"max-steps", false, 1, 100'000'000, "steps per execution"},
     OptionRule{"max-executions", false, 1, uint64_t{1} << 62, "executions"},
-    OptionRule{"max-memory", false, 1, uint64_t{1} << 30, "MiB of stored states"},
+    OptionRule{"max-memory", false, 1, uint64_t{1} << 30, "MiB of memory the run may take"},
     OptionRule{"preemption-bound", false, 0, 1'000'000, "preemptions"},
     OptionRule{"seed", false, 0, uint64_t{1} << 62, "a seed"},
     OptionRule{"executions", false, 1, uint64_t{1} << 62, "sampled executions"},

@@ -8,6 +8,11 @@
 namespace preempt {
 
 OpResult ThreadContext::perform(const Op& op) {
+  if (rerunning_) {  // the run again has reached the step already taken: go on with its result
+    rerunning_ = false;
+    return result_;
+  }
+  ++performs_;
   pending_ = op;
   status_ = ThreadStatus::Pending;
   coroutine_.suspend();
@@ -29,16 +34,43 @@ void ThreadContext::start(const std::string& name, const ThreadEntry* entry, Fun
   body_ = body;
   state_source_ = nullptr;
   returns_on_abandon_ = false;
+  restartable_ = false;
+  released_ = false;
+  rerunning_ = false;
+  performs_ = 0;
   status_ = ThreadStatus::Running;
   coroutine_.start(pool_, &ThreadContext::run_entry, this);
 }
 
 void ThreadContext::resume() {
   status_ = ThreadStatus::Running;
+  if (released_) {
+    released_ = false;
+    rerunning_ = true;
+    coroutine_.start(pool_, &ThreadContext::run_entry, this);
+  }
   coroutine_.resume();
 }
 
+bool ThreadContext::release_stack() {
+  if (status_ != ThreadStatus::Pending || performs_ != 1 || !restartable_ || !returns_on_abandon_ || released_) {
+    return false;
+  }
+  abandoning_ = true;
+  coroutine_.resume();  // the code returns from its entry, its explicit state untouched
+  abandoning_ = false;
+  coroutine_.reset();   // a no-op once it returned
+  status_ = ThreadStatus::Pending;
+  released_ = true;
+  return true;
+}
+
 void ThreadContext::abandon() {
+  if (released_) {  // nothing runs: the thread has no coroutine
+    released_ = false;
+    status_ = ThreadStatus::Idle;
+    return;
+  }
   if (status_ == ThreadStatus::Pending && returns_on_abandon_) {
     abandoning_ = true;
     resume();  // the code returns from its entry; if it parks again instead, reset() unwinds it

@@ -15,6 +15,16 @@
 // whenever perform() comes back with exit_thread set (abandon() makes it do so; the scenario
 // interpreter keeps the promise): then abandoning costs one context switch. A thread that parks
 // again is unwound as before.
+//
+// Restarting: a thread parked at its first step need not keep a stack. Code that calls
+// set_restartable() (with set_returns_on_abandon()) promises that what it does before its first
+// perform() touches nothing outside its own explicit state, which a run from its entry rebuilds
+// exactly (the scenario VM: its locals before the first visible step come from constants only).
+// Then release_stack() ends the coroutine there, keeping the thread parked at the same pending
+// step, and its stack goes back to the pool; resume() runs the entry again on a stack from the
+// pool, and the first perform() returns the step's result at once instead of parking. So an
+// execution of thousands of threads that run one after another maps stacks only for those that
+// have got past their first step at once (Execution decides which threads release theirs).
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -53,6 +63,8 @@ class ThreadContext {
   [[nodiscard]] const Store& store_view() const { return *store_; }
   // See "Abandoning" above; reset by every start().
   void set_returns_on_abandon() { returns_on_abandon_ = true; }
+  // See "Restarting" above; reset by every start().
+  void set_restartable() { restartable_ = true; }
 
   // --- scheduler side ---
   // Prepares a run of `entry` (not owned: it must outlive the execution) under `name`, whose body
@@ -60,6 +72,10 @@ class ThreadContext {
   void start(const std::string& name, const ThreadEntry* entry, FunctionId body);
   void resume();
   void abandon();  // unwinds an unfinished thread at the end of an execution
+  // Parked at its first step and restartable: gives its stack back (see "Restarting"); false when
+  // it cannot.
+  bool release_stack();
+  [[nodiscard]] bool released() const { return released_; }
   void set_result(const OpResult& result) { result_ = result; }
   void attach_store(const Store* store) { store_ = store; }
   [[nodiscard]] ThreadStatus status() const { return status_; }
@@ -88,6 +104,10 @@ class ThreadContext {
   ThreadStatus status_ = ThreadStatus::Idle;
   bool returns_on_abandon_ = false;  // the code returns by itself when abandoned (see above)
   bool abandoning_ = false;          // abandon() resumed the thread to let it return
+  bool restartable_ = false;         // the code can be run again up to its first step (above)
+  bool released_ = false;            // parked at its first step without a coroutine
+  bool rerunning_ = false;           // run again up to its first step: perform() does not park
+  std::uint32_t performs_ = 0;       // perform() calls since start()
   Op pending_;
   OpResult result_;
 };

@@ -54,11 +54,11 @@ struct Signalled {
   double seconds = 0;
 };
 Signalled signal_check(const std::string& dir, const std::string& scenario, const char* signal,
-                       const std::string& extra = "") {
+                       const std::string& extra = "", double after = 0.5) {
   const std::string out = dir + "/out.txt";
   const auto start = Clock::now();
   const int code = shell(std::string("{ ") + PREEMPT_BINARY + " check --max-time 60 " + extra + " " + scenario + " >" +
-                         out + " 2>" + dir + "/err.txt </dev/null & pid=$!; sleep 0.5; kill -" + signal +
+                         out + " 2>" + dir + "/err.txt </dev/null & pid=$!; sleep " + std::to_string(after) + "; kill -" + signal +
                          " $pid; wait $pid; }");
   return {code, slurp(out), seconds_since(start)};
 }
@@ -143,7 +143,7 @@ TEST_CASE("a FIFO is refused at once, given or found in a folder", "[cli][untrus
   // The loader itself never blocks on one either (replay takes its file directly).
   const auto replayed = run_preempt("replay " + dir + "/pipe.scn --schedule t");
   CHECK(replayed.exit_code == 2);
-  CHECK_THAT(replayed.err, Catch::Contains("not a regular file"));
+  CHECK_THAT(replayed.err, Catch::Contains("pipe.scn: error: a FIFO; only regular files are read"));
   CHECK(seconds_since(start) < 5.0);
 }
 
@@ -298,4 +298,110 @@ TEST_CASE("limits harness: random endless scenarios end within 2x --max-time wit
     const nlohmann::json report = nlohmann::json::parse(run.out);
     CHECK(report["verdict"] == "incomplete");
   }
+}
+
+// One memory limit for everything a run makes grow (here the trace of an endless execution, which
+// --max-steps would let reach gigabytes): the run stops at --max-memory, incomplete, exit 3, and
+// names the limit; it never runs out of memory.
+TEST_CASE("max-memory stops a run that grows without end, whatever grows", "[cli][untrusted][memory]") {
+  const std::string dir = scratch("max_memory");
+  write(dir + "/grow.scn", "int g;\nthread t { while (1) { g = g + 1; } }\nexpect safe;\n");
+  const auto start = Clock::now();
+  const auto run = run_preempt("check --format json --strategy dfs --max-steps 100000000 --max-memory 32 " + dir + "/grow.scn");
+  CHECK(seconds_since(start) < 20.0);
+  CHECK(run.exit_code == 3);
+  const nlohmann::json report = nlohmann::json::parse(run.out);
+  CHECK(report["verdict"] == "incomplete");
+  CHECK(report["incomplete_reasons"].dump().find("stopped at the memory limit (32 MiB") != std::string::npos);
+  // A scenario's own `option max-memory` only tightens the command line's limit.
+  write(dir + "/pinned.scn", "option max-memory 16;\nint g;\nthread t { while (1) { g = g + 1; } }\nexpect safe;\n");
+  const auto pinned = run_preempt("check --strategy dfs --max-steps 100000000 " + dir + "/pinned.scn");
+  CHECK(pinned.exit_code == 3);
+  CHECK_THAT(pinned.out, Catch::Contains("stopped at the memory limit (16 MiB"));
+}
+
+// Threads parked at their first step give their stacks back (ThreadContext, "Restarting"): 4000
+// threads that run one after another need a few stacks, not 4000 (1 GB of address space before).
+TEST_CASE("thread t[4000] runs without a stack per thread", "[cli][untrusted][memory]") {
+  const std::string dir = scratch("stacks");
+  write(dir + "/many.scn", "int g;\nthread t[4000] { g = 1; }\nexpect safe;\n");
+  const auto start = Clock::now();
+  const auto run = run_preempt("check --max-time 1 " + dir + "/many.scn");
+  CHECK(seconds_since(start) < 4.0);
+  CHECK(run.exit_code == 3);
+  CHECK_THAT(run.out, Catch::Contains("stopped at the time limit (1 s)"));
+#if !defined(PREEMPT_TEST_SANITIZED)  // ASan reserves terabytes of address space
+  // 400 MB of address space: 4000 stacks of 256 KiB would not fit.
+  const int code = shell("ulimit -v 400000 && " + std::string(PREEMPT_BINARY) + " check --strategy dfs --max-executions 3 " +
+                         dir + "/many.scn >" + dir + "/out.txt 2>&1");
+  CHECK(code == 3);
+  CHECK_THAT(slurp(dir + "/out.txt"), Catch::Contains("stopped at the execution limit (3 executions)"));
+#endif
+}
+
+// Kernel contexts count as threads: 2000 work items queued by one thread stop at --max-time too.
+TEST_CASE("max-time holds with thousands of kernel contexts", "[cli][untrusted][limits]") {
+  const std::string dir = scratch("contexts");
+  write(dir + "/works.scn",
+        "int g;\nstruct work_struct w[2000];\nvoid work_fn() { g = g + 1; }\n"
+        "init { for (int i = 0; i < 2000; i++) { INIT_WORK(&w[i], work_fn); } }\n"
+        "thread t { for (int i = 0; i < 2000; i++) { schedule_work(&w[i]); } }\n"
+        "thread u[1000] { g = 2; }\nexpect safe;\n");
+  for (const char* strategy : {"dpor", "stateful"}) {
+    INFO(strategy);
+    const auto start = Clock::now();
+    const auto run = run_preempt(std::string("check --strategy ") + strategy + " --max-time 0.5 " + dir + "/works.scn");
+    CHECK(seconds_since(start) < 2 * 0.5 + 1.0);
+    CHECK(run.exit_code == 3);
+    CHECK_THAT(run.out, Catch::Contains("stopped at the time limit (0.5 s)"));
+  }
+}
+
+// A file at the size limit takes a while to load: a time limit or a signal stops the loading
+// itself (the front end polls), not only what comes after.
+TEST_CASE("the deadline or a signal during the loading of a 4 MiB file stops it", "[cli][untrusted][limits]") {
+  const std::string dir = scratch("loading");
+  const std::size_t statements = ((4u << 20) - 100) / 7;
+  std::string text = "int g;\nthread t {\n";
+  text.reserve(4u << 20);
+  for (std::size_t i = 0; i < statements; ++i) text += "g = 1;\n";
+  write(dir + "/big.scn", text + "}\nexpect safe;\n");
+  const auto start = Clock::now();
+  const auto run = run_preempt("check --format json --max-time 0.1 " + dir + "/big.scn");
+  CHECK(seconds_since(start) < 3.0);
+  CHECK(run.exit_code == 3);
+  CHECK_THAT(run.err, Catch::Contains("big.scn: not checked (the time limit (0.1 s) ran out while it loaded)"));
+  CHECK(nlohmann::json::parse(run.out)["verdict"] == "not-run");
+  const auto tested = run_preempt("test --max-time 0.1 " + dir + "/big.scn");
+  CHECK(tested.exit_code == 3);
+  CHECK_THAT(tested.out, Catch::Contains("STOP "));
+  const Signalled signalled = signal_check(dir, dir + "/big.scn", "INT", "", 0.1);
+  CHECK(signalled.code == 3);
+  CHECK(signalled.seconds < 3.0);
+  CHECK_THAT(slurp(dir + "/err.txt"), Catch::Contains("big.scn: not checked (interrupted)"));
+}
+
+// replay, play and compile read their files under the same policy as check and test.
+TEST_CASE("replay, play and compile refuse symbolic links and FIFOs like check", "[cli][untrusted][files]") {
+  const std::string dir = scratch("commands");
+  write(dir + "/secret", "SECRET-KEY-MATERIAL\n");
+  write(dir + "/ok.scn", "int g;\nthread t { g = 1; }\nexpect safe;\n");
+  fs::create_symlink(dir + "/secret", dir + "/x.scn");
+  fs::create_symlink(dir + "/ok.scn", dir + "/link.scn");
+  REQUIRE(::mkfifo((dir + "/pipe.scn").c_str(), 0600) == 0);
+  const std::string commands[] = {"replay --schedule t ", "play ", "compile "};
+  for (const std::string& command : commands) {
+    INFO(command);
+    const auto linked = run_preempt(command + dir + "/x.scn");
+    CHECK(linked.exit_code == 2);
+    CHECK_THAT(linked.err, Catch::Contains("x.scn: error: a symbolic link; not followed"));
+    CHECK_THAT(linked.out + linked.err, !Catch::Contains("SECRET"));
+    const auto piped = run_preempt(command + dir + "/pipe.scn");
+    CHECK(piped.exit_code == 2);
+    CHECK_THAT(piped.err, Catch::Contains("pipe.scn: error: a FIFO; only regular files are read"));
+    const auto followed = run_preempt(command + "--follow-symlinks " + dir + "/link.scn");
+    CHECK_THAT(followed.err, !Catch::Contains("error"));
+  }
+  CHECK(run_preempt("compile --follow-symlinks " + dir + "/link.scn").exit_code == 0);
+  CHECK(run_preempt("replay --schedule t --follow-symlinks " + dir + "/link.scn").exit_code == 0);
 }
