@@ -104,21 +104,17 @@ const TraceEntry& DporChooser::entry_of(const Execution& execution, std::size_t 
   return execution.trace()[levels_[level].entry];
 }
 
-std::int64_t DporChooser::previous_of(std::size_t end, ThreadId thread) const {
-  for (std::size_t k = end; k-- > 0;) {
-    if (levels_[k].event.thread == thread) return static_cast<std::int64_t>(k);
-  }
-  for (std::size_t k = end; k-- > 0;) {
-    if (levels_[k].event.spawned == thread) return static_cast<std::int64_t>(k);
-  }
-  return -1;
-}
-
 void DporChooser::widen(std::uint32_t threads) {
   const std::uint32_t stride = std::max(threads, 2 * stride_);
-  std::vector<std::uint32_t> wider(std::max<std::size_t>(levels_.capacity(), 1) * stride, 0);
-  for (std::size_t k = 0; k < valid_; ++k) std::copy_n(&clocks_[k * stride_], stride_, &wider[k * stride]);
+  const std::size_t rows = std::max<std::size_t>(levels_.capacity(), 1);
+  std::vector<std::uint32_t> wider(rows * stride, 0);
+  std::vector<std::int32_t> wider_deps(rows * stride, -1);
+  for (std::size_t k = 0; k < valid_; ++k) {
+    std::copy_n(&clocks_[k * stride_], stride_, &wider[k * stride]);
+    std::copy_n(&deps_[k * stride_], stride_, &wider_deps[k * stride]);
+  }
   clocks_ = std::move(wider);
+  deps_ = std::move(wider_deps);
   stride_ = stride;
 }
 
@@ -126,13 +122,28 @@ bool DporChooser::happens_before(std::size_t a, std::size_t b) const {
   return clocks_[b * stride_ + levels_[a].event.thread] >= levels_[a].index;
 }
 
-// Called with k == valid_: the levels below k have their clocks.
+void DporChooser::sync_history(std::size_t end) {
+  if (history_.size() > end) history_.clear();
+  for (std::size_t k = history_.size(); k < end; ++k) {
+    const Event& e = levels_[k].event;
+    history_.add(e.thread, e.fp, e.spawned);
+  }
+}
+
+// Called with k == valid_: the levels below k have their clocks. The join of the clocks of the
+// last dependent step of each thread is the join over all dependent steps: a thread's clocks only
+// grow along its steps.
 void DporChooser::compute_clock(std::size_t k) {
   Level& level = levels_[k];
   const ThreadId t = level.event.thread;
-  if (t >= stride_) widen(t + 1);
-  if (clocks_.size() < (k + 1) * stride_) clocks_.resize(2 * (k + 1) * stride_, 0);
-  level.pred = previous_of(k, t);
+  const ThreadId widest = level.event.spawned == kNone ? t : std::max(t, level.event.spawned);
+  if (widest >= stride_) widen(widest + 1);
+  if (clocks_.size() < (k + 1) * stride_) {
+    clocks_.resize(2 * (k + 1) * stride_, 0);
+    deps_.resize(clocks_.size(), -1);
+  }
+  sync_history(k);
+  level.pred = history_.previous_of(t);
   const bool after_own = level.pred >= 0 && levels_[static_cast<std::size_t>(level.pred)].event.thread == t;
   level.index = after_own ? levels_[static_cast<std::size_t>(level.pred)].index + 1 : 1;
   std::uint32_t* ck = &clocks_[k * stride_];
@@ -141,13 +152,16 @@ void DporChooser::compute_clock(std::size_t k) {
   } else {
     std::fill_n(ck, stride_, 0);
   }
-  for (std::size_t j = 0; j < k; ++j) {
-    const Event& ej = levels_[j].event;
-    if (ej.thread == t || !depends(ej, level.event)) continue;
-    const std::uint32_t* cj = &clocks_[j * stride_];
-    for (std::uint32_t u = 0; u < stride_; ++u) ck[u] = std::max(ck[u], cj[u]);
+  std::int32_t* deps = &deps_[k * stride_];
+  history_.last_conflicting(level.event.fp, std::span<std::int32_t>(deps, stride_));
+  deps[t] = -1;  // the thread's own steps come before it through pred
+  for (std::uint32_t u = 0; u < stride_; ++u) {
+    if (deps[u] < 0) continue;
+    const std::uint32_t* cj = &clocks_[static_cast<std::size_t>(deps[u]) * stride_];
+    for (std::uint32_t v = 0; v < stride_; ++v) ck[v] = std::max(ck[v], cj[v]);
   }
   ck[t] = level.index;
+  history_.add(t, level.event.fp, level.event.spawned);
 }
 
 ThreadId DporChooser::choose(const SchedulingPoint& point) {
@@ -228,7 +242,8 @@ bool DporChooser::weak_initial(const std::vector<Event>& v, const Event& candida
 // insert_[E](v, wut): descend while some child's thread is a weak initial of what is left of v;
 // stop when that child is a leaf (v is covered) or v is used up; else add v as a new branch.
 void DporChooser::insert(std::uint32_t level, const std::vector<Event>& sequence) {
-  std::vector<Event> v = sequence;
+  std::vector<Event>& v = remaining_;
+  v.assign(sequence.begin(), sequence.end());
   std::uint32_t node = levels_[level].root;
   for (;;) {
     bool descended = false;
@@ -257,24 +272,49 @@ void DporChooser::insert(std::uint32_t level, const std::vector<Event>& sequence
 // which may have *enabled* a blocking k (the unlock before a lock, the complete before a wait, a
 // write before an await) does not force anything, since the race to reverse is then with an
 // earlier competitor (the lock before that unlock). k's own earlier steps must not come after j.
-bool DporChooser::races(const Execution& execution, std::size_t j, std::size_t k, const Event& ek, const Op& ok,
-                        std::int64_t own_pred) const {
-  const Event& ej = levels_[j].event;
-  if (ej.thread == ek.thread || !depends(ej, ek)) return false;
-  if (ej.spawned == ek.thread) return false;  // creation is not a race
-  if (own_pred > static_cast<std::int64_t>(j) && happens_before(j, static_cast<std::size_t>(own_pred))) return false;
-  const bool blocking = models::may_block(ok.kind);
-  for (std::size_t m = j + 1; m < k; ++m) {
-    const Event& em = levels_[m].event;
-    if (em.thread == ek.thread || !depends(em, ek)) continue;
-    if (blocking && may_enable(entry_of(execution, m).op, ok)) continue;
+// For a k that cannot block, the predecessors that matter are the last dependent step of each
+// thread (deps): an earlier one comes before its thread's last one, so only those can race, and
+// one of them races unless it comes before another of them or before k's previous step.
+void DporChooser::plain_races(const Event& ek, const std::int32_t* deps, std::int64_t own_pred,
+                              std::vector<std::uint32_t>& out) const {
+  out.clear();
+  for (std::uint32_t u = 0; u < stride_; ++u) {
+    if (u == ek.thread || deps[u] < 0) continue;
+    const auto j = static_cast<std::size_t>(deps[u]);
+    if (levels_[j].event.spawned == ek.thread) continue;  // creation is not a race
+    if (own_pred > deps[u] && happens_before(j, static_cast<std::size_t>(own_pred))) continue;
+    bool ordered = false;
+    for (std::uint32_t v = 0; v < stride_ && !ordered; ++v) {
+      ordered = v != u && v != ek.thread && deps[v] > deps[u] && happens_before(j, static_cast<std::size_t>(deps[v]));
+    }
+    if (!ordered) out.push_back(static_cast<std::uint32_t>(j));
+  }
+  std::sort(out.begin(), out.end());  // reversals are inserted level by level, as they always were
+}
+
+// For a blocking k every dependent step may race (a thread's earlier lock as well as its unlock),
+// so each earlier level is looked at, latest first, with the clocks of the competitors after it
+// that do force an order (neither an enabler nor a mere reader) joined in suffix_: j comes before
+// one of them exactly when suffix_ reaches j in j's thread.
+void DporChooser::blocking_races(const Execution& execution, std::size_t k, const Event& ek, const Op& ok,
+                                 std::int64_t own_pred, std::vector<std::uint32_t>& out) {
+  out.clear();
+  suffix_.assign(stride_, 0);
+  for (std::size_t j = k; j-- > 0;) {
+    const Event& ej = levels_[j].event;
+    if (ej.thread == ek.thread || !depends(ej, ek)) continue;
+    const bool before_own = own_pred > static_cast<std::int64_t>(j) && happens_before(j, static_cast<std::size_t>(own_pred));
+    if (ej.spawned != ek.thread && !before_own && suffix_[ej.thread] < levels_[j].index) {
+      out.push_back(static_cast<std::uint32_t>(j));
+    }
     // A step that only reads what a blocking k changes (completion_done before a wait) neither
     // enabled nor disabled k, so it does not hide k's race with the step that did: moving k before
     // that reader alone may leave k blocked, and then only the reversal with j reaches k's order.
-    if (blocking && !writes_into(em.fp, ek.fp)) continue;
-    if (happens_before(j, m)) return false;
+    if (may_enable(entry_of(execution, j).op, ok) || !writes_into(ej.fp, ek.fp)) continue;
+    const std::uint32_t* cj = &clocks_[j * stride_];
+    for (std::uint32_t u = 0; u < stride_; ++u) suffix_[u] = std::max(suffix_[u], cj[u]);
   }
-  return true;
+  std::reverse(out.begin(), out.end());
 }
 
 bool DporChooser::after(std::size_t m, std::size_t j, std::span<const std::uint32_t> excluded) const {
@@ -332,8 +372,8 @@ void DporChooser::reversals(const Execution& execution, std::size_t k, const Eve
     return own_pred >= static_cast<std::int64_t>(m) &&
            (own_pred == static_cast<std::int64_t>(m) || happens_before(m, static_cast<std::size_t>(own_pred)));
   };
-  for (std::size_t j = 0; j < k; ++j) {
-    if (!races(execution, j, k, ek, ok, own_pred)) continue;
+  blocking_races(execution, k, ek, ok, own_pred, partners_);
+  for (const std::uint32_t j : partners_) {
     later_.clear();
     for (std::size_t m = j + 1; m < k; ++m) {
       const Event& em = levels_[m].event;
@@ -398,10 +438,9 @@ void DporChooser::finish(const Execution& execution) {
     }
   };
   // A step k that cannot block races with the steps before it that nothing else orders it after.
-  const auto reverse_races = [&](std::size_t k, const Event& ek, const Op& ok, std::int64_t pred) {
-    for (std::size_t j = 0; j < k; ++j) {
-      if (races(execution, j, k, ek, ok, pred)) reverse(j, {}, k, ek);
-    }
+  const auto reverse_races = [&](std::size_t k, const Event& ek, const std::int32_t* deps, std::int64_t pred) {
+    plain_races(ek, deps, pred, partners_);
+    for (const std::uint32_t j : partners_) reverse(j, {}, k, ek);
   };
   for (std::size_t k = 0; k < n; ++k) {
     const Level& level = levels_[k];
@@ -410,7 +449,7 @@ void DporChooser::finish(const Execution& execution) {
       reverse_records(runnable_, level.runnable_begin, level.runnable_end, k, level.event);
       continue;
     }
-    reverse_races(k, level.event, op, level.pred);
+    reverse_races(k, level.event, &deps_[k * stride_], level.pred);
   }
   // The steps threads still wanted to take when the execution ended (blocked in a deadlock, or
   // never scheduled) race too: a write that disabled a waiting thread's await, say, must be
@@ -420,20 +459,25 @@ void DporChooser::finish(const Execution& execution) {
   // finished, and a violation there leaves it parked at a step no reversal can move earlier.
   std::uint32_t threads = threads_;
   if (n > 0 && levels_[n - 1].event.spawned != kNone) threads = std::max(threads, levels_[n - 1].event.spawned + 1);
-  for (ThreadId t = 0; t < std::min(threads, execution.thread_count()); ++t) {
+  threads = std::min(threads, execution.thread_count());
+  if (threads > stride_) widen(threads);
+  sync_history(n);
+  for (ThreadId t = 0; t < threads; ++t) {
     if (!execution.waiting_at_end(t)) continue;
     const Op& op = execution.pending(t);
     Event et;
     et.thread = t;
     et.fp = footprint_of(op, layout_);
-    const std::int64_t pred = previous_of(n, t);
+    const std::int64_t pred = history_.previous_of(t);
     if (models::may_block(op.kind)) {
       records_.clear();
       reversals(execution, n, et, op, pred, records_);
       reverse_records(records_, 0, records_.size(), n, et);
       continue;
     }
-    reverse_races(n, et, op, pred);
+    end_deps_.resize(stride_);
+    history_.last_conflicting(et.fp, end_deps_);
+    reverse_races(n, et, end_deps_.data(), pred);
   }
 }
 
