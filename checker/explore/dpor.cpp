@@ -51,10 +51,10 @@ DporChooser::DporChooser(const ModelLayout& layout) : layout_(layout) {
   widen(8);
 }
 
-bool DporChooser::depends(const Event& a, const Event& b) {
+bool DporChooser::depends(const Event& a, const Event& b) const {
   if (a.thread == b.thread) return true;
   if (a.spawned == b.thread || b.spawned == a.thread) return true;  // a thread runs after its creation
-  return conflict(a.fp, b.fp);
+  return conflict(footprint(a), footprint(b));
 }
 
 std::uint32_t DporChooser::new_node(const Event& event) {
@@ -66,22 +66,34 @@ std::uint32_t DporChooser::new_node(const Event& event) {
     index = static_cast<std::uint32_t>(nodes_.size());
     nodes_.emplace_back();
   }
-  nodes_[index].event = event;
-  nodes_[index].children.clear();
+  nodes_[index] = Node{event};
   return index;
 }
 
+void DporChooser::append_child(std::uint32_t parent, std::uint32_t child) {
+  Node& p = nodes_[parent];
+  if (p.first_child == kNoNode) {
+    p.first_child = child;
+  } else {
+    nodes_[p.last_child].next_sibling = child;
+  }
+  p.last_child = child;
+}
+
 void DporChooser::free_subtree(std::uint32_t node) {
-  for (std::uint32_t child : nodes_[node].children) free_subtree(child);
-  nodes_[node].children.clear();
+  for (std::uint32_t child = nodes_[node].first_child; child != kNoNode;) {
+    const std::uint32_t next = nodes_[child].next_sibling;
+    free_subtree(child);
+    child = next;
+  }
   free_nodes_.push_back(node);
 }
 
-DporChooser::Event DporChooser::event_of(const SchedulingPoint& point, ThreadId thread) const {
+DporChooser::Event DporChooser::event_of(const SchedulingPoint& point, ThreadId thread) {
   Event event;
   event.thread = thread;
   const Op& op = point.execution->pending(thread);
-  event.fp = footprint_of(op, layout_);
+  event.fp = footprints_.intern(footprint_of(op, layout_));
   if (point.execution->spawns(thread)) event.spawned = point.execution->thread_count();
   return event;
 }
@@ -93,7 +105,7 @@ DporChooser::Level DporChooser::make_level(std::size_t position) {
     return level;
   }
   const Level& parent = levels_[position - 1];
-  level.root = nodes_[parent.root].children.front();
+  level.root = nodes_[parent.root].first_child;
   for (const SleepEntry& entry : parent.sleep) {
     if (!depends(entry.event, parent.event)) level.sleep.push_back(entry);
   }
@@ -126,7 +138,7 @@ void DporChooser::sync_history(std::size_t end) {
   if (history_.size() > end) history_.clear();
   for (std::size_t k = history_.size(); k < end; ++k) {
     const Event& e = levels_[k].event;
-    history_.add(e.thread, e.fp, e.spawned);
+    history_.add(e.thread, footprint(e), e.spawned);
   }
 }
 
@@ -153,7 +165,7 @@ void DporChooser::compute_clock(std::size_t k) {
     std::fill_n(ck, stride_, 0);
   }
   std::int32_t* deps = &deps_[k * stride_];
-  history_.last_conflicting(level.event.fp, std::span<std::int32_t>(deps, stride_));
+  history_.last_conflicting(footprint(level.event), std::span<std::int32_t>(deps, stride_));
   deps[t] = -1;  // the thread's own steps come before it through pred
   for (std::uint32_t u = 0; u < stride_; ++u) {
     if (deps[u] < 0) continue;
@@ -161,7 +173,7 @@ void DporChooser::compute_clock(std::size_t k) {
     for (std::uint32_t v = 0; v < stride_; ++v) ck[v] = std::max(ck[v], cj[v]);
   }
   ck[t] = level.index;
-  history_.add(t, level.event.fp, level.event.spawned);
+  history_.add(t, footprint(level.event), level.event.spawned);
 }
 
 ThreadId DporChooser::choose(const SchedulingPoint& point) {
@@ -174,11 +186,11 @@ ThreadId DporChooser::choose(const SchedulingPoint& point) {
   const auto is_enabled = [&](ThreadId t) {
     return std::find(point.enabled.begin(), point.enabled.end(), t) != point.enabled.end();
   };
-  const std::vector<std::uint32_t>& children = nodes_[level.root].children;
+  const std::uint32_t wanted = nodes_[level.root].first_child;
   // Follow the wakeup tree. Its branches can run (see the header): a thread blocked where a branch
   // wants it means that the model did something else on an equivalent schedule.
-  if (!children.empty() && !is_enabled(nodes_[children.front()].event.thread)) {
-    const std::string& name = execution.thread_name(nodes_[children.front()].event.thread);
+  if (wanted != kNoNode && !is_enabled(nodes_[wanted].event.thread)) {
+    const std::string& name = execution.thread_name(nodes_[wanted].event.thread);
     error_ = position_ + 1 < levels_.size()
                  ? fmt::format("the model is not deterministic: replaying the same schedule, thread {} "
                                "cannot take step {}",
@@ -188,7 +200,7 @@ ThreadId DporChooser::choose(const SchedulingPoint& point) {
                                name, point.step);
     return kNone;
   }
-  if (children.empty()) {
+  if (wanted == kNoNode) {
     // Free choice: an enabled thread that is not asleep, the previous one first (no preemption).
     const auto asleep = [&](ThreadId t) {
       return std::any_of(level.sleep.begin(), level.sleep.end(),
@@ -210,9 +222,9 @@ ThreadId DporChooser::choose(const SchedulingPoint& point) {
       return kNone;
     }
     const std::uint32_t leaf = new_node(event_of(point, pick));
-    nodes_[level.root].children.push_back(leaf);  // `children` may dangle after new_node
+    append_child(level.root, leaf);
   }
-  const std::uint32_t chosen = nodes_[level.root].children.front();
+  const std::uint32_t chosen = nodes_[level.root].first_child;
   level.event = event_of(point, nodes_[chosen].event.thread);
   nodes_[chosen].event = level.event;
   if (position_ >= valid_) {
@@ -247,10 +259,10 @@ void DporChooser::insert(std::uint32_t level, const std::vector<Event>& sequence
   std::uint32_t node = levels_[level].root;
   for (;;) {
     bool descended = false;
-    for (std::uint32_t child : nodes_[node].children) {
+    for (std::uint32_t child = nodes_[node].first_child; child != kNoNode; child = nodes_[child].next_sibling) {
       const Event& event = nodes_[child].event;
       if (!weak_initial(v, event)) continue;
-      if (nodes_[child].children.empty()) return;
+      if (nodes_[child].first_child == kNoNode) return;
       const auto first = std::find_if(v.begin(), v.end(), [&](const Event& e) { return e.thread == event.thread; });
       if (first != v.end()) v.erase(first);
       if (v.empty()) return;
@@ -262,7 +274,7 @@ void DporChooser::insert(std::uint32_t level, const std::vector<Event>& sequence
   }
   for (const Event& event : v) {
     const std::uint32_t child = new_node(event);
-    nodes_[node].children.push_back(child);
+    append_child(node, child);
     node = child;
   }
 }
@@ -310,7 +322,7 @@ void DporChooser::blocking_races(const Execution& execution, std::size_t k, cons
     // A step that only reads what a blocking k changes (completion_done before a wait) neither
     // enabled nor disabled k, so it does not hide k's race with the step that did: moving k before
     // that reader alone may leave k blocked, and then only the reversal with j reaches k's order.
-    if (may_enable(entry_of(execution, j).op, ok) || !writes_into(ej.fp, ek.fp)) continue;
+    if (may_enable(entry_of(execution, j).op, ok) || !writes_into(footprint(ej), footprint(ek))) continue;
     const std::uint32_t* cj = &clocks_[j * stride_];
     for (std::uint32_t u = 0; u < stride_; ++u) suffix_[u] = std::max(suffix_[u], cj[u]);
   }
@@ -467,7 +479,7 @@ void DporChooser::finish(const Execution& execution) {
     const Op& op = execution.pending(t);
     Event et;
     et.thread = t;
-    et.fp = footprint_of(op, layout_);
+    et.fp = footprints_.intern(footprint_of(op, layout_));
     const std::int64_t pred = history_.previous_of(t);
     if (models::may_block(op.kind)) {
       records_.clear();
@@ -476,7 +488,7 @@ void DporChooser::finish(const Execution& execution) {
       continue;
     }
     end_deps_.resize(stride_);
-    history_.last_conflicting(et.fp, end_deps_);
+    history_.last_conflicting(footprint(et), end_deps_);
     reverse_races(n, et, end_deps_.data(), pred);
   }
 }
@@ -488,12 +500,14 @@ bool DporChooser::next() {
   threads_ = 0;
   while (!levels_.empty()) {
     Level& level = levels_.back();
-    std::vector<std::uint32_t>& children = nodes_[level.root].children;
-    if (!children.empty()) {
+    Node& root = nodes_[level.root];
+    if (root.first_child != kNoNode) {
       level.sleep.push_back({level.event});
-      free_subtree(children.front());
-      nodes_[level.root].children.erase(nodes_[level.root].children.begin());
-      if (!nodes_[level.root].children.empty()) {
+      const std::uint32_t explored = root.first_child;
+      root.first_child = nodes_[explored].next_sibling;
+      if (root.first_child == kNoNode) root.last_child = kNoNode;
+      free_subtree(explored);
+      if (nodes_[level.root].first_child != kNoNode) {
         valid_ = std::min(valid_, levels_.size() - 1);  // the step at this level changes
         // Branching after the last execution's reported end replays that end: a rerun.
         rerun_ = levels_.size() - 1 >= reported_choices_;

@@ -58,6 +58,7 @@
 #include "checker/explore/access_history.hpp"
 #include "checker/explore/chooser.hpp"
 #include "checker/explore/footprint.hpp"
+#include "checker/explore/footprint_table.hpp"
 #include "checker/rt/layout.hpp"
 #include "checker/rt/store.hpp"
 #include "checker/rt/trace.hpp"
@@ -88,15 +89,18 @@ class DporChooser final : public Strategy {
  private:
   struct Event {
     ThreadId thread = kNone;
-    Footprint fp;
+    std::uint32_t fp = 0;      // the step's footprint: its number in footprints_
     ThreadId spawned = kNone;  // a Spawn step: the thread it creates
   };
+  static constexpr std::uint32_t kNoNode = 0xffffffff;
   struct SleepEntry {
     Event event;
   };
-  struct Node {
+  struct Node {  // children in order: first_child, then each one's next_sibling
     Event event;
-    std::vector<std::uint32_t> children;
+    std::uint32_t first_child = kNoNode;
+    std::uint32_t last_child = kNoNode;
+    std::uint32_t next_sibling = kNoNode;
   };
   struct Level {
     Event event;                     // the step taken at this level in the current execution
@@ -110,13 +114,15 @@ class DporChooser final : public Strategy {
     std::uint32_t entry = 0;         // the step's trace entry (set when the next step is chosen)
   };
 
-  [[nodiscard]] static bool depends(const Event& a, const Event& b);
+  [[nodiscard]] bool depends(const Event& a, const Event& b) const;
+  [[nodiscard]] const Footprint& footprint(const Event& e) const { return footprints_[e.fp]; }
   [[nodiscard]] bool weak_initial(const std::vector<Event>& v, const Event& candidate) const;
   void insert(std::uint32_t level, const std::vector<Event>& v);
   std::uint32_t new_node(const Event& event);
+  void append_child(std::uint32_t parent, std::uint32_t child);
   void free_subtree(std::uint32_t node);
   Level make_level(std::size_t position);
-  [[nodiscard]] Event event_of(const SchedulingPoint& point, ThreadId thread) const;
+  [[nodiscard]] Event event_of(const SchedulingPoint& point, ThreadId thread);  // interns the footprint
   // Happens-before: the clock of level k (vector clocks of stride_ entries, one row per level),
   // and its row of deps_ (see the header).
   void compute_clock(std::size_t k);
@@ -157,6 +163,7 @@ class DporChooser final : public Strategy {
   std::size_t position_ = 0;
   std::size_t valid_ = 0;          // levels below it have their clock and reversal records
   std::vector<Node> nodes_;
+  FootprintTable footprints_;
   std::vector<std::uint32_t> free_nodes_;
   std::vector<std::uint32_t> clocks_;    // row k: the vector clock of level k
   std::vector<std::int32_t> deps_;       // row k: per thread, its last level before k that k depends on
