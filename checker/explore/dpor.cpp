@@ -98,18 +98,21 @@ DporChooser::Event DporChooser::event_of(const SchedulingPoint& point, ThreadId 
   return event;
 }
 
-DporChooser::Level DporChooser::make_level(std::size_t position) {
-  Level level;
-  if (position == 0) {
-    level.root = 0;
-    return level;
+void DporChooser::open_level() {
+  if (depth_ == levels_.size()) levels_.emplace_back();
+  Level& level = levels_[depth_];
+  std::vector<SleepEntry> sleep = std::move(level.sleep);  // its buffer is reused
+  sleep.clear();
+  level = Level{};
+  if (depth_ > 0) {
+    const Level& parent = levels_[depth_ - 1];
+    level.root = nodes_[parent.root].first_child;
+    for (const SleepEntry& entry : parent.sleep) {
+      if (!depends(entry.event, parent.event)) sleep.push_back(entry);
+    }
   }
-  const Level& parent = levels_[position - 1];
-  level.root = nodes_[parent.root].first_child;
-  for (const SleepEntry& entry : parent.sleep) {
-    if (!depends(entry.event, parent.event)) level.sleep.push_back(entry);
-  }
-  return level;
+  level.sleep = std::move(sleep);
+  ++depth_;
 }
 
 const TraceEntry& DporChooser::entry_of(const Execution& execution, std::size_t level) const {
@@ -181,7 +184,7 @@ ThreadId DporChooser::choose(const SchedulingPoint& point) {
   const Execution& execution = *point.execution;
   if (position_ > 0) levels_[position_ - 1].entry = last_step_entry(execution);
   threads_ = execution.thread_count();
-  if (position_ == levels_.size()) levels_.push_back(make_level(position_));
+  if (position_ == depth_) open_level();
   Level& level = levels_[position_];
   const auto is_enabled = [&](ThreadId t) {
     return std::find(point.enabled.begin(), point.enabled.end(), t) != point.enabled.end();
@@ -191,7 +194,7 @@ ThreadId DporChooser::choose(const SchedulingPoint& point) {
   // wants it means that the model did something else on an equivalent schedule.
   if (wanted != kNoNode && !is_enabled(nodes_[wanted].event.thread)) {
     const std::string& name = execution.thread_name(nodes_[wanted].event.thread);
-    error_ = position_ + 1 < levels_.size()
+    error_ = position_ + 1 < depth_
                  ? fmt::format("the model is not deterministic: replaying the same schedule, thread {} "
                                "cannot take step {}",
                                name, point.step)
@@ -411,7 +414,7 @@ void DporChooser::reverse(std::size_t j, std::span<const std::uint32_t> excluded
   // The steps after k that do not follow j do not depend on k either (k follows j), so they do not
   // change whether a blocking k can run: runnable_after() need not look at them.
   sequence_.clear();
-  for (std::size_t m = j + 1; m < levels_.size(); ++m) {
+  for (std::size_t m = j + 1; m < depth_; ++m) {
     if (m != k && !after(m, j, excluded)) sequence_.push_back(levels_[m].event);
   }
   sequence_.push_back(ek);
@@ -422,7 +425,7 @@ void DporChooser::reverse(std::size_t j, std::span<const std::uint32_t> excluded
 
 void DporChooser::finish(const Execution& execution) {
   const std::size_t n = position_;
-  levels_.resize(n);  // levels past the point where this execution ended are not part of it
+  depth_ = n;  // levels past the point where this execution ended are not part of it
   valid_ = std::min(valid_, n);
   if (n > 0) levels_[n - 1].entry = last_step_entry(execution);
   // A violation after the reported end that does not depend on the step that ended the execution
@@ -498,8 +501,8 @@ bool DporChooser::next() {
   blocked_ = false;
   rerun_ = false;
   threads_ = 0;
-  while (!levels_.empty()) {
-    Level& level = levels_.back();
+  while (depth_ > 0) {
+    Level& level = levels_[depth_ - 1];
     Node& root = nodes_[level.root];
     if (root.first_child != kNoNode) {
       level.sleep.push_back({level.event});
@@ -508,13 +511,13 @@ bool DporChooser::next() {
       if (root.first_child == kNoNode) root.last_child = kNoNode;
       free_subtree(explored);
       if (nodes_[level.root].first_child != kNoNode) {
-        valid_ = std::min(valid_, levels_.size() - 1);  // the step at this level changes
+        valid_ = std::min(valid_, depth_ - 1);  // the step at this level changes
         // Branching after the last execution's reported end replays that end: a rerun.
-        rerun_ = levels_.size() - 1 >= reported_choices_;
+        rerun_ = depth_ - 1 >= reported_choices_;
         return true;
       }
     }
-    levels_.pop_back();
+    --depth_;
   }
   valid_ = 0;
   return false;

@@ -121,7 +121,7 @@ class DporChooser final : public Strategy {
   std::uint32_t new_node(const Event& event);
   void append_child(std::uint32_t parent, std::uint32_t child);
   void free_subtree(std::uint32_t node);
-  Level make_level(std::size_t position);
+  void open_level();  // the level at depth_, its wakeup tree and sleep set from its parent's
   [[nodiscard]] Event event_of(const SchedulingPoint& point, ThreadId thread);  // interns the footprint
   // Happens-before: the clock of level k (vector clocks of stride_ entries, one row per level),
   // and its row of deps_ (see the header).
@@ -159,7 +159,8 @@ class DporChooser final : public Strategy {
   void reverse(std::size_t j, std::span<const std::uint32_t> excluded, std::size_t k, const Event& ek);
 
   const ModelLayout& layout_;
-  std::vector<Level> levels_;
+  std::vector<Level> levels_;      // levels_[0 .. depth_-1] are live; the others keep their buffers
+  std::size_t depth_ = 0;
   std::size_t position_ = 0;
   std::size_t valid_ = 0;          // levels below it have their clock and reversal records
   std::vector<Node> nodes_;
