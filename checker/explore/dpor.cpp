@@ -51,10 +51,10 @@ DporChooser::DporChooser(const ModelLayout& layout) : layout_(layout) {
   widen(8);
 }
 
-bool DporChooser::depends(const Event& a, const Event& b) {
+bool DporChooser::depends(const Event& a, const Event& b) const {
   if (a.thread == b.thread) return true;
   if (a.spawned == b.thread || b.spawned == a.thread) return true;  // a thread runs after its creation
-  return conflict(a.fp, b.fp);
+  return conflict(footprint(a), footprint(b));
 }
 
 std::uint32_t DporChooser::new_node(const Event& event) {
@@ -66,59 +66,70 @@ std::uint32_t DporChooser::new_node(const Event& event) {
     index = static_cast<std::uint32_t>(nodes_.size());
     nodes_.emplace_back();
   }
-  nodes_[index].event = event;
-  nodes_[index].children.clear();
+  nodes_[index] = Node{event};
   return index;
 }
 
+void DporChooser::append_child(std::uint32_t parent, std::uint32_t child) {
+  Node& p = nodes_[parent];
+  if (p.first_child == kNoNode) {
+    p.first_child = child;
+  } else {
+    nodes_[p.last_child].next_sibling = child;
+  }
+  p.last_child = child;
+}
+
 void DporChooser::free_subtree(std::uint32_t node) {
-  for (std::uint32_t child : nodes_[node].children) free_subtree(child);
-  nodes_[node].children.clear();
+  for (std::uint32_t child = nodes_[node].first_child; child != kNoNode;) {
+    const std::uint32_t next = nodes_[child].next_sibling;
+    free_subtree(child);
+    child = next;
+  }
   free_nodes_.push_back(node);
 }
 
-DporChooser::Event DporChooser::event_of(const SchedulingPoint& point, ThreadId thread) const {
+DporChooser::Event DporChooser::event_of(const SchedulingPoint& point, ThreadId thread) {
   Event event;
   event.thread = thread;
   const Op& op = point.execution->pending(thread);
-  event.fp = footprint_of(op, layout_);
+  event.fp = footprints_.intern(footprint_of(op, layout_));
   if (point.execution->spawns(thread)) event.spawned = point.execution->thread_count();
   return event;
 }
 
-DporChooser::Level DporChooser::make_level(std::size_t position) {
-  Level level;
-  if (position == 0) {
-    level.root = 0;
-    return level;
+void DporChooser::open_level() {
+  if (depth_ == levels_.size()) levels_.emplace_back();
+  Level& level = levels_[depth_];
+  std::vector<SleepEntry> sleep = std::move(level.sleep);  // its buffer is reused
+  sleep.clear();
+  level = Level{};
+  if (depth_ > 0) {
+    const Level& parent = levels_[depth_ - 1];
+    level.root = nodes_[parent.root].first_child;
+    for (const SleepEntry& entry : parent.sleep) {
+      if (!depends(entry.event, parent.event)) sleep.push_back(entry);
+    }
   }
-  const Level& parent = levels_[position - 1];
-  level.root = nodes_[parent.root].children.front();
-  for (const SleepEntry& entry : parent.sleep) {
-    if (!depends(entry.event, parent.event)) level.sleep.push_back(entry);
-  }
-  return level;
+  level.sleep = std::move(sleep);
+  ++depth_;
 }
 
 const TraceEntry& DporChooser::entry_of(const Execution& execution, std::size_t level) const {
   return execution.trace()[levels_[level].entry];
 }
 
-std::int64_t DporChooser::previous_of(std::size_t end, ThreadId thread) const {
-  for (std::size_t k = end; k-- > 0;) {
-    if (levels_[k].event.thread == thread) return static_cast<std::int64_t>(k);
-  }
-  for (std::size_t k = end; k-- > 0;) {
-    if (levels_[k].event.spawned == thread) return static_cast<std::int64_t>(k);
-  }
-  return -1;
-}
-
 void DporChooser::widen(std::uint32_t threads) {
   const std::uint32_t stride = std::max(threads, 2 * stride_);
-  std::vector<std::uint32_t> wider(std::max<std::size_t>(levels_.capacity(), 1) * stride, 0);
-  for (std::size_t k = 0; k < valid_; ++k) std::copy_n(&clocks_[k * stride_], stride_, &wider[k * stride]);
+  const std::size_t rows = std::max<std::size_t>(levels_.capacity(), 1);
+  std::vector<std::uint32_t> wider(rows * stride, 0);
+  std::vector<std::int32_t> wider_deps(rows * stride, -1);
+  for (std::size_t k = 0; k < valid_; ++k) {
+    std::copy_n(&clocks_[k * stride_], stride_, &wider[k * stride]);
+    std::copy_n(&deps_[k * stride_], stride_, &wider_deps[k * stride]);
+  }
   clocks_ = std::move(wider);
+  deps_ = std::move(wider_deps);
   stride_ = stride;
 }
 
@@ -126,13 +137,28 @@ bool DporChooser::happens_before(std::size_t a, std::size_t b) const {
   return clocks_[b * stride_ + levels_[a].event.thread] >= levels_[a].index;
 }
 
-// Called with k == valid_: the levels below k have their clocks.
+void DporChooser::sync_history(std::size_t end) {
+  if (history_.size() > end) history_.clear();
+  for (std::size_t k = history_.size(); k < end; ++k) {
+    const Event& e = levels_[k].event;
+    history_.add(e.thread, footprint(e), e.spawned);
+  }
+}
+
+// Called with k == valid_: the levels below k have their clocks. The join of the clocks of the
+// last dependent step of each thread is the join over all dependent steps: a thread's clocks only
+// grow along its steps.
 void DporChooser::compute_clock(std::size_t k) {
   Level& level = levels_[k];
   const ThreadId t = level.event.thread;
-  if (t >= stride_) widen(t + 1);
-  if (clocks_.size() < (k + 1) * stride_) clocks_.resize(2 * (k + 1) * stride_, 0);
-  level.pred = previous_of(k, t);
+  const ThreadId widest = level.event.spawned == kNone ? t : std::max(t, level.event.spawned);
+  if (widest >= stride_) widen(widest + 1);
+  if (clocks_.size() < (k + 1) * stride_) {
+    clocks_.resize(2 * (k + 1) * stride_, 0);
+    deps_.resize(clocks_.size(), -1);
+  }
+  sync_history(k);
+  level.pred = history_.previous_of(t);
   const bool after_own = level.pred >= 0 && levels_[static_cast<std::size_t>(level.pred)].event.thread == t;
   level.index = after_own ? levels_[static_cast<std::size_t>(level.pred)].index + 1 : 1;
   std::uint32_t* ck = &clocks_[k * stride_];
@@ -141,13 +167,16 @@ void DporChooser::compute_clock(std::size_t k) {
   } else {
     std::fill_n(ck, stride_, 0);
   }
-  for (std::size_t j = 0; j < k; ++j) {
-    const Event& ej = levels_[j].event;
-    if (ej.thread == t || !depends(ej, level.event)) continue;
-    const std::uint32_t* cj = &clocks_[j * stride_];
-    for (std::uint32_t u = 0; u < stride_; ++u) ck[u] = std::max(ck[u], cj[u]);
+  std::int32_t* deps = &deps_[k * stride_];
+  history_.last_conflicting(footprint(level.event), std::span<std::int32_t>(deps, stride_));
+  deps[t] = -1;  // the thread's own steps come before it through pred
+  for (std::uint32_t u = 0; u < stride_; ++u) {
+    if (deps[u] < 0) continue;
+    const std::uint32_t* cj = &clocks_[static_cast<std::size_t>(deps[u]) * stride_];
+    for (std::uint32_t v = 0; v < stride_; ++v) ck[v] = std::max(ck[v], cj[v]);
   }
   ck[t] = level.index;
+  history_.add(t, footprint(level.event), level.event.spawned);
 }
 
 ThreadId DporChooser::choose(const SchedulingPoint& point) {
@@ -155,17 +184,17 @@ ThreadId DporChooser::choose(const SchedulingPoint& point) {
   const Execution& execution = *point.execution;
   if (position_ > 0) levels_[position_ - 1].entry = last_step_entry(execution);
   threads_ = execution.thread_count();
-  if (position_ == levels_.size()) levels_.push_back(make_level(position_));
+  if (position_ == depth_) open_level();
   Level& level = levels_[position_];
   const auto is_enabled = [&](ThreadId t) {
     return std::find(point.enabled.begin(), point.enabled.end(), t) != point.enabled.end();
   };
-  const std::vector<std::uint32_t>& children = nodes_[level.root].children;
+  const std::uint32_t wanted = nodes_[level.root].first_child;
   // Follow the wakeup tree. Its branches can run (see the header): a thread blocked where a branch
   // wants it means that the model did something else on an equivalent schedule.
-  if (!children.empty() && !is_enabled(nodes_[children.front()].event.thread)) {
-    const std::string& name = execution.thread_name(nodes_[children.front()].event.thread);
-    error_ = position_ + 1 < levels_.size()
+  if (wanted != kNoNode && !is_enabled(nodes_[wanted].event.thread)) {
+    const std::string& name = execution.thread_name(nodes_[wanted].event.thread);
+    error_ = position_ + 1 < depth_
                  ? fmt::format("the model is not deterministic: replaying the same schedule, thread {} "
                                "cannot take step {}",
                                name, point.step)
@@ -174,7 +203,7 @@ ThreadId DporChooser::choose(const SchedulingPoint& point) {
                                name, point.step);
     return kNone;
   }
-  if (children.empty()) {
+  if (wanted == kNoNode) {
     // Free choice: an enabled thread that is not asleep, the previous one first (no preemption).
     const auto asleep = [&](ThreadId t) {
       return std::any_of(level.sleep.begin(), level.sleep.end(),
@@ -196,9 +225,9 @@ ThreadId DporChooser::choose(const SchedulingPoint& point) {
       return kNone;
     }
     const std::uint32_t leaf = new_node(event_of(point, pick));
-    nodes_[level.root].children.push_back(leaf);  // `children` may dangle after new_node
+    append_child(level.root, leaf);
   }
-  const std::uint32_t chosen = nodes_[level.root].children.front();
+  const std::uint32_t chosen = nodes_[level.root].first_child;
   level.event = event_of(point, nodes_[chosen].event.thread);
   nodes_[chosen].event = level.event;
   if (position_ >= valid_) {
@@ -228,14 +257,15 @@ bool DporChooser::weak_initial(const std::vector<Event>& v, const Event& candida
 // insert_[E](v, wut): descend while some child's thread is a weak initial of what is left of v;
 // stop when that child is a leaf (v is covered) or v is used up; else add v as a new branch.
 void DporChooser::insert(std::uint32_t level, const std::vector<Event>& sequence) {
-  std::vector<Event> v = sequence;
+  std::vector<Event>& v = remaining_;
+  v.assign(sequence.begin(), sequence.end());
   std::uint32_t node = levels_[level].root;
   for (;;) {
     bool descended = false;
-    for (std::uint32_t child : nodes_[node].children) {
+    for (std::uint32_t child = nodes_[node].first_child; child != kNoNode; child = nodes_[child].next_sibling) {
       const Event& event = nodes_[child].event;
       if (!weak_initial(v, event)) continue;
-      if (nodes_[child].children.empty()) return;
+      if (nodes_[child].first_child == kNoNode) return;
       const auto first = std::find_if(v.begin(), v.end(), [&](const Event& e) { return e.thread == event.thread; });
       if (first != v.end()) v.erase(first);
       if (v.empty()) return;
@@ -247,7 +277,7 @@ void DporChooser::insert(std::uint32_t level, const std::vector<Event>& sequence
   }
   for (const Event& event : v) {
     const std::uint32_t child = new_node(event);
-    nodes_[node].children.push_back(child);
+    append_child(node, child);
     node = child;
   }
 }
@@ -257,24 +287,49 @@ void DporChooser::insert(std::uint32_t level, const std::vector<Event>& sequence
 // which may have *enabled* a blocking k (the unlock before a lock, the complete before a wait, a
 // write before an await) does not force anything, since the race to reverse is then with an
 // earlier competitor (the lock before that unlock). k's own earlier steps must not come after j.
-bool DporChooser::races(const Execution& execution, std::size_t j, std::size_t k, const Event& ek, const Op& ok,
-                        std::int64_t own_pred) const {
-  const Event& ej = levels_[j].event;
-  if (ej.thread == ek.thread || !depends(ej, ek)) return false;
-  if (ej.spawned == ek.thread) return false;  // creation is not a race
-  if (own_pred > static_cast<std::int64_t>(j) && happens_before(j, static_cast<std::size_t>(own_pred))) return false;
-  const bool blocking = models::may_block(ok.kind);
-  for (std::size_t m = j + 1; m < k; ++m) {
-    const Event& em = levels_[m].event;
-    if (em.thread == ek.thread || !depends(em, ek)) continue;
-    if (blocking && may_enable(entry_of(execution, m).op, ok)) continue;
+// For a k that cannot block, the predecessors that matter are the last dependent step of each
+// thread (deps): an earlier one comes before its thread's last one, so only those can race, and
+// one of them races unless it comes before another of them or before k's previous step.
+void DporChooser::plain_races(const Event& ek, const std::int32_t* deps, std::int64_t own_pred,
+                              std::vector<std::uint32_t>& out) const {
+  out.clear();
+  for (std::uint32_t u = 0; u < stride_; ++u) {
+    if (u == ek.thread || deps[u] < 0) continue;
+    const auto j = static_cast<std::size_t>(deps[u]);
+    if (levels_[j].event.spawned == ek.thread) continue;  // creation is not a race
+    if (own_pred > deps[u] && happens_before(j, static_cast<std::size_t>(own_pred))) continue;
+    bool ordered = false;
+    for (std::uint32_t v = 0; v < stride_ && !ordered; ++v) {
+      ordered = v != u && v != ek.thread && deps[v] > deps[u] && happens_before(j, static_cast<std::size_t>(deps[v]));
+    }
+    if (!ordered) out.push_back(static_cast<std::uint32_t>(j));
+  }
+  std::sort(out.begin(), out.end());  // reversals are inserted level by level, as they always were
+}
+
+// For a blocking k every dependent step may race (a thread's earlier lock as well as its unlock),
+// so each earlier level is looked at, latest first, with the clocks of the competitors after it
+// that do force an order (neither an enabler nor a mere reader) joined in suffix_: j comes before
+// one of them exactly when suffix_ reaches j in j's thread.
+void DporChooser::blocking_races(const Execution& execution, std::size_t k, const Event& ek, const Op& ok,
+                                 std::int64_t own_pred, std::vector<std::uint32_t>& out) {
+  out.clear();
+  suffix_.assign(stride_, 0);
+  for (std::size_t j = k; j-- > 0;) {
+    const Event& ej = levels_[j].event;
+    if (ej.thread == ek.thread || !depends(ej, ek)) continue;
+    const bool before_own = own_pred > static_cast<std::int64_t>(j) && happens_before(j, static_cast<std::size_t>(own_pred));
+    if (ej.spawned != ek.thread && !before_own && suffix_[ej.thread] < levels_[j].index) {
+      out.push_back(static_cast<std::uint32_t>(j));
+    }
     // A step that only reads what a blocking k changes (completion_done before a wait) neither
     // enabled nor disabled k, so it does not hide k's race with the step that did: moving k before
     // that reader alone may leave k blocked, and then only the reversal with j reaches k's order.
-    if (blocking && !writes_into(em.fp, ek.fp)) continue;
-    if (happens_before(j, m)) return false;
+    if (may_enable(entry_of(execution, j).op, ok) || !writes_into(footprint(ej), footprint(ek))) continue;
+    const std::uint32_t* cj = &clocks_[j * stride_];
+    for (std::uint32_t u = 0; u < stride_; ++u) suffix_[u] = std::max(suffix_[u], cj[u]);
   }
-  return true;
+  std::reverse(out.begin(), out.end());
 }
 
 bool DporChooser::after(std::size_t m, std::size_t j, std::span<const std::uint32_t> excluded) const {
@@ -332,8 +387,8 @@ void DporChooser::reversals(const Execution& execution, std::size_t k, const Eve
     return own_pred >= static_cast<std::int64_t>(m) &&
            (own_pred == static_cast<std::int64_t>(m) || happens_before(m, static_cast<std::size_t>(own_pred)));
   };
-  for (std::size_t j = 0; j < k; ++j) {
-    if (!races(execution, j, k, ek, ok, own_pred)) continue;
+  blocking_races(execution, k, ek, ok, own_pred, partners_);
+  for (const std::uint32_t j : partners_) {
     later_.clear();
     for (std::size_t m = j + 1; m < k; ++m) {
       const Event& em = levels_[m].event;
@@ -359,7 +414,7 @@ void DporChooser::reverse(std::size_t j, std::span<const std::uint32_t> excluded
   // The steps after k that do not follow j do not depend on k either (k follows j), so they do not
   // change whether a blocking k can run: runnable_after() need not look at them.
   sequence_.clear();
-  for (std::size_t m = j + 1; m < levels_.size(); ++m) {
+  for (std::size_t m = j + 1; m < depth_; ++m) {
     if (m != k && !after(m, j, excluded)) sequence_.push_back(levels_[m].event);
   }
   sequence_.push_back(ek);
@@ -370,7 +425,7 @@ void DporChooser::reverse(std::size_t j, std::span<const std::uint32_t> excluded
 
 void DporChooser::finish(const Execution& execution) {
   const std::size_t n = position_;
-  levels_.resize(n);  // levels past the point where this execution ended are not part of it
+  depth_ = n;  // levels past the point where this execution ended are not part of it
   valid_ = std::min(valid_, n);
   if (n > 0) levels_[n - 1].entry = last_step_entry(execution);
   // A violation after the reported end that does not depend on the step that ended the execution
@@ -398,10 +453,9 @@ void DporChooser::finish(const Execution& execution) {
     }
   };
   // A step k that cannot block races with the steps before it that nothing else orders it after.
-  const auto reverse_races = [&](std::size_t k, const Event& ek, const Op& ok, std::int64_t pred) {
-    for (std::size_t j = 0; j < k; ++j) {
-      if (races(execution, j, k, ek, ok, pred)) reverse(j, {}, k, ek);
-    }
+  const auto reverse_races = [&](std::size_t k, const Event& ek, const std::int32_t* deps, std::int64_t pred) {
+    plain_races(ek, deps, pred, partners_);
+    for (const std::uint32_t j : partners_) reverse(j, {}, k, ek);
   };
   for (std::size_t k = 0; k < n; ++k) {
     const Level& level = levels_[k];
@@ -410,7 +464,7 @@ void DporChooser::finish(const Execution& execution) {
       reverse_records(runnable_, level.runnable_begin, level.runnable_end, k, level.event);
       continue;
     }
-    reverse_races(k, level.event, op, level.pred);
+    reverse_races(k, level.event, &deps_[k * stride_], level.pred);
   }
   // The steps threads still wanted to take when the execution ended (blocked in a deadlock, or
   // never scheduled) race too: a write that disabled a waiting thread's await, say, must be
@@ -420,20 +474,25 @@ void DporChooser::finish(const Execution& execution) {
   // finished, and a violation there leaves it parked at a step no reversal can move earlier.
   std::uint32_t threads = threads_;
   if (n > 0 && levels_[n - 1].event.spawned != kNone) threads = std::max(threads, levels_[n - 1].event.spawned + 1);
-  for (ThreadId t = 0; t < std::min(threads, execution.thread_count()); ++t) {
+  threads = std::min(threads, execution.thread_count());
+  if (threads > stride_) widen(threads);
+  sync_history(n);
+  for (ThreadId t = 0; t < threads; ++t) {
     if (!execution.waiting_at_end(t)) continue;
     const Op& op = execution.pending(t);
     Event et;
     et.thread = t;
-    et.fp = footprint_of(op, layout_);
-    const std::int64_t pred = previous_of(n, t);
+    et.fp = footprints_.intern(footprint_of(op, layout_));
+    const std::int64_t pred = history_.previous_of(t);
     if (models::may_block(op.kind)) {
       records_.clear();
       reversals(execution, n, et, op, pred, records_);
       reverse_records(records_, 0, records_.size(), n, et);
       continue;
     }
-    reverse_races(n, et, op, pred);
+    end_deps_.resize(stride_);
+    history_.last_conflicting(footprint(et), end_deps_);
+    reverse_races(n, et, end_deps_.data(), pred);
   }
 }
 
@@ -442,21 +501,23 @@ bool DporChooser::next() {
   blocked_ = false;
   rerun_ = false;
   threads_ = 0;
-  while (!levels_.empty()) {
-    Level& level = levels_.back();
-    std::vector<std::uint32_t>& children = nodes_[level.root].children;
-    if (!children.empty()) {
+  while (depth_ > 0) {
+    Level& level = levels_[depth_ - 1];
+    Node& root = nodes_[level.root];
+    if (root.first_child != kNoNode) {
       level.sleep.push_back({level.event});
-      free_subtree(children.front());
-      nodes_[level.root].children.erase(nodes_[level.root].children.begin());
-      if (!nodes_[level.root].children.empty()) {
-        valid_ = std::min(valid_, levels_.size() - 1);  // the step at this level changes
+      const std::uint32_t explored = root.first_child;
+      root.first_child = nodes_[explored].next_sibling;
+      if (root.first_child == kNoNode) root.last_child = kNoNode;
+      free_subtree(explored);
+      if (nodes_[level.root].first_child != kNoNode) {
+        valid_ = std::min(valid_, depth_ - 1);  // the step at this level changes
         // Branching after the last execution's reported end replays that end: a rerun.
-        rerun_ = levels_.size() - 1 >= reported_choices_;
+        rerun_ = depth_ - 1 >= reported_choices_;
         return true;
       }
     }
-    levels_.pop_back();
+    --depth_;
   }
   valid_ = 0;
   return false;

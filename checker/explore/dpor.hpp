@@ -17,7 +17,13 @@
 // backtracks to the deepest level whose wakeup tree has a sequence left.
 //
 // Dependence comes from footprint.hpp. Happens-before is a vector clock per level, computed when
-// the level's step is chosen and kept while the level is replayed.
+// the level's step is chosen and kept while the level is replayed: the join of the clock of the
+// thread's previous step and of the clocks of the last step of each other thread that the step
+// depends on, which an AccessHistory of the prefix names (so a step costs its footprint times
+// the number of threads, whatever the length of the execution). Those last dependent steps are
+// kept per level too: a step that cannot block races only with them (an earlier dependent step
+// of a thread comes before its last one), and only with those that come before no other of
+// them and before no earlier step of its own thread.
 //
 // Blocking steps (models::may_block: mutex_lock, spin_lock, wait_for_completion, await). A step
 // k that blocks may have been enabled by a step just before it (the unlock before a lock, the
@@ -49,8 +55,10 @@
 #include <string>
 #include <vector>
 
+#include "checker/explore/access_history.hpp"
 #include "checker/explore/chooser.hpp"
 #include "checker/explore/footprint.hpp"
+#include "checker/explore/footprint_table.hpp"
 #include "checker/rt/layout.hpp"
 #include "checker/rt/store.hpp"
 #include "checker/rt/trace.hpp"
@@ -81,15 +89,18 @@ class DporChooser final : public Strategy {
  private:
   struct Event {
     ThreadId thread = kNone;
-    Footprint fp;
+    std::uint32_t fp = 0;      // the step's footprint: its number in footprints_
     ThreadId spawned = kNone;  // a Spawn step: the thread it creates
   };
+  static constexpr std::uint32_t kNoNode = 0xffffffff;
   struct SleepEntry {
     Event event;
   };
-  struct Node {
+  struct Node {  // children in order: first_child, then each one's next_sibling
     Event event;
-    std::vector<std::uint32_t> children;
+    std::uint32_t first_child = kNoNode;
+    std::uint32_t last_child = kNoNode;
+    std::uint32_t next_sibling = kNoNode;
   };
   struct Level {
     Event event;                     // the step taken at this level in the current execution
@@ -103,24 +114,32 @@ class DporChooser final : public Strategy {
     std::uint32_t entry = 0;         // the step's trace entry (set when the next step is chosen)
   };
 
-  [[nodiscard]] static bool depends(const Event& a, const Event& b);
+  [[nodiscard]] bool depends(const Event& a, const Event& b) const;
+  [[nodiscard]] const Footprint& footprint(const Event& e) const { return footprints_[e.fp]; }
   [[nodiscard]] bool weak_initial(const std::vector<Event>& v, const Event& candidate) const;
   void insert(std::uint32_t level, const std::vector<Event>& v);
   std::uint32_t new_node(const Event& event);
+  void append_child(std::uint32_t parent, std::uint32_t child);
   void free_subtree(std::uint32_t node);
-  Level make_level(std::size_t position);
-  [[nodiscard]] Event event_of(const SchedulingPoint& point, ThreadId thread) const;
-  // Happens-before: the clock of level k (vector clocks of stride_ entries, one row per level).
+  void open_level();  // the level at depth_, its wakeup tree and sleep set from its parent's
+  [[nodiscard]] Event event_of(const SchedulingPoint& point, ThreadId thread);  // interns the footprint
+  // Happens-before: the clock of level k (vector clocks of stride_ entries, one row per level),
+  // and its row of deps_ (see the header).
   void compute_clock(std::size_t k);
   void widen(std::uint32_t threads);
   [[nodiscard]] bool happens_before(std::size_t a, std::size_t b) const;  // levels a < b
-  // The level of the last step of `thread` before level `end`, else of the spawn that created it.
-  [[nodiscard]] std::int64_t previous_of(std::size_t end, ThreadId thread) const;
+  // Brings history_ to the steps of levels 0 .. end-1 (clears it first if it holds more).
+  void sync_history(std::size_t end);
   [[nodiscard]] const TraceEntry& entry_of(const Execution& execution, std::size_t level) const;
-  // Whether the step at level j races with step `ek` announcing `ok`: the step at level k, or for
-  // k == the number of levels, a step pending at the end. own_pred: ek's thread's previous level.
-  [[nodiscard]] bool races(const Execution& execution, std::size_t j, std::size_t k, const Event& ek, const Op& ok,
-                           std::int64_t own_pred) const;
+  // The levels j that race with a step ek that cannot block (the step at some level k, or a step
+  // pending at the end), ascending, into `out`. deps: per thread, its last level before k that ek
+  // depends on; own_pred: ek's thread's previous level.
+  void plain_races(const Event& ek, const std::int32_t* deps, std::int64_t own_pred,
+                   std::vector<std::uint32_t>& out) const;
+  // The same for a blocking step ek announcing `ok`, which the steps that may have enabled it do
+  // not order (see the header): every earlier level is looked at once, latest first.
+  void blocking_races(const Execution& execution, std::size_t k, const Event& ek, const Op& ok,
+                      std::int64_t own_pred, std::vector<std::uint32_t>& out);
   // Whether level m comes after level j or after one of the levels `excluded` (all below m's).
   [[nodiscard]] bool after(std::size_t m, std::size_t j, std::span<const std::uint32_t> excluded) const;
   // The reversals of the blocking step ek (level k, or pending at the end when k == the number of
@@ -140,12 +159,16 @@ class DporChooser final : public Strategy {
   void reverse(std::size_t j, std::span<const std::uint32_t> excluded, std::size_t k, const Event& ek);
 
   const ModelLayout& layout_;
-  std::vector<Level> levels_;
+  std::vector<Level> levels_;      // levels_[0 .. depth_-1] are live; the others keep their buffers
+  std::size_t depth_ = 0;
   std::size_t position_ = 0;
   std::size_t valid_ = 0;          // levels below it have their clock and reversal records
   std::vector<Node> nodes_;
+  FootprintTable footprints_;
   std::vector<std::uint32_t> free_nodes_;
   std::vector<std::uint32_t> clocks_;    // row k: the vector clock of level k
+  std::vector<std::int32_t> deps_;       // row k: per thread, its last level before k that k depends on
+  AccessHistory history_;                // the steps of the levels the clocks were last computed for
   std::uint32_t stride_ = 0;             // entries per row: more than any thread id seen
   std::vector<std::uint32_t> runnable_;  // the levels' reversal records, level after level
   bool blocked_ = false;
@@ -161,6 +184,10 @@ class DporChooser final : public Strategy {
   std::vector<std::uint32_t> excluded_;  // reversals(): the steps also moved after the blocking one
   std::vector<std::uint32_t> later_;     // reversals(): the steps it may also be moved before
   std::vector<std::uint32_t> records_;   // finish(): reversals of steps pending at the end
+  std::vector<std::uint32_t> partners_;  // the levels a step races with
+  std::vector<std::uint32_t> suffix_;    // blocking_races(): the clocks of the later competitors joined
+  std::vector<std::int32_t> end_deps_;   // finish(): deps of a step pending at the end
+  std::vector<Event> remaining_;         // insert(): what is left of the sequence
   Store scratch_;                        // runnable_after(): a rebuilt state
 };
 

@@ -135,6 +135,12 @@ TEST_CASE("dpor: closed forms of trace counts", "[dpor][closed-form]") {
     const auto scenario = load_text("int x;\nthread w[" + std::to_string(n) + "] { x = self; }\n");
     CHECK(summarize(*scenario, StrategyKind::Dpor).executions == expected);
   }
+  SECTION("a long execution: a thread writing x n times beside a reader of x: n + 1 traces") {
+    const auto [n, expected] = GENERATE(table<int, std::uint64_t>({{1, 2}, {10, 11}, {300, 301}}));
+    const auto scenario = load_text("int x;\nint y;\nthread w { for (int i = 0; i < " + std::to_string(n) +
+                                    "; i++) { x = i; } }\nthread r { int a = x; y = a; }\n");
+    CHECK(summarize(*scenario, StrategyKind::Dpor).executions == expected);
+  }
   SECTION("n threads each reading then writing its own variable after one shared write") {
     // Writer w and n readers of x: each reader is before or after the write: 2^n traces.
     const auto [n, expected] = GENERATE(table<int, std::uint64_t>({{1, 2}, {2, 4}, {3, 8}}));
