@@ -10,5 +10,6 @@ void register_test(CLI::App& app, int* exit_code);
 void register_replay(CLI::App& app, int* exit_code);
 void register_play(CLI::App& app, int* exit_code);
 void register_compile(CLI::App& app, int* exit_code);
+void register_diff(CLI::App& app, int* exit_code);
 
 }  // namespace preempt::cli
