@@ -20,17 +20,23 @@ void append_step(std::string& key, const TraceEntry& e) {
   key += fmt::format("{}.{}.{}", e.op.location, static_cast<unsigned>(e.op.kind), e.op.line);
 }
 
-// The entry of the failing step (the last one when the violation names none).
+// The entry of the failing step; none when the violation names none.
 const TraceEntry* failing_entry(const Counterexample& c) {
+  if (c.violation->step == 0) return nullptr;
   for (const TraceEntry& e : c.trace) {
-    if (e.step == c.violation->step && c.violation->step != 0) return &e;
+    if (e.step == c.violation->step) return &e;
   }
-  return c.trace.empty() ? nullptr : &c.trace.back();
+  return nullptr;
 }
 
+// A violation at a step is grouped by that step; one tied to no step (a deadlock) by its racing
+// pairs, which say how the threads got there.
 std::string group_key(const Counterexample& c, const ModelLayout& layout) {
   std::string key = fmt::format("{}|", static_cast<unsigned>(c.violation->kind));
-  if (const TraceEntry* failing = failing_entry(c)) append_step(key, *failing);
+  if (const TraceEntry* failing = failing_entry(c)) {
+    append_step(key, *failing);
+    return key;
+  }
   if (c.trace.size() > kMaxGroupedSteps) return key;
   const std::vector<RacingPair> pairs = racing_pairs(c, layout);
   for (std::size_t k = 0; k < pairs.size() && k < kMaxKeyPairs; ++k) {

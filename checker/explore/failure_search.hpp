@@ -3,14 +3,13 @@
 // groups the violating executions as they come, keeping one counterexample per group, within a
 // bound, then explains the kept ones (explain.hpp) so that a writer can name failure classes.
 //
-// A group is the violation kind, the failing step (its function, operation and line) and the
-// execution's racing pairs (explain.hpp's racing_pairs, each named by its two steps' functions,
-// operations and lines): executions that fail the same way through the same races fall in one
-// group. The group keeps its best execution (fewest preemptions, then fewest steps; the first found
-// among equals: the search order is deterministic). Grouping is finer than the classes a caller
-// builds from the explanations (several groups may share their deciding races), never coarser than
-// needed to find them, as long as no group is dropped: at most max_groups are kept, and a violating
-// execution that would start one more is only counted (FailureSearch::ungrouped).
+// A group is the violation kind and the failing step (its function, operation and line): the
+// same failure at the same place, however the threads got there. A violation tied to no step (a
+// deadlock) is grouped by the execution's racing pairs instead (explain.hpp's racing_pairs, each
+// named by its two steps' functions, operations and lines). The group keeps its best execution
+// (fewest preemptions, then fewest steps; the first found among equals: the search order is
+// deterministic). At most max_groups are kept; a violating execution that would start one more is
+// only counted (FailureSearch::ungrouped).
 //
 // Memory is bounded by max_groups counterexamples; time by the config's limits (max_seconds,
 // max_executions, a stop request) plus at most max_groups * explain_replays replays.
@@ -35,8 +34,8 @@ struct FailureSearch {
   std::uint64_t ungrouped = 0;       // violating executions not kept: max_groups was reached
 };
 
-// Traces longer than this are grouped by their violation and failing step alone: finding the races
-// of every violating execution must stay cheap (explain.hpp's relation is cubic at worst).
+// Deadlocks with traces longer than this are grouped by their kind alone: finding the races of
+// every violating execution must stay cheap (explain.hpp's relation is cubic at worst).
 inline constexpr std::size_t kMaxGroupedSteps = 256;
 
 // Explores `program` under `config` (its strategy and limits; stop_at_first_violation, minimize

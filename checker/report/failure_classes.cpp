@@ -43,7 +43,10 @@ FailureClass class_of(const FailureGroup& group, const ModelLayout& layout, std:
   out.schedule = c.schedule;
   out.preemptions = c.preemptions;
   out.executions = group.executions;
-  if (const TraceEntry* failing = failing_entry(c)) out.failing = class_step(c, *failing, layout, source);
+  if (const TraceEntry* failing = failing_entry(c)) {
+    out.failing = class_step(c, *failing, layout, source);
+    out.has_failing_step = true;
+  }
   if (c.explanation) {
     for (const Race& race : c.explanation->races) {
       if (race.outcome != ReversedOutcome::Avoided) continue;
@@ -62,13 +65,13 @@ std::string step_key(const ClassStep& step, bool with_code) {
                                  step.operation);
 }
 
+// A failure at a step is the same failure when it fails the same way at the same step; one tied
+// to no step (a deadlock) when the race closest to it that decides it is the same.
 std::string class_key(const FailureClass& c, bool with_code) {
   std::string key(violation_spelling(c.kind));
-  if (c.races.empty()) return key + "|" + step_key(c.failing, with_code);
-  for (const ClassRace& race : c.races) {
-    key += "|" + step_key(race.first, with_code) + "<" + step_key(race.second, with_code);
-  }
-  return key;
+  if (c.has_failing_step) return key + "|" + step_key(c.failing, with_code);
+  if (c.races.empty()) return key;
+  return key + "|" + step_key(c.races.front().first, with_code) + "<" + step_key(c.races.front().second, with_code);
 }
 
 bool better_example(const FailureClass& a, const FailureClass& b) {

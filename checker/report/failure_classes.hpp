@@ -2,11 +2,15 @@
 // Failure classes: the ways a scenario fails, named so that two versions of the scenario can be
 // compared (`preempt diff BUGGY FIXED`: what a fix removes).
 //
-// A class is the violation kind and the racing steps that decide it: the races of its example whose
-// reversal avoids the failure (explore/explain.hpp, outcome Avoided). A failure that no reversal
-// avoids (it happens in every order of its steps, or its races were not explained) is named by its
-// failing step instead. The groups of a failure search (explore/failure_search.hpp) that share their
-// class become one.
+// A class is the violation kind and the racing steps that decide it. For a violation at a step
+// (unloaded code, a use after free, a failed assertion) the failing step stands for them: every
+// execution that fails the same way at the same step is in one class, however its threads got
+// there, and the class shows the deciding races of its example -- the races whose reversal avoids
+// the failure (explore/explain.hpp, outcome Avoided), the one closest to the failure first. (The
+// races of one execution also include how earlier steps set the stage, which differ from one
+// execution of the same failure to the next: they describe a class but cannot name it.) A violation
+// tied to no step (a deadlock) is named by the deciding race closest to it. The groups of a failure
+// search (explore/failure_search.hpp) that share their class become one.
 //
 // A step is named by what survives an edit elsewhere in the file: the function whose code runs it,
 // its operation and the code of its source line (comment dropped, spaces collapsed); its line number
@@ -41,13 +45,15 @@ struct ClassRace {
 struct FailureClass {
   ViolationKind kind = ViolationKind::Assertion;
   std::vector<ClassRace> races;  // the deciding races, as explain() ordered them; empty: none avoids it
-  ClassStep failing;             // the failing step of the example (the last step when none is named)
+  ClassStep failing;             // the failing step of the example
+  bool has_failing_step = false;  // false: the violation is tied to no step (a deadlock)
   std::string message;           // the example's violation message
   std::string schedule;          // the example's schedule: `preempt replay FILE --schedule S` shows it
   std::uint32_t preemptions = 0;  // the example's preemptions
   std::uint64_t executions = 0;   // violating executions found in the class
 
-  // The matching keys: kind and steps by function, operation and code; by function and operation.
+  // The matching keys (the failing step, else the closest deciding race): by function, operation
+  // and code; by function and operation.
   [[nodiscard]] std::string key() const;
   [[nodiscard]] std::string loose_key() const;
 };

@@ -15,13 +15,19 @@ std::string plural(std::size_t n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
-// "line 25 sysfs_reader: kobject_put(dm_kobj);" with " [in dm_kobject_release]" when the step runs
-// in a function other than the thread's own body.
+// The words of a step: its code as written ("kobject_put(dm_kobj);"); a return, the function it
+// leaves (its line is only a brace).
+std::string step_words(const ClassStep& s) {
+  if (s.operation == "return" && !s.function.empty()) return "returns from " + s.function;
+  return s.code.empty() ? s.operation : s.code;
+}
+
+// "line 25 sysfs_reader: kobject_put(dm_kobj);" with " [in dm_sysfs_exit]" when the step runs in a
+// function other than the thread's own body.
 std::string step_text(const ClassStep& s) {
   std::string text = s.line != 0 ? fmt::format("line {} {}: ", s.line, s.thread) : s.thread + ": ";
-  text += s.code.empty() ? s.operation : s.code;
-  if (s.code.find(s.operation) == std::string::npos && !s.code.empty()) text += " (" + s.operation + ")";
-  if (!s.function.empty() && s.function != s.thread) text += " [in " + s.function + "]";
+  text += step_words(s);
+  if (!s.function.empty() && s.function != s.thread && s.operation != "return") text += " [in " + s.function + "]";
   return text;
 }
 
@@ -50,11 +56,8 @@ std::string side_summary(const DiffSide& side) {
 
 void write_class(std::ostream& out, const FailureClass& c, const std::string& path, const char* which) {
   out << "  - " << violation_spelling(c.kind) << ": " << c.message << "\n";
-  if (c.races.empty()) {
-    out << "    no order of its racing steps avoids it";
-    if (c.failing.line != 0 || !c.failing.thread.empty()) out << "; it fails at " << step_text(c.failing);
-    out << "\n";
-  }
+  if (c.has_failing_step) out << "    at " << step_text(c.failing) << "\n";
+  if (c.races.empty()) out << "    no reversal of its racing steps avoids it\n";
   for (const ClassRace& race : c.races) {
     out << "    race: " << step_text(race.first) << "\n";
     out << "          before " << step_text(race.second) << " (the other order avoids the failure)\n";
@@ -92,7 +95,7 @@ nlohmann::ordered_json class_json(const FailureClass& c, std::size_t index, cons
   nlohmann::ordered_json races = nlohmann::ordered_json::array();
   for (const ClassRace& race : c.races) races.push_back({{"first", step_json(race.first)}, {"second", step_json(race.second)}});
   j["races"] = std::move(races);
-  j["failing"] = c.failing.thread.empty() ? nlohmann::ordered_json(nullptr) : step_json(c.failing);
+  j["failing"] = c.has_failing_step ? step_json(c.failing) : nlohmann::ordered_json(nullptr);
   j["executions"] = c.executions;
   j["preemptions"] = c.preemptions;
   j["schedule"] = c.schedule;
@@ -134,14 +137,15 @@ std::string escape_html(std::string_view text) {
 
 std::string step_html(const ClassStep& s) {
   std::string html = s.line != 0 ? fmt::format("line {} ", s.line) : "";
-  html += "<b>" + escape_html(s.thread) + "</b>: <code>" + escape_html(s.code.empty() ? s.operation : s.code) + "</code>";
-  if (!s.function.empty() && s.function != s.thread) html += " in " + escape_html(s.function);
+  html += "<b>" + escape_html(s.thread) + "</b>: <code>" + escape_html(step_words(s)) + "</code>";
+  if (!s.function.empty() && s.function != s.thread && s.operation != "return") html += " in " + escape_html(s.function);
   return html;
 }
 
 std::string class_html(const FailureClass& c, const std::string& path) {
   std::string html = "<li><b>" + escape_html(violation_spelling(c.kind)) + "</b>: " + escape_html(c.message) + "<ul>";
-  if (c.races.empty()) html += "<li>no order of its racing steps avoids it</li>";
+  if (c.has_failing_step) html += "<li>at " + step_html(c.failing) + "</li>";
+  if (c.races.empty()) html += "<li>no reversal of its racing steps avoids it</li>";
   for (const ClassRace& race : c.races) {
     html += "<li>race: " + step_html(race.first) + " before " + step_html(race.second) +
             " (the other order avoids the failure)</li>";
