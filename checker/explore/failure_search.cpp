@@ -1,5 +1,6 @@
 #include "checker/explore/failure_search.hpp"
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -29,22 +30,28 @@ const TraceEntry* failing_entry(const Counterexample& c) {
   return nullptr;
 }
 
-// A violation at a step is grouped by that step; one tied to no step (a deadlock) by its racing
-// pairs, which say how the threads got there.
+// A violation at a step is grouped by that step. A deadlock is grouped by what its threads wait
+// for (its message): its last step is only whichever thread happened to run last. One tied to no
+// step otherwise, by its racing pairs (sorted: equivalent executions list them in other orders).
 std::string group_key(const Counterexample& c, const ModelLayout& layout) {
   std::string key = fmt::format("{}|", static_cast<unsigned>(c.violation->kind));
+  if (c.violation->kind == ViolationKind::Deadlock) return key + c.violation->message;
   if (const TraceEntry* failing = failing_entry(c)) {
     append_step(key, *failing);
     return key;
   }
   if (c.trace.size() > kMaxGroupedSteps) return key;
   const std::vector<RacingPair> pairs = racing_pairs(c, layout);
+  std::vector<std::string> names;
   for (std::size_t k = 0; k < pairs.size() && k < kMaxKeyPairs; ++k) {
-    key += "|";
-    append_step(key, c.trace[pairs[k].first]);
-    key += "<";
-    append_step(key, c.trace[pairs[k].second]);
+    std::string name;
+    append_step(name, c.trace[pairs[k].first]);
+    name += "<";
+    append_step(name, c.trace[pairs[k].second]);
+    names.push_back(std::move(name));
   }
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) key += "|" + name;
   return key;
 }
 

@@ -4,12 +4,13 @@
 // bound, then explains the kept ones (explain.hpp) so that a writer can name failure classes.
 //
 // A group is the violation kind and the failing step (its function, operation and line): the
-// same failure at the same place, however the threads got there. A violation tied to no step (a
-// deadlock) is grouped by the execution's racing pairs instead (explain.hpp's racing_pairs, each
-// named by its two steps' functions, operations and lines). The group keeps its best execution
-// (fewest preemptions, then fewest steps; the first found among equals: the search order is
-// deterministic). At most max_groups are kept; a violating execution that would start one more is
-// only counted (FailureSearch::ungrouped).
+// same failure at the same place, however the threads got there. A deadlock is grouped by what its
+// threads wait for (its message; its last step is only whichever thread happened to run last). A
+// violation tied to no step otherwise is grouped by the execution's racing pairs (explain.hpp's
+// racing_pairs, each named by its two steps' functions, operations and lines). The group keeps its
+// best execution (fewest preemptions, then fewest steps; the first found among equals: the search
+// order is deterministic). At most max_groups are kept; a violating execution that would start one
+// more is only counted (FailureSearch::ungrouped).
 //
 // Memory is bounded by max_groups counterexamples; time by the config's limits (max_seconds,
 // max_executions, a stop request) plus at most max_groups * explain_replays replays.
@@ -34,7 +35,7 @@ struct FailureSearch {
   std::uint64_t ungrouped = 0;       // violating executions not kept: max_groups was reached
 };
 
-// Deadlocks with traces longer than this are grouped by their kind alone: finding the races of
+// Violations tied to no step, with traces longer than this, are grouped by their kind alone: finding the races of
 // every violating execution must stay cheap (explain.hpp's relation is cubic at worst).
 inline constexpr std::size_t kMaxGroupedSteps = 256;
 

@@ -43,7 +43,9 @@ FailureClass class_of(const FailureGroup& group, const ModelLayout& layout, std:
   out.schedule = c.schedule;
   out.preemptions = c.preemptions;
   out.executions = group.executions;
-  if (const TraceEntry* failing = failing_entry(c)) {
+  // A deadlock's last step is whichever thread ran last: not where it fails.
+  const TraceEntry* failing = out.kind == ViolationKind::Deadlock ? nullptr : failing_entry(c);
+  if (failing != nullptr) {
     out.failing = class_step(c, *failing, layout, source);
     out.has_failing_step = true;
   }
@@ -65,10 +67,28 @@ std::string step_key(const ClassStep& step, bool with_code) {
                                  step.operation);
 }
 
-// A failure at a step is the same failure when it fails the same way at the same step; one tied
-// to no step (a deadlock) when the race closest to it that decides it is the same.
-std::string class_key(const FailureClass& c, bool with_code) {
+// The message of a deadlock, which says what each thread waits for, without the line numbers it
+// names (a spinning thread's loop): they move between versions. With `loose`, without any digit.
+std::string wait_text(const std::string& message, bool loose) {
+  std::string text;
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    const bool digit = message[i] >= '0' && message[i] <= '9';
+    if (digit && (loose || text.ends_with("line ") || text.ends_with("line #"))) {
+      if (!text.ends_with("#")) text += '#';
+      continue;
+    }
+    text += message[i];
+  }
+  return text;
+}
+
+// A failure at a step is the same failure when it fails the same way at the same step; a deadlock
+// when its threads wait for the same things; one tied to no step when the race closest to it that
+// decides it is the same.
+std::string class_key(const FailureClass& c, bool loose) {
   std::string key(violation_spelling(c.kind));
+  if (c.kind == ViolationKind::Deadlock) return key + "|" + wait_text(c.message, loose);
+  const bool with_code = !loose;
   if (c.has_failing_step) return key + "|" + step_key(c.failing, with_code);
   if (c.races.empty()) return key;
   return key + "|" + step_key(c.races.front().first, with_code) + "<" + step_key(c.races.front().second, with_code);
@@ -81,8 +101,8 @@ bool better_example(const FailureClass& a, const FailureClass& b) {
 
 }  // namespace
 
-std::string FailureClass::key() const { return class_key(*this, true); }
-std::string FailureClass::loose_key() const { return class_key(*this, false); }
+std::string FailureClass::key() const { return class_key(*this, false); }
+std::string FailureClass::loose_key() const { return class_key(*this, true); }
 
 std::string code_of_line(std::string_view source, std::uint32_t line) {
   if (line == 0) return "";

@@ -8,15 +8,18 @@
 // there, and the class shows the deciding races of its example -- the races whose reversal avoids
 // the failure (explore/explain.hpp, outcome Avoided), the one closest to the failure first. (The
 // races of one execution also include how earlier steps set the stage, which differ from one
-// execution of the same failure to the next: they describe a class but cannot name it.) A violation
-// tied to no step (a deadlock) is named by the deciding race closest to it. The groups of a failure
-// search (explore/failure_search.hpp) that share their class become one.
+// execution of the same failure to the next: they describe a class but cannot name it.) A deadlock
+// is named by what its threads wait for (its message, without line numbers); a violation tied to
+// no step otherwise by the deciding race closest to it. The groups of a failure search
+// (explore/failure_search.hpp) that share their class become one.
 //
 // A step is named by what survives an edit elsewhere in the file: the function whose code runs it,
 // its operation and the code of its source line (comment dropped, spaces collapsed); its line number
 // is shown, never compared. Classes of two versions match when their kind and steps agree on all
-// three; those left then match on kind, function and operation alone (a fix that edits a racing
-// line itself); the rest are removed (only in the buggy version) or new (only in the fixed one).
+// three (deadlocks: their messages without line numbers); those left then match on kind, function
+// and operation alone (deadlocks: their messages without any number), for a fix that edits the
+// failing line itself; the rest are removed (only in the buggy version) or new (only in the fixed
+// one).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -46,7 +49,7 @@ struct FailureClass {
   ViolationKind kind = ViolationKind::Assertion;
   std::vector<ClassRace> races;  // the deciding races, as explain() ordered them; empty: none avoids it
   ClassStep failing;             // the failing step of the example
-  bool has_failing_step = false;  // false: the violation is tied to no step (a deadlock)
+  bool has_failing_step = false;  // false: a deadlock, or a violation tied to no step
   std::string message;           // the example's violation message
   std::string schedule;          // the example's schedule: `preempt replay FILE --schedule S` shows it
   std::uint32_t preemptions = 0;  // the example's preemptions

@@ -15,6 +15,12 @@ std::string plural(std::size_t n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
+// Whether the step runs in a function other than its thread's body ("inc" is the body of inc[1]).
+bool in_other_function(const ClassStep& s) {
+  if (s.function.empty() || s.operation == "return") return false;
+  return s.function != s.thread && !s.thread.starts_with(s.function + "[");
+}
+
 // The words of a step: its code as written ("kobject_put(dm_kobj);"); a return, the function it
 // leaves (its line is only a brace).
 std::string step_words(const ClassStep& s) {
@@ -27,7 +33,7 @@ std::string step_words(const ClassStep& s) {
 std::string step_text(const ClassStep& s) {
   std::string text = s.line != 0 ? fmt::format("line {} {}: ", s.line, s.thread) : s.thread + ": ";
   text += step_words(s);
-  if (!s.function.empty() && s.function != s.thread && s.operation != "return") text += " [in " + s.function + "]";
+  if (in_other_function(s)) text += " [in " + s.function + "]";
   return text;
 }
 
@@ -57,7 +63,7 @@ std::string side_summary(const DiffSide& side) {
 void write_class(std::ostream& out, const FailureClass& c, const std::string& path, const char* which) {
   out << "  - " << violation_spelling(c.kind) << ": " << c.message << "\n";
   if (c.has_failing_step) out << "    at " << step_text(c.failing) << "\n";
-  if (c.races.empty()) out << "    no reversal of its racing steps avoids it\n";
+  if (c.races.empty()) out << "    no race of its example decides it (none whose other order avoids the failure)\n";
   for (const ClassRace& race : c.races) {
     out << "    race: " << step_text(race.first) << "\n";
     out << "          before " << step_text(race.second) << " (the other order avoids the failure)\n";
@@ -138,14 +144,14 @@ std::string escape_html(std::string_view text) {
 std::string step_html(const ClassStep& s) {
   std::string html = s.line != 0 ? fmt::format("line {} ", s.line) : "";
   html += "<b>" + escape_html(s.thread) + "</b>: <code>" + escape_html(step_words(s)) + "</code>";
-  if (!s.function.empty() && s.function != s.thread && s.operation != "return") html += " in " + escape_html(s.function);
+  if (in_other_function(s)) html += " in " + escape_html(s.function);
   return html;
 }
 
 std::string class_html(const FailureClass& c, const std::string& path) {
   std::string html = "<li><b>" + escape_html(violation_spelling(c.kind)) + "</b>: " + escape_html(c.message) + "<ul>";
   if (c.has_failing_step) html += "<li>at " + step_html(c.failing) + "</li>";
-  if (c.races.empty()) html += "<li>no reversal of its racing steps avoids it</li>";
+  if (c.races.empty()) html += "<li>no race of its example decides it (none whose other order avoids the failure)</li>";
   for (const ClassRace& race : c.races) {
     html += "<li>race: " + step_html(race.first) + " before " + step_html(race.second) +
             " (the other order avoids the failure)</li>";
@@ -179,7 +185,7 @@ void write_diff_text(std::ostream& out, const FailureDiff& d) {
   body << "remaining (" << d.diff.remaining.size() << "):" << (d.diff.remaining.empty() ? " none\n" : "\n");
   for (const ClassDiff::Pair& pair : d.diff.remaining) {
     write_class(body, d.fixed.classes[pair.fixed], d.fixed.path, "in fixed");
-    if (pair.loose) body << "    (matched by function and operation: the racing code changed)\n";
+    if (pair.loose) body << "    (matched by function and operation alone: the code of its failing step changed)\n";
   }
   body << "new in the fix (" << d.diff.added.size() << "):" << (d.diff.added.empty() ? " none\n" : "\n");
   for (const std::size_t f : d.diff.added) write_class(body, d.fixed.classes[f], d.fixed.path, "in fixed");

@@ -76,7 +76,9 @@ TEST_CASE("diff names the failure each buggy/fixed pair of scenarios/ removes", 
     for (const Json& id : j["removed"]) {
       const Json& cls = class_of(j["buggy"], id);
       named = named || cls["kind"] == kind;
-      CHECK((!cls["races"].empty() || !cls["failing"].is_null()));
+      CHECK(!cls["message"].get<std::string>().empty());
+      // Named by its failing step, or for a deadlock by what its threads wait for (its message).
+      CHECK((!cls["failing"].is_null() || cls["kind"] == "deadlock"));
     }
     CHECK(named);
   }
@@ -130,6 +132,18 @@ TEST_CASE("diff shows a failure the fix introduces", "[cli][diff]") {
   const auto run = run_preempt("diff " + kFixtures + "two-races-buggy.scn " + kFixtures + "two-races-new-deadlock.scn");
   CHECK(run.exit_code == 1);
   CHECK_THAT(run.out, Catch::Contains("new in the fix (1):\n  - deadlock: "));
+}
+
+TEST_CASE("diff matches a failure whose line was rewritten by function and operation", "[cli][diff]") {
+  const std::string reworded = kFixtures + "lost-update-reworded.scn";
+  const Json j = diff_json("scenarios/classic/lost-update.scn", reworded, 1);
+  REQUIRE(j["remaining"].size() == 1);
+  CHECK(j["remaining"][0]["matched_by"] == "function-operation");
+  CHECK(j["removed"].empty());
+  CHECK(j["new"].empty());
+  const auto run = run_preempt("diff scenarios/classic/lost-update.scn " + reworded);
+  CHECK_THAT(run.out, Catch::Contains("at line 13 final: assert(2 == counter);"));
+  CHECK_THAT(run.out, Catch::Contains("(matched by function and operation alone: the code of its failing step changed)"));
 }
 
 TEST_CASE("diff --format json has one object with both sides and the three lists", "[cli][diff][json]") {
