@@ -44,6 +44,9 @@ std::string side_summary(const DiffSide& side) {
   std::string text;
   if (r.verdict == Verdict::Safe) {
     text = fmt::format("safe: no failure in {} ({})", plural(r.executions, "execution", "executions"), strategy);
+  } else if (r.verdict == Verdict::Violation && r.executions == 0) {
+    text = fmt::format("violation: {} in init, before any execution ({})",
+                       plural(side.classes.size(), "failure class", "failure classes"), strategy);
   } else if (r.verdict == Verdict::Violation) {
     text = fmt::format("violation: {} in {} of {} ({})", plural(side.classes.size(), "failure class", "failure classes"),
                        r.violating_executions, plural(r.executions, "execution", "executions"), strategy);
