@@ -11,5 +11,6 @@ void register_replay(CLI::App& app, int* exit_code);
 void register_play(CLI::App& app, int* exit_code);
 void register_compile(CLI::App& app, int* exit_code);
 void register_lsp(CLI::App& app, int* exit_code);
+void register_diff(CLI::App& app, int* exit_code);
 
 }  // namespace preempt::cli

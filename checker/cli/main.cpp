@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
       "  preempt check scenarios/dm-sysfs-exit/buggy.scn     prove or break one scenario\n"
       "  preempt test scenarios/                             check every scenario's `expect` line\n"
       "  preempt replay FILE --schedule 'a,b:2,a'            re-run one execution step by step\n"
+      "  preempt diff BUGGY.scn FIXED.scn                    what a fix removes, what remains\n"
       "Run 'preempt COMMAND --help' for a command's options.");
   int exit_code = preempt::cli::kExitSafe;
   preempt::cli::register_check(app, &exit_code);
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   preempt::cli::register_play(app, &exit_code);
   preempt::cli::register_compile(app, &exit_code);
   preempt::cli::register_lsp(app, &exit_code);
+  preempt::cli::register_diff(app, &exit_code);
   // A closed pipe is a write error (exit 2 below), not a silent death by SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
   try {

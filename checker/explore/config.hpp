@@ -7,6 +7,7 @@
 namespace preempt {
 
 class Execution;
+struct Counterexample;
 enum class ExecutionEnd : std::uint8_t;
 
 // The strategies, one per row of rt/strategies.def (their names), in that order:
@@ -65,6 +66,11 @@ struct CheckConfig {
   // Called after every execution the strategy did not abandon (tests and debugging: final
   // states, canonical traces). Not called for init.
   std::function<void(const Execution&, ExecutionEnd)> observer;
+  // When set, every violating execution (a DPOR witness too) is handed to it instead of being kept
+  // in ExploreResult::violations: a search that goes on past violations (stop_at_first_violation
+  // false) keeps only what its caller needs, so memory stays bounded. The verdict still counts
+  // them (ExploreResult::violating_executions). Called on the exploring thread, between executions.
+  std::function<void(Counterexample&&)> on_violation;
   // Called with how far the exploration has got, at most every progress_interval seconds (the
   // clock is read every 16 executions), never before the first interval has passed (a progress
   // display: cli/progress.hpp). Not called by replay().

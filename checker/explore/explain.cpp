@@ -123,20 +123,22 @@ bool try_reversal(Execution& execution, const CheckConfig& config, const Violati
   return false;
 }
 
-}  // namespace
+bool explainable(const Counterexample& c) {
+  return c.violation && !c.trace.empty() && c.trace.size() <= kMaxExplainedSteps &&
+         c.trace.front().phase != Phase::Init;
+}
 
-Explanation explain(Execution& execution, const Counterexample& c, const CheckConfig& config,
-                    std::uint32_t max_replays, std::uint32_t max_races) {
-  Explanation out;
-  const auto& trace = c.trace;
-  if (!c.violation || trace.empty() || trace.size() > kMaxExplainedSteps) return out;
-  if (trace.front().phase == Phase::Init) return out;
-  const ModelLayout& layout = execution.layout();
+std::vector<Footprint> footprints_of(std::span<const TraceEntry> trace, const ModelLayout& layout) {
   std::vector<Footprint> fps;
   fps.reserve(trace.size());
   for (const TraceEntry& e : trace) fps.push_back(footprint_of(e.op, layout));
-  const HappensBefore hb(trace, fps);
+  return fps;
+}
 
+// The racing pairs of an explainable counterexample (see racing_pairs).
+std::vector<RacingPair> candidates_of(const Counterexample& c, const std::vector<Footprint>& fps,
+                                      const HappensBefore& hb) {
+  const auto& trace = c.trace;
   // The failing step; a deadlock or a failure in `final` is explained by every race.
   std::size_t failing = trace.size() - 1;
   bool every_race = true;
@@ -148,29 +150,44 @@ Explanation explain(Execution& execution, const Counterexample& c, const CheckCo
       every_race = false;
     }
   }
-  struct Candidate {
-    std::size_t i;
-    std::size_t j;
-  };
-  std::vector<Candidate> candidates;
+  std::vector<RacingPair> candidates;
   for (std::size_t j = failing + 1; j-- > 0;) {
     if (trace[j].phase != Phase::Threads) continue;
     if (!every_race && j != failing && !hb.ordered(j, failing)) continue;
     for (std::size_t i = j; i-- > 0;) {
       if (!is_choice(trace[i]) || !is_choice(trace[j]) || trace[i].thread == trace[j].thread) continue;
       if (!conflict(fps[i], fps[j]) || hb.ordered_through(i, j)) continue;
-      candidates.push_back({i, j});
+      candidates.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j)});
     }
   }
-  for (const Candidate& cand : candidates) {
+  return candidates;
+}
+
+}  // namespace
+
+std::vector<RacingPair> racing_pairs(const Counterexample& c, const ModelLayout& layout) {
+  if (!explainable(c)) return {};
+  const std::vector<Footprint> fps = footprints_of(c.trace, layout);
+  return candidates_of(c, fps, HappensBefore(c.trace, fps));
+}
+
+Explanation explain(Execution& execution, const Counterexample& c, const CheckConfig& config,
+                    std::uint32_t max_replays, std::uint32_t max_races) {
+  Explanation out;
+  if (!explainable(c)) return out;
+  const auto& trace = c.trace;
+  const std::vector<Footprint> fps = footprints_of(trace, execution.layout());
+  const HappensBefore hb(trace, fps);
+  const Violation& violation = *c.violation;
+  for (const RacingPair& cand : candidates_of(c, fps, hb)) {
     if (out.examined >= max_replays) break;
     Race race;
-    const std::string schedule = reversed_schedule(trace, hb, cand.i, cand.j, c.thread_names);
+    const std::string schedule = reversed_schedule(trace, hb, cand.first, cand.second, c.thread_names);
     ++out.examined;
     if (!try_reversal(execution, config, violation, schedule, race)) continue;
-    race.first = static_cast<std::uint32_t>(cand.i);
-    race.second = static_cast<std::uint32_t>(cand.j);
-    race.shared = shared_cell(fps[cand.i], fps[cand.j]);
+    race.first = cand.first;
+    race.second = cand.second;
+    race.shared = shared_cell(fps[cand.first], fps[cand.second]);
     out.races.push_back(std::move(race));
   }
   // Deciding races first; otherwise keep the order found (closest to the failure first).

@@ -51,6 +51,20 @@ inline constexpr std::size_t kMaxExplainedSteps = 4000;
 class Execution;
 struct CheckConfig;
 struct Counterexample;
+class ModelLayout;
+
+// Two racing steps of a counterexample, as explain() finds them before replaying any reversal:
+// trace indexes, first < second.
+struct RacingPair {
+  std::uint32_t first = 0;
+  std::uint32_t second = 0;
+  friend bool operator==(const RacingPair&, const RacingPair&) = default;
+};
+// The races whose later step is the failing step or happens before it, closest to the failure
+// first; none for a trace explain() would not explain. Cheap enough to call on every violating
+// execution of a search (no replay): it groups them before the few that are explained.
+[[nodiscard]] std::vector<RacingPair> racing_pairs(const Counterexample& c, const ModelLayout& layout);
+
 // The races of counterexample `c`, checked by replaying at most `max_replays` reversals on
 // `execution` (its initial state the one after init); at most `max_races` are kept. An execution
 // without a violation, or a violation in init, has no explanation (no races).

@@ -55,7 +55,8 @@ bool run_init(const ModelProgram& program, Execution& execution, ExploreResult& 
       return true;
     case ExecutionEnd::Violation:
       result.verdict = Verdict::Violation;
-      result.violations.push_back(counterexample_of(execution));
+      result.violations.push_back(counterexample_of(execution));  // never handed away: it ends the search
+      result.violating_executions = 1;
       return false;
     case ExecutionEnd::Dropped:
       result.verdict = Verdict::Error;
@@ -119,14 +120,24 @@ std::string step_limit_reason(const Execution& execution, std::uint32_t max_step
                                  max_steps, execution.thread_name(t), kHint);
 }
 
+// Records the violation `execution` ended with: in the result, or handed to config.on_violation.
+void record_violation(const Execution& execution, const CheckConfig& config, ExploreResult& result) {
+  ++result.violating_executions;
+  if (config.on_violation) {
+    config.on_violation(counterexample_of(execution));
+  } else {
+    result.violations.push_back(counterexample_of(execution));
+  }
+}
+
 // Runs a schedule a strategy found to reach a violation and records that violation.
 void run_witness(Execution& execution, const std::vector<ThreadId>& witness, const std::vector<std::string>& names,
                  const CheckConfig& config, Chooser& values, ExploreResult& result) {
-  if (!result.violations.empty() && config.stop_at_first_violation) return;
+  if (result.violating_executions > 0 && config.stop_at_first_violation) return;
   std::vector<std::string> steps;
   for (ThreadId t : witness) steps.push_back(names[t]);
   ReplayChooser chooser(std::move(steps), &values);  // the nondet values of the strategy's current run
-  if (execution.run(chooser) == ExecutionEnd::Violation) result.violations.push_back(counterexample_of(execution));
+  if (execution.run(chooser) == ExecutionEnd::Violation) record_violation(execution, config, result);
 }
 
 // Calls config.progress at most every progress_interval seconds; reads the clock only every 16
@@ -249,7 +260,7 @@ bool tally(const Execution& execution, ExecutionEnd end, const CheckConfig& conf
   result.steps += execution.outcome().steps;
   result.max_depth = std::max(result.max_depth, execution.outcome().steps);
   if (end == ExecutionEnd::Violation) {
-    result.violations.push_back(counterexample_of(execution));
+    record_violation(execution, config, result);
   } else if (end == ExecutionEnd::Dropped && execution.outcome().dropped_at_spin) {
     ++result.spin_dropped;
   } else if (end == ExecutionEnd::Dropped) {
@@ -392,7 +403,7 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
       break;
     }
     // A violation ends the search here, whether this execution had it or a witness found it.
-    if (config.stop_at_first_violation && !result.violations.empty()) break;
+    if (config.stop_at_first_violation && result.violating_executions > 0) break;
     progress.after(result.executions + result.reruns, execution.outcome().steps);
     more = strategy->next();
   }
@@ -412,7 +423,7 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
   if (!stop_known()) describe_counterexamples(execution, config, result);
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   if (result.verdict == Verdict::Error) return result;
-  if (!result.violations.empty()) {
+  if (!result.violations.empty() || result.violating_executions > 0) {
     result.verdict = Verdict::Violation;
   } else if (!result.incomplete_reasons.empty()) {
     result.verdict = Verdict::Incomplete;
@@ -464,6 +475,18 @@ ExploreResult replay_on(Execution& execution, std::string_view schedule, const C
       break;
   }
   return result;
+}
+
+bool explain_counterexamples(const ModelProgram& program, const CheckConfig& config,
+                             std::vector<Counterexample>& examples) {
+  ExploreResult init;
+  Execution execution(program, execution_options(config));
+  if (!run_init(program, execution, init)) return false;
+  for (Counterexample& c : examples) {
+    if (stop_polled()) return true;  // a stop request would cut the replays: the rest stay unexplained
+    if (c.violation) c.explanation = explain(execution, c, config, config.explain_replays, config.explain_races);
+  }
+  return true;
 }
 
 ExploreResult replay(const ModelProgram& program, std::string_view schedule, const CheckConfig& config) {

@@ -24,6 +24,12 @@ class Execution;
 [[nodiscard]] ExploreResult replay(const ModelProgram& program, std::string_view schedule,
                                    const CheckConfig& config);
 
+// Explains counterexamples an explore() of `program` under `config` found and handed away
+// (CheckConfig::on_violation): each one's races, replayed under config's limits and explain_replays,
+// explain_races (explain.hpp). Returns false, explaining none, when init does not complete.
+[[nodiscard]] bool explain_counterexamples(const ModelProgram& program, const CheckConfig& config,
+                                           std::vector<Counterexample>& examples);
+
 // Runs one schedule on `execution`, whose initial state is already the one after init, and
 // reports it as replay() does (without explaining it).
 [[nodiscard]] ExploreResult replay_on(Execution& execution, std::string_view schedule, const CheckConfig& config);

@@ -58,6 +58,7 @@ struct ExploreResult {
   double seconds = 0;
   std::vector<std::string> incomplete_reasons;  // why the space was not covered (empty: covered)
   std::vector<Counterexample> violations;
+  std::uint64_t violating_executions = 0;  // executions (and DPOR witnesses) that ended in a violation
   std::optional<Counterexample> replayed;  // replay(): the execution that ran
   std::string error;               // Verdict::Error: what is wrong with the model
   std::string note;                // e.g. replay: the schedule ended before the execution did
