@@ -45,15 +45,15 @@ expect '<button data-thread="sysfs_reader">run: kobject_get_unless_zero(dm_kobj)
 expect '<button data-thread="rmmod">run: calls dm_sysfs_exit()</button>'
 expect 'You found 0 of 1 failure class; 1 of '
 # Each thread's line is highlighted in the source pane, with the thread's name on it.
-expect '<div class="here" data-line="23"><span class="ln">23</span>    if (kobject_get_unless_zero(dm_kobj)) {<span class="who">sysfs_reader</span></div>'
-expect '<div class="here" data-line="29"><span class="ln">29</span>    dm_sysfs_exit();<span class="who">rmmod</span></div>'
+expect '<div data-line="23" class="here"><span class="ln">23</span>    if (kobject_get_unless_zero(dm_kobj)) {<span class="who">sysfs_reader</span></div>'
+expect '<div data-line="29" class="here"><span class="ln">29</span>    dm_sysfs_exit();<span class="who">rmmod</span></div>'
 expect '<div id="end" class="hidden"></div>'
 ok
 
 # The dm race, one click at a time: the reader takes its reference, rmmod runs, the reader drops the
 # last reference and is preempted inside the release method, rmmod unloads the module, the reader
 # returns into it.
-race=run:sysfs_reader,run:rmmod,run:rmmod,run:sysfs_reader,run:sysfs_reader,run:rmmod,run:rmmod,run:rmmod,run:sysfs_reader
+race=run:sysfs_reader,run:rmmod,run:rmmod,run:sysfs_reader,run:sysfs_reader,run:rmmod,run:rmmod,run:rmmod,run:rmmod,run:sysfs_reader
 what="the dm race"
 dump "$page" "#do=$race"
 expect '<div id="end" class="violation">VIOLATION unloaded-code: sysfs_reader returns into dm_kobject_release: code of module dm, unloaded at step 9'
@@ -63,18 +63,20 @@ expect '<span class="mark">-- sysfs_reader is preempted; rmmod runs --</span>'
 expect '<tr data-object="module dm"><td>module dm</td><td>unloaded at step 9</td></tr>'
 ok
 
-what="undo, then rmmod waits"
+what="undo back to the moment that matters"
 dump "$page" "#do=$race,undo,undo,undo,undo,undo"
 expect '<div id="end" class="hidden"></div>'
 expect 'You found 1 of 1 failure class;'
-# sysfs_reader stands in dm_kobject_release, about to complete(): line 10 of the module's code.
-expect '<div class="here" data-line="10"><span class="ln">10</span>    complete(kobj_holder);<span class="who">sysfs_reader</span></div>'
+# sysfs_reader stands at the end of dm_kobject_release, in the module's code, while rmmod waits for
+# the completion it has just signalled.
+expect '<div data-line="11" class="here"><span class="ln">11</span>}<span class="who">sysfs_reader</span></div>'
+expect '<div data-line="15" class="here"><span class="ln">15</span>    wait_for_completion(kobj_holder);<span class="who">rmmod</span></div>'
+expect '<div class="where">in dm_kobject_release [module dm], line 11</div>'
+expect '<button data-thread="sysfs_reader">run: returns from dm_kobject_release()</button>'
 ok
 
 what="the safe order"
-dump "$page" "#do=$race,undo,undo,undo,undo,undo,run:sysfs_reader,run:sysfs_reader"
-expect '<span class="who">rmmod</span>'
-dump "$page" "#do=$race,undo,undo,undo,undo,undo,run:sysfs_reader,run:sysfs_reader,safe"
+dump "$page" "#do=$race,undo,undo,undo,undo,undo,run:sysfs_reader,safe"
 expect '<div id="end" class="safe">The end: every thread finished: no violation.</div>'
 expect 'Shown: the shortest way to a safe end from there'
 ok
@@ -107,7 +109,7 @@ if [ -n "${SCREENSHOTS:-}" ]; then
 fi
 
 # Hostile scenario text: each piece tries to run a script that retitles the page or writes to it.
-hostile='</script><script>document.title="PWNED";document.body.innerHTML="PWNED"</script><!--<script>'
+hostile="</script><script>document.title='PWNED';document.body.innerHTML='PWNED'</script><!--<script>"
 mkdir -p "$work/hostile"
 cat >"$work/hostile/h.scn" <<SCN
 // $hostile
@@ -121,12 +123,12 @@ SCN
 "$preempt" check --html "$work/hostile/scheduler.html" "$work/hostile/h.scn" >/dev/null || true
 schedule=$(grep -o 'schedule: [^ ]*' <("$preempt" check "$work/hostile/h.scn" || true) | head -1 | cut -d' ' -f2)
 "$preempt" replay --html "$work/hostile/stepper.html" "$work/hostile/h.scn" --schedule "$schedule" >/dev/null || true
-for kind in scheduler stepper; do
-  what="hostile text, $kind page"
-  dump "$work/hostile/$kind.html" '#do=failure'
+for kind in scheduler:#do=failure stepper:#step=end; do
+  what="hostile text, ${kind%%:*} page"
+  dump "$work/hostile/${kind%%:*}.html" "${kind#*:}"
   refuse '<title>PWNED'
   refuse '<body>PWNED'
-  expect '<title>preempt: x &lt;/script&gt;&lt;script&gt;document.title="PWNED"'
+  expect "<title>preempt: x &lt;/script&gt;&lt;script&gt;document.title='PWNED'"
   expect 'VIOLATION assertion'
   ok
 done
