@@ -9,6 +9,7 @@
 
 #include "checker/explore/execution.hpp"
 #include "checker/explore/explorer.hpp"
+#include "checker/rt/state_hash.hpp"
 
 namespace preempt {
 
@@ -96,15 +97,14 @@ class GraphSearch {
     steps_ += execution_.trace().size();
     if (chooser.nondet) return (void)stop("the scenario takes nondet values"), false;
     if (steps_ > limits_.max_steps) return (void)stop(fmt::format("exploring it would replay more than {} steps", limits_.max_steps)), false;
+    if (chooser.stopped && !chooser.fingerprint) return (void)stop("the model's thread states cannot be hashed"), false;
+    const Fingerprint fingerprint = chooser.stopped ? *chooser.fingerprint : end_fingerprint(end);
     std::optional<std::uint32_t> known;
-    if (chooser.stopped) {
-      if (!chooser.fingerprint) return (void)stop("the model's thread states cannot be hashed"), false;
-      const auto key = std::make_pair(chooser.fingerprint->hi, chooser.fingerprint->lo);
-      if (const auto it = ids_.find(key); it != ids_.end()) {
-        known = it->second;
-      } else {
-        ids_.emplace(key, outcome_.states);
-      }
+    const auto key = std::make_pair(fingerprint.hi, fingerprint.lo);
+    if (const auto it = ids_.find(key); it != ids_.end()) {
+      known = it->second;
+    } else {
+      ids_.emplace(key, outcome_.states);
     }
     Position at;
     at.so_far = counterexample_of(execution_);
@@ -137,6 +137,23 @@ class GraphSearch {
     return true;
   }
 
+  // An end, named by how it ended and the state it left (executions that end alike along other orders
+  // end in one state). The threads' states are not hashed: they have ended or were abandoned.
+  [[nodiscard]] Fingerprint end_fingerprint(ExecutionEnd end) const {
+    StateHasher h;
+    h.add(0xE4D);  // apart from the scheduling points' fingerprints
+    h.add(static_cast<std::uint64_t>(end));
+    const Outcome& outcome = execution_.outcome();
+    if (outcome.violation) h.add(static_cast<std::uint64_t>(outcome.violation->kind));
+    for (const std::string* text : {&outcome.error, outcome.violation ? &outcome.violation->message : nullptr}) {
+      if (text == nullptr) continue;
+      h.add(text->size());
+      for (const char c : *text) h.add(static_cast<unsigned char>(c));
+    }
+    for (const std::int64_t cell : execution_.store().cells) h.add(static_cast<std::uint64_t>(cell));
+    return h.result();
+  }
+
   // The trace index of the step the last of `count` choices took: the steps before it are those of
   // the earlier choices (a step with no scheduling point before it -- final's, a failed check --
   // belongs to the choice before it).
@@ -152,7 +169,7 @@ class GraphSearch {
   StateGraphLimits limits_;
   StateGraphSink& sink_;
   Execution execution_;
-  std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint32_t> ids_;  // fingerprint -> state
+  std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint32_t> ids_;  // fingerprint -> state (both kinds)
   std::deque<Pending> queue_;
   std::uint64_t steps_ = 0;
   StateGraphOutcome outcome_;

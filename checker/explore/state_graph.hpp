@@ -7,8 +7,8 @@
 // States are the fingerprints of scheduling points (Execution::fingerprint, without symmetry: the
 // student tells the threads apart). Every edge is found by replaying the choices that reach its
 // state plus one (the engine is deterministic) and stopping at the next scheduling point, or where
-// the execution ends: each end (a violation, a complete execution, a deadlock...) is a state of its
-// own with no edges. The search reports what it finds to a StateGraphSink, which formats it (the
+// the execution ends: an end (a violation, a complete execution, a deadlock...) is a state with no
+// edges, one per way of ending (the end's kind, its message and the store left). The search reports what it finds to a StateGraphSink, which formats it (the
 // writers); it stops, incomplete, at the bounds below, on a nondet(n) step (its values are not
 // edges of this graph) and for models whose thread states cannot be hashed (C++ models).
 #include <cstdint>
