@@ -93,8 +93,8 @@ const char* const kOrdersStyle = R"CSS(
 #orders h3 { font-size: 1em; margin: .4em 0; }
 )CSS";
 
-// Fills #orders from d.orders (orders_json above); the steps from the first one where the orders part
-// are highlighted, the racing steps of the failing order in red.
+// Fills #orders from d.orders (orders_json above); the step where the orders part is highlighted,
+// the racing steps of the failing order in red. Each step's sentence names its thread.
 const char* const kOrdersScript = R"JS(
 function showOrders(d, el) {
   var box = document.getElementById('orders');
@@ -111,7 +111,7 @@ function showOrders(d, el) {
     o[1].forEach(function (s, k) {
       var cls = k === d.orders.differs ? 'parted' : '';
       if (o[2] === 'failing-order' && (k === d.orders.first || k === d.orders.second)) cls = 'racing';
-      list.appendChild(el('li', s[0] + ': ' + s[1], cls));
+      list.appendChild(el('li', s[1], cls));
     });
     col.appendChild(list);
     pair.appendChild(col);

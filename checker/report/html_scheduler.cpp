@@ -53,11 +53,11 @@ td, th { border-top: 1px solid #ddd; padding: .25em .5em; vertical-align: top; t
 #threads tr.blocked td { color: #888; }
 #threads button { text-align: left; width: 100%; white-space: normal; overflow-wrap: anywhere; }
 #objects tr.changed td { background: #e4f4e4; font-weight: bold; }
-#source { font-family: monospace; background: #f5f5f5; padding: .4em 0; max-height: 36em; overflow: auto; }
-#source div { white-space: pre-wrap; overflow-wrap: anywhere; padding: 0 .4em; }
+#source { font-family: monospace; background: #f5f5f5; padding: .4em 0; max-height: 36em; overflow: auto; position: relative; }
+#source div { white-space: pre; padding: 0 .4em; }
 #source div.here { background: #fff2a8; }
 #source .ln { display: inline-block; width: 3em; color: #999; text-align: right; margin-right: .8em; }
-#source .who { background: #3465a4; color: #fff; border-radius: .3em; padding: 0 .3em; margin-left: .6em; font-family: system-ui, sans-serif; font-size: .85em; }
+#source .who { background: #3465a4; color: #fff; border-radius: .3em; padding: 0 .3em; margin-right: .6em; font-family: system-ui, sans-serif; font-size: .85em; }
 #story ol { padding-left: 2.5em; margin: 0; }
 #story li { white-space: pre-wrap; overflow-wrap: anywhere; }
 #story li.shown { font-style: italic; color: #555; }
@@ -204,12 +204,19 @@ td, th { border-top: 1px solid #ddd; padding: .25em .5em; vertical-align: top; t
       tr.appendChild(el('td', o[1]));
       obody.appendChild(tr);
     });
+    // Each thread's name tags the line it stands at (before the code: long lines do not hide it);
+    // the pane scrolls to the first such line.
+    var first = null;
     srcRows.forEach(function (row, k) {
       var who = here[k + 1];
       row.className = who ? 'here' : '';
-      while (row.childNodes.length > 2) row.removeChild(row.lastChild);
-      if (who) who.forEach(function (name) { row.appendChild(el('span', name, 'who')); });
+      while (row.childNodes.length > 2) row.removeChild(row.childNodes[1]);
+      if (who) who.forEach(function (name) { row.insertBefore(el('span', name, 'who'), row.lastChild); });
+      if (who && !first) first = row;
     });
+    if (first && (first.offsetTop < src.scrollTop || first.offsetTop > src.scrollTop + src.clientHeight - 40)) {
+      src.scrollTop = Math.max(0, first.offsetTop - 60);
+    }
     var list = document.querySelector('#story ol');
     list.innerHTML = '';
     history.forEach(function (h, k) {

@@ -45,8 +45,8 @@ expect '<button data-thread="sysfs_reader">run: kobject_get_unless_zero(dm_kobj)
 expect '<button data-thread="rmmod">run: calls dm_sysfs_exit()</button>'
 expect 'You found 0 of 1 failure class; 1 of '
 # Each thread's line is highlighted in the source pane, with the thread's name on it.
-expect '<div data-line="23" class="here"><span class="ln">23</span>    if (kobject_get_unless_zero(dm_kobj)) {<span class="who">sysfs_reader</span></div>'
-expect '<div data-line="29" class="here"><span class="ln">29</span>    dm_sysfs_exit();<span class="who">rmmod</span></div>'
+expect '<div data-line="23" class="here"><span class="ln">23</span><span class="who">sysfs_reader</span>    if (kobject_get_unless_zero(dm_kobj)) {</div>'
+expect '<div data-line="29" class="here"><span class="ln">29</span><span class="who">rmmod</span>    dm_sysfs_exit();</div>'
 expect '<div id="end" class="hidden"></div>'
 ok
 
@@ -69,8 +69,8 @@ expect '<div id="end" class="hidden"></div>'
 expect 'You found 1 of 1 failure class;'
 # sysfs_reader stands at the end of dm_kobject_release, in the module's code, while rmmod waits for
 # the completion it has just signalled.
-expect '<div data-line="11" class="here"><span class="ln">11</span>}<span class="who">sysfs_reader</span></div>'
-expect '<div data-line="15" class="here"><span class="ln">15</span>    wait_for_completion(kobj_holder);<span class="who">rmmod</span></div>'
+expect '<div data-line="11" class="here"><span class="ln">11</span><span class="who">sysfs_reader</span>}</div>'
+expect '<div data-line="15" class="here"><span class="ln">15</span><span class="who">rmmod</span>    wait_for_completion(kobj_holder);</div>'
 expect '<div class="where">in dm_kobject_release [module dm], line 11</div>'
 expect '<button data-thread="sysfs_reader">run: returns from dm_kobject_release()</button>'
 ok
@@ -90,7 +90,7 @@ ok
 what="two orders side by side"
 expect '<div id="failing-order"><h3>the violating order</h3>'
 expect '<div id="safe-order"><h3>the safe order</h3>'
-expect 'class="racing">rmmod: rmmod unloads module dm'
+expect 'class="racing">rmmod unloads module dm'
 ok
 
 what="a fixed scenario"
