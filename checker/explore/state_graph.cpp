@@ -10,6 +10,7 @@
 #include "checker/explore/execution.hpp"
 #include "checker/explore/explorer.hpp"
 #include "checker/rt/state_hash.hpp"
+#include "checker/rt/stop.hpp"
 
 namespace preempt {
 
@@ -58,11 +59,13 @@ class GraphSearch {
   GraphSearch(const ModelProgram& program, const CheckConfig& config, const StateGraphLimits& limits,
               StateGraphSink& sink)
       : program_(program),
+        max_seconds_(config.max_seconds),
         limits_(limits),
         sink_(sink),
         execution_(program, ExecutionOptions{config.max_steps, false, config.loops_as_written}) {}
 
   StateGraphOutcome run() {
+    const StopDeadline deadline(max_seconds_);
     if (program_.init) {
       const ExecutionEnd end = execution_.run_alone(Phase::Init, *program_.init);
       if (end != ExecutionEnd::Complete) return stop("the scenario's init does not complete");
@@ -95,6 +98,8 @@ class GraphSearch {
     PrefixChooser chooser(choices);
     const ExecutionEnd end = execution_.run(chooser);
     steps_ += execution_.trace().size();
+    // A stopped run is no state of the scenario: the search ends (--max-time, an interrupt).
+    if (stop_polled()) return (void)stop("the search for its states was stopped (time limit or interrupt)"), false;
     if (chooser.nondet) return (void)stop("the scenario takes nondet values"), false;
     if (steps_ > limits_.max_steps) return (void)stop(fmt::format("exploring it would replay more than {} steps", limits_.max_steps)), false;
     if (chooser.stopped && !chooser.fingerprint) return (void)stop("the model's thread states cannot be hashed"), false;
@@ -166,6 +171,7 @@ class GraphSearch {
   }
 
   const ModelProgram& program_;
+  double max_seconds_;  // CheckConfig::max_seconds, 0: none
   StateGraphLimits limits_;
   StateGraphSink& sink_;
   Execution execution_;

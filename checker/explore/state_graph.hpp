@@ -9,8 +9,9 @@
 // state plus one (the engine is deterministic) and stopping at the next scheduling point, or where
 // the execution ends: an end (a violation, a complete execution, a deadlock...) is a state with no
 // edges, one per way of ending (the end's kind, its message and the store left). The search reports what it finds to a StateGraphSink, which formats it (the
-// writers); it stops, incomplete, at the bounds below, on a nondet(n) step (its values are not
-// edges of this graph) and for models whose thread states cannot be hashed (C++ models).
+// writers); it stops, incomplete, at the bounds below, at config.max_seconds or an interrupt
+// (rt/stop.hpp), on a nondet(n) step (its values are not edges of this graph) and for models whose
+// thread states cannot be hashed (C++ models).
 #include <cstdint>
 #include <string>
 #include <vector>

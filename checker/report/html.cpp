@@ -98,7 +98,7 @@ h1 { font-size: 1.2em; margin: 0 0 .2em; overflow-wrap: anywhere; }
 #lanes { border-collapse: collapse; table-layout: fixed; width: 100%; }
 #lanes th { background: #eee; padding: .3em .8em; position: sticky; top: 0; overflow-wrap: anywhere; }
 #lanes th.n { width: 3em; }
-#lanes td { border-top: 1px solid #ddd; padding: .2em .6em; vertical-align: top; overflow-wrap: anywhere; }
+#lanes td { border-top: 1px solid #ddd; padding: .2em .6em; vertical-align: top; overflow-wrap: break-word; }
 #lanes td.n { text-align: right; color: #888; }
 #lanes tr.future td { opacity: .35; }
 #lanes tr.current td { background: #fff6c8; }

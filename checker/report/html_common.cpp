@@ -90,7 +90,7 @@ const char* const kOrdersStyle = R"CSS(
 #orders li { padding: .1em .3em; overflow-wrap: anywhere; }
 #orders li.parted { background: #fff6c8; }
 #orders li.racing { background: #ffd4d4; font-weight: bold; }
-#orders h3 { font-size: 1em; margin: .4em 0; }
+#orders h2, #orders h3 { font-size: 1em; margin: .4em 0; }
 )CSS";
 
 // Fills #orders from d.orders (orders_json above); the step where the orders part is highlighted,
