@@ -62,7 +62,8 @@ int CheckCommand::run() const {
     const ExploreResult& result = run.result;
     if (!html.empty() && !html_written && (!result.violations.empty() || run.last)) {
       html_written = true;
-      if (!write_html_file(html, run.report, run.scenario.program().scenario_text())) {
+      const CheckConfig config = run.options.config();
+      if (!write_html_file(html, run.report, run.scenario.program().scenario_text(), &run.scenario.model(), &config)) {
         code = worst_exit(code, kExitBadInput);
       }
     }

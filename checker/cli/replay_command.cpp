@@ -38,7 +38,7 @@ struct ReplayCommand {
     const ExploreResult result = replay(scenario->model(), schedule, config);
     ScenarioReport report{path, &scenario->layout(), &result, "replay", std::nullopt, true};
     report.table = options.trace == "table";
-    if (!html.empty() && !write_html_file(html, report, scenario->program().scenario_text())) {
+    if (!html.empty() && !write_html_file(html, report, scenario->program().scenario_text(), &scenario->model(), &config)) {
       return kExitBadInput;
     }
     if (options.format == "json") {

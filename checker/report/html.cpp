@@ -1,10 +1,9 @@
 #include "checker/report/html.hpp"
 
-#include <sstream>
-
 #include <fmt/format.h>
 
 #include "checker/report/explanation_text.hpp"
+#include "checker/report/html_common.hpp"
 #include "checker/report/narrative.hpp"
 #include "checker/report/state_text.hpp"
 #include "checker/report/step_text.hpp"
@@ -14,21 +13,14 @@ namespace preempt {
 
 namespace {
 
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) lines.push_back(line);
-  return lines;
-}
-
-nlohmann::ordered_json page_data(const ScenarioReport& report, const std::string& source) {
+nlohmann::ordered_json page_data(const ScenarioReport& report, const std::string& source, const PageExtras& extras) {
   const ExploreResult& r = *report.result;
   const ModelLayout& layout = *report.layout;
   nlohmann::ordered_json d;
   d["scenario"] = report.path;
   d["title"] = layout.title;
-  d["verdict"] = verdict_name(r.verdict);
+  d["verdict"] = page_verdict(report);
+  d["note"] = extras.no_graph;
   const Counterexample* c = report.replay && r.replayed ? &*r.replayed
                             : r.violations.empty()      ? nullptr
                                                         : &r.violations.front();
@@ -37,7 +29,9 @@ nlohmann::ordered_json page_data(const ScenarioReport& report, const std::string
   d["steps"] = nlohmann::ordered_json::array();
   d["states"] = nlohmann::ordered_json::array();
   d["violation"] = nullptr;
+  d["orders"] = nullptr;
   if (c == nullptr) return d;
+  d["orders"] = orders_json(*c, extras.safe_order, layout);
   const std::vector<std::string> lines = split_lines(source);
   for (std::size_t i = 0; i < c->trace.size(); ++i) {
     const TraceEntry& e = c->trace[i];
@@ -74,6 +68,15 @@ nlohmann::ordered_json page_data(const ScenarioReport& report, const std::string
     v["kind"] = std::string(violation_spelling(c->violation->kind));
     v["message"] = c->violation->message;
     v["step"] = c->violation->step;
+    // The row of the step that failed; none for a deadlock (no step fails: every thread waits), so
+    // the last lock that succeeded is not marked as the failure.
+    v["row"] = -1;
+    for (std::size_t i = c->trace.size(); c->violation->kind != ViolationKind::Deadlock && i-- > 0;) {
+      if (c->trace[i].step == c->violation->step && c->trace[i].thread == c->violation->thread) {
+        v["row"] = i;
+        break;
+      }
+    }
     if (c->explanation) v["explanation"] = explanation_text(*c, layout);
     d["violation"] = std::move(v);
   }
@@ -86,29 +89,33 @@ constexpr const char* kPage = R"PAGE(<!DOCTYPE html>
 <title>preempt: @TITLE@</title>
 <style>
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1em; color: #222; }
-h1 { font-size: 1.2em; margin: 0 0 .2em; }
-.sub { color: #666; margin-bottom: .8em; }
+h1 { font-size: 1.2em; margin: 0 0 .2em; overflow-wrap: anywhere; }
+.sub { color: #666; margin-bottom: .8em; overflow-wrap: anywhere; }
 #controls button { font-size: 1em; min-width: 2.5em; }
 #position { margin-left: 1em; font-weight: bold; }
-#main { display: flex; gap: 1.5em; align-items: flex-start; margin-top: .8em; }
-#lanes { border-collapse: collapse; }
-#lanes th { background: #eee; padding: .3em .8em; position: sticky; top: 0; }
-#lanes td { border-top: 1px solid #ddd; padding: .2em .6em; vertical-align: top; min-width: 14em; }
-#lanes td.n { min-width: 2em; text-align: right; color: #888; }
-#lanes tr.future td { color: #bbb; }
+#main { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; margin-top: .8em; }
+#lanebox { flex: 1 1 30em; min-width: 0; overflow-x: auto; }
+#lanes { border-collapse: collapse; table-layout: fixed; width: 100%; }
+#lanes th { background: #eee; padding: .3em .8em; position: sticky; top: 0; overflow-wrap: anywhere; }
+#lanes th.n { width: 3em; }
+#lanes td { border-top: 1px solid #ddd; padding: .2em .6em; vertical-align: top; overflow-wrap: break-word; }
+#lanes td.n { text-align: right; color: #888; }
+#lanes tr.future td { opacity: .35; }
 #lanes tr.current td { background: #fff6c8; }
 #lanes tr.preempted td { border-top: 2px dashed #d9822b; }
 #lanes tr.failing td.op { background: #ffd4d4; font-weight: bold; }
 #lanes tr.final td { font-style: italic; }
 .note { color: #666; font-size: .9em; }
 .mark { color: #d9822b; font-size: .85em; }
-#side { min-width: 22em; }
-#side table { border-collapse: collapse; width: 100%; }
-#side td { border-top: 1px solid #ddd; padding: .2em .5em; }
+#side { flex: 1 1 22em; min-width: 0; max-width: 40em; }
+#side table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+#side td { border-top: 1px solid #ddd; padding: .2em .5em; overflow-wrap: anywhere; }
 #side tr.changed td { background: #e4f4e4; font-weight: bold; }
-#source { font-family: monospace; background: #f5f5f5; padding: .4em; white-space: pre-wrap; }
-#violation { margin-top: 1em; padding: .5em; border: 2px solid #c00; background: #fff0f0; white-space: pre-wrap; }
-#violation.hidden { display: none; }
+#source { font-family: monospace; background: #f5f5f5; padding: .4em; white-space: pre-wrap; overflow-wrap: anywhere; }
+#violation { margin-top: 1em; padding: .5em; border: 2px solid #c00; background: #fff0f0; white-space: pre-wrap; overflow-wrap: anywhere; }
+#violation.hidden, #note.hidden { display: none; }
+#note { margin: .5em 0; padding: .5em; background: #eef4ff; border: 1px solid #9ab; }
+@ORDERS_STYLE@
 </style></head>
 <body>
 <h1 id="title"></h1>
@@ -120,8 +127,9 @@ h1 { font-size: 1.2em; margin: 0 0 .2em; }
   <button id="last" title="last step (End)">&#x25B6;&#x25B6;</button>
   <span id="position"></span>
 </div>
+<div id="note" class="hidden"></div>
 <div id="main">
-  <table id="lanes"><thead><tr id="lanehead"></tr></thead><tbody id="lanebody"></tbody></table>
+  <div id="lanebox"><table id="lanes"><thead><tr id="lanehead"></tr></thead><tbody id="lanebody"></tbody></table></div>
   <div id="side">
     <h2 id="statehead" style="font-size:1em"></h2>
     <table id="state"><tbody></tbody></table>
@@ -131,18 +139,26 @@ h1 { font-size: 1.2em; margin: 0 0 .2em; }
     <div id="violation" class="hidden"></div>
   </div>
 </div>
+<div id="orders" class="hidden"></div>
 <script id="data" type="application/json">@DATA@</script>
 <script>
+@ORDERS_JS@
 (function () {
   var d = JSON.parse(document.getElementById('data').textContent);
   var n = d.steps.length, cursor = 0;
-  var fail = d.violation ? d.violation.step : 0;
+  var failRow = d.violation ? d.violation.row : -1;
   function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }
   document.getElementById('title').textContent = d.scenario + (d.title ? ': ' + d.title : '');
-  document.getElementById('sub').textContent = 'verdict: ' + d.verdict + (d.schedule ? '   schedule: ' + d.schedule : '') +
-      '   (arrow keys step; #step=N or #step=end in the address opens at a step)';
+  document.getElementById('sub').textContent = d.verdict + (d.schedule ? '   schedule: ' + d.schedule : '') +
+      (n ? '   (arrow keys step; #step=N or #step=end in the address opens at a step)' : '');
+  var note = [];
+  if (!n) note.push(d.violation ? 'The violation happened before any thread ran.' : 'No execution to step through: ' + d.verdict + '.');
+  if (d.note) note.push('This page steps through one execution; the interactive scheduler needs the whole state graph, and ' + d.note + '.');
+  if (note.length) { document.getElementById('note').textContent = note.join(' '); document.getElementById('note').className = ''; }
+  if (!n) { document.getElementById('controls').style.display = 'none'; document.getElementById('lanebox').style.display = 'none'; }
+  showOrders(d, el);
   var head = document.getElementById('lanehead');
-  head.appendChild(el('th', 'step'));
+  head.appendChild(el('th', 'step', 'n'));
   d.threads.forEach(function (t) { head.appendChild(el('th', t)); });
   var body = document.getElementById('lanebody'), rows = [];
   d.steps.forEach(function (s, k) {
@@ -168,7 +184,7 @@ h1 { font-size: 1.2em; margin: 0 0 .2em; }
       if (k + 1 > cursor) c.push('future');
       if (k + 1 === cursor) c.push('current');
       if (s.preempted) c.push('preempted');
-      if (s.step === fail) c.push('failing');
+      if (k === failRow && cursor >= k + 1) c.push('failing');
       if (s.final) c.push('final');
       tr.className = c.join(' ');
     });
@@ -220,44 +236,18 @@ h1 { font-size: 1.2em; margin: 0 0 .2em; }
 </body></html>
 )PAGE";
 
-std::string escape_html(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-// JSON inside <script>: "</script" could close the element early and "<!--" change how the
-// rest is parsed. '<' occurs only inside JSON strings, where \u003c means the same.
-std::string script_safe(const std::string& json) {
-  std::string out;
-  out.reserve(json.size());
-  for (const char c : json) {
-    if (c == '<') {
-      out += "\\u003c";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
-void write_html(std::ostream& out, const ScenarioReport& report, const std::string& source) {
-  std::string page = kPage;
+void write_html(std::ostream& out, const ScenarioReport& report, const std::string& source, const PageExtras& extras) {
+  if (extras.graph != nullptr) {
+    write_scheduler_html(out, report, source, extras);
+    return;
+  }
   const std::string title = escape_html(valid_utf8(report.layout->title.empty() ? report.path : report.layout->title));
-  page.replace(page.find("@TITLE@"), 7, title);
-  const std::string data = script_safe(
-      page_data(report, source).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
-  page.replace(page.rfind("@DATA@"), 6, data);  // after the title: the last placeholder
+  const std::string page = fill_page(kPage, {{"TITLE", title},
+                                             {"ORDERS_STYLE", kOrdersStyle},
+                                             {"ORDERS_JS", kOrdersScript},
+                                             {"DATA", script_safe(page_data(report, source, extras))}});
   out << page;
 }
 

@@ -70,7 +70,7 @@ TEST_CASE("check --format json carries the explanation", "[cli][explain][json]")
   CHECK(races[0]["reversed_schedule"] == "sysfs_reader,rmmod:2,sysfs_reader:2,rmmod:3,sysfs_reader,rmmod");
 }
 
-TEST_CASE("check --html writes one self-contained page with steps and per-step states", "[cli][html]") {
+TEST_CASE("check --html writes one self-contained page: the scheduler over the scenario's state graph", "[cli][html]") {
   const std::string page_path = temp_path("dm.html");
   const auto run = run_preempt(std::string("check --html ") + page_path + " " + kBuggy);
   CHECK(run.exit_code == 1);
@@ -78,20 +78,27 @@ TEST_CASE("check --html writes one self-contained page with steps and per-step s
   std::remove(page_path.c_str());
   CHECK_THAT(page, Catch::StartsWith("<!DOCTYPE html>"));
   CHECK_THAT(page, !Catch::Contains("http://") && !Catch::Contains("https://") && !Catch::Contains(" src="));
-  CHECK_THAT(page, Catch::Contains("[\"module dm\",\"module\",\"unloaded at step 9\"]"));
-  CHECK_THAT(page, Catch::Contains("\"source\":\"    delete_module(dm);\""));
+  CHECK_THAT(page, Catch::Contains("[\"module dm\",\"unloaded at step 9\"]"));
+  CHECK_THAT(page, Catch::Contains("\"    delete_module(dm);\""));
   CHECK_THAT(page, Catch::Contains("\"kind\":\"unloaded-code\""));
+  // Where each thread stands: [name, status, where, line, next step].
+  CHECK_THAT(page, Catch::Contains(
+      "[\"sysfs_reader\",\"can run (return)\",\"dm_kobject_release [module dm]\",11,\"returns from dm_kobject_release()\"]"));
+  // The violating order and the safe one, side by side.
+  CHECK_THAT(page, Catch::Contains("\"orders\":{\"race\":\"Steps 9 (rmmod) and 10 (sysfs_reader) race"));
 }
 
-TEST_CASE("replay --html pages the replayed execution, a safe check pages the verdict", "[cli][html]") {
+TEST_CASE("replay --html pages the replayed execution, a safe check pages its state graph", "[cli][html]") {
   const std::string page_path = temp_path("replay.html");
   const auto run = run_preempt(std::string("replay --html ") + page_path + " " + kBuggy +
                                " --schedule sysfs_reader,rmmod:2,sysfs_reader:2,rmmod:3,sysfs_reader,rmmod");
   CHECK(run.exit_code == 0);
-  CHECK_THAT(slurp(page_path), Catch::Contains("\"verdict\":\"safe\"") && Catch::Contains("\"violation\":null"));
+  CHECK_THAT(slurp(page_path), Catch::Contains("\"verdict\":\"this execution: no violation (10 steps)\"") &&
+                                   Catch::Contains("\"violation\":null"));
   const auto safe = run_preempt(std::string("check --html ") + page_path + " " + kFixed);
   CHECK(safe.exit_code == 0);
-  CHECK_THAT(slurp(page_path), Catch::Contains("\"verdict\":\"safe\"") && Catch::Contains("\"steps\":[]"));
+  CHECK_THAT(slurp(page_path), Catch::Contains("\"verdict\":\"verdict: SAFE -- every interleaving explored (") &&
+                                   Catch::Contains("\"graph\":{\"threads\":"));
   std::remove(page_path.c_str());
   const auto bad = run_preempt(std::string("check --html /nonexistent/dir/x.html ") + kBuggy);
   CHECK(bad.exit_code == 2);
