@@ -6,6 +6,7 @@
 #include "checker/cli/exit_codes.hpp"
 #include "checker/cli/html_output.hpp"
 #include "checker/cli/options.hpp"
+#include "checker/cli/terminal.hpp"
 #include "checker/explore/explorer.hpp"
 #include "checker/interp/scenario.hpp"
 #include "checker/report/report.hpp"
@@ -33,6 +34,7 @@ struct ReplayCommand {
     const ExploreResult result = replay(scenario->model(), schedule, config);
     ScenarioReport report{path, &scenario->layout(), &result, "replay", std::nullopt, true};
     report.table = options.trace == "table";
+    report.columns = output_columns();
     if (!html.empty() && !write_html_file(html, report, scenario->program().scenario_text())) {
       return kExitBadInput;
     }
