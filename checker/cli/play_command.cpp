@@ -311,6 +311,8 @@ class Game {
     std::cout << "threads:\n";
     views_ = thread_views(turn_, layout_);
     runnable_.clear();
+    std::size_t next_width = 0;
+    for (const ThreadView& v : views_) next_width = std::max(next_width, v.next.size());
     for (ThreadId t = 0; t < views_.size(); ++t) {
       const ThreadView& v = views_[t];
       if (v.enabled && !v.next.empty()) runnable_.push_back(t);
@@ -320,7 +322,9 @@ class Game {
         std::cout << head << v.status << "\n";
         continue;
       }
-      std::string line = fmt::format("{}next: {:<36} at {}", head, v.next, v.where);
+      // "next: STEP   at WHERE", the places in a column where they fit, else on a line of their own
+      std::string line = fmt::format("{}next: {:<{}}   at {}", head, v.next, next_width, v.where);
+      if (line.size() > columns) line = fmt::format("{}next: {}   at {}", head, v.next, v.where);
       if (line.size() > columns) line = fmt::format("{}next: {}\n{:>{}}at {}", head, v.next, "", head.size() + 6, v.where);
       std::cout << line << "\n";
       if (!v.enabled) std::cout << std::string(head.size() + 6, ' ') << wrapped("[blocked: " + v.status + "]", head.size() + 6, columns);

@@ -135,16 +135,19 @@ void write_narrative(std::ostream& out, const Counterexample& c, const ModelLayo
   const int digits = c.trace.size() >= 100 ? 3 : 2;
   const std::size_t indent = 2 + static_cast<std::size_t>(digits) + 2;  // "  10. "
   const std::size_t gap = 3;
-  // The citation column: after the longest sentence whose line fits with its citation beside it.
-  std::size_t width = 0;
+  std::size_t width = 0;  // of the sentence column
   for (std::size_t i = 0; i < c.trace.size(); ++i) {
     const TraceEntry& e = c.trace[i];
     Line& line = lines.emplace_back();
     line.sentence = narrate_step(c, i, layout);
     line.citation = step_location(e, layout);
     if (cites_operation(e.op.kind)) line.citation += ": " + describe_step(e, layout, c.thread_names, c.view()).op;
-    if (indent + line.sentence.size() + gap + line.citation.size() <= columns) width = std::max(width, line.sentence.size());
+    width = std::max(width, line.sentence.size());
   }
+  // One line a step, the citations in a column, when every step fits so; else every step has its
+  // sentence wrapped and its citation on a line of its own, flush right: one shape for the story.
+  bool one_line = true;
+  for (const Line& line : lines) one_line = one_line && indent + width + gap + line.citation.size() <= columns;
   const std::size_t text_width = columns > indent + 20 ? columns - indent : 20;  // a narrow terminal: overflow
   const std::string blank(indent, ' ');
   bool in_final = false;
@@ -152,8 +155,7 @@ void write_narrative(std::ostream& out, const Counterexample& c, const ModelLayo
     const TraceEntry& e = c.trace[i];
     const std::string preemption = preemption_text(c, i, layout);
     if (!preemption.empty()) {
-      const std::vector<std::string> parts = wrap_words("-- " + preemption + " --", text_width);
-      for (const std::string& part : parts) out << blank << part << "\n";
+      for (const std::string& part : wrap_words("-- " + preemption + " --", text_width)) out << blank << part << "\n";
     }
     if (e.phase == Phase::Final && !in_final) {
       out << blank << "-- every thread has finished; the final checks run --\n";
@@ -161,21 +163,16 @@ void write_narrative(std::ostream& out, const Counterexample& c, const ModelLayo
     }
     const Line& line = lines[i];
     const std::string number = fmt::format("  {:>{}}. ", e.step, digits);
-    if (indent + width + gap + line.citation.size() <= columns && line.sentence.size() <= width) {
+    if (one_line) {
       out << fmt::format("{}{:<{}}{:{}}{}\n", number, line.sentence, width, "", gap, line.citation);
-    } else if (indent + line.sentence.size() + gap + line.citation.size() <= columns) {  // flush right
-      out << fmt::format("{}{}{:>{}}\n", number, line.sentence, line.citation, columns - indent - line.sentence.size());
-    } else {
-      const std::vector<std::string> parts = wrap_words(line.sentence, text_width);
-      for (std::size_t k = 0; k < parts.size(); ++k) out << (k == 0 ? number : blank) << parts[k] << "\n";
-      // The citation at the column, else flush right, else indented under the sentence.
-      const std::size_t column = indent + width + gap;
-      std::string at = column + line.citation.size() <= columns ? std::string(column, ' ')
-                       : line.citation.size() + indent + 2 <= columns ? std::string(columns - line.citation.size(), ' ')
-                                                                      : blank + "  ";
-      for (const std::string& part : wrap_words(line.citation, columns > at.size() + 20 ? columns - at.size() : 20)) {
-        out << at << part << "\n";
-      }
+      continue;
+    }
+    const std::vector<std::string> parts = wrap_words(line.sentence, text_width);
+    for (std::size_t k = 0; k < parts.size(); ++k) out << (k == 0 ? number : blank) << parts[k] << "\n";
+    if (indent + 2 + line.citation.size() <= columns) {
+      out << std::string(columns - line.citation.size(), ' ') << line.citation << "\n";
+    } else {  // longer than the line: wrapped, indented under the sentence
+      for (const std::string& part : wrap_words(line.citation, text_width - 2)) out << blank << "  " << part << "\n";
     }
   }
 }

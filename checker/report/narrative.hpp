@@ -43,9 +43,9 @@ inline constexpr std::size_t kDefaultColumns = 80;
 [[nodiscard]] std::vector<std::string> wrap_words(std::string_view text, std::size_t width);
 
 // The whole execution, one numbered sentence per step with its citation, preemptions and the start
-// of `final` marked, fitted to `columns`: the citations line up in a column where they fit beside
-// their sentence; a step that does not fit on one line has its sentence wrapped and its citation
-// on a line of its own.
+// of `final` marked, fitted to `columns`: when every step fits on one line, the citations stand in
+// a column beside their sentences; otherwise each step has its sentence wrapped and its citation on
+// a line of its own, flush right.
 void write_narrative(std::ostream& out, const Counterexample& execution, const ModelLayout& layout,
                      std::size_t columns = kDefaultColumns);
 
