@@ -144,8 +144,9 @@ void write_narrative(std::ostream& out, const Counterexample& c, const ModelLayo
     if (cites_operation(e.op.kind)) line.citation += ": " + describe_step(e, layout, c.thread_names, c.view()).op;
     width = std::max(width, line.sentence.size());
   }
-  // One line a step, the citations in a column, when every step fits so; else every step has its
-  // sentence wrapped and its citation on a line of its own, flush right: one shape for the story.
+  // One line a step, the citations in a column, when every step fits so; else the citations flush
+  // right (a right edge the eye can follow), each beside its sentence where both fit, else on a
+  // line of its own under the sentence, wrapped.
   bool one_line = true;
   for (const Line& line : lines) one_line = one_line && indent + width + gap + line.citation.size() <= columns;
   const std::size_t text_width = columns > indent + 20 ? columns - indent : 20;  // a narrow terminal: overflow
@@ -165,6 +166,10 @@ void write_narrative(std::ostream& out, const Counterexample& c, const ModelLayo
     const std::string number = fmt::format("  {:>{}}. ", e.step, digits);
     if (one_line) {
       out << fmt::format("{}{:<{}}{:{}}{}\n", number, line.sentence, width, "", gap, line.citation);
+      continue;
+    }
+    if (indent + line.sentence.size() + gap + line.citation.size() <= columns) {
+      out << fmt::format("{}{}{:>{}}\n", number, line.sentence, line.citation, columns - indent - line.sentence.size());
       continue;
     }
     const std::vector<std::string> parts = wrap_words(line.sentence, text_width);

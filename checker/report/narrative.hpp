@@ -44,8 +44,8 @@ inline constexpr std::size_t kDefaultColumns = 80;
 
 // The whole execution, one numbered sentence per step with its citation, preemptions and the start
 // of `final` marked, fitted to `columns`: when every step fits on one line, the citations stand in
-// a column beside their sentences; otherwise each step has its sentence wrapped and its citation on
-// a line of its own, flush right.
+// a column beside their sentences; otherwise the citations are flush right, beside the sentence
+// where both fit, else on a line of their own under the wrapped sentence.
 void write_narrative(std::ostream& out, const Counterexample& execution, const ModelLayout& layout,
                      std::size_t columns = kDefaultColumns);
 
