@@ -202,7 +202,7 @@ TEST_CASE("play: a safe ending, then the classes still to find, quit and end of 
   CHECK_THAT(nothing_to_undo.out, Catch::Contains("nothing to undo"));
 }
 
-TEST_CASE("the story fits 80 columns, or COLUMNS; its citations on lines of their own when it must",
+TEST_CASE("the story fits 80 columns or COLUMNS, its citations on lines of their own when it must",
           "[cli][explain]") {
   ::unsetenv("COLUMNS");
   const auto narrow = run_preempt(std::string("check ") + kBuggy);
