@@ -1,5 +1,6 @@
 #include "checker/explore/stepper.hpp"
 
+#include <map>
 #include <utility>
 
 #include "checker/explore/execution.hpp"
@@ -18,10 +19,10 @@ class FollowChooser final : public Chooser {
   ThreadId choose(const SchedulingPoint& point) override {
     const std::optional<Fingerprint> here = point.execution->fingerprint(false);
     std::optional<std::uint32_t> seen;
-    for (const auto& [steps, state] : visited_) {
-      if (here && state == *here) seen = steps;
+    if (here) {
+      const auto [at, first] = visited_.try_emplace({here->hi, here->lo}, point.step - 1);
+      if (!first) seen = std::exchange(at->second, point.step - 1);  // the latest visit: the loop's period
     }
-    if (here) visited_.emplace_back(point.step - 1, *here);
     if (position_ < choices_.size()) return choices_[position_++];
     if (point.enabled.size() == 1 && !seen && out_.ran_alone.size() < run_alone_) {
       out_.ran_alone.push_back(point.enabled.front());
@@ -41,7 +42,8 @@ class FollowChooser final : public Chooser {
   std::span<const ThreadId> choices_;
   std::uint32_t run_alone_;
   Position& out_;
-  std::vector<std::pair<std::uint32_t, Fingerprint>> visited_;  // the state after so many steps
+  std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint32_t> visited_;  // state -> after how many steps
+                                                                              // it was last seen
   std::size_t position_ = 0;
   bool stopped_ = false;
   std::string error_;
