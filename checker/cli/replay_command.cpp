@@ -7,6 +7,7 @@
 #include "checker/cli/html_output.hpp"
 #include "checker/cli/options.hpp"
 #include "checker/cli/scenario_files.hpp"
+#include "checker/cli/terminal.hpp"
 #include "checker/explore/explorer.hpp"
 #include "checker/interp/scenario.hpp"
 #include "checker/report/report.hpp"
@@ -38,6 +39,7 @@ struct ReplayCommand {
     const ExploreResult result = replay(scenario->model(), schedule, config);
     ScenarioReport report{path, &scenario->layout(), &result, "replay", std::nullopt, true};
     report.table = options.trace == "table";
+    report.columns = output_columns();
     if (!html.empty() && !write_html_file(html, report, scenario->program().scenario_text(), &scenario->model(), &config)) {
       return kExitBadInput;
     }

@@ -10,6 +10,7 @@
 
 #include "checker/cli/progress.hpp"
 #include "checker/cli/scenario_files.hpp"
+#include "checker/cli/terminal.hpp"
 #include "checker/explore/explorer.hpp"
 #include "checker/report/text_safety.hpp"
 #include "checker/rt/stop.hpp"
@@ -89,6 +90,7 @@ void deliver(Slot& slot, const std::string& path, bool last, ReportOutputs& outp
   ScenarioReport report{path, &slot.scenario->layout(), &slot.result, effective.strategy_label(),
                         slot.config.preemption_bound, false, effective.shown_seed()};
   report.table = effective.trace == "table";
+  report.columns = output_columns();
   handlers.checked({path, *slot.scenario, slot.result, report, effective, slot.cut, last});
   std::cout.flush();
 }

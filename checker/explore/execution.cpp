@@ -91,6 +91,16 @@ std::string Execution::describe_thread(ThreadId thread) const {
     case ThreadStatus::Idle: return "has not started";
     case ThreadStatus::Running: return "is running";
     case ThreadStatus::Reporting:
+      // While another thread can run, it may yet change what the stopped pass read: "for ever"
+      // only holds once none can (deadlock(), or a snapshot at the end).
+      if (t.pending().kind == OpKind::SpinFail && phase_ == Phase::Threads && !enabled_.empty()) {
+        const char* text = t.pending().text != nullptr ? t.pending().text : "?";
+        return fmt::format("stopped at line {}: {} changed nothing; it goes on only if another thread changes what "
+                           "it read",
+                           t.pending().line,
+                           t.pending().arg0 == 1 ? fmt::format("an iteration of {}", text)
+                                                 : fmt::format("a pass that found {} true", text));
+      }
       if (t.pending().kind == OpKind::SpinFail && t.pending().arg0 == 1) {  // a loop's whole iteration
         return fmt::format("spins for ever at line {}: each iteration of {} changes nothing and reads the same "
                            "values, and nothing can change what it reads",

@@ -1,6 +1,8 @@
 #include "checker/explore/explain.hpp"
 
 #include <algorithm>
+#include <map>
+#include <regex>
 #include <span>
 
 #include <fmt/format.h>
@@ -79,10 +81,12 @@ Addr shared_cell(const Footprint& a, const Footprint& b) {
 
 bool is_choice(const TraceEntry& e) { return e.phase == Phase::Threads && e.op.kind != OpKind::Fail; }
 
-// The schedule that runs the same steps with trace[j] before trace[i]: the steps before i, those
-// between i and j that do not depend on i, then j's thread, then i's thread.
-std::string reversed_schedule(std::span<const TraceEntry> trace, const HappensBefore& hb, std::size_t i,
-                              std::size_t j, const std::vector<std::string>& names) {
+// The steps that run the same way with trace[j] before trace[i], in their order: the steps before
+// i, those between i and j that do not depend on i, then j, then i. Each thread takes a prefix of
+// its own steps in the trace (a step that depends on i makes every later step of its thread depend
+// on it), so the reversed execution's first steps are these, each its thread's n-th as here.
+std::vector<TraceEntry> reversed_order(std::span<const TraceEntry> trace, const HappensBefore& hb, std::size_t i,
+                                       std::size_t j) {
   std::vector<TraceEntry> order;
   for (std::size_t k = 0; k < i; ++k) {
     if (is_choice(trace[k])) order.push_back(trace[k]);
@@ -92,12 +96,59 @@ std::string reversed_schedule(std::span<const TraceEntry> trace, const HappensBe
   }
   order.push_back(trace[j]);
   order.push_back(trace[i]);
-  return encode_schedule(order, names);
+  return order;
+}
+
+std::string name_of(const std::vector<std::string>& names, ThreadId t) { return t < names.size() ? names[t] : "?"; }
+
+// The printed trace's number of each step of the reversed execution that is a step of the trace:
+// the n-th step of a thread among the steps the reversal forced (`order`) is that thread's n-th
+// step in the trace; after them, a thread's n-th step is its n-th in the trace if it is the same
+// operation at the same place. Threads are matched by name: a context may get another id.
+std::map<std::uint32_t, std::uint32_t> steps_in_trace(std::span<const TraceEntry> order, const Counterexample& c,
+                                                      const Counterexample& replayed) {
+  std::map<std::string, std::size_t> forced;                   // thread -> how many of its steps were forced
+  for (const TraceEntry& e : order) ++forced[name_of(c.thread_names, e.thread)];
+  std::map<std::string, std::vector<const TraceEntry*>> steps;  // thread -> its steps in the trace
+  for (const TraceEntry& e : c.trace) {
+    if (is_choice(e)) steps[name_of(c.thread_names, e.thread)].push_back(&e);
+  }
+  std::map<std::string, std::size_t> taken;
+  std::map<std::uint32_t, std::uint32_t> out;
+  for (const TraceEntry& e : replayed.trace) {
+    if (!is_choice(e)) continue;
+    const std::string name = name_of(replayed.thread_names, e.thread);
+    const std::size_t n = taken[name]++;
+    const std::vector<const TraceEntry*>& own = steps[name];
+    if (n >= own.size()) continue;
+    const Op& op = own[n]->op;
+    const bool same = op.kind == e.op.kind && op.location == e.op.location && op.line == e.op.line;
+    if (n < forced[name] || same) out[e.step] = own[n]->step;
+  }
+  return out;
+}
+
+// The reversed violation's message cites steps of the replayed execution ("unloaded at step 16");
+// a reader takes every step number for one of the printed trace. A step the trace has gets its
+// number there; any other comes after the reversed pair (the forced steps are all in the trace).
+std::string renumbered(const std::string& message, const std::map<std::uint32_t, std::uint32_t>& steps) {
+  static const std::regex step_number("\\bstep ([0-9]+)\\b");
+  std::string out;
+  auto at = message.cbegin();
+  for (std::sregex_iterator m(message.begin(), message.end(), step_number), end; m != end; ++m) {
+    out.append(at, (*m)[0].first);
+    const auto found = steps.find(static_cast<std::uint32_t>(std::stoul((*m)[1].str())));
+    out += found != steps.end() ? fmt::format("step {}", found->second) : std::string("a later step of that run");
+    at = (*m)[0].second;
+  }
+  out.append(at, message.cend());
+  return out;
 }
 
 // Runs the reversed schedule; false when j cannot run first (the order is forced).
-bool try_reversal(Execution& execution, const CheckConfig& config, const Violation& original,
-                  const std::string& schedule, Race& race) {
+bool try_reversal(Execution& execution, const CheckConfig& config, const Counterexample& original,
+                  std::span<const TraceEntry> order, Race& race) {
+  const std::string schedule = encode_schedule(order, original.thread_names);
   const ExploreResult result = replay_on(execution, schedule, config);
   race.reversed_schedule = result.replayed ? result.replayed->schedule : schedule;
   switch (result.verdict) {
@@ -105,9 +156,11 @@ bool try_reversal(Execution& execution, const CheckConfig& config, const Violati
       race.outcome = ReversedOutcome::Avoided;
       return true;
     case Verdict::Violation: {
-      const Violation& v = *result.violations.front().violation;
-      race.outcome = v.kind == original.kind ? ReversedOutcome::StillFails : ReversedOutcome::FailsDifferently;
+      const Counterexample& replayed = result.violations.front();
+      const Violation& v = *replayed.violation;
+      race.outcome = v.kind == original.violation->kind ? ReversedOutcome::StillFails : ReversedOutcome::FailsDifferently;
       race.reversed_violation = v;
+      race.reversed_violation->message = renumbered(v.message, steps_in_trace(order, original, replayed));
       return true;
     }
     case Verdict::Incomplete:
@@ -178,13 +231,12 @@ Explanation explain(Execution& execution, const Counterexample& c, const CheckCo
   const auto& trace = c.trace;
   const std::vector<Footprint> fps = footprints_of(trace, execution.layout());
   const HappensBefore hb(trace, fps);
-  const Violation& violation = *c.violation;
   for (const RacingPair& cand : candidates_of(c, fps, hb)) {
     if (out.examined >= max_replays) break;
     Race race;
-    const std::string schedule = reversed_schedule(trace, hb, cand.first, cand.second, c.thread_names);
+    const std::vector<TraceEntry> order = reversed_order(trace, hb, cand.first, cand.second);
     ++out.examined;
-    if (!try_reversal(execution, config, violation, schedule, race)) continue;
+    if (!try_reversal(execution, config, c, order, race)) continue;
     race.first = cand.first;
     race.second = cand.second;
     race.shared = shared_cell(fps[cand.first], fps[cand.second]);

@@ -75,7 +75,7 @@ std::string explanation_text(const Counterexample& c, const ModelLayout& layout)
   for (const Race& r : races) {
     const Side first = side(c, r.first, layout);
     const Side second = side(c, r.second, layout);
-    text += fmt::format("    - nothing orders step {} ({}: {}) after step {} ({}: {}); both touch {}\n", first.step,
+    text += fmt::format("    - nothing forces step {} ({}: {}) before step {} ({}: {}); both touch {}\n", first.step,
                         first.thread, first.op, second.step, second.thread, second.op, shared_text(r.shared, layout, c, r));
     const std::string detail = outcome_detail(r);
     switch (r.outcome) {

@@ -103,30 +103,82 @@ std::string preemption_text(const Counterexample& c, std::size_t index, const Mo
   return fmt::format("{} is preempted{}; {} runs", preempted, inside, thread_name_of(c.thread_names, c.trace[index].thread));
 }
 
-void write_narrative(std::ostream& out, const Counterexample& c, const ModelLayout& layout) {
-  std::vector<std::string> sentences;
-  sentences.reserve(c.trace.size());
-  std::size_t width = 0;
-  for (std::size_t i = 0; i < c.trace.size(); ++i) {
-    sentences.push_back(narrate_step(c, i, layout));
-    width = std::max(width, sentences.back().size());
+std::vector<std::string> wrap_words(std::string_view text, std::size_t width) {
+  std::vector<std::string> lines(1);
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t space = text.find(' ', at);
+    const std::string_view word = text.substr(at, space == std::string_view::npos ? std::string_view::npos : space - at);
+    at = space == std::string_view::npos ? text.size() : space + 1;
+    if (word.empty()) continue;
+    std::string& line = lines.back();
+    if (line.empty()) {
+      line = word;
+    } else if (line.size() + 1 + word.size() <= width) {
+      line += ' ';
+      line += word;
+    } else {
+      lines.emplace_back(word);
+    }
   }
-  width = std::min<std::size_t>(width, 76);  // a longer sentence pushes only its own citation out
+  return lines;
+}
+
+void write_narrative(std::ostream& out, const Counterexample& c, const ModelLayout& layout, std::size_t columns) {
+  struct Line {
+    std::string sentence;
+    std::string citation;  // where the step runs and, for an operation the sentence paraphrases,
+                           // the operation as the scenario spells it
+  };
+  std::vector<Line> lines;
+  lines.reserve(c.trace.size());
   const int digits = c.trace.size() >= 100 ? 3 : 2;
+  const std::size_t indent = 2 + static_cast<std::size_t>(digits) + 2;  // "  10. "
+  const std::size_t gap = 3;
+  std::size_t width = 0;  // of the sentence column
+  for (std::size_t i = 0; i < c.trace.size(); ++i) {
+    const TraceEntry& e = c.trace[i];
+    Line& line = lines.emplace_back();
+    line.sentence = narrate_step(c, i, layout);
+    line.citation = step_location(e, layout);
+    if (cites_operation(e.op.kind)) line.citation += ": " + describe_step(e, layout, c.thread_names, c.view()).op;
+    width = std::max(width, line.sentence.size());
+  }
+  // One line a step, the citations in a column, when every step fits so; else the citations flush
+  // right (a right edge the eye can follow), each beside its sentence where both fit, else on a
+  // line of its own under the sentence, wrapped.
+  bool one_line = true;
+  for (const Line& line : lines) one_line = one_line && indent + width + gap + line.citation.size() <= columns;
+  const std::size_t text_width = columns > indent + 20 ? columns - indent : 20;  // a narrow terminal: overflow
+  const std::string blank(indent, ' ');
   bool in_final = false;
   for (std::size_t i = 0; i < c.trace.size(); ++i) {
     const TraceEntry& e = c.trace[i];
     const std::string preemption = preemption_text(c, i, layout);
-    if (!preemption.empty()) out << fmt::format("  {:>{}}  -- {} --\n", "", digits, preemption);
+    if (!preemption.empty()) {
+      for (const std::string& part : wrap_words("-- " + preemption + " --", text_width)) out << blank << part << "\n";
+    }
     if (e.phase == Phase::Final && !in_final) {
-      out << fmt::format("  {:>{}}  -- every thread has finished; the final checks run --\n", "", digits);
+      out << blank << "-- every thread has finished; the final checks run --\n";
       in_final = true;
     }
-    // The sentence, then its citation: where the step runs and, for an operation whose sentence
-    // paraphrases it, the operation as the scenario spells it.
-    std::string citation = step_location(e, layout);
-    if (cites_operation(e.op.kind)) citation += ": " + describe_step(e, layout, c.thread_names, c.view()).op;
-    out << fmt::format("  {:>{}}. {:<{}}   {}\n", e.step, digits, sentences[i], width, citation);
+    const Line& line = lines[i];
+    const std::string number = fmt::format("  {:>{}}. ", e.step, digits);
+    if (one_line) {
+      out << fmt::format("{}{:<{}}{:{}}{}\n", number, line.sentence, width, "", gap, line.citation);
+      continue;
+    }
+    if (indent + line.sentence.size() + gap + line.citation.size() <= columns) {
+      out << fmt::format("{}{}{:>{}}\n", number, line.sentence, line.citation, columns - indent - line.sentence.size());
+      continue;
+    }
+    const std::vector<std::string> parts = wrap_words(line.sentence, text_width);
+    for (std::size_t k = 0; k < parts.size(); ++k) out << (k == 0 ? number : blank) << parts[k] << "\n";
+    if (indent + 2 + line.citation.size() <= columns) {
+      out << std::string(columns - line.citation.size(), ' ') << line.citation << "\n";
+    } else {  // longer than the line: wrapped, indented under the sentence
+      for (const std::string& part : wrap_words(line.citation, text_width - 2)) out << blank << "  " << part << "\n";
+    }
   }
 }
 

@@ -9,6 +9,8 @@
 #include <ostream>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "checker/explore/result.hpp"
 #include "checker/rt/layout.hpp"
@@ -33,7 +35,18 @@ namespace preempt {
 // "dm_kobject_release [dm], line 10": where the code of a step is.
 [[nodiscard]] std::string step_location(const TraceEntry& entry, const ModelLayout& layout);
 
-// The whole execution, one numbered sentence a line, preemptions and the start of `final` marked.
-void write_narrative(std::ostream& out, const Counterexample& execution, const ModelLayout& layout);
+// The width the text outputs fit when the terminal's is unknown (not a terminal, no COLUMNS).
+inline constexpr std::size_t kDefaultColumns = 80;
+
+// `text` broken at spaces into lines of at most `width` characters (a word longer than that gets a
+// line of its own); at least one line.
+[[nodiscard]] std::vector<std::string> wrap_words(std::string_view text, std::size_t width);
+
+// The whole execution, one numbered sentence per step with its citation, preemptions and the start
+// of `final` marked, fitted to `columns`: when every step fits on one line, the citations stand in
+// a column beside their sentences; otherwise the citations are flush right, beside the sentence
+// where both fit, else on a line of their own under the wrapped sentence.
+void write_narrative(std::ostream& out, const Counterexample& execution, const ModelLayout& layout,
+                     std::size_t columns = kDefaultColumns);
 
 }  // namespace preempt

@@ -120,7 +120,7 @@ void write_text_unfiltered(std::ostream& out, const ScenarioReport& report) {
     if (report.table) {
       write_trace(out, c, layout);
     } else {
-      write_narrative(out, c, layout);
+      write_narrative(out, c, layout, report.columns);
     }
     out << "\n";
     if (c.violation) {

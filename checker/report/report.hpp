@@ -22,6 +22,7 @@ struct ScenarioReport {
   bool replay = false;              // the report of `preempt replay` (one given execution)
   std::optional<std::uint64_t> seed;  // sampling strategies: shown so that the run can be repeated
   bool table = false;               // the trace as a table of columns instead of the numbered story
+  std::size_t columns = 80;         // the width the numbered story fits (the terminal's)
 };
 
 // A shell word: the text itself when it is safe unquoted, else single-quoted.

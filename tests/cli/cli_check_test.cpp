@@ -24,13 +24,15 @@ TEST_CASE("check: the dm race is found, with the dm story as its trace", "[cli][
   CHECK_THAT(run.out, Catch::Contains(" 1. sysfs_reader takes a reference to dm_kobj (refcount 1 -> 2)"));
   CHECK_THAT(run.out, Catch::Contains(" 3. rmmod drops its reference to dm_kobj (refcount 2 -> 1)"));
   CHECK_THAT(run.out, Catch::Contains(
-      " 4. sysfs_reader drops its reference to dm_kobj (refcount 1 -> 0) and calls dm_kobject_release [module dm]"));
+      " 4. sysfs_reader drops its reference to dm_kobj (refcount 1 -> 0) and calls\n"
+      "      dm_kobject_release [module dm]\n"));  // wrapped to 80 columns
   CHECK_THAT(run.out, Catch::Contains(" 5. sysfs_reader completes kobj_holder (done 0 -> 1), waking rmmod"));
   CHECK_THAT(run.out, Catch::Contains("-- sysfs_reader is preempted inside dm_kobject_release [dm]; rmmod runs --"));
   CHECK_THAT(run.out, Catch::Contains(" 6. rmmod waits for kobj_holder and goes on (done 1 -> 0)"));
   CHECK_THAT(run.out, Catch::Contains(" 9. rmmod unloads module dm"));
   CHECK_THAT(run.out, Catch::Contains(
-      "10. sysfs_reader runs again: complete() returns into dm_kobject_release [module dm], whose code is gone"));
+      "10. sysfs_reader runs again: complete() returns into dm_kobject_release\n"
+      "      [module dm], whose code is gone\n"));
   CHECK_THAT(run.out, Catch::Contains("dm_kobject_release [dm], line 11"));
   // Each step cites where it runs and the operation as the scenario spells it.
   CHECK_THAT(run.out, Catch::Contains("rmmod, line 31: delete_module(dm)"));
@@ -147,7 +149,8 @@ TEST_CASE("a schedule names threads: it survives edits that do not touch its ste
   INFO(moved.out << moved.err);
   CHECK(moved.exit_code == 1);
   CHECK_THAT(moved.out, Catch::Contains(
-      "10. sysfs_reader runs again: complete() returns into dm_kobject_release [module dm], whose code is gone"));
+      "10. sysfs_reader runs again: complete() returns into dm_kobject_release\n"
+      "      [module dm], whose code is gone\n"));
   CHECK_THAT(moved.out, Catch::Contains("sysfs_reader, line 27"));  // was line 23
   const std::string extra = write_edited("extra-thread.scn", "thread rmmod {", "thread watcher { int x = 1; }\nthread rmmod {");
   const auto with_extra = run_preempt("replay " + extra + " --schedule '" + kSchedule + "'");

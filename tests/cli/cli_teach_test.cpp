@@ -43,7 +43,7 @@ TEST_CASE("check explains the dm race by its racing steps, each reversal replaye
   CHECK(run.exit_code == 1);
   CHECK_THAT(run.out, Catch::Contains("why: the order of these racing steps decides the failure"));
   CHECK_THAT(run.out, Catch::Contains(
-      "- nothing orders step 9 (rmmod: delete_module(dm)) after step 10 (sysfs_reader: returns from "
+      "- nothing forces step 9 (rmmod: delete_module(dm)) before step 10 (sysfs_reader: returns from "
       "dm_kobject_release()); both touch module dm (loaded or not)"));
   CHECK_THAT(run.out, Catch::Contains(
       "with step 10 first the execution has no violation: schedule "
@@ -105,18 +105,21 @@ TEST_CASE("replay --html pages the replayed execution, a safe check pages its st
   CHECK_THAT(bad.err, Catch::Contains("cannot write the HTML report"));
 }
 
-TEST_CASE("play: a script schedules the dm race, with a wrong name and an undo on the way", "[cli][play]") {
+TEST_CASE("play: a script schedules the dm race, with a wrong name and two undos on the way", "[cli][play]") {
+  // After step 3 rmmod waits for the completion: sysfs_reader alone can run, and takes steps 4-5
+  // without asking; the first undo takes them back with step 3, the choice before them.
   const auto run = run_with_input(std::string("play ") + kBuggy,
-                                  "sysfs_reader\nrmmod\nrmmod\nbogus\nrmmod\nsysfs_reader\nsysfs_reader\n"
-                                  "sysfs_reader\nundo\nrmmod\nrmmod\nrmmod\nrmmod\nsysfs_reader\n");
+                                  "sysfs_reader\nrmmod\nrmmod\nundo\nrmmod\nbogus\nrmmod\nundo\nrmmod\nrmmod\n"
+                                  "rmmod\nrmmod\nsysfs_reader\n");
   CHECK(run.exit_code == 1);
   CHECK(run.err == "");
-  CHECK_THAT(run.out, Catch::Contains("rmmod          next: calls dm_sysfs_exit()"));
-  CHECK_THAT(run.out, Catch::Contains("no runnable thread 'bogus'"));
-  CHECK_THAT(run.out, Catch::Contains(
-      "rmmod cannot run now: it waits for completion kobj_holder (done = 0)"));
-  CHECK_THAT(run.out, Catch::Contains("undone: back to step 5"));
-  CHECK_THAT(run.out, Catch::Contains("  module dm            unloaded at step 9"));
+  CHECK_THAT(run.out, Catch::Contains("  [2] rmmod          next: calls dm_sysfs_exit()"));
+  CHECK_THAT(run.out, Catch::Contains("(only sysfs_reader could run: it took steps 4-5 without asking)"));
+  CHECK_THAT(run.out, Catch::Contains("> undo\nundone: back to step 2\n"));
+  CHECK_THAT(run.out, Catch::Contains("no thread 'bogus' can run"));
+  CHECK_THAT(run.out, Catch::Contains("> undo\nundone: back to step 5\n"));
+  CHECK_THAT(run.out, Catch::Contains("(only sysfs_reader could run: it took step 10 without asking)"));
+  CHECK_THAT(run.out, Catch::Contains("state after step 8:\n  module dm            live, refcount 0"));
   CHECK_THAT(run.out, Catch::Contains(
       "unloaded-code: sysfs_reader returns into dm_kobject_release: code of module dm, unloaded at step 9"));
   CHECK_THAT(run.out, Catch::Contains("schedule: sysfs_reader,rmmod:2,sysfs_reader:2,rmmod:4,sysfs_reader"));
@@ -124,9 +127,73 @@ TEST_CASE("play: a script schedules the dm race, with a wrong name and an undo o
   CHECK_THAT(run.out, Catch::Contains("<- you found this one"));
 }
 
+TEST_CASE("play: threads by prefix and number, an empty line runs the last thread again, help and show",
+          "[cli][play]") {
+  const auto run = run_with_input(std::string("play ") + kBuggy, "\nhelp\nsys\n2\n9\n\nshow\ns\n");
+  CHECK(run.exit_code == 0);
+  CHECK_THAT(run.out, Catch::Contains("step 1: who runs? (1 sysfs_reader, 2 rmmod, help) > \n"
+                                      "no thread has run yet: type a thread's name or number"));
+  CHECK_THAT(run.out, Catch::Contains("  undo      take your last choice back"));
+  CHECK_THAT(run.out, Catch::Contains("step 1: sysfs_reader takes a reference to dm_kobj (refcount 1 -> 2)"));
+  CHECK_THAT(run.out, Catch::Contains("step 2: rmmod calls dm_sysfs_exit [module dm]"));
+  CHECK_THAT(run.out, Catch::Contains("no thread number 9: the threads that can run are numbered 1 to 2"));
+  CHECK_THAT(run.out, Catch::Contains("step 3: rmmod drops its reference to dm_kobj (refcount 2 -> 1)"));
+  // `show` prints the state again and takes no step; "s" is the start of sysfs_reader only
+  CHECK_THAT(run.out, Catch::Contains("> show\nstate after step 5:"));
+  CHECK_THAT(run.out, Catch::Contains("step 6: sysfs_reader returns from dm_kobject_release [module dm]"));
+  const auto ambiguous = run_with_input("play scenarios/classic/peterson-spin.scn", "p\np[1\nquit\n");
+  CHECK_THAT(ambiguous.out, Catch::Contains("'p' could be p[0], p[1]: type more of the name"));
+  CHECK_THAT(ambiguous.out, Catch::Contains("step 1: p[1] sets flag[1] to 1"));
+}
+
+TEST_CASE("play: a spin loop stays runnable while another thread can change what it reads", "[cli][play]") {
+  // p[1] spins (steps 5-8) while p[0] holds the lock; play says the passes change nothing and never
+  // that p[1] spins for ever, p[0] leaves, and p[1] gets in.
+  const auto run = run_with_input("play scenarios/classic/peterson-spin.scn",
+                                  "p[0]\np[0]\np[1]\np[1]\np[1]\n\n\n\np[0]\n\n\n\n\n\n\n\n\n\n");
+  CHECK(run.err == "");
+  CHECK_THAT(run.out, Catch::Contains("(the state after step 6 is the state after step 4: steps 5-6 changed nothing;\n"
+                                      " run alone, p[1] would repeat them for ever: only another thread can change what\n"
+                                      " it reads)"));
+  CHECK(run.out.find("spins for ever") == std::string::npos);
+  CHECK(run.out.find("assume") == std::string::npos);
+  CHECK_THAT(run.out, Catch::Contains("every thread finished: no violation in this execution"));
+  CHECK(run.exit_code == 0);
+}
+
+TEST_CASE("play: a thread that alone repeats itself ends the game as a hang", "[cli][play]") {
+  const auto run = run_with_input("play tests/cli/fixtures/spin-alone.scn", "setter\n");
+  CHECK(run.exit_code == 1);
+  CHECK_THAT(run.out, Catch::Contains("(only waiter could run: it took step 2 without asking)"));
+  CHECK_THAT(run.out, Catch::Contains("  hang: waiter runs for ever: the state after step 2 is the state after step\n"
+                                      "    1, and no other thread can run to change what it reads"));
+  CHECK_THAT(run.out, Catch::Contains("waiter spins for ever at line 9"));
+  CHECK_THAT(run.out, Catch::Contains("<- you found this one"));
+}
+
+TEST_CASE("play: at a terminal the arrow keys edit the line, they insert nothing", "[cli][play]") {
+  // Typed after each prompt: "sysfs_readr", Left, "e"; "xrmmod", Home, Delete; Up (recalls
+  // "rmmod"), "zz", Ctrl-U, "quit".
+  const std::string keys = temp_path("keys.txt");
+  std::ofstream(keys) << "sysfs_readr\x1b[De\nxrmmod\x1b[H\x1b[3~\n\x1bOAzz\x15quit\n";
+  const std::string out = temp_path("pty.out");
+  const std::string command = std::string("cd ") + PREEMPT_SOURCE_DIR + " && python3 tests/cli/play_pty.py " + out +
+                              " " + keys + " " + PREEMPT_BINARY + " play " + kBuggy;
+  const int status = std::system(command.c_str());
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  const std::string screen = slurp(out);
+  CHECK_THAT(screen, Catch::Contains("step 1: sysfs_reader takes a reference to dm_kobj"));
+  CHECK_THAT(screen, Catch::Contains("step 2: rmmod calls dm_sysfs_exit [module dm]"));
+  CHECK_THAT(screen, Catch::EndsWith("quit.\r\n"));
+  CHECK(screen.find("no thread") == std::string::npos);
+  std::remove(keys.c_str());
+  std::remove(out.c_str());
+}
+
 TEST_CASE("play: a safe ending, then the classes still to find, quit and end of input", "[cli][play]") {
-  const auto safe = run_with_input(std::string("play ") + kBuggy, "rmmod\nrmmod\nrmmod\nrmmod\nrmmod\nrmmod\n"
-                                                                  "rmmod\nsysfs_reader\nrmmod\n");
+  // rmmod, then empty lines: rmmod again and again; sysfs_reader, alone at the end, finds dm_kobj gone
+  const auto safe = run_with_input(std::string("play ") + kBuggy, "rmmod\n\n\n\n\n\n\n\n");
   CHECK(safe.exit_code == 0);
   CHECK_THAT(safe.out, Catch::Contains("no violation in this execution"));
   CHECK_THAT(safe.out, Catch::Contains("You found none of them this time"));
@@ -138,6 +205,31 @@ TEST_CASE("play: a safe ending, then the classes still to find, quit and end of 
   CHECK_THAT(eof.out, Catch::Contains("(end of input)"));
   const auto fixed = run_with_input(std::string("play ") + kFixed, "quit\n");
   CHECK(fixed.exit_code == 0);
+  const auto nothing_to_undo = run_with_input(std::string("play ") + kBuggy, "undo\nquit\n");
+  CHECK_THAT(nothing_to_undo.out, Catch::Contains("nothing to undo"));
+}
+
+TEST_CASE("the story fits 80 columns or COLUMNS, its citations on lines of their own when it must",
+          "[cli][explain]") {
+  ::unsetenv("COLUMNS");
+  const auto narrow = run_preempt(std::string("check ") + kBuggy);
+  const std::size_t first = narrow.out.find("   1. ");
+  const std::string story = narrow.out.substr(first, narrow.out.find("\n\n  unloaded-code") - first);
+  std::size_t start = 0;
+  while (start < story.size()) {
+    const std::size_t end = std::min(story.find('\n', start), story.size());
+    CHECK(end - start <= 80);
+    start = end + 1;
+  }
+  CHECK_THAT(story, Catch::Contains(
+      "   4. sysfs_reader drops its reference to dm_kobj (refcount 1 -> 0) and calls\n"
+      "      dm_kobject_release [module dm]\n"
+      "                                     sysfs_reader, line 24: kobject_put(dm_kobj)\n"));
+  ::setenv("COLUMNS", "200", 1);
+  const auto wide = run_preempt(std::string("check ") + kBuggy);
+  ::unsetenv("COLUMNS");
+  CHECK_THAT(wide.out, Catch::Contains(
+      "   9. rmmod unloads module dm" + std::string(111 - 29, ' ') + "rmmod, line 31: delete_module(dm)\n"));
 }
 
 TEST_CASE("play: the objects init allocated are named for init, not \"?\"",

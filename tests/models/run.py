@@ -13,7 +13,8 @@ comment and says what must happen with lines the runner reads:
 and with directive comments (each on a line of its own, any number of each):
 
   // message: TEXT       TEXT appears in the first violation's message (every strategy)
-  // story: TEXT         TEXT appears in the printed story (text output) of the first strategy
+  // story: TEXT         TEXT appears in the printed story (text output, COLUMNS=1000: a sentence
+                         is one line) of the first strategy
   // story-lacks: TEXT   TEXT does not appear there (a garbled word, a placeholder such as `?`)
   // error: L:C: MSG     the file must fail to compile, and stderr has the line `FILE:L:C: error: MSG`
                          (FILE as given to preempt; `...` in MSG stands for any text)
@@ -172,11 +173,16 @@ def limit_memory():
         pass
 
 
+# The story is printed as wide as it needs: a sentence stays on one line, whole for `story:` (the
+# wrapping to 80 columns is tested in tests/cli).
+STORY_ENV = dict(os.environ, COLUMNS="1000")
+
+
 def run(binary, args, timeout):
     """(returncode or 'timeout', stdout, stderr)."""
     try:
         p = subprocess.run([binary] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=timeout, preexec_fn=limit_memory)
+                           stderr=subprocess.PIPE, timeout=timeout, preexec_fn=limit_memory, env=STORY_ENV)
     except subprocess.TimeoutExpired:
         return "timeout", "", ""
     return (p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
