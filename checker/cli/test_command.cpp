@@ -112,7 +112,9 @@ int TestCommand::run() const {
   };
   handlers.checked = [&](const ScenarioRun& run) {
     const ExploreResult& result = run.result;
-    std::string why = mismatch(run.scenario.program(), result, run.options.strategy);
+    // `expect executions N STRATEGY` lines count the executions of the strategy that decided.
+    const std::string& strategy = result.decided_by.empty() ? run.options.strategy : result.decided_by;
+    std::string why = mismatch(run.scenario.program(), result, strategy);
     // Cut short by an interrupt or the run's time budget (not by its own --max-time): neither a
     // pass nor a failure of the scenario.
     const bool cut = run.cut;
@@ -130,9 +132,9 @@ int TestCommand::run() const {
                    {"reason", why}};
       std::cout << json_line(j) << "\n";
     } else if (why.empty()) {
-      std::cout << fmt::format("PASS {}: {} ({} execution{}, {:.3f} s)\n", one_line(run.path),
-                               one_line(outcome_text(result)), result.executions, result.executions == 1 ? "" : "s",
-                               result.seconds);
+      std::cout << fmt::format("PASS {}: {} ({}{} execution{}, {:.3f} s)\n", one_line(run.path),
+                               one_line(outcome_text(result)), result.decided_by.empty() ? "" : result.decided_by + ": ",
+                               result.executions, result.executions == 1 ? "" : "s", result.seconds);
     } else {
       std::cout << fmt::format("{} {}: {}\n", cut ? "STOP" : "FAIL", one_line(run.path), one_line(why));
       write_text(std::cout, run.report);
