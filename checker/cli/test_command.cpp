@@ -19,6 +19,10 @@ namespace preempt::cli {
 
 namespace {
 
+// test's default --max-time per scenario: far above what any scenario of this repository needs
+// (the slowest takes seconds), low enough that a scenario that never ends fails a job early.
+constexpr double kTestMaxTimeSeconds = 120;
+
 struct TestCommand {
   std::vector<std::string> paths;
   CommonOptions options;
@@ -158,6 +162,9 @@ void register_test(CLI::App& app, int* exit_code) {
   auto command = std::make_shared<TestCommand>();
   CLI::App* sub = app.add_subcommand("test", "check scenarios against their `expect` lines (the CI regression check)");
   sub->add_option("PATH", command->paths, "scenario files or folders (searched for *.scn)")->required();
+  // One endless scenario must not hang a CI job: each scenario has a time limit unless told
+  // otherwise (--max-time 0); a scenario cut by it is incomplete and says so.
+  command->options.max_time = kTestMaxTimeSeconds;
   command->options.add_to(*sub, true);
   command->reports.add_to(*sub, ReportOptions::Command::Test);
   sub->add_option("--time-budget", command->time_budget,

@@ -20,8 +20,10 @@ namespace preempt {
 namespace {
 
 // One search of the race and the cost of its work in units: per step taken and per run begun.
-// Calibrated on the bench rows of docs/performance.md ("The default strategy"): a unit is about a
-// nanosecond of one core in either search. The order is the order of ties.
+// Calibrated on the rows of bench/default_strategy.py (docs/performance.md, "The default
+// strategy"): on the large ones both searches spend 2.5 to 15 microseconds per step, the run's
+// own cost included, with no consistent gap between them, so a unit is one step in either. The
+// order is the order of ties.
 struct Lane {
   StrategyKind strategy;
   std::uint64_t per_step;
