@@ -72,7 +72,7 @@ TEST_CASE("strategies: --no-minimize reports the first violation found", "[cli][
 }
 
 TEST_CASE("strategies: --check-traces proves dpor explored no trace twice", "[cli][strategies]") {
-  const auto run = run_preempt("check --check-traces --format json " + kFixed);
+  const auto run = run_preempt("check --check-traces --strategy dpor --format json " + kFixed);
   CHECK(run.exit_code == 0);
   const Json j = Json::parse(run.out);
   CHECK(j["distinct_traces"] == j["executions"]);
@@ -86,7 +86,7 @@ TEST_CASE("strategies: dpor abandons no execution on any scenario file", "[cli][
   // Every wakeup-tree branch dpor starts can run to its end: "abandoned" (executions cut as
   // sleep-set blocked) is 0 on the whole library and on the test fixtures (slow.scn is cut by time;
   // missing-semicolon.scn is an input error with no counts).
-  const auto run = run_preempt("check --format json --no-minimize --max-time 1 scenarios tests/cli/fixtures");
+  const auto run = run_preempt("check --strategy dpor --format json --no-minimize --max-time 1 scenarios tests/cli/fixtures");
   CHECK(run.exit_code == 2);  // the fixture with a syntax error
   std::istringstream lines(run.out);
   std::size_t reports = 0;
@@ -103,11 +103,11 @@ TEST_CASE("strategies: dpor abandons no execution on any scenario file", "[cli][
 
 TEST_CASE("strategies: dpor counts the runs after an early end apart", "[cli][strategies]") {
   const std::string file = "tests/cli/fixtures/early-end.scn";
-  const auto text = run_preempt("check " + file);
+  const auto text = run_preempt("check --strategy dpor " + file);
   CHECK(text.exit_code == 0);
   CHECK_THAT(text.out, Catch::Contains("7 executions") && Catch::Contains("1 dropped by assume") &&
                            Catch::Contains("5 more runs repeating an execution"));
-  const Json j = Json::parse(run_preempt("check --format json " + file).out);
+  const Json j = Json::parse(run_preempt("check --strategy dpor --format json " + file).out);
   CHECK(j["executions"] == 7);
   CHECK(j["dropped"] == 1);
   CHECK(j["reruns"] == 5);
