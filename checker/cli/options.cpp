@@ -12,10 +12,12 @@ namespace preempt::cli {
 void CommonOptions::add_to(CLI::App& command, bool exploring) {
   if (exploring) {
     strategy_given_ = command.add_option("--strategy", strategy,
-                       "exploration strategy: dpor (optimal partial-order reduction: one execution per "
-                       "class of equivalent interleavings), dfs (every interleaving), random (sample "
-                       "schedules uniformly), pct (probabilistic concurrency testing) or stateful (search of "
-                       "the state graph with state caching and symmetry)")
+                       "exploration strategy: auto (dpor and stateful side by side on two cores; the one that "
+                       "concludes with less work decides, the same one on every machine), dpor (optimal "
+                       "partial-order reduction: one execution per class of equivalent interleavings), dfs "
+                       "(every interleaving), random (sample schedules uniformly), pct (probabilistic "
+                       "concurrency testing) or stateful (search of the state graph with state caching and "
+                       "symmetry)")
         ->check(CLI::IsMember(std::vector<std::string>(kStrategyNames.begin(), kStrategyNames.end())))
         ->capture_default_str();
     seed_given_ = command.add_option("--seed", seed, "random, pct: the seed; the same seed gives the same executions")
@@ -66,7 +68,7 @@ void CommonOptions::add_to(CLI::App& command, bool exploring) {
 
 CheckConfig CommonOptions::config() const {
   CheckConfig config;
-  config.strategy = StrategyKind::Dpor;
+  config.strategy = StrategyKind::Auto;
   for (std::size_t i = 0; i < kStrategyNames.size(); ++i) {
     if (kStrategyNames[i] == strategy) config.strategy = static_cast<StrategyKind>(i);
   }

@@ -12,7 +12,7 @@
 namespace preempt::cli {
 
 struct CommonOptions {
-  std::string strategy = "dpor";
+  std::string strategy = "auto";
   std::uint64_t seed = 1;
   std::uint64_t samples = 1000;
   std::uint32_t depth = 3;
@@ -48,9 +48,11 @@ struct CommonOptions {
   // line left to its default (strategy, seed, executions, depth, preemption bound), and its limits
   // apply when they are tighter than the command line's (a file cannot raise a limit).
   [[nodiscard]] CommonOptions for_scenario(const std::vector<lang::ScenarioOption>& pinned) const;
-  // The strategy that runs: with a preemption bound, dpor gives way to the bounded dfs.
+  // The strategy that runs: with a preemption bound, dpor, stateful and auto give way to the
+  // bounded dfs.
   [[nodiscard]] std::string strategy_label() const {
-    return (strategy == "dpor" || strategy == "stateful") && preemption_bound ? std::string("dfs") : strategy;
+    const bool exhaustive = strategy == "dpor" || strategy == "stateful" || strategy == "auto";
+    return exhaustive && preemption_bound ? std::string("dfs") : strategy;
   }
   // The seed, for the strategies that use one (random, pct).
   [[nodiscard]] std::optional<std::uint64_t> shown_seed() const {

@@ -19,6 +19,10 @@ namespace preempt::cli {
 
 namespace {
 
+// test's default --max-time per scenario: far above what any scenario of this repository needs
+// (the slowest takes seconds), low enough that a scenario that never ends fails a job early.
+constexpr double kTestMaxTimeSeconds = 120;
+
 struct TestCommand {
   std::vector<std::string> paths;
   CommonOptions options;
@@ -112,7 +116,9 @@ int TestCommand::run() const {
   };
   handlers.checked = [&](const ScenarioRun& run) {
     const ExploreResult& result = run.result;
-    std::string why = mismatch(run.scenario.program(), result, run.options.strategy);
+    // `expect executions N STRATEGY` lines count the executions of the strategy that decided.
+    const std::string& strategy = result.decided_by.empty() ? run.options.strategy : result.decided_by;
+    std::string why = mismatch(run.scenario.program(), result, strategy);
     // Cut short by an interrupt or the run's time budget (not by its own --max-time): neither a
     // pass nor a failure of the scenario.
     const bool cut = run.cut;
@@ -130,9 +136,9 @@ int TestCommand::run() const {
                    {"reason", why}};
       std::cout << json_line(j) << "\n";
     } else if (why.empty()) {
-      std::cout << fmt::format("PASS {}: {} ({} execution{}, {:.3f} s)\n", one_line(run.path),
-                               one_line(outcome_text(result)), result.executions, result.executions == 1 ? "" : "s",
-                               result.seconds);
+      std::cout << fmt::format("PASS {}: {} ({}{} execution{}, {:.3f} s)\n", one_line(run.path),
+                               one_line(outcome_text(result)), result.decided_by.empty() ? "" : result.decided_by + ": ",
+                               result.executions, result.executions == 1 ? "" : "s", result.seconds);
     } else {
       std::cout << fmt::format("{} {}: {}\n", cut ? "STOP" : "FAIL", one_line(run.path), one_line(why));
       write_text(std::cout, run.report);
@@ -156,6 +162,9 @@ void register_test(CLI::App& app, int* exit_code) {
   auto command = std::make_shared<TestCommand>();
   CLI::App* sub = app.add_subcommand("test", "check scenarios against their `expect` lines (the CI regression check)");
   sub->add_option("PATH", command->paths, "scenario files or folders (searched for *.scn)")->required();
+  // One endless scenario must not hang a CI job: each scenario has a time limit unless told
+  // otherwise (--max-time 0); a scenario cut by it is incomplete and says so.
+  command->options.max_time = kTestMaxTimeSeconds;
   command->options.add_to(*sub, true);
   command->reports.add_to(*sub, ReportOptions::Command::Test);
   sub->add_option("--time-budget", command->time_budget,

@@ -9,6 +9,7 @@ namespace preempt {
 class Execution;
 struct Counterexample;
 enum class ExecutionEnd : std::uint8_t;
+struct WorkDone;
 
 // The strategies, one per row of rt/strategies.def (their names), in that order:
 //   Dfs       exhaustive: every interleaving of the visible steps
@@ -16,6 +17,8 @@ enum class ExecutionEnd : std::uint8_t;
 //   Random    sampling: a uniformly random enabled thread at every point
 //   Pct       sampling: probabilistic concurrency testing with bug depth pct_depth
 //   Stateful  depth-first search of the state graph with state caching (scenario models)
+//   Auto      dpor and stateful side by side; the one that concludes with less work decides
+//             (portfolio.hpp)
 enum class StrategyKind : std::uint8_t {
 #define PREEMPT_STRATEGY(name, spelling) name,
 #include "checker/rt/strategies.def"
@@ -76,6 +79,13 @@ struct CheckConfig {
   // display: cli/progress.hpp). Not called by replay().
   std::function<void(const ExploreProgress&)> progress;
   double progress_interval = 0.2;
+  // The auto strategy's race (portfolio.hpp); both empty otherwise. `outrun` is asked before every
+  // execution with the work done so far (Execution::work()): true ends the search, inconclusive.
+  // `concluded` hears the work at the search's end when it ended conclusively (safe over the
+  // whole space, a violation, a model error), before the counterexample is minimized; false: the
+  // result will not be used (another search concluded first), so it is neither minimized nor explained.
+  std::function<bool(const WorkDone&)> outrun;
+  std::function<bool(const WorkDone&)> concluded;
 };
 
 }  // namespace preempt

@@ -119,6 +119,9 @@ std::string Execution::describe_thread(ThreadId thread) const {
 
 void Execution::begin() {
   finish();
+  // The work of the run that ends here (every run: the strategy's, witnesses, reruns, replays).
+  work_.steps += steps_;
+  ++work_.runs;
   store_.assign_from(initial_);
   trace_.clear();
   extra_changes_.clear();

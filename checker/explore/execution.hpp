@@ -79,6 +79,12 @@ struct Outcome {
   std::vector<LaterViolation> later_violations;  // in the part after the reported end
 };
 
+// Work done by an Execution over its life (Execution::work()).
+struct WorkDone {
+  std::uint64_t steps = 0;  // steps taken, in every run
+  std::uint64_t runs = 0;   // runs begun (init, executions, witnesses, reruns)
+};
+
 class Execution final : public models::ThreadNames {
  public:
   Execution(const ModelProgram& program, const ExecutionOptions& options);
@@ -100,6 +106,9 @@ class Execution final : public models::ThreadNames {
   ExecutionEnd run_alone(Phase phase, const ThreadSpec& spec);
 
   [[nodiscard]] const Outcome& outcome() const { return outcome_; }
+  // The work this execution object has done: every run begun and every step taken, the current
+  // run's so far included. A deterministic measure of effort (the auto strategy's race).
+  [[nodiscard]] WorkDone work() const { return {work_.steps + steps_, work_.runs}; }
   // Every step run, including those after the reported end (see above).
   [[nodiscard]] const std::vector<TraceEntry>& trace() const { return trace_; }
   // The steps up to and including the reported end.
@@ -245,6 +254,7 @@ class Execution final : public models::ThreadNames {
   std::uint32_t spinning_ = 0;      // threads stopped at a spin loop (SpinReads in rt/op.hpp)
   std::uint32_t choices_ = 0;       // every scheduling choice, after the reported end too
   std::uint32_t steps_ = 0;         // every step, after the reported end too
+  WorkDone work_;                   // the runs begun and the steps of the runs before this one
   std::size_t reported_length_ = 0;
   Phase phase_ = Phase::Threads;
   Outcome outcome_;

@@ -14,6 +14,7 @@
 #include "checker/explore/execution.hpp"
 #include "checker/explore/minimal.hpp"
 #include "checker/explore/nondet_oracle.hpp"
+#include "checker/explore/portfolio.hpp"
 #include "checker/explore/random_walk.hpp"
 #include "checker/explore/schedule.hpp"
 #include "checker/explore/stateful.hpp"
@@ -293,6 +294,7 @@ std::unique_ptr<Strategy> make_search(const ModelProgram& program, const CheckCo
       if (config.preemption_bound) return std::make_unique<DfsChooser>(config.preemption_bound);
       return std::make_unique<StatefulChooser>(*program.layout, config.symmetry, config.reduction,
                                                config.max_memory_bytes);
+    case StrategyKind::Auto: break;  // explore() hands it to explore_auto(), which runs the others
   }
   return std::make_unique<DfsChooser>(config.preemption_bound);
 }
@@ -336,6 +338,7 @@ Counterexample counterexample_of(const Execution& execution) {
 }
 
 ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
+  if (config.strategy == StrategyKind::Auto) return explore_auto(program, config);
   ExploreResult result;
   const auto started = Clock::now();
   const StopMemoryLimit memory(config.max_memory_bytes);
@@ -343,6 +346,7 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
   Execution execution(program, execution_options(config));
   if (!run_init(program, execution, result)) {
     if (result.verdict == Verdict::Incomplete && stop_known()) result.incomplete_reasons.push_back(stop_text(deadline, config));
+    if (result.verdict != Verdict::Incomplete && config.concluded) (void)config.concluded(execution.work());
     result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return result;
   }
@@ -361,6 +365,10 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
     }
     if (stop_polled()) {
       result.incomplete_reasons.push_back(stop_text(deadline, config));
+      break;
+    }
+    if (config.outrun && config.outrun(execution.work())) {
+      result.incomplete_reasons.push_back("another strategy concluded with less work");
       break;
     }
     const ExecutionEnd end = execution.run(*strategy);
@@ -409,7 +417,10 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
   }
   if (const std::string why = strategy->not_covered(); !why.empty()) result.incomplete_reasons.push_back(why);
   result.states = strategy->states();
-  if (!result.violations.empty() && config.minimize && config.stop_at_first_violation &&
+  const bool conclusive = result.verdict == Verdict::Error || !result.violations.empty() ||
+                          result.incomplete_reasons.empty();
+  const bool used = !conclusive || !config.concluded || config.concluded(execution.work());
+  if (used && !result.violations.empty() && config.minimize && config.stop_at_first_violation &&
       result.verdict != Verdict::Error) {
     // The search over states follows thread choices only: with nondet steps, the bounded searches.
     if (config.strategy == StrategyKind::Stateful && !config.preemption_bound && !program.may_choose) {
@@ -420,7 +431,7 @@ ExploreResult explore(const ModelProgram& program, const CheckConfig& config) {
   }
   // Explaining replays executions, which a stop request would cut: a stopped run reports its
   // counterexamples unexplained.
-  if (!stop_known()) describe_counterexamples(execution, config, result);
+  if (used && !stop_known()) describe_counterexamples(execution, config, result);
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   if (result.verdict == Verdict::Error) return result;
   if (!result.violations.empty() || result.violating_executions > 0) {

@@ -2,6 +2,8 @@
 // ModelProgram: what the explorer runs -- the layout plus the code of every thread. Both front ends
 // (the C++ API and the scenario interpreter) produce one.
 #include <array>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +25,15 @@ struct SpawnRequest {
   ThreadSpec spec;
 };
 
+struct ModelProgram;
+
+// An instance of a program that owns what its ModelProgram points into (ModelProgram::another).
+class ProgramInstance {
+ public:
+  virtual ~ProgramInstance() = default;
+  [[nodiscard]] virtual const ModelProgram& program() const = 0;
+};
+
 struct ModelProgram {
   const ModelLayout* layout = nullptr;
   std::vector<ThreadSpec> threads;   // started at the beginning of every execution, in order
@@ -35,6 +46,10 @@ struct ModelProgram {
   // has deferred execution: each runs for the object in ThreadContext::argument. Its name is the
   // engine's.
   std::array<std::optional<ThreadSpec>, 6> contexts;
+  // A second instance of the same program that shares nothing mutable with this one (its own
+  // interpreter states), for a search on another OS thread (the auto strategy); empty when the
+  // front end offers none (the C++ API). Must be called on the thread that owns this program.
+  std::function<std::unique_ptr<ProgramInstance>()> another;
 };
 
 }  // namespace preempt

@@ -65,6 +65,7 @@ struct ExploreResult {
   // How the reported counterexample was chosen (fewest preemptions, proven or not).
   std::string minimality;
   std::uint64_t minimize_executions = 0;  // executions the search for a smaller one ran
+  std::string decided_by;  // the auto strategy: the strategy whose result this is ("": neither concluded)
 };
 
 }  // namespace preempt

@@ -292,6 +292,10 @@ Interpreter::Interpreter(const CompiledScenario& compiled, VmLimits limits)
       program_.contexts[kind] = ThreadSpec{"", std::move(entry), kNone};
     }
   }
+  // The compiled scenario is read-only once compiled: instances share it, and nothing else.
+  program_.another = [&compiled, limits]() -> std::unique_ptr<ProgramInstance> {
+    return std::make_unique<Interpreter>(compiled, limits);
+  };
 }
 
 Interpreter::~Interpreter() = default;

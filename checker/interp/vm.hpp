@@ -29,14 +29,14 @@ class AccessSummary;
 
 // Owns the per-thread interpreter states (one per thread slot, reused across executions) and builds
 // the ModelProgram that runs the compiled scenario on the engine.
-class Interpreter {
+class Interpreter final : public ProgramInstance {
  public:
   Interpreter(const CompiledScenario& compiled, VmLimits limits = {});
-  ~Interpreter();
+  ~Interpreter() override;
   Interpreter(const Interpreter&) = delete;
   Interpreter& operator=(const Interpreter&) = delete;
 
-  [[nodiscard]] const ModelProgram& program() const { return program_; }
+  [[nodiscard]] const ModelProgram& program() const override { return program_; }
 
  private:
   friend class detail::VmThread;

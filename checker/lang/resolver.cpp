@@ -187,9 +187,12 @@ void Resolver::declare_violation(const syn::Decl& d) {
 }
 
 void Resolver::declare_executions(const syn::Decl& d) {
-  if (!is_strategy_name(d.name.text)) {
+  // auto has no count of its own: it reports the count of the strategy that decided.
+  if (!is_strategy_name(d.name.text) || d.name.text == "auto") {
     std::string names;
-    for (std::string_view s : kStrategyNames) names += (names.empty() ? "" : ", ") + std::string(s);
+    for (std::string_view s : kStrategyNames) {
+      if (s != "auto") names += (names.empty() ? "" : ", ") + std::string(s);
+    }
     error(d.name.loc, fmt::format("unknown strategy '{}' in 'expect executions'; the strategies are: {}", d.name.text,
                                   names));
     return;

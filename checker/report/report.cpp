@@ -84,6 +84,14 @@ void write_trace(std::ostream& out, const Counterexample& execution, const Model
 
 namespace {
 
+// The strategy as the verdict line names it: auto says which of its searches decided.
+std::string strategy_text(const ScenarioReport& report) {
+  const ExploreResult& r = *report.result;
+  if (report.strategy != "auto") return report.strategy;
+  if (r.decided_by.empty()) return "auto (dpor and stateful)";
+  return fmt::format("auto ({} decided)", r.decided_by);
+}
+
 void write_text_unfiltered(std::ostream& out, const ScenarioReport& report) {
   const ExploreResult& r = *report.result;
   const ModelLayout& layout = *report.layout;
@@ -91,6 +99,7 @@ void write_text_unfiltered(std::ostream& out, const ScenarioReport& report) {
   if (!layout.title.empty()) out << ": " << one_line(layout.title);
   out << "\n";
   std::string bound = report.preemption_bound ? fmt::format(", preemption bound {}", *report.preemption_bound) : "";
+  const std::string strategy = strategy_text(report);
   if (report.seed) bound += fmt::format(", seed {}", *report.seed);
   switch (r.verdict) {
     case Verdict::Safe:
@@ -98,16 +107,16 @@ void write_text_unfiltered(std::ostream& out, const ScenarioReport& report) {
         out << fmt::format("  this execution: no violation ({} steps)\n", r.steps);
       } else {
         out << fmt::format("  verdict: SAFE -- every interleaving explored ({}; strategy {})\n", stats_line(r),
-                           report.strategy);
+                           strategy);
       }
       break;
     case Verdict::Violation:
-      out << fmt::format("  verdict: VIOLATION ({}; strategy {}{})\n", stats_line(r), report.strategy, bound);
+      out << fmt::format("  verdict: VIOLATION ({}; strategy {}{})\n", stats_line(r), strategy, bound);
       break;
     case Verdict::Incomplete:
       out << fmt::format("  verdict: INCOMPLETE -- no violation found, but the space was not covered ({}; "
                          "strategy {}{})\n",
-                         stats_line(r), report.strategy, bound);
+                         stats_line(r), strategy, bound);
       for (const std::string& why : r.incomplete_reasons) out << "    " << why << "\n";
       break;
     case Verdict::Error:
@@ -162,6 +171,7 @@ nlohmann::ordered_json to_json(const ScenarioReport& report) {
   j["steps"] = r.steps;
   j["seconds"] = r.seconds;
   j["strategy"] = report.strategy;
+  if (!r.decided_by.empty()) j["decided_by"] = r.decided_by;  // auto: which search's result this is
   j["preemption_bound"] = report.preemption_bound ? nlohmann::ordered_json(*report.preemption_bound) : nullptr;
   j["seed"] = report.seed ? nlohmann::ordered_json(*report.seed) : nullptr;
   if (!r.minimality.empty()) j["minimality"] = r.minimality;

@@ -124,6 +124,14 @@ StopDeadline::StopDeadline(double seconds) noexcept
   t_deadline = t_deadline == 0 ? own_ : std::min(t_deadline, own_);
 }
 
+InheritedDeadline current_deadline() noexcept { return {t_deadline, t_expired}; }
+
+StopDeadline::StopDeadline(InheritedDeadline enclosing) noexcept
+    : saved_(t_deadline), saved_expired_(t_expired), own_(0) {
+  t_deadline = enclosing.deadline_ns;
+  t_expired = enclosing.expired;
+}
+
 StopDeadline::~StopDeadline() {
   t_deadline = saved_;
   t_stop = saved_stop_;

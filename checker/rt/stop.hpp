@@ -103,9 +103,19 @@ class StopMemoryLimit {
   std::uint8_t saved_stop_;  // the enclosing scope's stop state
 };
 
+// The calling thread's time limit, to carry into a thread it starts (StopDeadline's second
+// constructor): a run on several threads stops at the same deadline on each.
+struct InheritedDeadline {
+  std::int64_t deadline_ns = 0;  // steady-clock ns; 0: none
+  bool expired = false;
+};
+[[nodiscard]] InheritedDeadline current_deadline() noexcept;
+
 class StopDeadline {
  public:
   explicit StopDeadline(double seconds) noexcept;
+  // On a new thread: the deadline of the thread that started it, for this scope.
+  explicit StopDeadline(InheritedDeadline enclosing) noexcept;
   ~StopDeadline();
   StopDeadline(const StopDeadline&) = delete;
   StopDeadline& operator=(const StopDeadline&) = delete;

@@ -58,11 +58,18 @@ TEST_CASE("check: the dm race is found, with the dm story as its trace", "[cli][
 }
 
 TEST_CASE("check: the fixed dm scenario is proved safe, exit 0", "[cli][check]") {
-  // dpor (the default) runs one execution per class of equivalent interleavings; dfs runs them all.
+  // auto (the default) runs dpor and stateful side by side: stateful concludes with less work
+  // here, on every machine. dpor runs one execution per class of equivalent interleavings; dfs
+  // runs them all.
   const auto run = run_preempt(std::string("check ") + kFixed);
   CHECK(run.exit_code == 0);
-  CHECK_THAT(run.out, Catch::Contains("verdict: SAFE -- every interleaving explored (3 executions"));
-  CHECK_THAT(run.out, Catch::Contains("strategy dpor)"));
+  CHECK_THAT(run.out, Catch::Contains("verdict: SAFE -- every interleaving explored (1 execution, 9 steps"));
+  CHECK_THAT(run.out, Catch::Contains("13 states"));
+  CHECK_THAT(run.out, Catch::Contains("strategy auto (stateful decided))"));
+  const auto dpor = run_preempt(std::string("check --strategy dpor ") + kFixed);
+  CHECK(dpor.exit_code == 0);
+  CHECK_THAT(dpor.out, Catch::Contains("verdict: SAFE -- every interleaving explored (3 executions"));
+  CHECK_THAT(dpor.out, Catch::Contains("strategy dpor)"));
   const auto dfs = run_preempt(std::string("check --strategy dfs ") + kFixed);
   CHECK(dfs.exit_code == 0);
   CHECK_THAT(dfs.out, Catch::Contains("verdict: SAFE -- every interleaving explored (12 executions"));

@@ -11,7 +11,7 @@ TEST_CASE("SIGINT ends a long check with a partial report, verdict incomplete, e
   const std::string base = std::string(PREEMPT_TEST_TMP) + "/sigint" + std::to_string(::getpid());
   // The check runs in the background of a shell; the shell sends it SIGINT after half a second.
   const std::string command = std::string("cd ") + PREEMPT_SOURCE_DIR + " && { " + PREEMPT_BINARY +
-                              " check --max-time 60 tests/cli/fixtures/slow.scn >" + base + ".out 2>" + base +
+                              " check --strategy dfs --max-time 60 tests/cli/fixtures/slow.scn >" + base + ".out 2>" + base +
                               ".err </dev/null & pid=$!; sleep 0.5; kill -INT $pid; wait $pid; }";
   const int status = std::system(command.c_str());
   REQUIRE(WIFEXITED(status));

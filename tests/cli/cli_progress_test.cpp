@@ -35,7 +35,7 @@ Run run_on_terminal(const std::string& args) {
 }  // namespace
 
 TEST_CASE("progress: a run over a second shows a progress line on a terminal, then erases it", "[cli][progress]") {
-  const auto run = run_on_terminal(std::string("check --max-time 2 ") + kSlow);
+  const auto run = run_on_terminal(std::string("check --strategy dfs --max-time 2 ") + kSlow);
   CHECK(run.exit_code == 3);
   CHECK_THAT(run.err, Catch::Contains("\r  "));
   CHECK_THAT(run.err, Catch::Contains(" executions  "));
@@ -46,16 +46,16 @@ TEST_CASE("progress: a run over a second shows a progress line on a terminal, th
 }
 
 TEST_CASE("progress: `test` shows it too", "[cli][progress]") {
-  const auto run = run_on_terminal(std::string("test --max-time 2 ") + kSlow);
+  const auto run = run_on_terminal(std::string("test --strategy dfs --max-time 2 ") + kSlow);
   CHECK_THAT(run.err, Catch::Contains(" executions  "));
   CHECK_THAT(run.out, Catch::Contains("FAIL tests/cli/fixtures/slow.scn"));
 }
 
 TEST_CASE("progress: nothing of it with --format json or when stderr is not a terminal", "[cli][progress]") {
-  const auto json = run_on_terminal(std::string("check --format json --max-time 1.5 ") + kSlow);
+  const auto json = run_on_terminal(std::string("check --strategy dfs --format json --max-time 1.5 ") + kSlow);
   CHECK(json.exit_code == 3);
   CHECK(json.err.empty());
-  const auto piped = run_preempt(std::string("check --max-time 1.5 ") + kSlow);
+  const auto piped = run_preempt(std::string("check --strategy dfs --max-time 1.5 ") + kSlow);
   CHECK(piped.exit_code == 3);
   CHECK(piped.err.empty());
 }

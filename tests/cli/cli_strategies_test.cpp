@@ -1,7 +1,10 @@
-// The strategies through the CLI: dpor by default, the preemption bound, random and pct sampling
+// The strategies through the CLI: auto by default (the same output on every run), the preemption bound, random and pct sampling
 // with their seed in every report, the minimal counterexample, and the canonical-trace check.
 #include "tests/catch.hpp"
+#include <atomic>
+#include <regex>
 #include <sstream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/run_binary.hpp"
@@ -72,7 +75,7 @@ TEST_CASE("strategies: --no-minimize reports the first violation found", "[cli][
 }
 
 TEST_CASE("strategies: --check-traces proves dpor explored no trace twice", "[cli][strategies]") {
-  const auto run = run_preempt("check --check-traces --format json " + kFixed);
+  const auto run = run_preempt("check --check-traces --strategy dpor --format json " + kFixed);
   CHECK(run.exit_code == 0);
   const Json j = Json::parse(run.out);
   CHECK(j["distinct_traces"] == j["executions"]);
@@ -86,7 +89,7 @@ TEST_CASE("strategies: dpor abandons no execution on any scenario file", "[cli][
   // Every wakeup-tree branch dpor starts can run to its end: "abandoned" (executions cut as
   // sleep-set blocked) is 0 on the whole library and on the test fixtures (slow.scn is cut by time;
   // missing-semicolon.scn is an input error with no counts).
-  const auto run = run_preempt("check --format json --no-minimize --max-time 1 scenarios tests/cli/fixtures");
+  const auto run = run_preempt("check --strategy dpor --format json --no-minimize --max-time 1 scenarios tests/cli/fixtures");
   CHECK(run.exit_code == 2);  // the fixture with a syntax error
   std::istringstream lines(run.out);
   std::size_t reports = 0;
@@ -103,11 +106,11 @@ TEST_CASE("strategies: dpor abandons no execution on any scenario file", "[cli][
 
 TEST_CASE("strategies: dpor counts the runs after an early end apart", "[cli][strategies]") {
   const std::string file = "tests/cli/fixtures/early-end.scn";
-  const auto text = run_preempt("check " + file);
+  const auto text = run_preempt("check --strategy dpor " + file);
   CHECK(text.exit_code == 0);
   CHECK_THAT(text.out, Catch::Contains("7 executions") && Catch::Contains("1 dropped by assume") &&
                            Catch::Contains("5 more runs repeating an execution"));
-  const Json j = Json::parse(run_preempt("check --format json " + file).out);
+  const Json j = Json::parse(run_preempt("check --strategy dpor --format json " + file).out);
   CHECK(j["executions"] == 7);
   CHECK(j["dropped"] == 1);
   CHECK(j["reruns"] == 5);
@@ -153,4 +156,45 @@ TEST_CASE("strategies: stateful without reduction stores more states for the sam
     return j["states"].get<std::uint64_t>();
   };
   CHECK(states("") < states("--no-reduction"));
+}
+
+namespace {
+// The output with its timings ("0.012 s", "seconds": 0.012) blanked: all that may differ.
+std::string untimed(const std::string& out) {
+  static const std::regex timing(R"(\d+\.\d+ s\b|"seconds":[0-9.e-]+)");
+  return std::regex_replace(out, timing, "T");
+}
+}  // namespace
+
+TEST_CASE("strategies: auto gives byte-identical output on every run, with a busy core beside it", "[cli][strategies][auto]") {
+  std::atomic<bool> done{false};
+  std::thread busy([&] {
+    volatile unsigned long spin = 0;
+    while (!done.load(std::memory_order_relaxed)) spin = spin + 1;
+  });
+  // Scenarios where each search decides, and where the two are close in work.
+  for (const std::string& file : {kBuggy, kFixed, std::string("scenarios/classic/filter-lock.scn"),
+                                  std::string("scenarios/classic/peterson.scn"),
+                                  std::string("scenarios/nbd-config-work/buggy.scn"),
+                                  std::string("scenarios/sysfs-remove-self/fixed.scn")}) {
+    CAPTURE(file);
+    const auto first = run_preempt("check " + file);
+    const auto json = run_preempt("check --format json " + file);
+    CHECK_THAT(first.out, Catch::Contains("decided)"));
+    for (int again = 0; again < 4; ++again) {
+      CHECK(untimed(run_preempt("check " + file).out) == untimed(first.out));
+      CHECK(untimed(run_preempt("check --format json " + file).out) == untimed(json.out));
+    }
+  }
+  done = true;
+  busy.join();
+}
+
+TEST_CASE("strategies: test has a default time limit per scenario, and a cut scenario names it", "[cli][strategies]") {
+  const auto help = run_preempt("test --help");
+  CHECK_THAT(help.out, Catch::Contains("--max-time FLOAT:NONNEGATIVE=120"));
+  const auto cut = run_preempt("test --strategy dfs --max-time 0.5 tests/cli/fixtures/slow.scn");
+  CHECK(cut.exit_code == 1);
+  CHECK_THAT(cut.out, Catch::Contains("FAIL tests/cli/fixtures/slow.scn: expected safe, got incomplete (stopped at "
+                                      "the time limit (0.5 s))"));
 }
