@@ -116,7 +116,7 @@ StopMemoryLimit::~StopMemoryLimit() {
 }
 
 StopDeadline::StopDeadline(double seconds) noexcept
-    : saved_(t_deadline), saved_stop_(t_stop), own_(0) {
+    : saved_(t_deadline), saved_stop_(t_stop), own_(0), saved_memory_limit_(t_memory_limit) {
   if (seconds <= 0) return;
   // Past about 292 years the nanosecond count would overflow: such a limit is no limit.
   if (seconds > 9.0e9) return;
@@ -124,17 +124,20 @@ StopDeadline::StopDeadline(double seconds) noexcept
   t_deadline = t_deadline == 0 ? own_ : std::min(t_deadline, own_);
 }
 
-InheritedDeadline current_deadline() noexcept { return {t_deadline, t_expired}; }
+InheritedDeadline current_deadline() noexcept { return {t_deadline, t_stop, t_memory_limit}; }
 
 StopDeadline::StopDeadline(InheritedDeadline enclosing) noexcept
-    : saved_(t_deadline), saved_expired_(t_expired), own_(0) {
+    : saved_(t_deadline), saved_stop_(t_stop), own_(0), saved_memory_limit_(t_memory_limit) {
   t_deadline = enclosing.deadline_ns;
-  t_expired = enclosing.expired;
+  t_stop = enclosing.stop;
+  t_memory_limit = enclosing.memory_limit;
+  t_next_memory_poll = 0;
 }
 
 StopDeadline::~StopDeadline() {
   t_deadline = saved_;
   t_stop = saved_stop_;
+  t_memory_limit = saved_memory_limit_;
 }
 
 bool StopDeadline::expired() const noexcept { return own_ != 0 && now_ns() >= own_; }

@@ -106,8 +106,9 @@ class StopMemoryLimit {
 // The calling thread's time limit, to carry into a thread it starts (StopDeadline's second
 // constructor): a run on several threads stops at the same deadline on each.
 struct InheritedDeadline {
-  std::int64_t deadline_ns = 0;  // steady-clock ns; 0: none
-  bool expired = false;
+  std::int64_t deadline_ns = 0;    // steady-clock ns; 0: none
+  std::uint8_t stop = 0;           // what a poll saw (a StopReason)
+  std::uint64_t memory_limit = 0;  // the resident bytes past which a poll stops (0: none)
 };
 [[nodiscard]] InheritedDeadline current_deadline() noexcept;
 
@@ -127,6 +128,7 @@ class StopDeadline {
   std::int64_t saved_;                       // the enclosing deadline (steady-clock ns; 0: none)
   std::uint8_t saved_stop_;                  // the enclosing scope's stop state (a StopReason)
   std::int64_t own_;                         // this scope's deadline (0: none)
+  std::uint64_t saved_memory_limit_;         // the enclosing memory ceiling (0: none)
 };
 
 }  // namespace preempt
