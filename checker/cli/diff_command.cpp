@@ -59,7 +59,10 @@ bool DiffCommand::load(const std::string& path, Version& version) const {
 // Searches one loaded version for its failure classes; false when its model is in error.
 bool DiffCommand::search(Version& version) const {
   const interp::LoadedScenario& scenario = *version.scenario;
-  const CommonOptions effective = options.for_scenario(scenario.program().options);
+  CommonOptions effective = options.for_scenario(scenario.program().options);
+  // diff wants every failure, not the first conclusive answer: auto's race between two strategies
+  // does not apply, and dpor visits every class of interleavings once.
+  if (effective.strategy == "auto") effective.strategy = "dpor";
   version.search = search_failures(scenario.model(), effective.config(), max_counterexamples);
   version.side.title = scenario.layout().title;
   version.side.strategy = effective.strategy_label();

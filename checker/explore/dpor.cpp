@@ -458,6 +458,7 @@ void DporChooser::finish(const Execution& execution) {
     for (const std::uint32_t j : partners_) reverse(j, {}, k, ek);
   };
   for (std::size_t k = 0; k < n; ++k) {
+    if (k % kStopPollSteps == 0 && stop_polled()) return;  // as below
     const Level& level = levels_[k];
     const Op& op = entry_of(execution, k).op;
     if (models::may_block(op.kind)) {  // its reversals that can run were found when it was chosen
@@ -479,6 +480,9 @@ void DporChooser::finish(const Execution& execution) {
   sync_history(n);
   for (ThreadId t = 0; t < threads; ++t) {
     if (!execution.waiting_at_end(t)) continue;
+    // Each waiting thread's races cost O(steps x threads): thousands of threads blocked at the end
+    // take seconds. A stop ends the search here (it is reported incomplete, never safe).
+    if (stop_polled()) return;
     const Op& op = execution.pending(t);
     Event et;
     et.thread = t;
