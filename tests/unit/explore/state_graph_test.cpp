@@ -1,8 +1,7 @@
 // The state graph of the teaching page (explore/state_graph.hpp) against the exhaustive searches:
 // on every scenario of the library it can finish, its ends show exactly the violation kinds and
 // the final states that dfs finds, every state is reached from the first one, and its scheduling
-// points are the states the stateful search without reduction or symmetry stores (a few fewer on
-// scenarios with spin loops).
+// points are exactly the states the stateful search without reduction or symmetry stores.
 #include "tests/catch.hpp"
 
 #include <algorithm>
@@ -127,13 +126,13 @@ TEST_CASE("state graph: the library's scenarios against dfs and the plain statef
     const Reference stateful = search(*scenario, preempt::StrategyKind::Stateful);
     if (stateful.covered) {
       const auto points = static_cast<std::uint64_t>(std::count(graph.is_end.begin(), graph.is_end.end(), false));
-      // Equal on all but three spin-loop scenarios (bakery, proc-pde-users), where the stateful
-      // search stores a few more (162 to 146 on bakery.scn): never fewer.
-      CHECK(points <= stateful.states);
+      // The stateful search once stored a few more on spin-loop scenarios (162 to 146 on
+      // bakery.scn): a finished await stayed in its thread's state. Now they are equal.
+      CHECK(points == stateful.states);
       exact += points == stateful.states ? 1 : 0;
     }
     ++compared;
   }
   CHECK(compared >= 40);
-  CHECK(exact + 3 >= compared);
+  CHECK(exact == compared);
 }
