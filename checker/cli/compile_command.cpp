@@ -21,19 +21,11 @@ struct CompileCommand {
   [[nodiscard]] int run() const {
     int code = kExitSafe;
     for (const std::string& path : paths) {
-      if (const std::string refused = refuse_scenario_file(path, follow_symlinks); !refused.empty()) {
-        std::cerr << refused << "\n";
-        code = kExitBadInput;
-        continue;
-      }
-      std::string errors;
-      const auto scenario = interp::load_scenario(path, &errors);
+      const auto scenario = load_scenario_file(path, follow_symlinks);
       if (!scenario) {
-        std::cerr << errors;
         code = kExitBadInput;
         continue;
       }
-      std::cerr << scenario->warnings();
       if (ast) std::cout << lang::dump(scenario->program());
       if (bytecode) std::cout << interp::disassemble(scenario->compiled());
       if (!ast && !bytecode) std::cout << path << ": ok\n";

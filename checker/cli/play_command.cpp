@@ -446,17 +446,8 @@ struct PlayCommand {
   bool follow_symlinks = false;
 
   [[nodiscard]] int run() const {
-    if (const std::string refused = refuse_scenario_file(path, follow_symlinks); !refused.empty()) {
-      std::cerr << refused << "\n";
-      return kExitBadInput;
-    }
-    std::string errors;
-    const auto scenario = interp::load_scenario(path, &errors);
-    if (!scenario) {
-      std::cerr << errors;
-      return kExitBadInput;
-    }
-    std::cerr << scenario->warnings();
+    const auto scenario = load_scenario_file(path, follow_symlinks);
+    if (!scenario) return kExitBadInput;
     Game game(path, scenario->model(), scenario->layout());
     return game.play();
   }

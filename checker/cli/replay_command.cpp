@@ -23,17 +23,8 @@ struct ReplayCommand {
   std::string html;  // --html FILE
 
   [[nodiscard]] int run() const {
-    if (const std::string refused = refuse_scenario_file(path, options.follow_symlinks); !refused.empty()) {
-      std::cerr << refused << "\n";
-      return kExitBadInput;
-    }
-    std::string errors;
-    const auto scenario = interp::load_scenario(path, &errors);
-    if (!scenario) {
-      std::cerr << errors;
-      return kExitBadInput;
-    }
-    std::cerr << scenario->warnings();
+    const auto scenario = load_scenario_file(path, options.follow_symlinks);
+    if (!scenario) return kExitBadInput;
     CheckConfig config = options.config();
     config.walkthrough = !html.empty();
     const ExploreResult result = replay(scenario->model(), schedule, config);

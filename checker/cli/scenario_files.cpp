@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iostream>
 
+#include "checker/interp/scenario.hpp"
 #include "checker/report/text_safety.hpp"
 
 namespace preempt::cli {
@@ -92,6 +94,21 @@ ScenarioFiles collect_scenarios(const std::vector<std::string>& paths, bool foll
     }
   }
   return out;
+}
+
+std::unique_ptr<interp::LoadedScenario> load_scenario_file(const std::string& path, bool follow_symlinks) {
+  if (const std::string refused = refuse_scenario_file(path, follow_symlinks); !refused.empty()) {
+    std::cerr << refused << "\n";
+    return nullptr;
+  }
+  std::string errors;
+  auto scenario = interp::load_scenario(path, &errors);
+  if (!scenario) {
+    std::cerr << errors;
+    return nullptr;
+  }
+  std::cerr << scenario->warnings();
+  return scenario;
 }
 
 }  // namespace preempt::cli

@@ -73,6 +73,19 @@ std::optional<unsigned char> read_byte() {
 
 enum class Key : std::uint8_t { None, Left, Right, Home, End, Up, Down, Delete };
 
+// The key a cursor sequence's final byte names (SS3 `ESC O x` and CSI `ESC [ x` alike).
+Key cursor_key(unsigned char c) {
+  switch (c) {
+    case 'A': return Key::Up;
+    case 'B': return Key::Down;
+    case 'C': return Key::Right;
+    case 'D': return Key::Left;
+    case 'H': return Key::Home;
+    case 'F': return Key::End;
+    default: return Key::None;
+  }
+}
+
 // The key an escape sequence names (the ESC read); the whole sequence is consumed either way.
 Key escape_key() {
   const auto kind = read_byte();
@@ -80,15 +93,7 @@ Key escape_key() {
   if (*kind == 'O') {  // SS3: ESC O x
     const auto c = read_byte();
     if (!c) return Key::None;
-    switch (*c) {
-      case 'A': return Key::Up;
-      case 'B': return Key::Down;
-      case 'C': return Key::Right;
-      case 'D': return Key::Left;
-      case 'H': return Key::Home;
-      case 'F': return Key::End;
-      default: return Key::None;
-    }
+    return cursor_key(*c);
   }
   if (*kind != '[') return Key::None;  // ESC x (Alt-x): dropped
   std::string parameters;  // CSI: parameter bytes, then one final byte
@@ -96,20 +101,12 @@ Key escape_key() {
     const auto c = read_byte();
     if (!c) return Key::None;
     if (*c >= 0x40 && *c <= 0x7e) {
-      switch (*c) {
-        case 'A': return Key::Up;
-        case 'B': return Key::Down;
-        case 'C': return Key::Right;
-        case 'D': return Key::Left;
-        case 'H': return Key::Home;
-        case 'F': return Key::End;
-        case '~':
-          if (parameters == "3") return Key::Delete;
-          if (parameters == "1" || parameters == "7") return Key::Home;
-          if (parameters == "4" || parameters == "8") return Key::End;
-          return Key::None;
-        default: return Key::None;
-      }
+      if (const Key key = cursor_key(*c); key != Key::None) return key;
+      if (*c != '~') return Key::None;
+      if (parameters == "3") return Key::Delete;
+      if (parameters == "1" || parameters == "7") return Key::Home;
+      if (parameters == "4" || parameters == "8") return Key::End;
+      return Key::None;
     }
     if (parameters.size() < 16) parameters += static_cast<char>(*c);
   }
